@@ -1,0 +1,20 @@
+"""shootprint: the carbon footprint of visual productions, shot or generated, with its sources.
+
+The public functions are imported lazily so that ``import shootprint`` stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "estimate", "compare", "load_production"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("estimate", "compare", "load_production"):
+        from shootprint import api
+
+        return getattr(api, name)
+    raise AttributeError(name)

@@ -1,0 +1,241 @@
+"""The ``shootprint`` command: a thin shell over :mod:`shootprint.api` and the factor table.
+
+Heavy modules (numpy, pint, the production models) are imported inside the commands that need
+them, so ``shootprint factors show ID`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from shootprint.errors import ShootprintError
+
+app = typer.Typer(
+    help="Carbon footprint of visual productions — shot or generated — with sources and ranges.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+factors_app = typer.Typer(help="Search, show and export emission factors.", no_args_is_help=True)
+app.add_typer(factors_app, name="factors")
+
+FactorSetOpt = Annotated[
+    str | None, typer.Option("--factor-set", help="ademe (default) or desnz: which source wins.")
+]
+OverridesOpt = Annotated[
+    Path | None,
+    typer.Option("--factors", help="A CSV or YAML file of factor rows that replace or add factors."),
+]
+FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv.")]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="Leave a category or a line tag (e.g. training) out of totals."),
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="PATH=VALUE: change a field without editing the file (repeatable)."),
+]
+
+
+def _fail(exc: ShootprintError) -> None:
+    for line in str(exc).splitlines():
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(2)
+
+
+def _echo(text: str) -> None:
+    typer.echo(text)
+
+
+# -- factors --------------------------------------------------------------------------------
+
+
+@factors_app.command("search")
+def factors_search(
+    text: Annotated[str, typer.Argument(help="Words to find, French or English, accents optional.")],
+    unit: Annotated[str | None, typer.Option("--unit", help="Keep rows whose unit contains this.")] = None,
+    category: Annotated[str | None, typer.Option("--category", help="Keep rows of this category.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Include archived rows.")] = False,
+    limit: Annotated[int, typer.Option("--limit", help="Rows to show at most (0: all).")] = 30,
+    factor_set: FactorSetOpt = None,
+    lang: Annotated[str, typer.Option("--lang", help="en or fr: the names shown.")] = "en",
+) -> None:
+    """Find factors by words; valid rows first, archived ones only with --all."""
+    from shootprint.factors import FactorTable
+
+    try:
+        table = FactorTable(factor_set or "ademe")
+        rows = table.search(text, unit=unit, category=category, include_archived=all_, limit=limit or None)
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    if not rows:
+        close = table.close_words(text)
+        typer.echo(f"No factor matches {text!r}.", err=True)
+        if close:
+            typer.echo(f"Close words: {', '.join(close)}", err=True)
+        raise typer.Exit(1)
+    for row in rows:
+        unc = f"±{row.uncertainty_pct:g}%" if row.uncertainty_pct is not None else row.uncertainty_kind
+        flag = " [archived]" if row.archived else ""
+        value = "alias→" + row.alias_of if row.alias_of else f"{row.value:.4g}"
+        _echo(f"{row.id:<48} {value:>12} {row.unit:<24} {unc:<10} {row.name(lang)[:90]}{flag}")
+
+
+@factors_app.command("show")
+def factors_show(
+    factor_id: Annotated[str, typer.Argument(help="A factor id, e.g. ademe:43741 or energy.grid.FR")],
+    factor_set: FactorSetOpt = None,
+    fmt: FormatOpt = "table",
+) -> None:
+    """Everything about one factor: value, unit, uncertainty, source, posts, status, licence."""
+    import json
+
+    from shootprint.factors import FactorTable
+
+    try:
+        table = FactorTable(factor_set or "ademe")
+        row = table.get(factor_id)
+        resolved = table.resolve(factor_id) if row.alias_of else None
+        posts = table.posts(factor_id)
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    data = row.as_dict()
+    data.pop("origin")
+    if resolved is not None:
+        data["resolved"] = {"chain": list(resolved.chain), "value": resolved.value, "unit": resolved.unit,
+                            "source": resolved.row.source}
+    if posts:
+        data["posts"] = posts
+    if fmt == "json":
+        _echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for key, val in data.items():
+        if val in ("", None) or key == "posts":
+            continue
+        _echo(f"{key:<20} {val}")
+    if posts:
+        _echo("posts:")
+        for post in posts:
+            _echo(f"  {post['type'] or '':<24} {post['value']:>12.6g}  {post['name_en'] or post['name_fr']}")
+
+
+@factors_app.command("export")
+def factors_export(
+    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: standard output).")] = None,
+    factor_set: FactorSetOpt = None,
+) -> None:
+    """Every factor the package knows, ADEME elements included."""
+    from shootprint.export import export_factors
+    from shootprint.factors import FactorTable
+
+    if fmt not in ("csv", "json"):
+        _fail(ShootprintError(f"--format {fmt!r}: accepted: csv, json"))
+    table = FactorTable(factor_set or "ademe")
+    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
+    try:
+        export_factors(table, fmt, stream)
+    finally:
+        if out:
+            stream.close()
+
+
+# -- productions ----------------------------------------------------------------------------
+
+
+def _sets(values: list[str] | None) -> dict[str, Any] | None:
+    if not values:
+        return None
+    from shootprint.paths import parse_assignment
+
+    return dict(parse_assignment(v) for v in values)
+
+
+@app.command("estimate")
+def estimate_cmd(
+    file: Annotated[Path, typer.Argument(help="A production file (YAML).")],
+    fmt: FormatOpt = "table",
+    factor_set: FactorSetOpt = None,
+    overrides: OverridesOpt = None,
+    exclude: ExcludeOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """The footprint of one production, line by line with every factor's source."""
+    from shootprint import api
+    from shootprint.report import text
+
+    try:
+        fp = api.estimate(file, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    _echo(text.render_footprint(fp, fmt))
+
+
+@app.command("compare")
+def compare_cmd(
+    files: Annotated[list[Path], typer.Argument(help="Production files: ways of making the same deliverables.")],
+    fmt: FormatOpt = "table",
+    factor_set: FactorSetOpt = None,
+    overrides: OverridesOpt = None,
+    exclude: ExcludeOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Totals side by side, each total's ratio to the lowest, categories side by side."""
+    from shootprint import api
+    from shootprint.report import text
+
+    try:
+        comparison = api.compare(files, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    _echo(text.render_comparison(comparison, fmt))
+
+
+@app.command(
+    "track",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def track_cmd(
+    ctx: typer.Context,
+    label: Annotated[str, typer.Option("--label", help="Name of the job, matched by productions.")],
+    out: Annotated[Path, typer.Option("--out", help="JSON-lines file the record is appended to.")] = Path("runs.jsonl"),
+) -> None:
+    """Measure the energy of a command: shootprint track --label NAME --out runs.jsonl -- CMD …"""
+    from shootprint.tracker.cli import track_command
+
+    argv = list(ctx.args)
+    if argv and argv[0] == "--":
+        argv = argv[1:]
+    if not argv:
+        _fail(ShootprintError("track: give the command to run after --"))
+    raise typer.Exit(track_command(label, out, argv))
+
+
+@app.command("version")
+def version_cmd() -> None:
+    """Code and data versions."""
+    from shootprint import __version__
+    from shootprint.factors import FactorTable
+
+    _echo(f"shootprint {__version__} (data {FactorTable().data_version()})")
+
+
+def main() -> None:
+    try:
+        app()
+    except ShootprintError as exc:  # raised outside a command's own handler
+        for line in str(exc).splitlines():
+            print(f"error: {line}", file=sys.stderr)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

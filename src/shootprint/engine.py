@@ -1,0 +1,387 @@
+"""The calculation: a production and a factor table in, a footprint out.
+
+Pure: no file, clock or network. Each activity goes to the compute function its category module
+registered; those functions do plain arithmetic through a :class:`Context`, so the same formulas
+run on floats (deterministic mode) and on numpy arrays of Monte Carlo draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from shootprint import __version__, units
+from shootprint.errors import FactorError, InputError
+from shootprint.factors import FactorTable, Resolved
+from shootprint.model import (
+    ActivityBase,
+    FactorUse,
+    Footprint,
+    LineItem,
+    QuantitySpec,
+    ResultWarning,
+)
+
+if TYPE_CHECKING:
+    from shootprint.production import Production
+
+Num = Any  # float, or numpy array of draws
+
+
+class Sampler:
+    """Draws for uncertain factors and quantities (see :mod:`shootprint.uncertainty`).
+
+    Keys name what is drawn (a factor's resolved id, a quantity's path), so two scenarios that
+    share a factor or a parameter get the same draws: common random numbers.
+    """
+
+    n: int
+
+    def factor(self, row_id: str, resolved: Resolved, category: str) -> tuple[Any, dict[str, Any]]:
+        raise NotImplementedError
+
+    def quantity(self, key: str, spec: QuantitySpec) -> Any:
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class Draft:
+    """What a category function returns for one line; the engine completes it into a LineItem."""
+
+    label: str
+    quantity: Num
+    unit: str
+    factors: list[FactorUse]
+    emissions_kgco2e: Num
+    quantity_status: str = "input"
+    suffix: str = ""  # line id = activity id + "/" + suffix when an activity gives several lines
+    category: str | None = None  # defaults to the module's CATEGORY
+    tag: str = ""  # e.g. "training": what --exclude matches besides the category
+    warnings: list[ResultWarning] = field(default_factory=list)
+    indicators: dict[str, Num] = field(default_factory=dict)
+    primary: int = 0  # index in ``factors`` of the primary factor
+    factor_status: str | None = None
+
+
+Compute = Callable[[Any, "Context"], list[Draft]]
+
+
+@dataclass
+class Context:
+    """What a category function may use: factors, quantities, parameters, warnings."""
+
+    table: FactorTable
+    parameters: Mapping[str, QuantitySpec]
+    sampler: Sampler | None = None
+    records: Sequence[Any] = ()  # tracker records (measured energy of AI jobs)
+    default_region: str | None = None  # the production's country, for activities without one
+    activity: ActivityBase | None = None
+    _warnings: list[ResultWarning] = field(default_factory=list)
+    _factor_cache: dict[tuple[str, str], FactorUse] = field(default_factory=dict)
+    _overrides_used: set[str] = field(default_factory=set)
+
+    # -- quantities ---------------------------------------------------------------------------
+    def q(self, activity: ActivityBase, field_name: str, default: float | None = None) -> Num:
+        """The value of a quantity field (draws in Monte Carlo), parameters resolved."""
+        spec = getattr(activity, field_name)
+        if spec is None:
+            if default is None:
+                raise InputError(f"activities.{activity.id}.{field_name}: required")
+            return default
+        return self.value_of(spec, f"activities.{activity.id}.{field_name}")
+
+    def value_of(self, spec: QuantitySpec, key: str) -> Num:
+        if spec.param:
+            pspec = self.parameters[spec.param]
+            scale = spec.scale * units.convert(1.0, pspec.unit, spec.unit) if pspec.unit else spec.scale
+            return self.value_of(pspec, f"parameters.{spec.param}") * scale
+        if self.sampler is not None and spec.is_range:
+            return self.sampler.quantity(key, spec)
+        return spec.central
+
+    def status_of(self, activity: ActivityBase, field_name: str) -> str:
+        spec = getattr(activity, field_name, None)
+        if spec is None:
+            return "default"
+        return "parameter" if isinstance(spec, QuantitySpec) and spec.param else "input"
+
+    # -- factors ------------------------------------------------------------------------------
+    def factor(
+        self,
+        factor_id: str,
+        role: str = "emission factor",
+        expect_unit: str | None = None,
+        status: str = "default",
+    ) -> FactorUse:
+        """The factor with this id, followed through aliases, as a link of a line's chain.
+
+        ``expect_unit``: the unit the formula needs; a compatible unit is converted (kg ↔ t …),
+        an incompatible one raises.
+        """
+        key = (factor_id, f"{role}|{expect_unit}|{status}")
+        cached = self._factor_cache.get(key)
+        if cached is not None:
+            return cached
+        resolved = self.table.resolve(factor_id)
+        row = resolved.row
+        value = resolved.value
+        unit = row.unit
+        if expect_unit and unit != expect_unit:
+            value = _convert_factor(value, unit, expect_unit, factor_id)
+            unit = expect_unit
+        if resolved.overridden_id:
+            status = "override"
+            self._overrides_used.add(resolved.overridden_id)
+        use = FactorUse(
+            id=factor_id,
+            value=value,
+            unit=unit,
+            source=row.source,
+            role=role,
+            status=status,
+            name=self.table.get(factor_id).name() or row.name(),
+            resolved_id=row.id,
+            licence=row.licence,
+            uncertainty=_uncertainty_of(resolved.uncertainty_row or row),
+        )
+        if row.archived:
+            self.warn("factor-archived", f"factor {row.id} is archived in its source")
+        if row.kind == "not_a_factor":
+            raise FactorError(f"{factor_id} is not an emission factor ({row.unit})")
+        if self.sampler is not None:
+            draws, info = self.sampler.factor(row.id, resolved, row.category)
+            if draws is not None:
+                scale = value / resolved.value if resolved.value else 1.0
+                use.samples = draws * scale
+            if info:
+                use.uncertainty = {**use.uncertainty, **info}
+                if info.get("defaulted"):
+                    self.warn(
+                        "uncertainty-default",
+                        f"factor {row.id} publishes no uncertainty: {info.get('rule', '')}",
+                    )
+        self._factor_cache[key] = use
+        return use
+
+    def main_factor(
+        self, activity: ActivityBase, default_id: str, expect_unit: str, role: str = "emission factor"
+    ) -> FactorUse:
+        """The activity's pinned factor if it pins one, else the category's default."""
+        if activity.factor:
+            try:
+                return self.factor(activity.factor, role, expect_unit, status="pinned")
+            except FactorError as exc:
+                raise InputError(f"activities.{activity.id}.factor: {exc}") from None
+        return self.factor(default_id, role, expect_unit)
+
+    def regional(
+        self, prefix: str, region: str | None, role: str, expect_unit: str | None = None
+    ) -> FactorUse:
+        """``prefix.REGION``, else ``prefix.WORLD`` with a warning naming the rule."""
+        region = (region or "WORLD").upper()
+        fid = f"{prefix}.{region}"
+        if fid in self.table:
+            return self.factor(fid, role, expect_unit)
+        fallback = f"{prefix}.WORLD"
+        self.warn(
+            "region-fallback-world",
+            f"no factor {fid}: used {fallback} (rule: a region without its own factor takes the "
+            "world average)",
+        )
+        return self.factor(fallback, role, expect_unit)
+
+    def param(self, factor_id: str, role: str, expect_unit: str | None = None) -> Num:
+        """The value (or draws) of a sourced default parameter row."""
+        return v(self.factor(factor_id, role, expect_unit, status="default"))
+
+    # -- warnings -----------------------------------------------------------------------------
+    def warn(self, code: str, message: str) -> None:
+        line_id = self.activity.id if self.activity is not None else None
+        if not any(w.code == code and w.message == message for w in self._warnings):
+            self._warnings.append(ResultWarning(code, message, line_id))
+
+
+def v(use: FactorUse) -> Num:
+    """The value of a factor in a formula: its draws in Monte Carlo mode, else its value."""
+    return use.samples if use.samples is not None else use.value
+
+
+def _convert_factor(value: float, unit: str, expect: str, factor_id: str) -> float:
+    """kgCO2e/t → kgCO2e/kg and the like: a factor per X expressed per Y."""
+    num_a, _, den_a = unit.partition("/")
+    num_b, _, den_b = expect.partition("/")
+    try:
+        if num_a != num_b:
+            value = units.convert(value, num_a, num_b)
+        if den_a != den_b:
+            # value per den_a = value / (den_a in den_b) per den_b
+            value = value / units.convert(1.0, den_a.replace(".", "*"), den_b.replace(".", "*"))
+    except ValueError as exc:
+        raise FactorError(f"factor {factor_id} is in {unit}; this line needs {expect} ({exc})") from None
+    return value
+
+
+def _uncertainty_of(row: Any) -> dict[str, Any]:
+    if row.uncertainty_kind == "published" and row.uncertainty_pct is not None:
+        return {"kind": "published", "pct": row.uncertainty_pct}
+    if row.uncertainty_kind in ("published", "judgement") and row.low is not None:
+        return {"kind": row.uncertainty_kind, "low": row.low, "high": row.high, "reason": row.uncertainty_reason}
+    if row.uncertainty_kind == "judgement":
+        return {"kind": "judgement", "pct": row.uncertainty_pct, "reason": row.uncertainty_reason}
+    return {"kind": "none"}
+
+
+# -- the footprint ---------------------------------------------------------------------------
+
+
+def footprint(
+    production: Production,
+    table: FactorTable,
+    *,
+    sampler: Sampler | None = None,
+    records: Sequence[Any] = (),
+    exclude: Iterable[str] = (),
+) -> Footprint:
+    """The footprint of ``production`` with the factors of ``table``.
+
+    ``exclude`` names categories or line tags (``training``) left out of the totals (listed in
+    the result's ``excluded``). Every problem found in the activities is raised at once.
+    """
+    from shootprint.categories import registry
+
+    reg = registry()
+    ctx = Context(
+        table=table,
+        parameters=production.parameters,
+        sampler=sampler,
+        records=records,
+        default_region=production.country,
+    )
+    excluded_tags = set(exclude)
+    lines: list[LineItem] = []
+    excluded: list[str] = []
+    problems: list[str] = []
+    for activity in production.activities:
+        ctx.activity = activity
+        category, compute = reg[activity.type]  # type: ignore[attr-defined]
+        start = len(ctx._warnings)
+        try:
+            drafts = compute(activity, ctx)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        except FactorError as exc:
+            problems.append(f"activities.{activity.id}: {exc}")
+            continue
+        line_warnings = ctx._warnings[start:]
+        for draft in drafts:
+            line = _complete(draft, activity, category, line_warnings, sampler is not None)
+            if line.category in excluded_tags or draft.tag in excluded_tags:
+                excluded.append(line.id)
+                continue
+            lines.append(line)
+    ctx.activity = None
+    if problems:
+        raise InputError(problems)
+    return summarize(production, table, lines, ctx._warnings, sorted(ctx._overrides_used), excluded)
+
+
+def _complete(
+    d: Draft, activity: ActivityBase, category: str, warnings: list[ResultWarning], sampling: bool
+) -> LineItem:
+    primary = d.factors[d.primary] if d.factors else None
+    emissions = d.emissions_kgco2e
+    samples = None
+    if sampling and not isinstance(emissions, float | int):
+        samples = emissions
+        emissions = _central_estimate(d)
+    quantity = d.quantity
+    if not isinstance(quantity, float | int):
+        quantity = float(_median(quantity))
+    indicators = {k: (float(val) if isinstance(val, float | int) else float(_median(val))) for k, val in d.indicators.items()}
+    line_id = activity.id + (f"/{d.suffix}" if d.suffix else "")
+    status = d.factor_status or (primary.status if primary else "default")
+    return LineItem(
+        id=line_id,
+        activity_id=activity.id,
+        category=d.category or category,
+        stage=activity.stage,
+        label=d.label if not activity.label else (activity.label + (f" — {d.label}" if d.suffix else "")),
+        quantity=float(quantity),
+        unit=d.unit,
+        quantity_status=d.quantity_status,
+        factor_id=primary.id if primary else "",
+        factor_value=primary.value if primary else 0.0,
+        source=primary.source if primary else "",
+        factor_status=status,
+        factors=d.factors,
+        emissions_kgco2e=float(emissions),
+        warnings=list(warnings) + list(d.warnings),
+        reason=activity.reason,
+        indicators=indicators,
+        samples=samples,
+    )
+
+
+def _central_estimate(d: Draft) -> float:
+    # the deterministic figure beside the draws: the engine is rerun without a sampler for it
+    return float(_median(d.emissions_kgco2e))
+
+
+def _median(values: Any) -> float:
+    import numpy as np
+
+    return float(np.median(values))
+
+
+def summarize(
+    production: Production,
+    table: FactorTable,
+    lines: list[LineItem],
+    warnings: list[ResultWarning],
+    overrides_used: list[str],
+    excluded: list[str],
+) -> Footprint:
+    """Totals, breakdowns and intensities of a list of lines."""
+    total = sum(line.emissions_kgco2e for line in lines)
+    by_category: dict[str, float] = {}
+    by_stage: dict[str, float] = {}
+    indicators: dict[str, float] = {}
+    for line in lines:
+        by_category[line.category] = by_category.get(line.category, 0.0) + line.emissions_kgco2e
+        by_stage[line.stage] = by_stage.get(line.stage, 0.0) + line.emissions_kgco2e
+        for key, val in line.indicators.items():
+            indicators[key] = indicators.get(key, 0.0) + val
+    warnings = list(warnings)
+    intensities: dict[str, float | None] = {}
+    for key, denom, what in (
+        ("per_still_image_kgco2e", production.deliverables.still_images, "still images"),
+        ("per_film_second_kgco2e", production.deliverables.film_seconds, "seconds of film"),
+        ("per_shoot_day_kgco2e", production.shoot_days, "shoot days"),
+    ):
+        if denom:
+            intensities[key] = total / denom
+        else:
+            intensities[key] = None
+            warnings.append(
+                ResultWarning("intensity-denominator-zero", f"{key}: the production has 0 {what}")
+            )
+    return Footprint(
+        name=production.name,
+        lines=lines,
+        total_kgco2e=total,
+        by_category=by_category,
+        by_stage=by_stage,
+        intensities=intensities,
+        versions={
+            "code": __version__,
+            "data": table.data_version(),
+            "factor_set": table.factor_set,
+        },
+        warnings=warnings,
+        metadata=production.metadata_dict(),
+        indicators=indicators,
+        overrides_used=overrides_used,
+        excluded=excluded,
+    )

@@ -1,0 +1,545 @@
+"""The factor table: every emission factor and every sourced default the calculator knows.
+
+Rows come from three places, all package data built by the scripts in ``data-raw/``:
+
+* ``data/ademe.sqlite`` — ADEME Base Carbone V23.6, every element (ids ``ademe:<Base Carbone id>``),
+  with its posts. Opened lazily: a lookup by id is one indexed query.
+* ``data/sources/*.csv`` — rows of other published sources (DESNZ, codecarbon's grids, ICE …).
+* ``data/curated/*.csv`` — the defaults each production category uses. A curated row either has its
+  own value (with its source) or is an alias (``alias_of``) of a source row, so an override of either
+  applies once and is reported once.
+
+Curated rows may be defined per *factor set* (``ademe``, ``desnz``); the precedence of sets is data
+(``data/factor_sets.csv``). Users add or replace rows with an overrides file of the same schema.
+
+This module never imports pint or numpy: it sits on the common path of every command.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields, replace
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from shootprint.errors import FactorError, InputError
+
+DATA_PACKAGE = "shootprint.data"
+DEFAULT_FACTOR_SET = "ademe"
+
+#: Values of ``kind``: only ``emission_factor`` rows may multiply a quantity into kgCO2e.
+KINDS = ("emission_factor", "parameter", "not_a_factor")
+#: Values of ``uncertainty_kind``.
+UNCERTAINTY_KINDS = ("published", "judgement", "none")
+#: Values of ``status``.
+STATUSES = ("valid-generic", "valid-specific", "archived", "valid")
+
+
+@dataclass(frozen=True, slots=True)
+class FactorRow:
+    """One row of the factor table. ``value`` is in ``unit``; ``low``/``high`` bound a judgement."""
+
+    id: str
+    value: float | None
+    unit: str
+    name_en: str = ""
+    name_fr: str = ""
+    factor_set: str = ""
+    kind: str = "emission_factor"
+    category: str = ""
+    alias_of: str = ""
+    uncertainty_kind: str = "none"
+    uncertainty_pct: float | None = None
+    low: float | None = None
+    high: float | None = None
+    uncertainty_reason: str = ""
+    source: str = ""
+    source_id: str = ""
+    source_url: str = ""
+    year: int | None = None
+    region: str = ""
+    status: str = "valid"
+    licence: str = ""
+    notes: str = ""
+    # ADEME-only details (empty elsewhere)
+    tags_fr: str = ""
+    tags_en: str = ""
+    unit_source: str = ""
+    location: str = ""
+    validity: str = ""
+    origin: str = ""  # "ademe", "source", "curated" or "override"
+
+    @property
+    def is_alias(self) -> bool:
+        return bool(self.alias_of)
+
+    @property
+    def archived(self) -> bool:
+        return self.status == "archived"
+
+    def name(self, lang: str = "en") -> str:
+        if lang == "fr":
+            return self.name_fr or self.name_en
+        return self.name_en or self.name_fr
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+CSV_COLUMNS = tuple(
+    f.name
+    for f in fields(FactorRow)
+    if f.name not in ("tags_fr", "tags_en", "unit_source", "location", "validity", "origin")
+)
+_FLOAT_FIELDS = ("value", "uncertainty_pct", "low", "high")
+
+
+def row_from_strings(data: dict[str, str], origin: str) -> FactorRow:
+    """Build a row from CSV strings (no validation: see :func:`validate_row`)."""
+    kwargs: dict[str, Any] = {}
+    for name in CSV_COLUMNS:
+        raw = (data.get(name) or "").strip()
+        if name in _FLOAT_FIELDS:
+            kwargs[name] = float(raw) if raw else None
+        elif name == "year":
+            kwargs[name] = int(float(raw)) if raw else None
+        else:
+            kwargs[name] = raw
+    if not kwargs["kind"]:
+        kwargs["kind"] = "emission_factor"
+    if not kwargs["uncertainty_kind"]:
+        kwargs["uncertainty_kind"] = "none"
+    if not kwargs["status"]:
+        kwargs["status"] = "valid"
+    return FactorRow(origin=origin, **kwargs)
+
+
+def validate_row(row: FactorRow) -> list[str]:
+    """Problems with a row, as sentences naming the field and what is accepted (empty: valid)."""
+    problems = []
+    if not row.id:
+        problems.append("id: required")
+    if row.value is None and not row.alias_of:
+        problems.append("value: required unless alias_of names another factor")
+    if row.value is not None and row.alias_of:
+        problems.append("value/alias_of: give a value or an alias, not both")
+    if not row.unit and not row.alias_of:
+        problems.append("unit: required")
+    if row.kind not in KINDS:
+        problems.append(f"kind: {row.kind!r} is not one of {', '.join(KINDS)}")
+    if row.uncertainty_kind not in UNCERTAINTY_KINDS:
+        problems.append(
+            f"uncertainty_kind: {row.uncertainty_kind!r} is not one of {', '.join(UNCERTAINTY_KINDS)}"
+        )
+    if row.uncertainty_kind == "judgement" and not row.uncertainty_reason:
+        problems.append("uncertainty_reason: a judgement needs its reason")
+    if row.uncertainty_kind == "published" and row.uncertainty_pct is None and row.low is None:
+        problems.append("uncertainty_pct: a published uncertainty needs its percentage or bounds")
+    if row.low is not None and row.high is not None and row.low > row.high:
+        problems.append(f"low/high: low {row.low} is above high {row.high}")
+    if row.status not in STATUSES:
+        problems.append(f"status: {row.status!r} is not one of {', '.join(STATUSES)}")
+    if not row.alias_of and not row.source:
+        problems.append("source: every row names its source")
+    return problems
+
+
+def normalize_text(text: str) -> str:
+    """Lower case, accents removed, punctuation as spaces: what search compares."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c if c.isalnum() else " " for c in stripped.lower()).strip()
+
+
+def _data_path(*parts: str) -> Path:
+    return Path(str(resources.files(DATA_PACKAGE).joinpath(*parts)))
+
+
+@dataclass(frozen=True, slots=True)
+class FactorSet:
+    name: str
+    precedence: tuple[str, ...]
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A factor followed through its aliases: the value to use and how it was reached."""
+
+    requested_id: str
+    row: FactorRow  # the row whose value is used
+    chain: tuple[str, ...]  # ids from the requested one to the one holding the value
+    overridden_id: str | None  # the id in the chain that an override replaced, if any
+    factor_set: str
+    uncertainty_row: FactorRow | None = None  # first row of the chain stating an uncertainty
+
+    @property
+    def value(self) -> float:
+        assert self.row.value is not None
+        return self.row.value
+
+    @property
+    def unit(self) -> str:
+        return self.row.unit
+
+
+class FactorTable:
+    """Lookup, search and export over all rows; overrides applied on top.
+
+    ``factor_set`` names which curated definitions win where several sets define an id.
+    """
+
+    def __init__(
+        self,
+        factor_set: str = DEFAULT_FACTOR_SET,
+        overrides: Iterable[FactorRow] = (),
+        data_dir: Path | None = None,
+    ) -> None:
+        self._data_dir = data_dir
+        sets = self.factor_sets()
+        if factor_set not in sets:
+            raise FactorError(
+                f"factor set {factor_set!r} is unknown; accepted: {', '.join(sorted(sets))}"
+            )
+        self.factor_set = factor_set
+        self._precedence = sets[factor_set].precedence
+        self._overrides: dict[str, FactorRow] = {}
+        for row in overrides:
+            self._overrides[row.id] = replace(row, origin="override")
+        self._csv_rows: dict[tuple[str, str], FactorRow] | None = None
+        self._db: sqlite3.Connection | None = None
+
+    # -- data files -------------------------------------------------------------------------
+    def _path(self, *parts: str) -> Path:
+        if self._data_dir is not None:
+            return self._data_dir.joinpath(*parts)
+        return _data_path(*parts)
+
+    def factor_sets(self) -> dict[str, FactorSet]:
+        return _load_factor_sets(self._path("factor_sets.csv"))
+
+    def data_version(self) -> str:
+        return str(_load_datapackage(self._path("datapackage.json")).get("version", "unknown"))
+
+    def licences(self) -> dict[str, dict[str, Any]]:
+        """Licence and attribution of each source, from the data description."""
+        pkg = _load_datapackage(self._path("datapackage.json"))
+        return {s["name"]: s for s in pkg.get("sources", [])}
+
+    def _rows_csv(self) -> dict[tuple[str, str], FactorRow]:
+        if self._csv_rows is None:
+            self._csv_rows = _load_csv_rows(self._path("sources"), self._path("curated"))
+        return self._csv_rows
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._db is None:
+            path = self._path("ademe.sqlite")
+            if not path.is_file():
+                raise FactorError(f"package data missing: {path.name} (rebuild with data-raw/ademe.py)")
+            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        return self._db
+
+    # -- lookups ----------------------------------------------------------------------------
+    @property
+    def overrides(self) -> dict[str, FactorRow]:
+        return dict(self._overrides)
+
+    def _find(self, factor_id: str) -> FactorRow | None:
+        if factor_id in self._overrides:
+            return self._overrides[factor_id]
+        if factor_id.startswith("ademe:"):
+            return self._ademe_row(factor_id)
+        rows = self._rows_csv()
+        for set_name in self._precedence:
+            row = rows.get((factor_id, set_name))
+            if row is not None:
+                return row
+        return rows.get((factor_id, ""))
+
+    def _ademe_row(self, factor_id: str) -> FactorRow | None:
+        cur = self._conn().execute(f"SELECT {_ADEME_SELECT} FROM factors WHERE id = ?", (factor_id,))
+        found = cur.fetchone()
+        return _ademe_from_tuple(found) if found else None
+
+    def __contains__(self, factor_id: str) -> bool:
+        return self._find(factor_id) is not None
+
+    def get(self, factor_id: str) -> FactorRow:
+        """The row with this id (aliases not followed). Raises with close matches."""
+        row = self._find(factor_id)
+        if row is None:
+            close = self.close_ids(factor_id)
+            hint = f"; close matches: {', '.join(close)}" if close else ""
+            raise FactorError(f"unknown factor id {factor_id!r}{hint}")
+        return row
+
+    def resolve(self, factor_id: str) -> Resolved:
+        """Follow aliases to the row holding the value; note any override met on the way."""
+        chain: list[str] = []
+        overridden: str | None = None
+        unc_row: FactorRow | None = None
+        current = factor_id
+        while True:
+            if current in chain:
+                raise FactorError(f"alias loop: {' -> '.join([*chain, current])}")
+            chain.append(current)
+            row = self.get(current)
+            if row.origin == "override" and overridden is None:
+                overridden = current
+            if unc_row is None and row.uncertainty_kind != "none":
+                unc_row = row
+            if not row.alias_of:
+                break
+            current = row.alias_of
+        if row.value is None:
+            raise FactorError(f"factor {row.id!r} has no value")
+        return Resolved(factor_id, row, tuple(chain), overridden, self.factor_set, unc_row)
+
+    def posts(self, factor_id: str) -> list[dict[str, Any]]:
+        """ADEME's breakdown of an element into posts (combustion, upstream, contrails …)."""
+        if not factor_id.startswith("ademe:"):
+            return []
+        cur = self._conn().execute(
+            "SELECT post_type, name_fr, name_en, value FROM posts WHERE factor_id = ? ORDER BY rowid",
+            (factor_id,),
+        )
+        return [
+            {"type": t, "name_fr": fr, "name_en": en, "value": v} for t, fr, en, v in cur.fetchall()
+        ]
+
+    # -- iteration, search ------------------------------------------------------------------
+    def iter_rows(self, include_ademe: bool = True) -> Iterator[FactorRow]:
+        """Every row the package knows (all factor sets), overrides last."""
+        if include_ademe:
+            cur = self._conn().execute(f"SELECT {_ADEME_SELECT} FROM factors ORDER BY rowid")
+            for found in cur:
+                row = _ademe_from_tuple(found)
+                yield self._overrides.get(row.id, row)
+        for (fid, _set), row in self._rows_csv().items():
+            yield self._overrides.get(fid, row) if fid in self._overrides else row
+        known = {fid for fid, _ in self._rows_csv()}
+        for fid, row in self._overrides.items():
+            if fid not in known and not fid.startswith("ademe:"):
+                yield row
+
+    def search(
+        self,
+        text: str,
+        unit: str | None = None,
+        category: str | None = None,
+        include_archived: bool = False,
+        limit: int | None = 50,
+    ) -> list[FactorRow]:
+        """Rows whose names, tags, id or category hold every word of ``text``.
+
+        Accents and case are ignored; valid rows come before archived ones (shown only with
+        ``include_archived``); French or English words both match.
+        """
+        words = normalize_text(text).split()
+        unit_n = normalize_text(unit) if unit else None
+        cat_n = normalize_text(category) if category else None
+        found: list[tuple[int, int, FactorRow]] = []
+        order = 0
+        for row, haystack in self._search_index():
+            if row.archived and not include_archived:
+                continue
+            if not all(w in haystack for w in words):
+                continue
+            if unit_n and unit_n not in normalize_text(row.unit):
+                continue
+            if cat_n and cat_n not in normalize_text(row.category + " " + row.id):
+                continue
+            rank = 0 if not row.archived else 1
+            found.append((rank, order, row))
+            order += 1
+        found.sort(key=lambda t: (t[0], t[1]))
+        rows = [r for _, _, r in found]
+        return rows[:limit] if limit else rows
+
+    def _search_index(self) -> Iterator[tuple[FactorRow, str]]:
+        # curated rows first: they are what the calculator uses
+        for row in self.iter_rows(include_ademe=False):
+            yield row, _haystack(row)
+        cur = self._conn().execute(f"SELECT {_ADEME_SELECT}, search FROM factors ORDER BY rowid")
+        for found in cur:
+            row = _ademe_from_tuple(found[:-1])
+            yield self._overrides.get(row.id, row), found[-1]
+
+    def close_words(self, text: str, limit: int = 5) -> list[str]:
+        """Words of the table that look like the words of ``text`` (for 'did you mean')."""
+        from rapidfuzz import process
+
+        vocab = self._vocabulary()
+        out: list[str] = []
+        for word in normalize_text(text).split():
+            for match, score, _ in process.extract(word, vocab, limit=limit):
+                if score >= 70 and match not in out:
+                    out.append(match)
+        return out[:limit]
+
+    def _vocabulary(self) -> list[str]:
+        words: set[str] = set()
+        for _, hay in self._search_index():
+            words.update(w for w in hay.split() if len(w) > 2 and not w.isdigit())
+        return sorted(words)
+
+    def close_ids(self, factor_id: str, limit: int = 5) -> list[str]:
+        from rapidfuzz import process
+
+        if factor_id.startswith("ademe:"):
+            return []
+        ids = sorted({fid for fid, _ in self._rows_csv()} | set(self._overrides))
+        return [m for m, score, _ in process.extract(factor_id, ids, limit=limit) if score >= 60]
+
+
+def _haystack(row: FactorRow) -> str:
+    return normalize_text(
+        " ".join(
+            [row.id, row.name_en, row.name_fr, row.category, row.tags_en, row.tags_fr, row.region]
+        )
+    )
+
+
+_ADEME_COLUMNS = (
+    "id",
+    "value",
+    "unit",
+    "name_en",
+    "name_fr",
+    "kind",
+    "category",
+    "uncertainty_kind",
+    "uncertainty_pct",
+    "source",
+    "source_id",
+    "source_url",
+    "year",
+    "region",
+    "status",
+    "licence",
+    "notes",
+    "tags_fr",
+    "tags_en",
+    "unit_source",
+    "location",
+    "validity",
+)
+_ADEME_SELECT = ", ".join(_ADEME_COLUMNS)
+
+
+def _ademe_from_tuple(values: tuple[Any, ...]) -> FactorRow:
+    data = dict(zip(_ADEME_COLUMNS, values, strict=True))
+    for key, val in list(data.items()):
+        if val is None and key not in _FLOAT_FIELDS and key != "year":
+            data[key] = ""
+    return FactorRow(origin="ademe", **data)
+
+
+@cache
+def _load_factor_sets(path: Path) -> dict[str, FactorSet]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return {
+            r["name"]: FactorSet(r["name"], tuple(r["precedence"].split()), r["description"])
+            for r in csv.DictReader(fh)
+        }
+
+
+@cache
+def _load_datapackage(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+        return data
+
+
+@cache
+def _load_csv_rows(*folders: Path) -> dict[tuple[str, str], FactorRow]:
+    rows: dict[tuple[str, str], FactorRow] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        origin = "curated" if folder.name == "curated" else "source"
+        for path in sorted(folder.glob("*.csv")):
+            for row in read_rows_csv(path, origin):
+                key = (row.id, row.factor_set)
+                if key in rows:
+                    raise FactorError(f"{path.name}: id {row.id!r} (set {row.factor_set!r}) twice")
+                rows[key] = row
+    return rows
+
+
+def read_rows_csv(path: Path, origin: str) -> list[FactorRow]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return [row_from_strings(r, origin) for r in csv.DictReader(fh)]
+
+
+def load_overrides(path: Path) -> list[FactorRow]:
+    """Read a user's overrides file (CSV or YAML list of rows in the table's schema).
+
+    Every problem of the file is reported at once, naming the file, the row and the field.
+    """
+    if not path.is_file():
+        raise InputError(f"{path}: overrides file not found")
+    raw_rows: list[dict[str, Any]]
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path}: not valid YAML ({exc})") from exc
+        if isinstance(loaded, dict) and "factors" in loaded:
+            loaded = loaded["factors"]
+        if not isinstance(loaded, list):
+            raise InputError(f"{path}: expected a list of factor rows (or a 'factors:' list)")
+        raw_rows = loaded
+    elif path.suffix.lower() == ".csv":
+        with path.open(encoding="utf-8", newline="") as fh:
+            raw_rows = list(csv.DictReader(fh))
+    else:
+        raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
+    rows: list[FactorRow] = []
+    problems: list[str] = []
+    for i, raw in enumerate(raw_rows, start=1):
+        if not isinstance(raw, dict):
+            problems.append(f"{path}: row {i}: expected a mapping of field: value")
+            continue
+        unknown = sorted(set(raw) - set(CSV_COLUMNS))
+        if unknown:
+            problems.append(
+                f"{path}: row {i}: unknown field(s) {', '.join(unknown)}; "
+                f"accepted: {', '.join(CSV_COLUMNS)}"
+            )
+            continue
+        try:
+            row = row_from_strings({k: "" if v is None else str(v) for k, v in raw.items()}, "")
+        except ValueError as exc:
+            problems.append(f"{path}: row {i}: {exc}")
+            continue
+        for problem in validate_row(row):
+            problems.append(f"{path}: row {i} ({row.id or 'no id'}): {problem}")
+        rows.append(row)
+    if problems:
+        raise InputError("\n".join(problems))
+    return rows
+
+
+@dataclass
+class _Cache:
+    tables: dict[tuple[str, tuple[FactorRow, ...]], FactorTable] = field(default_factory=dict)
+
+
+_CACHE = _Cache()
+
+
+def default_table(factor_set: str = DEFAULT_FACTOR_SET, overrides: Iterable[FactorRow] = ()) -> FactorTable:
+    """A shared table for this process (the data never changes while it runs)."""
+    key = (factor_set, tuple(overrides))
+    if key not in _CACHE.tables:
+        _CACHE.tables[key] = FactorTable(factor_set, key[1])
+    return _CACHE.tables[key]

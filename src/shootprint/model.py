@@ -1,0 +1,302 @@
+"""Input building blocks (quantities, the activity base) and the result types (lines, footprint).
+
+Input models are pydantic with ``extra="forbid"``: an unknown key is an error. Results are plain
+dataclasses whose ``to_dict()`` is the public JSON contract: keys may be added, never renamed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from shootprint import units
+
+Stage = Literal["pre-production", "shoot", "post-production"]
+STAGES: tuple[str, ...] = ("pre-production", "shoot", "post-production")
+
+#: a quantity written in the file: 12, "12 km", "12 km ± 10%", {low, high, unit}, "$crew" …
+_NUM = r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?"
+_PLUSMINUS = re.compile(rf"^\s*({_NUM})\s*([^±]*?)\s*(?:±|\+/-|\+-)\s*({_NUM})\s*%\s*$")
+_VALUE_UNIT = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
+_PARAM = re.compile(r"^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:\*\s*(" + _NUM + r"))?\s*$")
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+@dataclass(frozen=True, slots=True)
+class QuantitySpec:
+    """A validated quantity, in the unit its field expects (``unit``).
+
+    ``central`` is the value used in deterministic mode; ``low``/``high`` bound a range (sampled as
+    a triangular distribution in Monte Carlo). ``param`` names a production parameter the value
+    comes from (``scale`` converts the parameter's unit to this field's unit, times any factor
+    written as ``$name * 2``).
+    """
+
+    central: float
+    unit: str
+    low: float | None = None
+    high: float | None = None
+    param: str | None = None
+    param_unit: str | None = None
+    scale: float = 1.0
+    written: str = ""
+
+    @property
+    def is_range(self) -> bool:
+        return self.low is not None and self.high is not None and self.low != self.high
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.central, "unit": self.unit}
+        if self.is_range:
+            out["low"], out["high"] = self.low, self.high
+        if self.param:
+            out["param"] = self.param
+        return out
+
+
+def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> QuantitySpec:
+    """Read one quantity in any accepted notation and convert it to ``unit``.
+
+    Accepted: a number (taken in ``unit``), ``"12 km"``, ``"12 km ± 10%"``, ``{value, unit}``,
+    ``{low, high, unit}`` (optional ``value``/``central``), ``"$name"`` or ``"$name * 2"`` (a
+    parameter), ``{param: name}``.
+    """
+    if isinstance(raw, QuantitySpec):
+        return raw
+    accepted = (
+        f"a number (in {unit}), 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
+    )
+    if isinstance(raw, bool) or raw is None:
+        raise ValueError(f"expected {accepted}")
+    if isinstance(raw, int | float):
+        return _checked(QuantitySpec(float(raw), unit, written=str(raw)), allow_negative)
+    if isinstance(raw, str):
+        m = _PARAM.match(raw)
+        if m:
+            scale = _num(m.group(2)) if m.group(2) else 1.0
+            return QuantitySpec(float("nan"), unit, param=m.group(1), scale=scale, written=raw)
+        m = _PLUSMINUS.match(raw)
+        if m:
+            value, given_unit, pct = _num(m.group(1)), m.group(2) or unit, _num(m.group(3))
+            c = units.convert(value, given_unit, unit)
+            half = abs(c) * pct / 100
+            return _checked(QuantitySpec(c, unit, c - half, c + half, written=raw), allow_negative)
+        m = _VALUE_UNIT.match(raw)
+        if m:
+            given_unit = m.group(2) or unit
+            c = units.convert(_num(m.group(1)), given_unit, unit)
+            return _checked(QuantitySpec(c, unit, written=raw), allow_negative)
+        raise ValueError(f"cannot read {raw!r}: expected {accepted}")
+    if isinstance(raw, dict):
+        keys = set(raw)
+        allowed = {"value", "central", "low", "high", "unit", "param", "pct"}
+        if keys - allowed:
+            raise ValueError(
+                f"unknown key(s) {', '.join(sorted(keys - allowed))}; accepted: {', '.join(sorted(allowed))}"
+            )
+        given_unit = str(raw.get("unit") or unit)
+        if "param" in raw:
+            return QuantitySpec(float("nan"), unit, param=str(raw["param"]), written=str(raw))
+        central_raw = raw.get("value", raw.get("central"))
+        low_raw, high_raw = raw.get("low"), raw.get("high")
+        if (low_raw is None) != (high_raw is None):
+            raise ValueError("a range needs both low and high")
+        for name, val in (("value", central_raw), ("low", low_raw), ("high", high_raw)):
+            if val is not None and (isinstance(val, bool) or not isinstance(val, int | float)):
+                raise ValueError(f"{name} must be a number, got {val!r}")
+        if central_raw is None and low_raw is None:
+            raise ValueError(f"expected {accepted}")
+        conv = units.converter(given_unit, unit)
+        low = conv(float(low_raw)) if low_raw is not None else None
+        high = conv(float(high_raw)) if high_raw is not None else None
+        if central_raw is not None:
+            central = conv(float(central_raw))
+        else:
+            assert low is not None and high is not None
+            central = (low + high) / 2
+        if "pct" in raw:
+            half = abs(central) * float(raw["pct"]) / 100
+            low, high = central - half, central + half
+        if low is not None and high is not None:
+            if low > high:
+                raise ValueError(f"low ({low_raw}) is above high ({high_raw})")
+            if not low <= central <= high:
+                raise ValueError(f"value {central_raw} lies outside low–high")
+        return _checked(QuantitySpec(central, unit, low, high, written=str(raw)), allow_negative)
+    raise ValueError(f"expected {accepted}, got {type(raw).__name__}")
+
+
+def _checked(q: QuantitySpec, allow_negative: bool) -> QuantitySpec:
+    if not allow_negative and (q.central < 0 or (q.low is not None and q.low < 0)):
+        raise ValueError(f"must not be negative (got {q.written}); accepted: 0 or more")
+    return q
+
+
+class _QuantityField:
+    """``Q["km"]``: a field holding a quantity converted to km (see :func:`parse_quantity`)."""
+
+    def __class_getitem__(cls, unit: str) -> Any:
+        def validate(raw: Any) -> QuantitySpec:
+            return parse_quantity(raw, unit)
+
+        return Annotated[QuantitySpec, BeforeValidator(validate), Field(json_schema_extra={"unit": unit})]
+
+
+Q = _QuantityField
+
+
+class ActivityBase(BaseModel):
+    """What every activity has: an id, a stage, why this quantity, an optional pinned factor."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="unique within the file")
+    stage: Stage
+    label: str | None = None
+    reason: str | None = Field(None, description="why this quantity: where it comes from")
+    factor: str | None = Field(
+        None, description="pin a factor by id (e.g. ademe:43256) instead of the category's default"
+    )
+    region: str | None = Field(None, description="ISO 3166-1 alpha-2 country where it happens")
+
+
+# -- results -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ResultWarning:
+    code: str
+    message: str
+    line_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.line_id:
+            out["line_id"] = self.line_id
+        return out
+
+
+@dataclass(slots=True)
+class FactorUse:
+    """One factor of a line's chain, as used (value in ``unit``; samples when Monte Carlo)."""
+
+    id: str
+    value: float
+    unit: str
+    source: str
+    role: str = ""  # what it is in the formula: "emission factor", "grid", "lifetime days" …
+    status: str = "default"  # default | pinned | override | measured | estimated | spend-based
+    name: str = ""
+    resolved_id: str = ""  # the row holding the value when ``id`` is an alias
+    licence: str = ""
+    uncertainty: dict[str, Any] = field(default_factory=dict)
+    samples: Any = None  # numpy array in Monte Carlo mode
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "id": self.id,
+            "value": self.value,
+            "unit": self.unit,
+            "source": self.source,
+            "role": self.role,
+            "status": self.status,
+            "name": self.name,
+        }
+        if self.resolved_id and self.resolved_id != self.id:
+            out["resolved_id"] = self.resolved_id
+        if self.licence:
+            out["licence"] = self.licence
+        if self.uncertainty:
+            out["uncertainty"] = self.uncertainty
+        return out
+
+
+@dataclass(slots=True)
+class LineItem:
+    """One line of a footprint: a quantity times its factor chain."""
+
+    id: str
+    activity_id: str
+    category: str
+    stage: str
+    label: str
+    quantity: float
+    unit: str
+    quantity_status: str  # input | default | parameter | measured
+    factor_id: str
+    factor_value: float
+    source: str
+    factor_status: str
+    factors: list[FactorUse]
+    emissions_kgco2e: float
+    warnings: list[ResultWarning] = field(default_factory=list)
+    reason: str | None = None
+    indicators: dict[str, float] = field(default_factory=dict)
+    samples: Any = None  # numpy array of emissions_kgco2e draws in Monte Carlo mode
+
+    def to_dict(self) -> dict[str, Any]:
+        out = {
+            "id": self.id,
+            "activity_id": self.activity_id,
+            "category": self.category,
+            "stage": self.stage,
+            "label": self.label,
+            "quantity": self.quantity,
+            "unit": self.unit,
+            "quantity_status": self.quantity_status,
+            "factor_id": self.factor_id,
+            "factor_value": self.factor_value,
+            "source": self.source,
+            "factor_status": self.factor_status,
+            "factors": [f.to_dict() for f in self.factors],
+            "emissions_kgco2e": self.emissions_kgco2e,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "reason": self.reason,
+        }
+        if self.indicators:
+            out["indicators"] = dict(self.indicators)
+        return out
+
+
+@dataclass(slots=True)
+class Footprint:
+    """The footprint of one production: lines, totals, intensities, versions, warnings."""
+
+    name: str
+    lines: list[LineItem]
+    total_kgco2e: float
+    by_category: dict[str, float]
+    by_stage: dict[str, float]
+    intensities: dict[str, float | None]
+    versions: dict[str, str]
+    warnings: list[ResultWarning]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    indicators: dict[str, float] = field(default_factory=dict)
+    overrides_used: list[str] = field(default_factory=list)
+    excluded: list[str] = field(default_factory=list)
+    uncertainty: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "metadata": self.metadata,
+            "total_kgco2e": self.total_kgco2e,
+            "by_category": self.by_category,
+            "by_stage": self.by_stage,
+            "intensities": self.intensities,
+            "indicators": self.indicators,
+            "versions": self.versions,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "overrides_used": self.overrides_used,
+            "excluded": self.excluded,
+            "lines": [line.to_dict() for line in self.lines],
+        }
+        if self.uncertainty is not None:
+            out["uncertainty"] = self.uncertainty
+        return out

@@ -1,0 +1,97 @@
+"""Paths to fields of a production file, and setting values through them (``--set PATH=VALUE``).
+
+``activities.<id>.<field>`` (an activity by its id), ``parameters.<name>``, and any top-level
+field (``shoot_days``, ``deliverables.still_images``). Values are read as YAML scalars, so
+``--set activities.flights.travellers=4`` and ``--set parameters.crew="8 ± 20%"`` both work.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from typing import Any
+
+from shootprint.errors import InputError
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``PATH=VALUE`` → (path, value read as YAML)."""
+    import yaml
+
+    path, sep, raw = text.partition("=")
+    if not sep or not path.strip():
+        raise InputError(f"--set {text!r}: expected PATH=VALUE, e.g. activities.flights.travellers=4")
+    try:
+        value = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        value = raw
+    return path.strip(), value
+
+
+def apply_sets(data: dict[str, Any], assignments: dict[str, Any], source: str = "") -> dict[str, Any]:
+    """A copy of the raw production ``data`` with each path set to its value."""
+    out = copy.deepcopy(data)
+    problems = []
+    for path, value in assignments.items():
+        try:
+            set_path(out, path, value)
+        except KeyError as exc:
+            problems.append(f"{source}: --set {path}: {exc.args[0]}")
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    if parts[0] == "activities":
+        if len(parts) < 3:
+            raise KeyError("expected activities.<id>.<field>")
+        acts = data.get("activities") or []
+        ids = [a.get("id") for a in acts if isinstance(a, dict)]
+        for act in acts:
+            if isinstance(act, dict) and act.get("id") == parts[1]:
+                _set_in(act, parts[2:], value)
+                return
+        close = difflib.get_close_matches(parts[1], [i for i in ids if i], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"no activity with id {parts[1]!r} (ids: {', '.join(map(str, ids))}){hint}")
+    if parts[0] == "parameters":
+        if len(parts) != 2:
+            raise KeyError("expected parameters.<name>")
+        params = data.setdefault("parameters", {}) or {}
+        if parts[1] not in params:
+            close = difflib.get_close_matches(parts[1], list(params), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise KeyError(f"no parameter {parts[1]!r} (parameters: {', '.join(params)}){hint}")
+        params[parts[1]] = value
+        data["parameters"] = params
+        return
+    _set_in(data, parts, value)
+
+
+def _set_in(node: dict[str, Any], parts: list[str], value: Any) -> None:
+    for key in parts[:-1]:
+        child = node.get(key)
+        if child is None:
+            child = {}
+            node[key] = child
+        if not isinstance(child, dict):
+            raise KeyError(f"{key} is not a mapping")
+        node = child
+    node[parts[-1]] = value
+
+
+def get_path(data: dict[str, Any], path: str) -> Any:
+    parts = path.split(".")
+    node: Any = data
+    if parts[0] == "activities":
+        node = next((a for a in data.get("activities", []) if a.get("id") == parts[1]), None)
+        if node is None:
+            raise KeyError(f"no activity with id {parts[1]!r}")
+        parts = parts[2:]
+    for key in parts:
+        if not isinstance(node, dict) or key not in node:
+            raise KeyError(f"{path}: not set in the file")
+        node = node[key]
+    return node

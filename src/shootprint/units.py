@@ -1,0 +1,92 @@
+"""The one unit registry (pint), used at the edges only, and loaded only when a unit must change.
+
+Inside the core every magnitude is a plain float (or numpy array) in the unit its name carries
+(``distance_km``, ``energy_kwh``). A value written in the unit a field expects is taken as it is,
+without importing pint (it costs about 0.3 s to build its registry): pint is loaded only to convert
+or to check a unit that differs.
+
+``t``/``tonne`` is the metric tonne; a bare ``ton`` (pint's US short ton) is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+#: spellings of the units the categories expect, taken as-is (no conversion, no pint)
+_SAME: dict[str, str] = {
+    "": "",
+    "1": "",
+    "person": "",
+    "people": "",
+    "unit": "",
+    "units": "",
+    "item": "",
+    "items": "",
+}
+
+#: units pint does not know, defined for production data (all counts are dimensionless)
+_DEFINITIONS = (
+    "EUR = [currency_eur]",
+    "kEUR = 1000 * EUR",
+    "euro = EUR",
+    "GPU_hour = hour",
+)
+
+
+def _canonical(unit: str) -> str:
+    u = unit.strip()
+    return _SAME.get(u.lower(), u) if u.lower() in _SAME else u
+
+
+@cache
+def registry() -> Any:
+    """The pint registry, built once per process."""
+    import pint
+
+    ureg = pint.UnitRegistry(cache_folder=":auto:")
+    for definition in _DEFINITIONS:
+        ureg.define(definition)
+    return ureg
+
+
+def _check_no_short_ton(unit: str) -> None:
+    words = unit.replace("*", " ").replace("/", " ").replace(".", " ").split()
+    if any(w.lower() in ("ton", "tons", "short_ton") for w in words):
+        raise ValueError(
+            f"unit {unit!r} is ambiguous: write 't' or 'tonne' for the metric tonne (1000 kg)"
+        )
+
+
+@cache
+def converter(from_unit: str, to_unit: str) -> Callable[[float], float]:
+    """A function converting magnitudes from ``from_unit`` to ``to_unit``; ValueError if it can't."""
+    src, dst = _canonical(from_unit), _canonical(to_unit)
+    if src == dst:
+        return _identity
+    _check_no_short_ton(src)
+    import pint
+
+    ureg = registry()
+    try:
+        factor = ureg.Quantity(1.0, src or "dimensionless").to(dst or "dimensionless").magnitude
+    except pint.errors.DimensionalityError:
+        raise ValueError(f"unit {from_unit!r} cannot be converted to {to_unit!r}") from None
+    except (pint.errors.UndefinedUnitError, AssertionError, AttributeError, TypeError):
+        raise ValueError(f"unknown unit {from_unit!r}; expected a unit of {to_unit or 'count'}") from None
+    except Exception as exc:  # pint raises bare parser errors (tokenize, SyntaxError) on junk
+        raise ValueError(f"cannot read unit {from_unit!r} ({type(exc).__name__})") from None
+    offset = ureg.Quantity(0.0, src or "dimensionless").to(dst or "dimensionless").magnitude
+    if offset != 0.0:
+        raise ValueError(f"unit {from_unit!r} has an offset (temperature?): not a quantity unit")
+    return lambda value: value * factor
+
+
+def _identity(value: float) -> float:
+    return value
+
+
+def convert(value: float, from_unit: str, to_unit: str) -> float:
+    """``value`` in ``from_unit`` expressed in ``to_unit``."""
+    return converter(from_unit, to_unit)(value)
