@@ -1,0 +1,182 @@
+"""Named levers: what-if changes applied to a production without copying its file.
+
+Each lever is a pure function from the raw production data (as read from the file) to changed
+data, with a note of what it changed. Its thresholds are data (``data/levers.yaml``), each with a
+reason. ``--lever NAME`` or ``--lever NAME=VALUE``.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from shootprint.errors import InputError
+
+AI_TYPES = (
+    "text_to_image",
+    "image_edit",
+    "upscale",
+    "text_to_video",
+    "image_to_video",
+    "video_upscale",
+    "llm_assist",
+)
+TRAVEL_OVERNIGHT = ("flight", "hotel")
+
+
+@dataclass(frozen=True)
+class Lever:
+    name: str
+    description: str
+    apply: Callable[[dict[str, Any], str | None], tuple[dict[str, Any], list[str]]]
+    takes_value: str = ""  # what VALUE means, if the lever takes one
+
+
+@cache
+def settings() -> dict[str, Any]:
+    import yaml
+
+    text = resources.files("shootprint.data").joinpath("levers.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _acts(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in data.get("activities") or [] if isinstance(a, dict)]
+
+
+def _flight_km(act: dict[str, Any]) -> float | None:
+    from shootprint import geo
+    from shootprint.model import parse_quantity
+
+    if act.get("distance") is not None:
+        spec = parse_quantity(act["distance"], "km")
+        return None if spec.param else spec.central
+    if act.get("from") and act.get("to"):
+        return geo.distance_km(geo.locate(act["from"]), geo.locate(act["to"]))
+    return None
+
+
+def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+    max_km = float(value) if value else float(settings()["train_instead_of_plane"]["max_km"])
+    out = copy.deepcopy(data)
+    notes = []
+    for act in _acts(out):
+        if act.get("type") != "flight":
+            continue
+        km = _flight_km(act)
+        if km is None or km > max_km:
+            continue
+        for key in ("cabin", "contrails", "seats"):
+            act.pop(key, None)
+        act["type"] = "train"
+        act.setdefault("kind", settings()["train_instead_of_plane"]["train_kind"])
+        notes.append(f"{act['id']}: flight of {km:,.0f} km great circle → train")
+    return out, notes
+
+
+def local_crew(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+    out = copy.deepcopy(data)
+    kept, notes = [], []
+    for act in out.get("activities") or []:
+        if isinstance(act, dict) and act.get("type") in TRAVEL_OVERNIGHT:
+            notes.append(f"{act['id']}: removed ({act['type']}: a local crew neither flies nor sleeps away)")
+            continue
+        kept.append(act)
+    out["activities"] = kept
+    return out, notes
+
+
+def _set_field(
+    types: tuple[str, ...], field: str, new: Any, only: tuple[Any, ...] | None = None
+) -> Callable[[dict[str, Any], str | None], tuple[dict[str, Any], list[str]]]:
+    def apply(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+        out = copy.deepcopy(data)
+        target = value if (value is not None and new is None) else new
+        if target is None:
+            raise InputError(f"--lever: this lever needs a value (NAME=VALUE) for {field}")
+        notes = []
+        for act in _acts(out):
+            if act.get("type") in types and (only is None or act.get(field, only[0]) in only):
+                old = act.get(field)
+                act[field] = target
+                notes.append(f"{act['id']}: {field} {old!r} → {target!r}")
+        return out, notes
+
+    return apply
+
+
+def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+    from shootprint.model import parse_quantity
+
+    fraction = float(value) if value else float(settings()["fewer_iterations"]["fraction"])
+    out = copy.deepcopy(data)
+    notes = []
+    for act in _acts(out):
+        if act.get("type") not in AI_TYPES:
+            continue
+        for key in ("iterations", "generations"):
+            if act.get(key) is not None:
+                spec = parse_quantity(act[key], "")
+                if spec.param:
+                    act[key] = f"{spec.written} * {fraction}" if "*" not in spec.written else act[key]
+                else:
+                    act[key] = spec.central * fraction
+                notes.append(f"{act['id']}: {key} × {fraction:g}")
+                break
+        else:
+            act["iterations_scale"] = fraction
+            notes.append(f"{act['id']}: default iterations × {fraction:g}")
+    return out, notes
+
+
+LEVERS: dict[str, Lever] = {
+    "train_instead_of_plane": Lever(
+        "train_instead_of_plane",
+        "flights up to a distance (default in levers.yaml) become train journeys",
+        train_instead_of_plane,
+        "maximum great-circle km",
+    ),
+    "local_crew": Lever("local_crew", "hire locally: no flights, no hotel nights", local_crew),
+    "hvo_instead_of_diesel": Lever(
+        "hvo_instead_of_diesel",
+        "generators burn HVO instead of diesel",
+        _set_field(("generator",), "fuel", "hvo", only=("diesel",)),
+    ),
+    "vegetarian_catering": Lever(
+        "vegetarian_catering",
+        "meat and fish meals become vegetarian",
+        _set_field(("meal",), "kind", "vegetarian", only=("beef", "chicken", "fish", "mixed", "pork")),
+    ),
+    "ai_model": Lever(
+        "ai_model", "every AI activity uses another model", _set_field(AI_TYPES, "model", None), "model name"
+    ),
+    "compute_region": Lever(
+        "compute_region",
+        "AI compute runs in another country (grid and water)",
+        _set_field(AI_TYPES, "region", None),
+        "ISO country code",
+    ),
+    "fewer_iterations": Lever(
+        "fewer_iterations",
+        "fewer generations per kept asset",
+        fewer_iterations,
+        "fraction of iterations kept",
+    ),
+}
+
+
+def parse_lever(text: str) -> tuple[Lever, str | None]:
+    import difflib
+
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if name not in LEVERS:
+        close = difflib.get_close_matches(name, list(LEVERS), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise InputError(f"--lever {name!r}: unknown lever; accepted: {', '.join(LEVERS)}{hint}")
+    return LEVERS[name], (value.strip() if sep else None)

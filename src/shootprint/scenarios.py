@@ -1,0 +1,322 @@
+"""Scenarios: Monte Carlo estimates and comparisons (common random numbers), sensitivity,
+what-if levers, break-even and forecast-versus-final differences.
+
+Pure functions over validated productions and a factor table; the CLI and reports call them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from shootprint.engine import footprint
+from shootprint.factors import FactorTable
+from shootprint.model import Footprint
+from shootprint.uncertainty import (
+    MonteCarlo,
+    interval,
+    probability_less,
+    summarize_samples,
+)
+
+DEFAULT_LEVEL = 0.90
+
+
+@dataclass
+class Scenario:
+    """A validated production with what the engine needs beside it."""
+
+    production: Any
+    records: Sequence[Any] = ()
+
+    @property
+    def name(self) -> str:
+        return str(self.production.name)
+
+
+def run(
+    sc: Scenario, table: FactorTable, sampler: MonteCarlo | None, exclude: Sequence[str] = ()
+) -> Footprint:
+    return footprint(sc.production, table, sampler=sampler, records=sc.records, exclude=exclude)
+
+
+def total_samples(fp: Footprint, n: int) -> np.ndarray:
+    total = np.zeros(n)
+    for line in fp.lines:
+        total = total + (line.samples if line.samples is not None else line.emissions_kgco2e)
+    return total
+
+
+def estimate_mc(
+    sc: Scenario,
+    table: FactorTable,
+    samples: int,
+    seed: int = 0,
+    level: float = DEFAULT_LEVEL,
+    exclude: Sequence[str] = (),
+) -> Footprint:
+    """The deterministic footprint, with medians and intervals from ``samples`` draws beside it."""
+    fp = run(sc, table, None, exclude)
+    sampler = MonteCarlo(samples, seed)
+    fp_mc = run(sc, table, sampler, exclude)
+    _, summary = summarize_samples(fp_mc.lines, level)
+    fp.uncertainty = _uncertainty_block(summary, fp, samples, seed, level, sampler)
+    fp.warnings.extend(w for w in fp_mc.warnings if w.code == "uncertainty-default" and w not in fp.warnings)
+    return fp
+
+
+def _uncertainty_block(
+    summary: dict[str, Any], fp: Footprint, samples: int, seed: int, level: float, sampler: MonteCarlo
+) -> dict[str, Any]:
+    defaulted = sorted(k for k, d in sampler.seen.items() if d.defaulted)
+    return {
+        "samples": samples,
+        "seed": seed,
+        "level": level,
+        "deterministic_kgco2e": fp.total_kgco2e,
+        "note": "median and interval from Monte Carlo draws; deterministic_kgco2e uses central values",
+        **summary,
+        "inputs": {k: d.describe() for k, d in sorted(sampler.seen.items())},
+        "defaulted_uncertainty": defaulted,
+    }
+
+
+@dataclass
+class ComparisonMC:
+    names: list[str]
+    deterministic: list[Footprint]
+    totals: dict[str, np.ndarray]
+    level: float
+    samples: int
+    seed: int
+    common: bool
+    reference: str  # the scenario ratios are taken to (lowest deterministic total)
+    inputs: dict[str, Any] = field(default_factory=dict)
+
+    def ratio(self, a: str, b: str) -> np.ndarray:
+        return self.totals[a] / self.totals[b]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "samples": self.samples,
+            "seed": self.seed,
+            "level": self.level,
+            "common_random_numbers": self.common,
+            "reference": self.reference,
+            "totals_kgco2e": {n: interval(t, self.level).to_dict() for n, t in self.totals.items()},
+            "ratios_to_reference": {
+                n: interval(self.ratio(n, self.reference), self.level).to_dict() for n in self.names
+            },
+            "ratios": {
+                a: {b: interval(self.ratio(a, b), self.level).to_dict() for b in self.names if b != a}
+                for a in self.names
+            },
+            "probability_lower": {
+                a: {b: probability_less(self.totals[a], self.totals[b]) for b in self.names if b != a}
+                for a in self.names
+            },
+        }
+        return out
+
+
+def compare_mc(
+    scenarios: Sequence[Scenario],
+    table: FactorTable,
+    samples: int,
+    seed: int = 0,
+    level: float = DEFAULT_LEVEL,
+    exclude: Sequence[str] = (),
+    common: bool = True,
+) -> ComparisonMC:
+    """Every scenario drawn with the same seed and keys: shared factors take the same draws."""
+    names = _unique_names(scenarios)
+    det = [run(sc, table, None, exclude) for sc in scenarios]
+    totals: dict[str, np.ndarray] = {}
+    inputs: dict[str, Any] = {}
+    for name, sc in zip(names, scenarios, strict=True):
+        sampler = MonteCarlo(samples, seed, common=common, salt=name)
+        fp = run(sc, table, sampler, exclude)
+        totals[name] = total_samples(fp, samples)
+        inputs.update({k: d.describe() for k, d in sampler.seen.items()})
+    reference = names[int(np.argmin([fp.total_kgco2e for fp in det]))]
+    return ComparisonMC(names, det, totals, level, samples, seed, common, reference, inputs)
+
+
+def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
+    names: list[str] = []
+    for sc in scenarios:
+        name = sc.name
+        k = 2
+        while name in names:
+            name = f"{sc.name} ({k})"
+            k += 1
+        names.append(name)
+    return names
+
+
+# -- sensitivity -------------------------------------------------------------------------
+
+
+def discover_inputs(
+    scenarios: Sequence[Scenario], table: FactorTable, exclude: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Every uncertain input (factor or quantity key) the scenarios draw, with its distribution."""
+    seen: dict[str, Any] = {}
+    for sc in scenarios:
+        sampler = MonteCarlo(2, 0)
+        run(sc, table, sampler, exclude)
+        seen.update(sampler.seen)
+    return seen
+
+
+def sensitivity(
+    scenarios: Sequence[Scenario],
+    table: FactorTable,
+    base_samples: int = 512,
+    seed: int = 0,
+    exclude: Sequence[str] = (),
+    top: int | None = None,
+) -> dict[str, Any]:
+    """Sobol indices (SALib) of a total (one scenario) or of the ratio of two scenarios.
+
+    Inputs are the uniforms behind each uncertain factor and quantity, so every input's own
+    distribution is kept; first-order (S1) and total (ST) indices rank them by share of variance.
+    Tornado data: the output with each input at its 5th and 95th percentile, others at their median.
+    """
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    if len(scenarios) not in (1, 2):
+        raise ValueError("sensitivity takes one production (its total) or two (their ratio)")
+    inputs = discover_inputs(scenarios, table, exclude)
+    keys = sorted(inputs)
+    if not keys:
+        return {"target": "total", "inputs": [], "note": "no uncertain input"}
+    problem = {"num_vars": len(keys), "names": keys, "bounds": [[0.0, 1.0]] * len(keys)}
+    x = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=seed)
+    x = np.clip(x, 1e-9, 1 - 1e-9)
+
+    def model(u: np.ndarray) -> np.ndarray:
+        uniforms = {k: u[:, i] for i, k in enumerate(keys)}
+        totals = [
+            total_samples(run(sc, table, MonteCarlo(len(u), seed, uniforms=uniforms), exclude), len(u))
+            for sc in scenarios
+        ]
+        return totals[0] if len(totals) == 1 else totals[0] / totals[1]
+
+    y = model(x)
+    si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+    # tornado: each input at 5 % and 95 %, the others at their median
+    d = len(keys)
+    grid = np.full((2 * d, d), 0.5)
+    for i in range(d):
+        grid[2 * i, i] = 0.05
+        grid[2 * i + 1, i] = 0.95
+    t = model(grid)
+    base = float(model(np.full((1, d), 0.5))[0])
+    rows = []
+    for i, k in enumerate(keys):
+        rows.append(
+            {
+                "input": k,
+                "distribution": inputs[k].describe(),
+                "S1": float(si["S1"][i]),
+                "S1_conf": float(si["S1_conf"][i]),
+                "ST": float(si["ST"][i]),
+                "ST_conf": float(si["ST_conf"][i]),
+                "at_p05": float(t[2 * i]),
+                "at_p95": float(t[2 * i + 1]),
+                "swing": float(abs(t[2 * i + 1] - t[2 * i])),
+            }
+        )
+    rows.sort(key=lambda r: -r["ST"])
+    target = "total_kgco2e" if len(scenarios) == 1 else "ratio"
+    return {
+        "target": target,
+        "scenarios": [sc.name for sc in scenarios],
+        "base_samples": base_samples,
+        "evaluations": int(len(x)),
+        "seed": seed,
+        "output_at_medians": base,
+        "output_mean": float(np.mean(y)),
+        "output_variance": float(np.var(y)),
+        "inputs": rows[:top] if top else rows,
+    }
+
+
+# -- forecast vs final -------------------------------------------------------------------
+
+
+def diff(forecast: Footprint, final: Footprint) -> dict[str, Any]:
+    """Planned against actual, line by line (matched by line id)."""
+    a = {line.id: line for line in forecast.lines}
+    b = {line.id: line for line in final.lines}
+    change_total = final.total_kgco2e - forecast.total_kgco2e
+    rows = []
+    for line_id in list(a) + [i for i in b if i not in a]:
+        la, lb = a.get(line_id), b.get(line_id)
+        before = la.emissions_kgco2e if la else 0.0
+        after = lb.emissions_kgco2e if lb else 0.0
+        change = after - before
+        rows.append(
+            {
+                "id": line_id,
+                "status": "added" if la is None else "removed" if lb is None else "changed" if change else "same",
+                "category": (lb or la).category,  # type: ignore[union-attr]
+                "label": (lb or la).label,  # type: ignore[union-attr]
+                "forecast_kgco2e": before,
+                "final_kgco2e": after,
+                "change_kgco2e": change,
+                "share_of_change": (change / change_total) if change_total else None,
+                "forecast_quantity": la.quantity if la else None,
+                "final_quantity": lb.quantity if lb else None,
+                "unit": (lb or la).unit,  # type: ignore[union-attr]
+            }
+        )
+    rows.sort(key=lambda r: -abs(r["change_kgco2e"]))
+    return {
+        "forecast": forecast.name,
+        "final": final.name,
+        "forecast_total_kgco2e": forecast.total_kgco2e,
+        "final_total_kgco2e": final.total_kgco2e,
+        "change_kgco2e": change_total,
+        "change_pct": (change_total / forecast.total_kgco2e * 100) if forecast.total_kgco2e else None,
+        "lines": rows,
+    }
+
+
+# -- break-even --------------------------------------------------------------------------
+
+
+def breakeven(
+    evaluate: Callable[[float], float],
+    target: float,
+    low: float = 0.0,
+    high: float | None = None,
+    start: float = 1.0,
+) -> float | None:
+    """The value x at which ``evaluate(x) == target`` (bracketed then Brent's method).
+
+    ``evaluate`` is the total of the scenario whose input varies; ``target`` the other's total.
+    Returns None when no value in [low, 1e9] reaches the target (e.g. the option stays lower).
+    """
+    from scipy.optimize import brentq
+
+    def f(x: float) -> float:
+        return evaluate(x) - target
+
+    lo = low
+    f_lo = f(lo)
+    if f_lo == 0:
+        return lo
+    hi = high if high is not None else max(start, 1.0)
+    f_hi = f(hi)
+    while np.sign(f_hi) == np.sign(f_lo) and high is None and hi < 1e9:
+        hi *= 4
+        f_hi = f(hi)
+    if np.sign(f_hi) == np.sign(f_lo):
+        return None
+    return float(brentq(f, lo, hi, xtol=1e-9, rtol=1e-10))

@@ -1,0 +1,263 @@
+"""Uncertainty: distributions, Monte Carlo with common random numbers, summaries, sensitivity.
+
+The rule (written in docs/uncertainty.md, applied here):
+
+* a published value is the median of its distribution;
+* ADEME's ±p % is the 95 % half-width of a lognormal: σ = ln(1 + p/100) / 1.96, so the 97.5th
+  percentile is value × (1 + p/100);
+* a ``{low, central, high}`` judgement is triangular; when high/low exceeds 10 it is triangular in
+  log space (so a range of orders of magnitude is not dominated by its top);
+* a row with no uncertainty takes a default per source and category
+  (``data/uncertainty_defaults.csv``), flagged in results with the warning ``uncertainty-default``;
+* a quantity written as a range (``{low, high}``, ``value ± %``) is triangular (log space past ×10).
+
+Draws are keyed by *what* is drawn — a factor's row id, a quantity's path (``parameters.crew``,
+``activities.<id>.<field>``) — and seeded from (seed, key). Two scenarios that share a factor or a
+parameter therefore get the same draws (common random numbers), so the interval of their ratio
+reflects the options, not sampling noise.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from shootprint.engine import Sampler
+from shootprint.factors import FactorRow, Resolved
+from shootprint.model import QuantitySpec
+
+Z_975 = 1.959963984540054  # standard normal 97.5th percentile
+LOG_SPACE_RATIO = 10.0  # high/low above which a triangular judgement is sampled in log space
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """``kind``: lognormal (median, sigma), triangular (low, mode, high), logtriangular, fixed."""
+
+    kind: str
+    a: float
+    b: float = 0.0
+    c: float = 0.0
+    rule: str = ""
+    defaulted: bool = False
+
+    def from_uniform(self, u: np.ndarray, z: np.ndarray | None = None) -> np.ndarray:
+        """Draws from uniforms ``u`` in (0, 1) (and standard normals ``z`` for the lognormal)."""
+        if self.kind == "fixed":
+            return np.full_like(u, self.a)
+        if self.kind == "lognormal":
+            if z is None:
+                from scipy.special import ndtri
+
+                z = ndtri(u)
+            sign = -1.0 if self.a < 0 else 1.0
+            return sign * abs(self.a) * np.exp(self.b * z)
+        if self.kind == "triangular":
+            return _triangular(u, self.a, self.b, self.c)
+        if self.kind == "logtriangular":
+            return np.exp(_triangular(u, math.log(self.a), math.log(self.b), math.log(self.c)))
+        raise ValueError(self.kind)
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"distribution": self.kind, "rule": self.rule}
+        if self.kind == "lognormal":
+            out.update(median=self.a, sigma_log=self.b)
+        elif self.kind in ("triangular", "logtriangular"):
+            out.update(low=self.a, mode=self.b, high=self.c)
+        if self.defaulted:
+            out["defaulted"] = True
+        return out
+
+
+def _triangular(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
+    if high <= low:
+        return np.full_like(u, mode)
+    fc = (mode - low) / (high - low)
+    left = low + np.sqrt(u * (high - low) * (mode - low))
+    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
+    return np.where(u < fc, left, right)
+
+
+def lognormal_from_pct(value: float, pct: float, rule: str, defaulted: bool = False) -> Distribution:
+    sigma = math.log1p(pct / 100.0) / Z_975
+    return Distribution("lognormal", value, sigma, rule=rule, defaulted=defaulted)
+
+
+def triangular_of(low: float, mode: float, high: float, rule: str) -> Distribution:
+    if low > 0 and high / low > LOG_SPACE_RATIO:
+        mode = min(max(mode, low), high)
+        return Distribution("logtriangular", low, mode, high, rule=rule + " (log space: high/low > 10)")
+    return Distribution("triangular", low, mode, high, rule=rule)
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultRule:
+    source_prefix: str
+    category_prefix: str
+    pct: float
+    reason: str
+
+
+@cache
+def default_rules(path: Path | None = None) -> tuple[DefaultRule, ...]:
+    path = path or Path(str(resources.files("shootprint.data").joinpath("uncertainty_defaults.csv")))
+    with path.open(encoding="utf-8", newline="") as fh:
+        rules = [
+            DefaultRule(r["source_prefix"], r["category_prefix"], float(r["pct"]), r["reason"])
+            for r in csv.DictReader(fh)
+        ]
+    # most specific first
+    rules.sort(key=lambda r: (-len(r.source_prefix), -len(r.category_prefix)))
+    return tuple(rules)
+
+
+def default_for(row: FactorRow, category: str) -> DefaultRule:
+    for rule in default_rules():
+        if row.id.startswith(rule.source_prefix) and (category or row.category).startswith(
+            rule.category_prefix
+        ):
+            return rule
+    raise LookupError(f"no default uncertainty rule matches {row.id}")
+
+
+def factor_distribution(resolved: Resolved, category: str = "") -> Distribution:
+    """The distribution of a factor's value (in the unit of the row holding the value)."""
+    value = resolved.value
+    row = resolved.uncertainty_row or resolved.row
+    if row.uncertainty_kind in ("published", "judgement"):
+        if row.low is not None and row.high is not None:
+            # bounds given on an alias row are in the same unit as the value it resolves to
+            return triangular_of(row.low, value, row.high, f"{row.uncertainty_kind} range of {row.id}")
+        if row.uncertainty_pct is not None:
+            return lognormal_from_pct(
+                value, row.uncertainty_pct, f"{row.uncertainty_kind} ±{row.uncertainty_pct:g} % of {row.id} as 95 % lognormal"
+            )
+    rule = default_for(resolved.row, category)
+    return lognormal_from_pct(
+        value,
+        rule.pct,
+        f"no published uncertainty: default ±{rule.pct:g} % for {rule.source_prefix}*/"
+        f"{rule.category_prefix or 'any'} ({rule.reason})",
+        defaulted=True,
+    )
+
+
+def quantity_distribution(spec: QuantitySpec) -> Distribution:
+    assert spec.low is not None and spec.high is not None
+    return triangular_of(spec.low, spec.central, spec.high, "range written in the production file")
+
+
+def key_seed(seed: int, key: str) -> list[int]:
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest()
+    return [seed & 0xFFFFFFFF, int.from_bytes(digest, "little")]
+
+
+@dataclass
+class MonteCarlo(Sampler):
+    """Draws keyed by what is drawn; ``uniforms`` (key → u) replaces the generator (Sobol)."""
+
+    n: int
+    seed: int = 0
+    common: bool = True  # common random numbers across scenarios (False: scenario-salted keys)
+    salt: str = ""
+    uniforms: Mapping[str, np.ndarray] | None = None
+    seen: dict[str, Distribution] = field(default_factory=dict)
+    _cache: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def _draw(self, key: str, dist: Distribution) -> np.ndarray:
+        self.seen.setdefault(key, dist)
+        full_key = key if self.common else f"{self.salt}|{key}"
+        cache_key = f"{full_key}|{dist}"
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            return cached
+        if self.uniforms is not None:
+            u = self.uniforms.get(key)
+            if u is None:  # an input not varied in this analysis: its median
+                u = np.full(self.n, 0.5)
+            draws = dist.from_uniform(u)
+        else:
+            rng = np.random.default_rng(key_seed(self.seed, full_key))
+            if dist.kind == "lognormal":
+                draws = dist.from_uniform(np.empty(self.n), rng.standard_normal(self.n))
+            else:
+                draws = dist.from_uniform(rng.random(self.n))
+        self._cache[cache_key] = draws
+        return draws
+
+    def factor(self, row_id: str, resolved: Resolved, category: str) -> tuple[Any, dict[str, Any]]:
+        dist = factor_distribution(resolved, category)
+        draws = self._draw(f"factor:{resolved.row.id}", dist)
+        return draws, dist.describe()
+
+    def quantity(self, key: str, spec: QuantitySpec) -> Any:
+        return self._draw(key, quantity_distribution(spec))
+
+
+# -- summaries ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    median: float
+    low: float
+    high: float
+    level: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"median": self.median, "low": self.low, "high": self.high, "level": self.level}
+
+
+def interval(samples: np.ndarray, level: float = 0.90) -> Interval:
+    tail = (1 - level) / 2 * 100
+    lo, med, hi = np.percentile(samples, [tail, 50.0, 100 - tail])
+    return Interval(float(med), float(lo), float(hi), level)
+
+
+def summarize_samples(
+    lines: Sequence[Any], level: float = 0.90
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Total draws and the interval of the total, of each category, stage and line."""
+    total = None
+    by_cat: dict[str, np.ndarray] = {}
+    by_stage: dict[str, np.ndarray] = {}
+    per_line: dict[str, Any] = {}
+    for line in lines:
+        s = line.samples if line.samples is not None else np.asarray(line.emissions_kgco2e)
+        s = np.broadcast_to(s, s.shape if np.ndim(s) else (1,)).astype(float)
+        total = s if total is None else total + s
+        by_cat[line.category] = by_cat.get(line.category, 0.0) + s
+        by_stage[line.stage] = by_stage.get(line.stage, 0.0) + s
+        per_line[line.id] = interval(np.atleast_1d(s), level).to_dict()
+    if total is None:
+        total = np.zeros(1)
+    return total, {
+        "total_kgco2e": interval(np.atleast_1d(total), level).to_dict(),
+        "by_category": {k: interval(np.atleast_1d(v), level).to_dict() for k, v in by_cat.items()},
+        "by_stage": {k: interval(np.atleast_1d(v), level).to_dict() for k, v in by_stage.items()},
+        "lines": per_line,
+    }
+
+
+def probability_less(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(a < b))
+
+
+def unique_warnings(items: Iterable[Any]) -> list[Any]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for w in items:
+        key = (w.code, w.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(w)
+    return out
