@@ -72,6 +72,7 @@ class Comparison:
     footprints: list[Footprint]
     factor_set: str
     warnings: list[str] = field(default_factory=list)
+    uncertainty: dict[str, Any] | None = None
 
     @property
     def names(self) -> list[str]:
@@ -116,6 +117,7 @@ class Comparison:
             },
             "warnings": self.warnings,
             "footprints": [fp.to_dict() for fp in self.footprints],
+            **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
         }
 
 
@@ -157,3 +159,240 @@ def _estimate_loaded(prod: Any, base: Path, table: FactorTable, exclude: tuple[s
     from shootprint.engine import footprint
 
     return footprint(prod, table, records=load_records(prod, base), exclude=exclude)
+
+
+# -- uncertainty and decisions -----------------------------------------------------------------
+
+
+def scenario(path: str | Path, sets: dict[str, Any] | None = None, raw: dict[str, Any] | None = None) -> Any:
+    """A validated production (from its file, or from changed raw data) with its records."""
+    from shootprint.production import read_file, validate
+    from shootprint.scenarios import Scenario
+
+    path = Path(path)
+    if raw is None:
+        prod = load_production(path, overrides=sets)
+    else:
+        prod = validate(raw, str(path))
+    return Scenario(prod, load_records(prod, path.parent))
+
+
+def _table_for(scenarios: Sequence[Any], factor_set: str | None, overrides: str | Path | None) -> FactorTable:
+    if factor_set is None:
+        declared = {sc.production.factor_set for sc in scenarios if sc.production.factor_set}
+        if len(declared) > 1:
+            raise InputError(
+                f"the files ask for different factor sets ({', '.join(sorted(declared))}): "
+                "choose one with --factor-set so the totals compare"
+            )
+        factor_set = declared.pop() if declared else None
+    return load_table(factor_set, overrides)
+
+
+def estimate_uncertain(
+    path: str | Path,
+    *,
+    samples: int,
+    seed: int = 0,
+    level: float = 0.90,
+    factor_set: str | None = None,
+    overrides: str | Path | None = None,
+    exclude: Iterable[str] = (),
+    sets: dict[str, Any] | None = None,
+) -> Footprint:
+    from shootprint.scenarios import estimate_mc
+
+    sc = scenario(path, sets)
+    table = _table_for([sc], factor_set, overrides)
+    return estimate_mc(sc, table, samples, seed, level, tuple(exclude))
+
+
+def compare_uncertain(
+    paths: Sequence[str | Path],
+    *,
+    samples: int,
+    seed: int = 0,
+    level: float = 0.90,
+    factor_set: str | None = None,
+    overrides: str | Path | None = None,
+    exclude: Iterable[str] = (),
+    sets: dict[str, Any] | None = None,
+    common: bool = True,
+) -> Comparison:
+    """A comparison with each total's interval, each ratio's median and interval, P(A < B)."""
+    from shootprint.scenarios import compare_mc
+
+    scs = [scenario(p, sets) for p in paths]
+    table = _table_for(scs, factor_set, overrides)
+    mc = compare_mc(scs, table, samples, seed, level, tuple(exclude), common)
+    comparison = Comparison(mc.deterministic, table.factor_set)
+    comparison.uncertainty = mc.to_dict()
+    return comparison
+
+
+def sensitivity(
+    paths: Sequence[str | Path],
+    *,
+    base_samples: int = 512,
+    seed: int = 0,
+    factor_set: str | None = None,
+    overrides: str | Path | None = None,
+    exclude: Iterable[str] = (),
+    sets: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    from shootprint.scenarios import sensitivity as _sensitivity
+
+    scs = [scenario(p, sets) for p in paths]
+    table = _table_for(scs, factor_set, overrides)
+    out = _sensitivity(scs, table, base_samples, seed, tuple(exclude))
+    out["factor_set"] = table.factor_set
+    return out
+
+
+def whatif(
+    path: str | Path,
+    *,
+    levers: Sequence[str] = (),
+    sets: dict[str, Any] | None = None,
+    samples: int = 2000,
+    seed: int = 0,
+    level: float = 0.90,
+    factor_set: str | None = None,
+    overrides: str | Path | None = None,
+    exclude: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The production as it is, with ``--set`` changes, and with each lever: saving and interval.
+
+    ``sets`` make the variant called ``set``; each lever is applied alone to the file as written,
+    then all together. Savings use common random numbers, so their intervals reflect the change.
+    """
+    from shootprint.levers import parse_lever
+    from shootprint.paths import apply_sets
+    from shootprint.production import read_file
+    from shootprint.scenarios import Scenario, compare_mc
+
+    path = Path(path)
+    base_raw = read_file(path)
+    variants: list[tuple[str, dict[str, Any], list[str]]] = []
+    if sets:
+        variants.append(("set: " + ", ".join(f"{k}={v}" for k, v in sets.items()), apply_sets(base_raw, sets, str(path)), []))
+    parsed = [parse_lever(text) for text in levers]
+    combined = base_raw
+    combined_notes: list[str] = []
+    for lever, value in parsed:
+        changed, notes = lever.apply(base_raw, value)
+        label = lever.name + (f"={value}" if value is not None else "")
+        variants.append((label, changed, notes))
+        combined, more = lever.apply(combined, value)
+        combined_notes.extend(more)
+    if len(parsed) > 1:
+        variants.append(("all levers", combined, combined_notes))
+    if not variants:
+        raise InputError("whatif: give at least one --set PATH=VALUE or --lever NAME")
+    base = scenario(path)
+    scs = [base] + [scenario(path, raw=raw) for _, raw, _ in variants]
+    for sc, (label, _, _) in zip(scs[1:], variants, strict=True):
+        sc.production = sc.production.model_copy(update={"name": label})
+    table = _table_for([base], factor_set, overrides)
+    mc = compare_mc([Scenario(s.production, s.records) for s in scs], table, samples, seed, level, tuple(exclude))
+    import numpy as np
+
+    from shootprint.uncertainty import interval, probability_less
+
+    base_total = mc.totals[mc.names[0]]
+    rows = []
+    for name, det, (label, _, notes) in zip(mc.names[1:], mc.deterministic[1:], variants, strict=True):
+        saving = base_total - mc.totals[name]
+        rows.append(
+            {
+                "variant": label,
+                "total_kgco2e": det.total_kgco2e,
+                "saving_kgco2e": mc.deterministic[0].total_kgco2e - det.total_kgco2e,
+                "saving_interval_kgco2e": interval(saving, level).to_dict(),
+                "saving_pct": (
+                    (mc.deterministic[0].total_kgco2e - det.total_kgco2e) / mc.deterministic[0].total_kgco2e * 100
+                    if mc.deterministic[0].total_kgco2e
+                    else None
+                ),
+                "probability_lower": probability_less(mc.totals[name], base_total),
+                "changes": notes,
+            }
+        )
+    return {
+        "production": mc.deterministic[0].name,
+        "base_total_kgco2e": mc.deterministic[0].total_kgco2e,
+        "base_interval_kgco2e": interval(np.asarray(base_total), level).to_dict(),
+        "samples": samples,
+        "seed": seed,
+        "level": level,
+        "factor_set": table.factor_set,
+        "variants": rows,
+    }
+
+
+def breakeven(
+    path_a: str | Path,
+    path_b: str | Path,
+    *,
+    vary: str,
+    factor_set: str | None = None,
+    overrides: str | Path | None = None,
+    exclude: Iterable[str] = (),
+) -> dict[str, Any]:
+    """The value of ``vary`` (a path in A) at which A emits as much as B (central values)."""
+    from shootprint.engine import footprint
+    from shootprint.paths import apply_sets, get_path
+    from shootprint.production import read_file, validate
+    from shootprint.scenarios import breakeven as solve
+
+    path_a = Path(path_a)
+    raw_a = read_file(path_a)
+    try:
+        current = get_path(raw_a, vary)
+    except KeyError as exc:
+        current = None
+        if not vary.startswith(("activities.", "parameters.")):
+            raise InputError(f"--vary {vary}: {exc.args[0]}") from None
+    sc_b = scenario(path_b)
+    sc_a = scenario(path_a)
+    table = _table_for([sc_a, sc_b], factor_set, overrides)
+    excl = tuple(exclude)
+    target = footprint(sc_b.production, table, records=sc_b.records, exclude=excl).total_kgco2e
+
+    def total_at(x: float) -> float:
+        prod = validate(apply_sets(raw_a, {vary: x}, str(path_a)), str(path_a))
+        return footprint(prod, table, records=sc_a.records, exclude=excl).total_kgco2e
+
+    current_total = footprint(sc_a.production, table, records=sc_a.records, exclude=excl).total_kgco2e
+    value = solve(total_at, target)
+    return {
+        "vary": vary,
+        "scenario": sc_a.name,
+        "against": sc_b.name,
+        "current_value": current,
+        "current_total_kgco2e": current_total,
+        "target_total_kgco2e": target,
+        "breakeven_value": value,
+        "note": (
+            "no value of the input in [0, 1e9] makes the totals equal"
+            if value is None
+            else f"at {vary} = {value:,.6g}, {sc_a.name} emits as much as {sc_b.name}"
+        ),
+        "factor_set": table.factor_set,
+    }
+
+
+def diff(
+    forecast: str | Path,
+    final: str | Path,
+    *,
+    factor_set: str | None = None,
+    overrides: str | Path | None = None,
+) -> dict[str, Any]:
+    """Planned against actual, line by line, with each change's share of the total change."""
+    from shootprint.scenarios import diff as _diff
+
+    a, b = scenario(forecast), scenario(final)
+    table = _table_for([a, b], factor_set, overrides)
+    return _diff(_estimate_loaded(a.production, Path(forecast).parent, table, ()),
+                 _estimate_loaded(b.production, Path(final).parent, table, ()))

@@ -35,6 +35,13 @@ ExcludeOpt = Annotated[
     list[str] | None,
     typer.Option("--exclude", help="Leave a category or a line tag (e.g. training) out of totals."),
 ]
+SamplesOpt = Annotated[
+    int, typer.Option("--samples", help="Monte Carlo draws (0: central values only).", min=0)
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the draws: same seed, same output.")]
+LevelOpt = Annotated[
+    float, typer.Option("--level", help="Interval level, e.g. 0.90 for 5th–95th percentiles.", min=0.5, max=0.999)
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option("--set", help="PATH=VALUE: change a field without editing the file (repeatable)."),
@@ -165,13 +172,22 @@ def estimate_cmd(
     overrides: OverridesOpt = None,
     exclude: ExcludeOpt = None,
     set_: SetOpt = None,
+    samples: SamplesOpt = 0,
+    seed: SeedOpt = 0,
+    level: LevelOpt = 0.90,
 ) -> None:
     """The footprint of one production, line by line with every factor's source."""
     from shootprint import api
     from shootprint.report import text
 
     try:
-        fp = api.estimate(file, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+        if samples:
+            fp = api.estimate_uncertain(
+                file, samples=samples, seed=seed, level=level, factor_set=factor_set,
+                overrides=overrides, exclude=exclude or (), sets=_sets(set_),
+            )
+        else:
+            fp = api.estimate(file, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
     except ShootprintError as exc:
         _fail(exc)
         return
@@ -186,17 +202,124 @@ def compare_cmd(
     overrides: OverridesOpt = None,
     exclude: ExcludeOpt = None,
     set_: SetOpt = None,
+    samples: SamplesOpt = 0,
+    seed: SeedOpt = 0,
+    level: LevelOpt = 0.90,
 ) -> None:
     """Totals side by side, each total's ratio to the lowest, categories side by side."""
     from shootprint import api
     from shootprint.report import text
 
     try:
-        comparison = api.compare(files, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+        if samples:
+            comparison = api.compare_uncertain(
+                files, samples=samples, seed=seed, level=level, factor_set=factor_set,
+                overrides=overrides, exclude=exclude or (), sets=_sets(set_),
+            )
+        else:
+            comparison = api.compare(files, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
     except ShootprintError as exc:
         _fail(exc)
         return
     _echo(text.render_comparison(comparison, fmt))
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    files: Annotated[list[Path], typer.Argument(help="One production (its total) or two (their ratio).")],
+    fmt: FormatOpt = "table",
+    samples: Annotated[int, typer.Option("--samples", help="Sobol base sample size N (N·(D+2) runs).", min=16)] = 512,
+    seed: SeedOpt = 0,
+    top: Annotated[int, typer.Option("--top", help="Inputs to list (0: all).")] = 15,
+    factor_set: FactorSetOpt = None,
+    overrides: OverridesOpt = None,
+    exclude: ExcludeOpt = None,
+    set_: SetOpt = None,
+) -> None:
+    """Which inputs and factors drive a total, or the ratio of two productions (Sobol indices)."""
+    from shootprint import api
+    from shootprint.report import text
+
+    if len(files) not in (1, 2):
+        _fail(ShootprintError("sensitivity takes one production file (its total) or two (their ratio)"))
+    try:
+        result = api.sensitivity(files, base_samples=samples, seed=seed, factor_set=factor_set,
+                                 overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    _echo(text.render_sensitivity(result, fmt, top))
+
+
+@app.command("whatif")
+def whatif_cmd(
+    file: Annotated[Path, typer.Argument(help="A production file.")],
+    lever: Annotated[list[str] | None, typer.Option("--lever", help="NAME or NAME=VALUE (repeatable): " + ", ".join(
+        ["train_instead_of_plane", "local_crew", "hvo_instead_of_diesel", "vegetarian_catering", "ai_model",
+         "compute_region", "fewer_iterations"]))] = None,
+    set_: SetOpt = None,
+    fmt: FormatOpt = "table",
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws for the savings' intervals.", min=10)] = 2000,
+    seed: SeedOpt = 0,
+    level: LevelOpt = 0.90,
+    factor_set: FactorSetOpt = None,
+    overrides: OverridesOpt = None,
+    exclude: ExcludeOpt = None,
+) -> None:
+    """What a change saves: --set PATH=VALUE and named levers, each with its saving and interval."""
+    from shootprint import api
+    from shootprint.report import text
+
+    try:
+        result = api.whatif(file, levers=lever or (), sets=_sets(set_), samples=samples, seed=seed, level=level,
+                            factor_set=factor_set, overrides=overrides, exclude=exclude or ())
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    _echo(text.render_whatif(result, fmt))
+
+
+@app.command("breakeven")
+def breakeven_cmd(
+    file_a: Annotated[Path, typer.Argument(help="The production whose input varies.")],
+    file_b: Annotated[Path, typer.Argument(help="The production it is set against.")],
+    vary: Annotated[str, typer.Option("--vary", help="Path of the input in A, e.g. activities.key-visuals.iterations")],
+    fmt: FormatOpt = "table",
+    factor_set: FactorSetOpt = None,
+    overrides: OverridesOpt = None,
+    exclude: ExcludeOpt = None,
+) -> None:
+    """The value of one input of A at which A emits as much as B."""
+    from shootprint import api
+    from shootprint.report import text
+
+    try:
+        result = api.breakeven(file_a, file_b, vary=vary, factor_set=factor_set, overrides=overrides,
+                               exclude=exclude or ())
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    _echo(text.render_breakeven(result, fmt))
+
+
+@app.command("diff")
+def diff_cmd(
+    forecast: Annotated[Path, typer.Argument(help="The forecast production file.")],
+    final: Annotated[Path, typer.Argument(help="The final production file.")],
+    fmt: FormatOpt = "table",
+    factor_set: FactorSetOpt = None,
+    overrides: OverridesOpt = None,
+) -> None:
+    """Forecast against final, line by line, with each change's share of the total change."""
+    from shootprint import api
+    from shootprint.report import text
+
+    try:
+        result = api.diff(forecast, final, factor_set=factor_set, overrides=overrides)
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    _echo(text.render_diff(result, fmt))
 
 
 @app.command(

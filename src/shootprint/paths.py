@@ -64,7 +64,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
             close = difflib.get_close_matches(parts[1], list(params), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise KeyError(f"no parameter {parts[1]!r} (parameters: {', '.join(params)}){hint}")
-        params[parts[1]] = value
+        params[parts[1]] = _keep_unit(params[parts[1]], value)
         data["parameters"] = params
         return
     _set_in(data, parts, value)
@@ -95,3 +95,22 @@ def get_path(data: dict[str, Any], path: str) -> Any:
             raise KeyError(f"{path}: not set in the file")
         node = node[key]
     return node
+
+
+def _keep_unit(old: Any, new: Any) -> Any:
+    """A bare number set on a parameter written with a unit keeps that unit."""
+    if isinstance(new, bool) or not isinstance(new, int | float):
+        return new
+    if isinstance(old, dict) and old.get("unit"):
+        return {"value": new, "unit": old["unit"]}
+    if isinstance(old, str):
+        from shootprint.model import parse_quantity
+
+        parts = old.replace("±", " ± ").split()
+        if len(parts) > 1 and parts[1] != "±":
+            try:
+                parse_quantity(f"1 {parts[1]}", parts[1])
+            except ValueError:
+                return new
+            return f"{new} {parts[1]}"
+    return new

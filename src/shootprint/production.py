@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shootprint import units
 from shootprint.errors import InputError
@@ -110,13 +110,6 @@ def production_model() -> type[ProductionBase]:
     class Production(ProductionBase):
         activities: list[union] = Field(default_factory=list)  # type: ignore[valid-type]
 
-        @model_validator(mode="after")
-        def _check(self) -> Production:
-            problems = check_references(self)
-            if problems:
-                raise ValueError("; ".join(problems))
-            return self
-
     return Production
 
 
@@ -207,9 +200,13 @@ def read_file(path: Path) -> dict[str, Any]:
 def validate(data: dict[str, Any], source: str = "<production>") -> Any:
     model = production_model()
     try:
-        return model.model_validate(data)
+        prod = model.model_validate(data)
     except ValidationError as exc:
         raise InputError(format_errors(exc, data, source)) from None
+    problems = check_references(prod)
+    if problems:
+        raise InputError([f"{source}: {p}" for p in problems])
+    return prod
 
 
 def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> list[str]:

@@ -208,7 +208,13 @@ def sensitivity(
         return totals[0] if len(totals) == 1 else totals[0] / totals[1]
 
     y = model(x)
-    si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+    variance = float(np.var(y))
+    constant = variance <= 1e-12 * max(1.0, float(np.mean(y)) ** 2)
+    if constant:  # e.g. a ratio whose shared factors cancel: nothing to apportion
+        zeros = np.zeros(len(keys))
+        si = {"S1": zeros, "S1_conf": zeros, "ST": zeros, "ST_conf": zeros}
+    else:
+        si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
     # tornado: each input at 5 % and 95 %, the others at their median
     d = len(keys)
     grid = np.full((2 * d, d), 0.5)
@@ -242,7 +248,8 @@ def sensitivity(
         "seed": seed,
         "output_at_medians": base,
         "output_mean": float(np.mean(y)),
-        "output_variance": float(np.var(y)),
+        "output_variance": variance,
+        "note": "the output does not vary: every uncertain input cancels or is absent" if constant else "",
         "inputs": rows[:top] if top else rows,
     }
 

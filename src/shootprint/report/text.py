@@ -112,6 +112,7 @@ def render_footprint(fp: Footprint, fmt: str = "table") -> str:
         )
     parts = [head, "", _table(rows, {3, 6}), ""]
     parts.append(f"Total: {kg(fp.total_kgco2e)} kgCO2e")
+    parts.extend(uncertainty_lines(fp))
     cats = ", ".join(f"{c} {kg(v)}" for c, v in sorted(fp.by_category.items(), key=lambda t: -t[1]))
     parts.append(f"By category (kgCO2e): {cats}")
     stages = ", ".join(f"{s} {kg(v)}" for s, v in fp.by_stage.items())
@@ -167,6 +168,141 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
         "",
         _table(rows, set(range(1, len(header)))),
     ]
+    u = comparison.uncertainty
+    if u:
+        ref = u["reference"]
+        out.append("")
+        out.append(
+            f"Monte Carlo ({u['samples']:,} draws, seed {u['seed']}, common random numbers: "
+            f"{'yes' if u['common_random_numbers'] else 'no'}); median [{(1 - u['level']) / 2 * 100:g}th–"
+            f"{(1 + u['level']) / 2 * 100:g}th percentiles]"
+        )
+        rows2 = [["", "total kgCO2e", f"ratio to {ref}", f"P(lower than {ref})"]]
+        for name in u["totals_kgco2e"]:
+            p = u["probability_lower"][name].get(ref) if name != ref else None
+            rows2.append([
+                name,
+                _interval(u["totals_kgco2e"][name]),
+                _interval(u["ratios_to_reference"][name], _ratio),
+                "" if p is None else f"{p:.2f}",
+            ])
+        out.append(_table(rows2, set()))
     for w in comparison.warnings:
         out.append(f"warning: {w}")
     return "\n".join(out)
+
+
+def _interval(d: dict[str, float] | None, fmt: Any = kg) -> str:
+    if not d:
+        return ""
+    return f"{fmt(d['median'])} [{fmt(d['low'])}–{fmt(d['high'])}]"
+
+
+def _ratio(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:,.3g}×" if x < 100 else f"{x:,.0f}×"
+
+
+def _dump(data: Any, fmt: str) -> str | None:
+    if fmt == "json":
+        return json.dumps(data, ensure_ascii=False, indent=2)
+    if fmt not in ("table", "csv"):
+        raise ValueError(f"--format {fmt!r}: accepted: table, json, csv")
+    return None
+
+
+def uncertainty_lines(fp: Footprint) -> list[str]:
+    u = fp.uncertainty
+    if not u:
+        return []
+    pct = round(u["level"] * 100)
+    lo, hi = (100 - pct) / 2, 100 - (100 - pct) / 2
+    out = [
+        f"Monte Carlo ({u['samples']:,} draws, seed {u['seed']}): median and {lo:g}th–{hi:g}th percentiles",
+        f"  total: {_interval(u['total_kgco2e'])} kgCO2e   (deterministic, central values: {kg(u['deterministic_kgco2e'])})",
+    ]
+    for cat, d in u["by_category"].items():
+        out.append(f"  {cat}: {_interval(d)}")
+    if u.get("defaulted_uncertainty"):
+        out.append(f"  inputs with a default uncertainty (no published one): {len(u['defaulted_uncertainty'])}")
+    return out
+
+
+def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15) -> str:
+    dumped = _dump(result, fmt)
+    if dumped is not None:
+        return dumped
+    rows_in = result["inputs"][: top or None]
+    if fmt == "csv":
+        cols = ["input", "S1", "S1_conf", "ST", "ST_conf", "at_p05", "at_p95", "swing"]
+        return _csv([{c: r[c] for c in cols} for r in rows_in], cols)
+    target = "total kgCO2e of " + result["scenarios"][0] if result["target"] == "total_kgco2e" else (
+        f"ratio {result['scenarios'][0]} / {result['scenarios'][1]}")
+    rows = [["input", "S1", "ST", "at p5", "at p95"]]
+    for r in rows_in:
+        rows.append([r["input"], f"{r['S1']:.2f}", f"{r['ST']:.2f}", f"{r['at_p05']:,.4g}", f"{r['at_p95']:,.4g}"])
+    return "\n".join([
+        f"Sensitivity of the {target} (Sobol, N={result['base_samples']}, {result['evaluations']:,} runs, seed {result['seed']})",
+        f"output at medians: {result['output_at_medians']:,.4g}; S1 first-order, ST total share of variance",
+        "",
+        _table(rows, {1, 2, 3, 4}),
+    ])
+
+
+def render_whatif(result: dict[str, Any], fmt: str = "table") -> str:
+    dumped = _dump(result, fmt)
+    if dumped is not None:
+        return dumped
+    cols = ["variant", "total_kgco2e", "saving_kgco2e", "saving_pct", "probability_lower"]
+    if fmt == "csv":
+        return _csv([{c: r[c] for c in cols} for r in result["variants"]], cols)
+    rows = [["variant", "total kgCO2e", "saving kgCO2e", "saving interval", "saving %", "P(lower)"]]
+    for r in result["variants"]:
+        rows.append([
+            r["variant"], kg(r["total_kgco2e"]), kg(r["saving_kgco2e"]), _interval(r["saving_interval_kgco2e"]),
+            "n/a" if r["saving_pct"] is None else f"{r['saving_pct']:.1f} %", f"{r['probability_lower']:.2f}",
+        ])
+    out = [
+        f"What if — {result['production']}: {kg(result['base_total_kgco2e'])} kgCO2e as written "
+        f"({result['samples']:,} draws, seed {result['seed']}, common random numbers)",
+        "",
+        _table(rows, {1, 2, 4, 5}),
+    ]
+    for r in result["variants"]:
+        if r["changes"]:
+            out.append(f"{r['variant']}: " + "; ".join(r["changes"]))
+    return "\n".join(out)
+
+
+def render_breakeven(result: dict[str, Any], fmt: str = "table") -> str:
+    dumped = _dump(result, fmt)
+    if dumped is not None:
+        return dumped
+    if fmt == "csv":
+        cols = ["vary", "scenario", "against", "current_value", "breakeven_value", "current_total_kgco2e", "target_total_kgco2e"]
+        return _csv([{c: result[c] for c in cols}], cols)
+    be = result["breakeven_value"]
+    return "\n".join([
+        f"{result['scenario']}: {kg(result['current_total_kgco2e'])} kgCO2e with {result['vary']} = {result['current_value']}",
+        f"{result['against']}: {kg(result['target_total_kgco2e'])} kgCO2e",
+        f"Break-even: {result['vary']} = {be:,.4g}" if be is not None else f"Break-even: none — {result['note']}",
+    ])
+
+
+def render_diff(result: dict[str, Any], fmt: str = "table") -> str:
+    dumped = _dump(result, fmt)
+    if dumped is not None:
+        return dumped
+    cols = ["id", "status", "category", "forecast_kgco2e", "final_kgco2e", "change_kgco2e", "share_of_change"]
+    if fmt == "csv":
+        return _csv([{c: r[c] for c in cols} for r in result["lines"]], cols)
+    rows = [["line", "status", "forecast", "final", "change", "share"]]
+    for r in result["lines"]:
+        share = "" if r["share_of_change"] is None else f"{r['share_of_change'] * 100:.0f} %"
+        rows.append([r["id"], r["status"], kg(r["forecast_kgco2e"]), kg(r["final_kgco2e"]), f"{r['change_kgco2e']:+,.1f}", share])
+    pct = "" if result["change_pct"] is None else f" ({result['change_pct']:+.1f} %)"
+    return "\n".join([
+        f"Forecast {result['forecast']}: {kg(result['forecast_total_kgco2e'])} kgCO2e → final {result['final']}: "
+        f"{kg(result['final_total_kgco2e'])} kgCO2e; change {result['change_kgco2e']:+,.1f} kgCO2e{pct}",
+        "",
+        _table(rows, {2, 3, 4, 5}),
+    ])
