@@ -74,7 +74,10 @@ UNITS: dict[str, tuple[str, float, str]] = {
     "Wh/query": ("Wh/query", 1.0, "parameter"),
 }
 
-QUALIFIERS = {"kgCO2e/kWh (Gross CV)": "gross calorific value", "kgCO2e/kWh (Net CV)": "net calorific value"}
+QUALIFIERS = {
+    "kgCO2e/kWh (Gross CV)": "gross calorific value",
+    "kgCO2e/kWh (Net CV)": "net calorific value",
+}
 
 #: upstream free-text region → ISO 3166-1 alpha-2 (WORLD for the world, "" where none applies)
 REGIONS: dict[str, str] = {

@@ -1,8 +1,8 @@
 """The public Python API: what the CLI, the reports and (later) the web app call.
 
-    >>> from shootprint import estimate, compare
-    >>> fp = estimate("examples/studio-paris.yaml")
-    >>> fp.total_kgco2e
+>>> from shootprint import estimate, compare
+>>> fp = estimate("examples/studio-paris.yaml")
+>>> fp.total_kgco2e
 """
 
 from __future__ import annotations
@@ -112,8 +112,7 @@ class Comparison:
                 for fp in self.footprints
             ],
             "categories_kgco2e": {
-                cat: {fp.name: fp.by_category.get(cat, 0.0) for fp in self.footprints}
-                for cat in self.categories()
+                cat: {fp.name: fp.by_category.get(cat, 0.0) for fp in self.footprints} for cat in self.categories()
             },
             "warnings": self.warnings,
             "footprints": [fp.to_dict() for fp in self.footprints],
@@ -166,7 +165,7 @@ def _estimate_loaded(prod: Any, base: Path, table: FactorTable, exclude: tuple[s
 
 def scenario(path: str | Path, sets: dict[str, Any] | None = None, raw: dict[str, Any] | None = None) -> Any:
     """A validated production (from its file, or from changed raw data) with its records."""
-    from shootprint.production import read_file, validate
+    from shootprint.production import validate
     from shootprint.scenarios import Scenario
 
     path = Path(path)
@@ -275,7 +274,13 @@ def whatif(
     base_raw = read_file(path)
     variants: list[tuple[str, dict[str, Any], list[str]]] = []
     if sets:
-        variants.append(("set: " + ", ".join(f"{k}={v}" for k, v in sets.items()), apply_sets(base_raw, sets, str(path)), []))
+        variants.append(
+            (
+                "set: " + ", ".join(f"{k}={v}" for k, v in sets.items()),
+                apply_sets(base_raw, sets, str(path)),
+                [],
+            )
+        )
     parsed = [parse_lever(text) for text in levers]
     combined = base_raw
     combined_notes: list[str] = []
@@ -294,7 +299,14 @@ def whatif(
     for sc, (label, _, _) in zip(scs[1:], variants, strict=True):
         sc.production = sc.production.model_copy(update={"name": label})
     table = _table_for([base], factor_set, overrides)
-    mc = compare_mc([Scenario(s.production, s.records) for s in scs], table, samples, seed, level, tuple(exclude))
+    mc = compare_mc(
+        [Scenario(s.production, s.records) for s in scs],
+        table,
+        samples,
+        seed,
+        level,
+        tuple(exclude),
+    )
     import numpy as np
 
     from shootprint.uncertainty import interval, probability_less
@@ -394,5 +406,7 @@ def diff(
 
     a, b = scenario(forecast), scenario(final)
     table = _table_for([a, b], factor_set, overrides)
-    return _diff(_estimate_loaded(a.production, Path(forecast).parent, table, ()),
-                 _estimate_loaded(b.production, Path(final).parent, table, ()))
+    return _diff(
+        _estimate_loaded(a.production, Path(forecast).parent, table, ()),
+        _estimate_loaded(b.production, Path(final).parent, table, ()),
+    )

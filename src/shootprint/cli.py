@@ -23,9 +23,7 @@ app = typer.Typer(
 factors_app = typer.Typer(help="Search, show and export emission factors.", no_args_is_help=True)
 app.add_typer(factors_app, name="factors")
 
-FactorSetOpt = Annotated[
-    str | None, typer.Option("--factor-set", help="ademe (default) or desnz: which source wins.")
-]
+FactorSetOpt = Annotated[str | None, typer.Option("--factor-set", help="ademe (default) or desnz: which source wins.")]
 OverridesOpt = Annotated[
     Path | None,
     typer.Option("--factors", help="A CSV or YAML file of factor rows that replace or add factors."),
@@ -35,12 +33,11 @@ ExcludeOpt = Annotated[
     list[str] | None,
     typer.Option("--exclude", help="Leave a category or a line tag (e.g. training) out of totals."),
 ]
-SamplesOpt = Annotated[
-    int, typer.Option("--samples", help="Monte Carlo draws (0: central values only).", min=0)
-]
+SamplesOpt = Annotated[int, typer.Option("--samples", help="Monte Carlo draws (0: central values only).", min=0)]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the draws: same seed, same output.")]
 LevelOpt = Annotated[
-    float, typer.Option("--level", help="Interval level, e.g. 0.90 for 5th–95th percentiles.", min=0.5, max=0.999)
+    float,
+    typer.Option("--level", help="Interval level, e.g. 0.90 for 5th–95th percentiles.", min=0.5, max=0.999),
 ]
 SetOpt = Annotated[
     list[str] | None,
@@ -115,8 +112,12 @@ def factors_show(
     data = row.as_dict()
     data.pop("origin")
     if resolved is not None:
-        data["resolved"] = {"chain": list(resolved.chain), "value": resolved.value, "unit": resolved.unit,
-                            "source": resolved.row.source}
+        data["resolved"] = {
+            "chain": list(resolved.chain),
+            "value": resolved.value,
+            "unit": resolved.unit,
+            "source": resolved.row.source,
+        }
     if posts:
         data["posts"] = posts
     if fmt == "json":
@@ -183,11 +184,23 @@ def estimate_cmd(
     try:
         if samples:
             fp = api.estimate_uncertain(
-                file, samples=samples, seed=seed, level=level, factor_set=factor_set,
-                overrides=overrides, exclude=exclude or (), sets=_sets(set_),
+                file,
+                samples=samples,
+                seed=seed,
+                level=level,
+                factor_set=factor_set,
+                overrides=overrides,
+                exclude=exclude or (),
+                sets=_sets(set_),
             )
         else:
-            fp = api.estimate(file, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+            fp = api.estimate(
+                file,
+                factor_set=factor_set,
+                overrides=overrides,
+                exclude=exclude or (),
+                sets=_sets(set_),
+            )
     except ShootprintError as exc:
         _fail(exc)
         return
@@ -213,11 +226,23 @@ def compare_cmd(
     try:
         if samples:
             comparison = api.compare_uncertain(
-                files, samples=samples, seed=seed, level=level, factor_set=factor_set,
-                overrides=overrides, exclude=exclude or (), sets=_sets(set_),
+                files,
+                samples=samples,
+                seed=seed,
+                level=level,
+                factor_set=factor_set,
+                overrides=overrides,
+                exclude=exclude or (),
+                sets=_sets(set_),
             )
         else:
-            comparison = api.compare(files, factor_set=factor_set, overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+            comparison = api.compare(
+                files,
+                factor_set=factor_set,
+                overrides=overrides,
+                exclude=exclude or (),
+                sets=_sets(set_),
+            )
     except ShootprintError as exc:
         _fail(exc)
         return
@@ -243,8 +268,15 @@ def sensitivity_cmd(
     if len(files) not in (1, 2):
         _fail(ShootprintError("sensitivity takes one production file (its total) or two (their ratio)"))
     try:
-        result = api.sensitivity(files, base_samples=samples, seed=seed, factor_set=factor_set,
-                                 overrides=overrides, exclude=exclude or (), sets=_sets(set_))
+        result = api.sensitivity(
+            files,
+            base_samples=samples,
+            seed=seed,
+            factor_set=factor_set,
+            overrides=overrides,
+            exclude=exclude or (),
+            sets=_sets(set_),
+        )
     except ShootprintError as exc:
         _fail(exc)
         return
@@ -254,12 +286,29 @@ def sensitivity_cmd(
 @app.command("whatif")
 def whatif_cmd(
     file: Annotated[Path, typer.Argument(help="A production file.")],
-    lever: Annotated[list[str] | None, typer.Option("--lever", help="NAME or NAME=VALUE (repeatable): " + ", ".join(
-        ["train_instead_of_plane", "local_crew", "hvo_instead_of_diesel", "vegetarian_catering", "ai_model",
-         "compute_region", "fewer_iterations"]))] = None,
+    lever: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--lever",
+            help="NAME or NAME=VALUE (repeatable): "
+            + ", ".join(
+                [
+                    "train_instead_of_plane",
+                    "local_crew",
+                    "hvo_instead_of_diesel",
+                    "vegetarian_catering",
+                    "ai_model",
+                    "compute_region",
+                    "fewer_iterations",
+                ]
+            ),
+        ),
+    ] = None,
     set_: SetOpt = None,
     fmt: FormatOpt = "table",
-    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws for the savings' intervals.", min=10)] = 2000,
+    samples: Annotated[
+        int, typer.Option("--samples", help="Monte Carlo draws for the savings' intervals.", min=10)
+    ] = 2000,
     seed: SeedOpt = 0,
     level: LevelOpt = 0.90,
     factor_set: FactorSetOpt = None,
@@ -271,8 +320,17 @@ def whatif_cmd(
     from shootprint.report import text
 
     try:
-        result = api.whatif(file, levers=lever or (), sets=_sets(set_), samples=samples, seed=seed, level=level,
-                            factor_set=factor_set, overrides=overrides, exclude=exclude or ())
+        result = api.whatif(
+            file,
+            levers=lever or (),
+            sets=_sets(set_),
+            samples=samples,
+            seed=seed,
+            level=level,
+            factor_set=factor_set,
+            overrides=overrides,
+            exclude=exclude or (),
+        )
     except ShootprintError as exc:
         _fail(exc)
         return
@@ -283,7 +341,10 @@ def whatif_cmd(
 def breakeven_cmd(
     file_a: Annotated[Path, typer.Argument(help="The production whose input varies.")],
     file_b: Annotated[Path, typer.Argument(help="The production it is set against.")],
-    vary: Annotated[str, typer.Option("--vary", help="Path of the input in A, e.g. activities.key-visuals.iterations")],
+    vary: Annotated[
+        str,
+        typer.Option("--vary", help="Path of the input in A, e.g. activities.key-visuals.iterations"),
+    ],
     fmt: FormatOpt = "table",
     factor_set: FactorSetOpt = None,
     overrides: OverridesOpt = None,
@@ -294,8 +355,14 @@ def breakeven_cmd(
     from shootprint.report import text
 
     try:
-        result = api.breakeven(file_a, file_b, vary=vary, factor_set=factor_set, overrides=overrides,
-                               exclude=exclude or ())
+        result = api.breakeven(
+            file_a,
+            file_b,
+            vary=vary,
+            factor_set=factor_set,
+            overrides=overrides,
+            exclude=exclude or (),
+        )
     except ShootprintError as exc:
         _fail(exc)
         return

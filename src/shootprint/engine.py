@@ -165,7 +165,11 @@ class Context:
         return use
 
     def main_factor(
-        self, activity: ActivityBase, default_id: str, expect_unit: str, role: str = "emission factor"
+        self,
+        activity: ActivityBase,
+        default_id: str,
+        expect_unit: str,
+        role: str = "emission factor",
     ) -> FactorUse:
         """The activity's pinned factor if it pins one, else the category's default."""
         if activity.factor:
@@ -175,9 +179,7 @@ class Context:
                 raise InputError(f"activities.{activity.id}.factor: {exc}") from None
         return self.factor(default_id, role, expect_unit)
 
-    def regional(
-        self, prefix: str, region: str | None, role: str, expect_unit: str | None = None
-    ) -> FactorUse:
+    def regional(self, prefix: str, region: str | None, role: str, expect_unit: str | None = None) -> FactorUse:
         """``prefix.REGION``, else ``prefix.WORLD`` with a warning naming the rule."""
         region = (region or "WORLD").upper()
         fid = f"{prefix}.{region}"
@@ -186,8 +188,7 @@ class Context:
         fallback = f"{prefix}.WORLD"
         self.warn(
             "region-fallback-world",
-            f"no factor {fid}: used {fallback} (rule: a region without its own factor takes the "
-            "world average)",
+            f"no factor {fid}: used {fallback} (rule: a region without its own factor takes the world average)",
         )
         return self.factor(fallback, role, expect_unit)
 
@@ -226,7 +227,12 @@ def _uncertainty_of(row: Any) -> dict[str, Any]:
     if row.uncertainty_kind == "published" and row.uncertainty_pct is not None:
         return {"kind": "published", "pct": row.uncertainty_pct}
     if row.uncertainty_kind in ("published", "judgement") and row.low is not None:
-        return {"kind": row.uncertainty_kind, "low": row.low, "high": row.high, "reason": row.uncertainty_reason}
+        return {
+            "kind": row.uncertainty_kind,
+            "low": row.low,
+            "high": row.high,
+            "reason": row.uncertainty_reason,
+        }
     if row.uncertainty_kind == "judgement":
         return {"kind": "judgement", "pct": row.uncertainty_pct, "reason": row.uncertainty_reason}
     return {"kind": "none"}
@@ -299,7 +305,9 @@ def _complete(
     quantity = d.quantity
     if not isinstance(quantity, float | int):
         quantity = float(_median(quantity))
-    indicators = {k: (float(val) if isinstance(val, float | int) else float(_median(val))) for k, val in d.indicators.items()}
+    indicators = {
+        k: (float(val) if isinstance(val, float | int) else float(_median(val))) for k, val in d.indicators.items()
+    }
     line_id = activity.id + (f"/{d.suffix}" if d.suffix else "")
     status = d.factor_status or (primary.status if primary else "default")
     return LineItem(
@@ -364,9 +372,7 @@ def summarize(
             intensities[key] = total / denom
         else:
             intensities[key] = None
-            warnings.append(
-                ResultWarning("intensity-denominator-zero", f"{key}: the production has 0 {what}")
-            )
+            warnings.append(ResultWarning("intensity-denominator-zero", f"{key}: the production has 0 {what}"))
     return Footprint(
         name=production.name,
         lines=lines,

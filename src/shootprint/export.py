@@ -48,7 +48,9 @@ def export_factors(table: FactorTable, fmt: str, stream: IO[str]) -> int:
     stream.write("[\n")
     for row in table.iter_rows():
         data = row.as_dict()
-        stream.write(("" if count == 0 else ",\n") + json.dumps({k: data[k] for k in EXPORT_COLUMNS}, ensure_ascii=False))
+        stream.write(
+            ("" if count == 0 else ",\n") + json.dumps({k: data[k] for k in EXPORT_COLUMNS}, ensure_ascii=False)
+        )
         count += 1
     stream.write("\n]\n")
     return count

@@ -134,9 +134,7 @@ def validate_row(row: FactorRow) -> list[str]:
     if row.kind not in KINDS:
         problems.append(f"kind: {row.kind!r} is not one of {', '.join(KINDS)}")
     if row.uncertainty_kind not in UNCERTAINTY_KINDS:
-        problems.append(
-            f"uncertainty_kind: {row.uncertainty_kind!r} is not one of {', '.join(UNCERTAINTY_KINDS)}"
-        )
+        problems.append(f"uncertainty_kind: {row.uncertainty_kind!r} is not one of {', '.join(UNCERTAINTY_KINDS)}")
     if row.uncertainty_kind == "judgement" and not row.uncertainty_reason:
         problems.append("uncertainty_reason: a judgement needs its reason")
     if row.uncertainty_kind == "published" and row.uncertainty_pct is None and row.low is None:
@@ -204,9 +202,7 @@ class FactorTable:
         self._data_dir = data_dir
         sets = self.factor_sets()
         if factor_set not in sets:
-            raise FactorError(
-                f"factor set {factor_set!r} is unknown; accepted: {', '.join(sorted(sets))}"
-            )
+            raise FactorError(f"factor set {factor_set!r} is unknown; accepted: {', '.join(sorted(sets))}")
         self.factor_set = factor_set
         self._precedence = sets[factor_set].precedence
         self._overrides: dict[str, FactorRow] = {}
@@ -309,9 +305,7 @@ class FactorTable:
             "SELECT post_type, name_fr, name_en, value FROM posts WHERE factor_id = ? ORDER BY rowid",
             (factor_id,),
         )
-        return [
-            {"type": t, "name_fr": fr, "name_en": en, "value": v} for t, fr, en, v in cur.fetchall()
-        ]
+        return [{"type": t, "name_fr": fr, "name_en": en, "value": v} for t, fr, en, v in cur.fetchall()]
 
     # -- iteration, search ------------------------------------------------------------------
     def iter_rows(self, include_ademe: bool = True) -> Iterator[FactorRow]:
@@ -400,9 +394,7 @@ class FactorTable:
 
 def _haystack(row: FactorRow) -> str:
     return normalize_text(
-        " ".join(
-            [row.id, row.name_en, row.name_fr, row.category, row.tags_en, row.tags_fr, row.region]
-        )
+        " ".join([row.id, row.name_en, row.name_fr, row.category, row.tags_en, row.tags_fr, row.region])
     )
 
 
@@ -512,8 +504,7 @@ def load_overrides(path: Path) -> list[FactorRow]:
         unknown = sorted(set(raw) - set(CSV_COLUMNS))
         if unknown:
             problems.append(
-                f"{path}: row {i}: unknown field(s) {', '.join(unknown)}; "
-                f"accepted: {', '.join(CSV_COLUMNS)}"
+                f"{path}: row {i}: unknown field(s) {', '.join(unknown)}; accepted: {', '.join(CSV_COLUMNS)}"
             )
             continue
         try:

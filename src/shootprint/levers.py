@@ -153,7 +153,10 @@ LEVERS: dict[str, Lever] = {
         _set_field(("meal",), "kind", "vegetarian", only=("beef", "chicken", "fish", "mixed", "pork")),
     ),
     "ai_model": Lever(
-        "ai_model", "every AI activity uses another model", _set_field(AI_TYPES, "model", None), "model name"
+        "ai_model",
+        "every AI activity uses another model",
+        _set_field(AI_TYPES, "model", None),
+        "model name",
     ),
     "compute_region": Lever(
         "compute_region",

@@ -69,9 +69,7 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
     """
     if isinstance(raw, QuantitySpec):
         return raw
-    accepted = (
-        f"a number (in {unit}), 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
-    )
+    accepted = f"a number (in {unit}), 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
     if isinstance(raw, bool) or raw is None:
         raise ValueError(f"expected {accepted}")
     if isinstance(raw, int | float):

@@ -39,7 +39,8 @@ class ProductionBase(BaseModel):
     version: Literal["forecast", "final"] = "forecast"
     description: str | None = None
     country: str | None = Field(
-        None, description="ISO 3166-1 alpha-2 country of the production: the region of activities that name none"
+        None,
+        description="ISO 3166-1 alpha-2 country of the production: the region of activities that name none",
     )
     shoot_days: float = Field(0, ge=0)
     deliverables: Deliverables = Deliverables()
@@ -143,8 +144,7 @@ def check_references(prod: Any) -> list[str]:
                     hint = f"; did you mean {', '.join(close)}?" if close else ""
                     known = ", ".join(prod.parameters) or "none"
                     problems.append(
-                        f"activities.{act.id}.{name}: unknown parameter ${value.param} "
-                        f"(parameters: {known}){hint}"
+                        f"activities.{act.id}.{name}: unknown parameter ${value.param} (parameters: {known}){hint}"
                     )
                     continue
                 pspec = prod.parameters[value.param]
@@ -191,9 +191,7 @@ def read_file(path: Path) -> dict[str, Any]:
         problem = getattr(exc, "problem", None) or str(exc)
         raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
     if not isinstance(data, dict):
-        raise InputError(
-            f"{path}: expected a mapping at the top (name:, activities: …), got {type(data).__name__}"
-        )
+        raise InputError(f"{path}: expected a mapping at the top (name:, activities: …), got {type(data).__name__}")
     return data
 
 

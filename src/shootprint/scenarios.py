@@ -37,9 +37,7 @@ class Scenario:
         return str(self.production.name)
 
 
-def run(
-    sc: Scenario, table: FactorTable, sampler: MonteCarlo | None, exclude: Sequence[str] = ()
-) -> Footprint:
+def run(sc: Scenario, table: FactorTable, sampler: MonteCarlo | None, exclude: Sequence[str] = ()) -> Footprint:
     return footprint(sc.production, table, sampler=sampler, records=sc.records, exclude=exclude)
 
 
@@ -69,7 +67,12 @@ def estimate_mc(
 
 
 def _uncertainty_block(
-    summary: dict[str, Any], fp: Footprint, samples: int, seed: int, level: float, sampler: MonteCarlo
+    summary: dict[str, Any],
+    fp: Footprint,
+    samples: int,
+    seed: int,
+    level: float,
+    sampler: MonteCarlo,
 ) -> dict[str, Any]:
     defaulted = sorted(k for k, d in sampler.seen.items() if d.defaulted)
     return {
@@ -160,9 +163,7 @@ def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
 # -- sensitivity -------------------------------------------------------------------------
 
 
-def discover_inputs(
-    scenarios: Sequence[Scenario], table: FactorTable, exclude: Sequence[str] = ()
-) -> dict[str, Any]:
+def discover_inputs(scenarios: Sequence[Scenario], table: FactorTable, exclude: Sequence[str] = ()) -> dict[str, Any]:
     """Every uncertain input (factor or quantity key) the scenarios draw, with its distribution."""
     seen: dict[str, Any] = {}
     for sc in scenarios:

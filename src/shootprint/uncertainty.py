@@ -122,9 +122,7 @@ def default_rules(path: Path | None = None) -> tuple[DefaultRule, ...]:
 
 def default_for(row: FactorRow, category: str) -> DefaultRule:
     for rule in default_rules():
-        if row.id.startswith(rule.source_prefix) and (category or row.category).startswith(
-            rule.category_prefix
-        ):
+        if row.id.startswith(rule.source_prefix) and (category or row.category).startswith(rule.category_prefix):
             return rule
     raise LookupError(f"no default uncertainty rule matches {row.id}")
 
@@ -139,7 +137,9 @@ def factor_distribution(resolved: Resolved, category: str = "") -> Distribution:
             return triangular_of(row.low, value, row.high, f"{row.uncertainty_kind} range of {row.id}")
         if row.uncertainty_pct is not None:
             return lognormal_from_pct(
-                value, row.uncertainty_pct, f"{row.uncertainty_kind} ±{row.uncertainty_pct:g} % of {row.id} as 95 % lognormal"
+                value,
+                row.uncertainty_pct,
+                f"{row.uncertainty_kind} ±{row.uncertainty_pct:g} % of {row.id} as 95 % lognormal",
             )
     rule = default_for(resolved.row, category)
     return lognormal_from_pct(
@@ -223,9 +223,7 @@ def interval(samples: np.ndarray, level: float = 0.90) -> Interval:
     return Interval(float(med), float(lo), float(hi), level)
 
 
-def summarize_samples(
-    lines: Sequence[Any], level: float = 0.90
-) -> tuple[np.ndarray, dict[str, Any]]:
+def summarize_samples(lines: Sequence[Any], level: float = 0.90) -> tuple[np.ndarray, dict[str, Any]]:
     """Total draws and the interval of the total, of each category, stage and line."""
     total = None
     by_cat: dict[str, np.ndarray] = {}

@@ -54,9 +54,7 @@ def registry() -> Any:
 def _check_no_short_ton(unit: str) -> None:
     words = unit.replace("*", " ").replace("/", " ").replace(".", " ").split()
     if any(w.lower() in ("ton", "tons", "short_ton") for w in words):
-        raise ValueError(
-            f"unit {unit!r} is ambiguous: write 't' or 'tonne' for the metric tonne (1000 kg)"
-        )
+        raise ValueError(f"unit {unit!r} is ambiguous: write 't' or 'tonne' for the metric tonne (1000 kg)")
 
 
 @cache

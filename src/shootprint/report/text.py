@@ -145,7 +145,11 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
         columns = ["scenario", "total_kgco2e", "ratio_to_lowest", *[f"{c}_kgco2e" for c in cats]]
         rows = []
         for sc in data["scenarios"]:
-            row = {"scenario": sc["name"], "total_kgco2e": sc["total_kgco2e"], "ratio_to_lowest": sc["ratio_to_lowest"]}
+            row = {
+                "scenario": sc["name"],
+                "total_kgco2e": sc["total_kgco2e"],
+                "ratio_to_lowest": sc["ratio_to_lowest"],
+            }
             for c in cats:
                 row[f"{c}_kgco2e"] = sc["by_category"].get(c, 0.0)
             rows.append(row)
@@ -157,12 +161,20 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
     rows = [header]
     rows.append(["total kgCO2e", *[kg(fp.total_kgco2e) for fp in comparison.footprints]])
     rows.append(
-        ["× lowest", *[("n/a" if ratios[fp.name] is None else f"{ratios[fp.name]:,.1f}×") for fp in comparison.footprints]]
+        [
+            "× lowest",
+            *[("n/a" if ratios[fp.name] is None else f"{ratios[fp.name]:,.1f}×") for fp in comparison.footprints],
+        ]
     )
     for cat in comparison.categories():
         rows.append([f"  {cat}", *[kg(fp.by_category.get(cat, 0.0)) for fp in comparison.footprints]])
     for key in ("per_still_image_kgco2e", "per_film_second_kgco2e", "per_shoot_day_kgco2e"):
-        rows.append([key.removesuffix("_kgco2e").replace("_", " "), *[kg(fp.intensities.get(key)) for fp in comparison.footprints]])
+        rows.append(
+            [
+                key.removesuffix("_kgco2e").replace("_", " "),
+                *[kg(fp.intensities.get(key)) for fp in comparison.footprints],
+            ]
+        )
     out = [
         f"Comparison (factor set {comparison.factor_set}; lowest: {comparison.lowest.name})",
         "",
@@ -180,12 +192,14 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
         rows2 = [["", "total kgCO2e", f"ratio to {ref}", f"P(lower than {ref})"]]
         for name in u["totals_kgco2e"]:
             p = u["probability_lower"][name].get(ref) if name != ref else None
-            rows2.append([
-                name,
-                _interval(u["totals_kgco2e"][name]),
-                _interval(u["ratios_to_reference"][name], _ratio),
-                "" if p is None else f"{p:.2f}",
-            ])
+            rows2.append(
+                [
+                    name,
+                    _interval(u["totals_kgco2e"][name]),
+                    _interval(u["ratios_to_reference"][name], _ratio),
+                    "" if p is None else f"{p:.2f}",
+                ]
+            )
         out.append(_table(rows2, set()))
     for w in comparison.warnings:
         out.append(f"warning: {w}")
@@ -235,17 +249,30 @@ def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15
     if fmt == "csv":
         cols = ["input", "S1", "S1_conf", "ST", "ST_conf", "at_p05", "at_p95", "swing"]
         return _csv([{c: r[c] for c in cols} for r in rows_in], cols)
-    target = "total kgCO2e of " + result["scenarios"][0] if result["target"] == "total_kgco2e" else (
-        f"ratio {result['scenarios'][0]} / {result['scenarios'][1]}")
+    target = (
+        "total kgCO2e of " + result["scenarios"][0]
+        if result["target"] == "total_kgco2e"
+        else (f"ratio {result['scenarios'][0]} / {result['scenarios'][1]}")
+    )
     rows = [["input", "S1", "ST", "at p5", "at p95"]]
     for r in rows_in:
-        rows.append([r["input"], f"{r['S1']:.2f}", f"{r['ST']:.2f}", f"{r['at_p05']:,.4g}", f"{r['at_p95']:,.4g}"])
-    return "\n".join([
-        f"Sensitivity of the {target} (Sobol, N={result['base_samples']}, {result['evaluations']:,} runs, seed {result['seed']})",
-        f"output at medians: {result['output_at_medians']:,.4g}; S1 first-order, ST total share of variance",
-        "",
-        _table(rows, {1, 2, 3, 4}),
-    ])
+        rows.append(
+            [
+                r["input"],
+                f"{r['S1']:.2f}",
+                f"{r['ST']:.2f}",
+                f"{r['at_p05']:,.4g}",
+                f"{r['at_p95']:,.4g}",
+            ]
+        )
+    return "\n".join(
+        [
+            f"Sensitivity of the {target} (Sobol, N={result['base_samples']}, {result['evaluations']:,} runs, seed {result['seed']})",
+            f"output at medians: {result['output_at_medians']:,.4g}; S1 first-order, ST total share of variance",
+            "",
+            _table(rows, {1, 2, 3, 4}),
+        ]
+    )
 
 
 def render_whatif(result: dict[str, Any], fmt: str = "table") -> str:
@@ -257,10 +284,16 @@ def render_whatif(result: dict[str, Any], fmt: str = "table") -> str:
         return _csv([{c: r[c] for c in cols} for r in result["variants"]], cols)
     rows = [["variant", "total kgCO2e", "saving kgCO2e", "saving interval", "saving %", "P(lower)"]]
     for r in result["variants"]:
-        rows.append([
-            r["variant"], kg(r["total_kgco2e"]), kg(r["saving_kgco2e"]), _interval(r["saving_interval_kgco2e"]),
-            "n/a" if r["saving_pct"] is None else f"{r['saving_pct']:.1f} %", f"{r['probability_lower']:.2f}",
-        ])
+        rows.append(
+            [
+                r["variant"],
+                kg(r["total_kgco2e"]),
+                kg(r["saving_kgco2e"]),
+                _interval(r["saving_interval_kgco2e"]),
+                "n/a" if r["saving_pct"] is None else f"{r['saving_pct']:.1f} %",
+                f"{r['probability_lower']:.2f}",
+            ]
+        )
     out = [
         f"What if — {result['production']}: {kg(result['base_total_kgco2e'])} kgCO2e as written "
         f"({result['samples']:,} draws, seed {result['seed']}, common random numbers)",
@@ -278,31 +311,60 @@ def render_breakeven(result: dict[str, Any], fmt: str = "table") -> str:
     if dumped is not None:
         return dumped
     if fmt == "csv":
-        cols = ["vary", "scenario", "against", "current_value", "breakeven_value", "current_total_kgco2e", "target_total_kgco2e"]
+        cols = [
+            "vary",
+            "scenario",
+            "against",
+            "current_value",
+            "breakeven_value",
+            "current_total_kgco2e",
+            "target_total_kgco2e",
+        ]
         return _csv([{c: result[c] for c in cols}], cols)
     be = result["breakeven_value"]
-    return "\n".join([
-        f"{result['scenario']}: {kg(result['current_total_kgco2e'])} kgCO2e with {result['vary']} = {result['current_value']}",
-        f"{result['against']}: {kg(result['target_total_kgco2e'])} kgCO2e",
-        f"Break-even: {result['vary']} = {be:,.4g}" if be is not None else f"Break-even: none — {result['note']}",
-    ])
+    return "\n".join(
+        [
+            f"{result['scenario']}: {kg(result['current_total_kgco2e'])} kgCO2e with {result['vary']} = {result['current_value']}",
+            f"{result['against']}: {kg(result['target_total_kgco2e'])} kgCO2e",
+            f"Break-even: {result['vary']} = {be:,.4g}" if be is not None else f"Break-even: none — {result['note']}",
+        ]
+    )
 
 
 def render_diff(result: dict[str, Any], fmt: str = "table") -> str:
     dumped = _dump(result, fmt)
     if dumped is not None:
         return dumped
-    cols = ["id", "status", "category", "forecast_kgco2e", "final_kgco2e", "change_kgco2e", "share_of_change"]
+    cols = [
+        "id",
+        "status",
+        "category",
+        "forecast_kgco2e",
+        "final_kgco2e",
+        "change_kgco2e",
+        "share_of_change",
+    ]
     if fmt == "csv":
         return _csv([{c: r[c] for c in cols} for r in result["lines"]], cols)
     rows = [["line", "status", "forecast", "final", "change", "share"]]
     for r in result["lines"]:
         share = "" if r["share_of_change"] is None else f"{r['share_of_change'] * 100:.0f} %"
-        rows.append([r["id"], r["status"], kg(r["forecast_kgco2e"]), kg(r["final_kgco2e"]), f"{r['change_kgco2e']:+,.1f}", share])
+        rows.append(
+            [
+                r["id"],
+                r["status"],
+                kg(r["forecast_kgco2e"]),
+                kg(r["final_kgco2e"]),
+                f"{r['change_kgco2e']:+,.1f}",
+                share,
+            ]
+        )
     pct = "" if result["change_pct"] is None else f" ({result['change_pct']:+.1f} %)"
-    return "\n".join([
-        f"Forecast {result['forecast']}: {kg(result['forecast_total_kgco2e'])} kgCO2e → final {result['final']}: "
-        f"{kg(result['final_total_kgco2e'])} kgCO2e; change {result['change_kgco2e']:+,.1f} kgCO2e{pct}",
-        "",
-        _table(rows, {2, 3, 4, 5}),
-    ])
+    return "\n".join(
+        [
+            f"Forecast {result['forecast']}: {kg(result['forecast_total_kgco2e'])} kgCO2e → final {result['final']}: "
+            f"{kg(result['final_total_kgco2e'])} kgCO2e; change {result['change_kgco2e']:+,.1f} kgCO2e{pct}",
+            "",
+            _table(rows, {2, 3, 4, 5}),
+        ]
+    )
