@@ -29,7 +29,7 @@ class Electricity(ActivityBase):
     """Electricity drawn from the grid (location-based)."""
 
     type: Literal["electricity"]
-    energy: Q[kWh]
+    energy: Q["kWh"]
 
 
 class Generator(ActivityBase):
@@ -37,8 +37,8 @@ class Generator(ActivityBase):
 
     type: Literal["generator"]
     fuel: Literal["diesel", "hvo", "petrol"] = "diesel"
-    volume: Q[L] | None = None
-    energy: Q[kWh] | None = None
+    volume: Q["L"] | None = None
+    energy: Q["kWh"] | None = None
 
     @model_validator(mode="after")
     def _one_quantity(self) -> Generator:
@@ -51,15 +51,15 @@ class Gas(ActivityBase):
     """Natural gas burnt (heating, catering on site), in kWh (gross calorific value)."""
 
     type: Literal["gas"]
-    energy: Q[kWh]
+    energy: Q["kWh"]
 
 
 class Studio(ActivityBase):
     """Studio hire: its energy, from the days of hire or from the studio's own kWh."""
 
     type: Literal["studio"]
-    days: Q[day]
-    energy: Q[kWh] | None = None
+    days: Q["day"]
+    energy: Q["kWh"] | None = None
     size: Literal["small", "medium", "large"] = "medium"
 
 
