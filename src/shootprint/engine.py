@@ -218,8 +218,8 @@ def _convert_factor(value: float, unit: str, expect: str, factor_id: str) -> flo
         if den_a != den_b:
             # value per den_a = value / (den_a in den_b) per den_b
             value = value / units.convert(1.0, den_a.replace(".", "*"), den_b.replace(".", "*"))
-    except ValueError as exc:
-        raise FactorError(f"factor {factor_id} is in {unit}; this line needs {expect} ({exc})") from None
+    except ValueError:
+        raise FactorError(f"factor {factor_id} is in {unit}; this line needs {expect}") from None
     return value
 
 
@@ -289,7 +289,8 @@ def footprint(
             lines.append(line)
     ctx.activity = None
     if problems:
-        raise InputError(problems)
+        source = getattr(production, "_source", "")
+        raise InputError([f"{source}: {p}" if source else p for p in problems])
     return summarize(production, table, lines, ctx._warnings, sorted(ctx._overrides_used), excluded)
 
 

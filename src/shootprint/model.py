@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from shootprint import units
 
@@ -73,6 +73,8 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
     if isinstance(raw, bool) or raw is None:
         raise ValueError(f"expected {accepted}")
     if isinstance(raw, int | float):
+        if unit:
+            raise ValueError(f"missing unit: write it with its unit, e.g. '{raw} {unit}'")
         return _checked(QuantitySpec(float(raw), unit, written=str(raw)), allow_negative)
     if isinstance(raw, str):
         m = _PARAM.match(raw)
@@ -81,12 +83,16 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
             return QuantitySpec(float("nan"), unit, param=m.group(1), scale=scale, written=raw)
         m = _PLUSMINUS.match(raw)
         if m:
+            if unit and not m.group(2):
+                raise ValueError(f"missing unit: write it with its unit, e.g. '{m.group(1)} {unit} ± {m.group(3)}%'")
             value, given_unit, pct = _num(m.group(1)), m.group(2) or unit, _num(m.group(3))
             c = units.convert(value, given_unit, unit)
             half = abs(c) * pct / 100
             return _checked(QuantitySpec(c, unit, c - half, c + half, written=raw), allow_negative)
         m = _VALUE_UNIT.match(raw)
         if m:
+            if unit and not m.group(2):
+                raise ValueError(f"missing unit: write it with its unit, e.g. '{raw.strip()} {unit}'")
             given_unit = m.group(2) or unit
             c = units.convert(_num(m.group(1)), given_unit, unit)
             return _checked(QuantitySpec(c, unit, written=raw), allow_negative)
@@ -98,9 +104,11 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
             raise ValueError(
                 f"unknown key(s) {', '.join(sorted(keys - allowed))}; accepted: {', '.join(sorted(allowed))}"
             )
-        given_unit = str(raw.get("unit") or unit)
         if "param" in raw:
             return QuantitySpec(float("nan"), unit, param=str(raw["param"]), written=str(raw))
+        if unit and not raw.get("unit"):
+            raise ValueError(f"missing unit: add 'unit: {unit}' (or a unit convertible to it)")
+        given_unit = str(raw.get("unit") or unit)
         central_raw = raw.get("value", raw.get("central"))
         low_raw, high_raw = raw.get("low"), raw.get("high")
         if (low_raw is None) != (high_raw is None):
@@ -162,6 +170,26 @@ class ActivityBase(BaseModel):
         None, description="pin a factor by id (e.g. ademe:43256) instead of the category's default"
     )
     region: str | None = Field(None, description="ISO 3166-1 alpha-2 country where it happens")
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str | None) -> str | None:
+        return check_region(value)
+
+
+def check_region(value: str | None) -> str | None:
+    """An ISO 3166-1 alpha-2 code (or WORLD); a country name is accepted and converted."""
+    if value is None:
+        return None
+    if value.strip().upper() == "WORLD":
+        return "WORLD"
+    from shootprint import geo
+    from shootprint.errors import InputError
+
+    try:
+        return geo.country_code(value)
+    except InputError as exc:
+        raise ValueError(f"unknown region {value!r}: expected an ISO 3166-1 alpha-2 code or WORLD ({exc})") from None
 
 
 # -- results -------------------------------------------------------------------------------------

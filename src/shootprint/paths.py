@@ -79,7 +79,7 @@ def _set_in(node: dict[str, Any], parts: list[str], value: Any) -> None:
         if not isinstance(child, dict):
             raise KeyError(f"{key} is not a mapping")
         node = child
-    node[parts[-1]] = value
+    node[parts[-1]] = _keep_unit(node.get(parts[-1]), value)
 
 
 def get_path(data: dict[str, Any], path: str) -> Any:

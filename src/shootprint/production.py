@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from shootprint import units
 from shootprint.errors import InputError
@@ -32,6 +32,7 @@ class ProductionBase(BaseModel):
     """Everything but the activities (their union is built from the category registry)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    _source: str = PrivateAttr("")  # the file it was read from, named in errors
 
     shootprint: int = Field(FORMAT_VERSION, description="production file format version")
     name: str
@@ -49,6 +50,13 @@ class ProductionBase(BaseModel):
     records: list[RecordsRef] = Field(
         default_factory=list, description="files of measured AI jobs (shootprint track, CodeCarbon)"
     )
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, value: str | None) -> str | None:
+        from shootprint.model import check_region
+
+        return check_region(value)
 
     @field_validator("parameters", mode="before")
     @classmethod
@@ -204,6 +212,7 @@ def validate(data: dict[str, Any], source: str = "<production>") -> Any:
     problems = check_references(prod)
     if problems:
         raise InputError([f"{source}: {p}" for p in problems])
+    prod._source = source
     return prod
 
 

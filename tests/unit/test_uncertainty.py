@@ -79,7 +79,7 @@ def test_same_seed_same_output_other_seed_other_output():
 
 
 def test_deterministic_figure_beside_the_interval():
-    fp = estimate_mc(Scenario(_prod("a", 100)), FactorTable(), 2000, seed=1)
+    fp = estimate_mc(Scenario(_prod("a", "100 kWh")), FactorTable(), 2000, seed=1)
     assert fp.total_kgco2e == pytest.approx(100 * 0.0519)  # ademe:43642, central value
     u = fp.uncertainty
     assert u["deterministic_kgco2e"] == fp.total_kgco2e
@@ -108,7 +108,7 @@ def test_common_random_numbers_give_an_exact_ratio_at_every_draw():
 
 def test_probability_lower():
     table = FactorTable()
-    mc = compare_mc([Scenario(_prod("small", 100)), Scenario(_prod("big", 200))], table, 1000, seed=2)
+    mc = compare_mc([Scenario(_prod("small", "100 kWh")), Scenario(_prod("big", "200 kWh"))], table, 1000, seed=2)
     d = mc.to_dict()
     assert d["probability_lower"]["small"]["big"] == 1.0
     assert d["reference"] == "small"
@@ -121,8 +121,8 @@ def test_sobol_matches_closed_form_variance_shares():
         {
             "name": "two lines",
             "activities": [
-                {"id": "fr", "type": "electricity", "stage": "shoot", "energy": 1000, "region": "FR"},
-                {"id": "world", "type": "electricity", "stage": "shoot", "energy": 100, "region": "WORLD"},
+                {"id": "fr", "type": "electricity", "stage": "shoot", "energy": "1000 kWh", "region": "FR"},
+                {"id": "world", "type": "electricity", "stage": "shoot", "energy": "100 kWh", "region": "WORLD"},
             ],
         }
     )
@@ -148,10 +148,10 @@ def test_breakeven_against_a_hand_solved_case():
     def total_a(x: float) -> float:
         from shootprint.engine import footprint
 
-        return footprint(_prod("a", x, "WORLD"), table).total_kgco2e
+        return footprint(_prod("a", f"{x} kWh", "WORLD"), table).total_kgco2e
 
     from shootprint.engine import footprint
 
-    target = footprint(_prod("b", 1000, "FR"), table).total_kgco2e
+    target = footprint(_prod("b", "1000 kWh", "FR"), table).total_kgco2e
     assert breakeven(total_a, target) == pytest.approx(1000 * 0.0519 / 0.475, rel=1e-9)
     assert breakeven(lambda x: 10.0, 5.0) is None
