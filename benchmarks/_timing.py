@@ -1,0 +1,28 @@
+"""Shared helpers for the benchmark scripts: medians of fresh-process wall times."""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def wall_s(argv: list[str], runs: int = 7) -> float:
+    """Median wall time in seconds of ``argv`` run ``runs`` times (one warm-up run first)."""
+    subprocess.run(argv, capture_output=True, check=True, cwd=ROOT)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(argv, capture_output=True, check=True, cwd=ROOT)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def report(label: str, seconds: float, baseline: float | None = None) -> None:
+    ratio = f"  ({seconds / baseline:.1f}× bare python)" if baseline else ""
+    print(f"{label:<58} {seconds * 1000:8.1f} ms{ratio}")
