@@ -409,6 +409,22 @@ def track_cmd(
     raise typer.Exit(track_command(label, out, argv))
 
 
+@app.command("schema")
+def schema_cmd(
+    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: standard output).")] = None,
+) -> None:
+    """The JSON Schema of the production file (what editors and forms validate against)."""
+    import json
+
+    from shootprint.production import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
 @app.command("version")
 def version_cmd() -> None:
     """Code and data versions."""

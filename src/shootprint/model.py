@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 from shootprint import units
 
@@ -151,10 +151,41 @@ class _QuantityField:
         def validate(raw: Any) -> QuantitySpec:
             return parse_quantity(raw, unit)
 
-        return Annotated[QuantitySpec, BeforeValidator(validate), Field(json_schema_extra={"unit": unit})]
+        return Annotated[
+            QuantitySpec,
+            BeforeValidator(validate),
+            WithJsonSchema(quantity_json_schema(unit)),
+        ]
 
 
 Q = _QuantityField
+
+
+def quantity_json_schema(unit: str) -> dict[str, Any]:
+    """What a quantity field accepts, for the published JSON Schema."""
+    unit_text = f"in {unit} or a unit convertible to it" if unit else "a count"
+    return {
+        "description": f"a quantity {unit_text}: '12 {unit}'".rstrip()
+        + "', '12 ± 10%', {low, high, unit}, or '$parameter'",
+        "x-unit": unit,
+        "anyOf": [
+            *([{"type": "number", "minimum": 0}] if not unit else []),
+            {"type": "string"},
+            {
+                "type": "object",
+                "properties": {
+                    "value": {"type": "number"},
+                    "central": {"type": "number"},
+                    "low": {"type": "number"},
+                    "high": {"type": "number"},
+                    "pct": {"type": "number"},
+                    "unit": {"type": "string"},
+                    "param": {"type": "string"},
+                },
+                "additionalProperties": False,
+            },
+        ],
+    }
 
 
 class ActivityBase(BaseModel):

@@ -11,11 +11,11 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, WithJsonSchema, field_validator
 
 from shootprint import units
 from shootprint.errors import InputError
-from shootprint.model import ActivityBase, QuantitySpec, parse_quantity
+from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema
 
 FORMAT_VERSION = 1
 
@@ -46,7 +46,10 @@ class ProductionBase(BaseModel):
     shoot_days: float = Field(0, ge=0)
     deliverables: Deliverables = Deliverables()
     factor_set: str | None = Field(None, description="ademe (default) or desnz")
-    parameters: dict[str, QuantitySpec] = Field(default_factory=dict)
+    parameters: Annotated[
+        dict[str, QuantitySpec],
+        WithJsonSchema({"type": "object", "additionalProperties": quantity_json_schema("")}),
+    ] = Field(default_factory=dict, description="named values that activities refer to as $name")
     records: list[RecordsRef] = Field(
         default_factory=list, description="files of measured AI jobs (shootprint track, CodeCarbon)"
     )
@@ -287,3 +290,11 @@ def _fields_at(loc: list[Any], data: dict[str, Any], activity_models: dict[str, 
     if len(loc) >= 2 and loc[0] == "deliverables":
         return list(Deliverables.model_fields)
     return [f for f in production_model().model_fields]
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of the production file (docs/production.schema.json)."""
+    schema = production_model().model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "shootprint production file"
+    return schema
