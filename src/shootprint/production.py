@@ -286,7 +286,7 @@ def _fields_at(loc: list[Any], data: dict[str, Any], activity_models: dict[str, 
         tname = loc[2] if isinstance(loc[2], str) else None
         model = activity_models.get(tname) if tname else None
         if model is not None:
-            return list(model.model_fields)
+            return [f.alias or name for name, f in model.model_fields.items()]
     if len(loc) >= 2 and loc[0] == "deliverables":
         return list(Deliverables.model_fields)
     return [f for f in production_model().model_fields]

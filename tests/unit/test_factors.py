@@ -42,11 +42,15 @@ def test_ids_unique_per_factor_set(table):
     assert len(ademe_ids) == len(set(ademe_ids)) == 12817
 
 
+def _table_of(row) -> FactorTable:
+    return default_table(row.factor_set or "ademe")
+
+
 def test_every_curated_row_sourced_with_its_uncertainty(table):
     for row in _non_ademe(table):
         if row.origin != "curated":
             continue
-        resolved = table.resolve(row.id)
+        resolved = _table_of(row).resolve(row.id)
         assert resolved.row.source, row.id
         unc = resolved.uncertainty_row
         assert unc is not None, f"{row.id}: no uncertainty anywhere in its chain"
@@ -58,7 +62,7 @@ def test_every_curated_row_sourced_with_its_uncertainty(table):
 def test_aliases_resolve_to_rows_with_values(table):
     for row in _non_ademe(table):
         if row.alias_of:
-            resolved = table.resolve(row.id)
+            resolved = _table_of(row).resolve(row.id)
             assert resolved.row.value is not None
             assert resolved.chain[0] == row.id and resolved.chain[-1] == resolved.row.id
 

@@ -1,8 +1,504 @@
-"""Category: travel (to be filled)."""
+"""Category: travel — people's journeys by air, rail and road.
+
+Every trip is given either by places (``from``/``to``: IATA code, "City, CC", "lat, lon" or
+``{lat, lon}``, located offline by :mod:`shootprint.geo`) or by an explicit ``distance`` (km).
+``return: true`` counts the trip twice (``legs`` = 2). Formulas (units in names; every factor
+and every assumption a sourced row of ``data/curated/travel.csv``):
+
+* flight, ADEME set (default): ``distance_km = great_circle_km × uplift_factor + uplift_km``
+  (EN 16258 / GLEC: + 95 km, factor 1); an explicit ``distance`` is read as the great-circle
+  distance. ``emissions_kgco2e = distance_km × legs × travellers × kgco2e_per_passenger_km(seats,
+  band, contrails) × cabin_multiplier``. The ADEME 2023 factor (Base Carbone 43741…43774) is
+  chosen by aircraft size (``seats``, default from the distance: ``travel.air.default_seats.*``)
+  and by the distance band the central distance falls in (``travel.air.distance_band.*``);
+  ``contrails`` picks AVEC or SANS trainées. ADEME has no cabin split: the cabin multiplier is
+  derived from DESNZ 2025 (``travel.air.cabin.<short_haul|long_haul>.<cabin>``).
+* flight, DESNZ set: ``distance_km = great_circle_km × 1.08``;
+  ``emissions_kgco2e = distance_km × legs × travellers × (direct + well_to_tank)`` with the
+  DESNZ 2025 factor of the haul (domestic: both ends in GB; international: neither end in GB;
+  else short- or long-haul by ``travel.air.long_haul.min_km``) and cabin; ``contrails`` picks
+  with or without radiative forcing.
+* train, bus/coach (per passenger-km, as their factors are defined):
+  ``emissions_kgco2e = distance_km × legs × travellers × kgco2e_per_passenger_km``.
+* car, van, taxi, motorbike (per vehicle-km, as their factors are defined: one car's emissions
+  do not depend on how many ride in it):
+  ``emissions_kgco2e = distance_km × legs × vehicles × kgco2e_per_vehicle_km``.
+* ground trips given by places: ``distance_km = great_circle_km × detour_factor`` (road 1.3,
+  rail 1.2: ``travel.<road|rail>.detour_factor``); an explicit ``distance`` is the route distance.
+* a ``<factor id>.wtt`` row, where the factor set defines one (DESNZ's factors are direct only;
+  ADEME's include fuel upstream), is added to the factor: ``factor + well_to_tank``.
+
+A pinned ``factor:`` replaces the whole per-km factor (band, cabin multiplier and well-to-tank
+included); a pinned factor per passenger-km is multiplied by travellers, one per vehicle-km or
+per km by vehicles.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from shootprint import geo
+from shootprint.engine import Context, Draft, v
+from shootprint.errors import FactorError, InputError
+from shootprint.model import ActivityBase, FactorUse, Q
 
 CATEGORY = "travel"
-ACTIVITIES: dict[str, tuple[Any, Any]] = {}
+
+#: units a per-passenger-km and a per-vehicle-km factor may be written in (ADEME writes "km")
+PER_PASSENGER_KM = ("kgCO2e/passenger.km",)
+PER_VEHICLE_KM = ("kgCO2e/vehicle.km", "kgCO2e/km")
+
+AIR_DISTANCE_BANDS = ("lt500", "500_1000", "1000_2000", "2000_5000", "gt5000")
+SEATS = {"<50": "20_50", "50-100": "51_100", "101-220": "101_220", ">220": "gt220"}
+SEAT_LABELS = {key: label for label, key in SEATS.items()}
+WTT_ROLE = "well-to-tank (fuel upstream)"
+TRAIN_NAMES = {"tgv": "Train, TGV", "ter": "Train, TER", "intercites": "Train, Intercités", "eurostar": "Eurostar"}
+
+PlaceSpec = str | dict[str, Any]
+#: a count of people or vehicles (a dimensionless quantity: ranges and $parameters allowed)
+Count = Q[""]
+
+
+class _Trip(ActivityBase):
+    """A journey: places (``from``/``to``) or an explicit ``distance``; ``return`` doubles it."""
+
+    from_: PlaceSpec | None = Field(None, alias="from", description="where the trip starts")
+    to: PlaceSpec | None = Field(None, description="where the trip ends")
+    distance: Q["km"] | None = Field(None, description="one-way distance, when places are not given")
+    return_: bool = Field(False, alias="return", description="true: there and back (counted twice)")
+
+    @field_validator("from_", "to")
+    @classmethod
+    def _known_place(cls, spec: PlaceSpec | None) -> PlaceSpec | None:
+        if spec is not None:
+            try:
+                geo.locate(spec)
+            except InputError as exc:
+                raise ValueError(str(exc)) from None
+        return spec
+
+    @model_validator(mode="after")
+    def _places_or_distance(self) -> _Trip:
+        if self.distance is None and (self.from_ is None or self.to is None):
+            raise ValueError("give from and to (places: IATA code, 'City, CC', 'lat, lon') or distance (km)")
+        if (self.from_ is None) != (self.to is None):
+            raise ValueError("give both from and to, or neither")
+        return self
+
+
+class Flight(_Trip):
+    """A flight; ``distance`` (when given) is the great-circle distance."""
+
+    type: Literal["flight"]
+    travellers: Count | None = None
+    cabin: Literal["economy", "premium_economy", "business", "first"] = "economy"
+    contrails: bool = Field(True, description="count contrails / radiative forcing (non-CO2 effects)")
+    seats: Literal["<50", "50-100", "101-220", ">220"] | None = Field(
+        None, description="aircraft size; default from the distance (ADEME set only)"
+    )
+    engine: Literal["jet", "turboprop"] = Field(
+        "jet", description="ADEME has turboprop factors for <50 and 50-100 seats under 500 km"
+    )
+
+
+class Train(_Trip):
+    type: Literal["train"]
+    kind: Literal["tgv", "ter", "intercites", "eurostar", "rail"] = Field(
+        "rail", description="French services, Eurostar, or 'rail': the country's average (region)"
+    )
+    travellers: Count | None = None
+
+
+class Car(_Trip):
+    type: Literal["car"]
+    fuel: Literal["petrol", "diesel", "hybrid", "electric", "lpg", "unknown"] = "unknown"
+    cars: Count | None = Field(None, description="number of cars (default 1)")
+    travellers: Count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+
+
+class Van(_Trip):
+    type: Literal["van"]
+    fuel: Literal["diesel", "petrol", "electric"] = "diesel"
+    vehicles: Count | None = Field(None, description="number of vans (default 1)")
+    travellers: Count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+
+
+class Taxi(_Trip):
+    type: Literal["taxi"]
+    vehicles: Count | None = Field(None, description="number of taxis (default 1)")
+    travellers: Count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+
+
+class Bus(_Trip):
+    type: Literal["bus"]
+    kind: Literal["coach", "bus"] = "coach"
+    travellers: Count | None = None
+
+
+class Motorbike(_Trip):
+    type: Literal["motorbike"]
+    size: Literal["le250", "gt250"] = Field("gt250", description="engine up to / over 250 cm3")
+    vehicles: Count | None = Field(None, description="number of motorbikes (default 1)")
+
+
+# -- distances ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Route:
+    """A trip's one-way distance: ``km`` (draws in Monte Carlo), its central value, how it came."""
+
+    km: Any
+    central_km: float
+    places: tuple[geo.Place, geo.Place] | None
+    explicit: bool
+    chain: list[FactorUse] = field(default_factory=list)
+    text: str = ""
+
+
+def _central(ctx: Context, a: ActivityBase, field_name: str) -> float:
+    """The deterministic value of a quantity (a band is chosen on it, never on a draw)."""
+    plain = Context(table=ctx.table, parameters=ctx.parameters)
+    return float(plain.value_of(getattr(a, field_name), f"activities.{a.id}.{field_name}"))
+
+
+def _places(a: _Trip, ctx: Context) -> tuple[geo.Place, geo.Place] | None:
+    if a.from_ is None or a.to is None:
+        return None
+    located = []
+    for name, spec in (("from", a.from_), ("to", a.to)):
+        try:
+            place, notes = geo.locate_with_notes(spec)
+        except InputError as exc:
+            raise InputError(f"activities.{a.id}.{name}: {exc}") from None
+        for note in notes:
+            ctx.warn("place-note", f"{name}: {note}")
+        located.append(place)
+    return located[0], located[1]
+
+
+def _place_name(p: geo.Place) -> str:
+    return p.iata or p.name
+
+
+def _route_text(places: tuple[geo.Place, geo.Place] | None) -> str:
+    return f" {_place_name(places[0])} → {_place_name(places[1])}" if places else ""
+
+
+def _great_circle(a: _Trip, ctx: Context) -> _Route:
+    """Great-circle (flights) distance: the explicit one, else between the places."""
+    places = _places(a, ctx)
+    if a.distance is not None:
+        return _Route(ctx.q(a, "distance"), _central(ctx, a, "distance"), places, True)
+    assert places is not None  # the model requires places when no distance is given
+    gc_km = geo.distance_km(*places)
+    return _Route(gc_km, gc_km, places, False)
+
+
+def _ground_route(a: _Trip, ctx: Context, detour_id: str) -> _Route:
+    """Route distance on the ground: explicit, else great circle × the mode's detour factor."""
+    route = _great_circle(a, ctx)
+    if route.explicit:
+        route.text = f"{route.central_km:,.0f} km"
+        return route
+    detour = ctx.factor(detour_id, "detour factor (route ÷ great circle)", "1")
+    route.text = f"{route.central_km:,.0f} km great circle × {detour.value:g} detour"
+    route.km = route.km * v(detour)
+    route.central_km = route.central_km * detour.value
+    route.chain.append(detour)
+    return route
+
+
+def _legs(a: _Trip) -> int:
+    return 2 if a.return_ else 1
+
+
+def _return_text(a: _Trip) -> str:
+    return ", return (× 2)" if a.return_ else ", one way"
+
+
+# -- factors -------------------------------------------------------------------------------------
+
+
+def _basis(use: FactorUse, a: ActivityBase) -> str:
+    """``passenger`` or ``vehicle``: what the factor is per, from its unit."""
+    if use.unit in PER_PASSENGER_KM:
+        return "passenger"
+    if use.unit in PER_VEHICLE_KM:
+        return "vehicle"
+    where = f"activities.{a.id}.factor" if use.status == "pinned" else f"activities.{a.id}"
+    raise InputError(
+        f"{where}: factor {use.id} is in {use.unit}; accepted: a factor in "
+        f"{', '.join(PER_PASSENGER_KM + PER_VEHICLE_KM)}"
+    )
+
+
+def _with_wtt(ctx: Context, a: ActivityBase, use: FactorUse) -> tuple[list[FactorUse], Any]:
+    """The factor, plus its ``.wtt`` row where the factor set defines one (not for a pin)."""
+    if use.status == "pinned":
+        return [use], v(use)
+    wtt_id = f"{use.id}.wtt"
+    if wtt_id not in ctx.table:
+        return [use], v(use)
+    wtt = ctx.factor(wtt_id, WTT_ROLE, use.unit)
+    return [use, wtt], v(use) + v(wtt)
+
+
+def _pinned_or(ctx: Context, a: ActivityBase, default_id: str) -> FactorUse:
+    """The pinned factor (any per-km unit) or the default row."""
+    if a.factor:
+        try:
+            return ctx.factor(a.factor, "emission factor", None, status="pinned")
+        except FactorError as exc:
+            raise InputError(f"activities.{a.id}.factor: {exc}") from None
+    return ctx.factor(default_id, "emission factor")
+
+
+def _region(a: _Trip, ctx: Context, places: tuple[geo.Place, geo.Place] | None) -> str:
+    if a.region:
+        return a.region.upper()
+    if places and places[0].country:
+        return places[0].country.upper()
+    return (ctx.default_region or "WORLD").upper()
+
+
+def _per_km_draft(
+    a: _Trip,
+    ctx: Context,
+    what: str,
+    route: _Route,
+    use: FactorUse,
+    count_field: str,
+) -> Draft:
+    """One line for a ground trip: route × legs × (travellers | vehicles) × (factor + wtt)."""
+    chain, kgco2e_per_km = _with_wtt(ctx, a, use)
+    basis = _basis(use, a)
+    per_passenger_mode = count_field == "travellers"
+    has_travellers = "travellers" in type(a).model_fields
+    if (per_passenger_mode and basis != "passenger") or (basis == "passenger" and not has_travellers):
+        accepted = PER_PASSENGER_KM if per_passenger_mode else PER_VEHICLE_KM
+        raise InputError(
+            f"activities.{a.id}.factor: factor {use.id} is in {use.unit}; accepted for this "
+            f"activity: {', '.join(accepted)}"
+        )
+    if basis == "passenger":
+        count = ctx.q(a, "travellers", 1.0)
+        status_field, unit = "travellers", "passenger.km"
+    else:
+        count = ctx.q(a, count_field, 1.0)
+        status_field, unit = count_field, "vehicle.km"
+    count_text = f", {_central(ctx, a, status_field):g} {status_field}" if getattr(a, status_field) else ""
+    quantity = route.km * _legs(a) * count
+    return Draft(
+        label=f"{what}{_route_text(route.places)}, {route.text}{_return_text(a)}{count_text}",
+        quantity=quantity,
+        unit=unit,
+        factors=chain + route.chain,
+        emissions_kgco2e=quantity * kgco2e_per_km,
+        quantity_status=_status(a, ctx, status_field),
+    )
+
+
+def _status(a: _Trip, ctx: Context, count_field: str) -> str:
+    statuses = {ctx.status_of(a, count_field)}
+    if a.distance is not None:
+        statuses.add(ctx.status_of(a, "distance"))
+    if "parameter" in statuses:
+        return "parameter"
+    return "input"
+
+
+# -- flights -------------------------------------------------------------------------------------
+
+
+def _desnz_method(ctx: Context) -> bool:
+    """Flights follow DESNZ's scheme when the factor set puts DESNZ first."""
+    sets = ctx.table.factor_sets()
+    return sets[ctx.table.factor_set].precedence[0] == "desnz"
+
+
+def _pick(ctx: Context, prefix: str, keys: tuple[str, ...], central_km: float) -> str:
+    """The key whose ``<prefix>.<key>.min_km`` is the largest one not above ``central_km``."""
+    best, best_min = keys[0], -1.0
+    for key in keys:
+        fid = f"{prefix}.{key}.min_km"
+        if fid not in ctx.table:
+            continue
+        min_km = ctx.table.resolve(fid).value
+        if min_km <= central_km and min_km > best_min:
+            best, best_min = key, min_km
+    return best
+
+
+def _ademe_flight_factor(a: Flight, ctx: Context, central_km: float) -> tuple[str, str]:
+    """(factor id, text) of the ADEME 2023 factor for this flight's seats and distance band."""
+    seats = SEATS[a.seats] if a.seats else _pick(ctx, "travel.air.default_seats", tuple(SEATS.values()), central_km)
+    band = _pick(ctx, "travel.air.distance_band", AIR_DISTANCE_BANDS, central_km)
+    tag = "with_contrails" if a.contrails else "without_contrails"
+    prefix = f"travel.air.ademe.{seats}"
+    if a.engine == "turboprop":
+        if band == "lt500" and f"{prefix}.lt500_turboprop.{tag}" in ctx.table:
+            band = "lt500_turboprop"
+        else:
+            ctx.warn(
+                "turboprop-not-available",
+                f"ADEME has turboprop factors only under 500 km for <50 and 50-100 seats: "
+                f"the jet factor of {band.replace('_', '-')} km is used",
+            )
+    if f"{prefix}.{band}.{tag}" not in ctx.table:
+        # ADEME publishes no factor for this size at this distance (e.g. >220 seats under
+        # 500 km): take the nearest band it publishes, and say so
+        order = list(AIR_DISTANCE_BANDS)
+        here = order.index(band)
+        candidates = sorted(order, key=lambda b: abs(order.index(b) - here))
+        nearest = next(b for b in candidates if f"{prefix}.{b}.{tag}" in ctx.table)
+        ctx.warn(
+            "air-band-unavailable",
+            f"ADEME has no factor for {SEAT_LABELS[seats]} seats at {band.replace('_', '-')} km: "
+            f"used its {nearest.replace('_', '-')} km band",
+        )
+        band = nearest
+    text = f"{SEAT_LABELS[seats]} seats{'' if a.seats else ' (default)'}, {band.replace('_', '-')} km band"
+    return f"{prefix}.{band}.{tag}", text
+
+
+def _desnz_haul(a: Flight, ctx: Context, places: tuple[geo.Place, geo.Place] | None, central_km: float) -> str:
+    if places:
+        countries = {p.country.upper() for p in places}
+        if countries == {"GB"}:
+            return "domestic"
+        if "GB" not in countries:
+            return "international"
+    elif (a.region or ctx.default_region or "").upper() != "GB":
+        return "international"
+    long_min = ctx.table.resolve("travel.air.long_haul.min_km").value
+    return "long_haul" if central_km >= long_min else "short_haul"
+
+
+def flight(a: Flight, ctx: Context) -> list[Draft]:
+    route = _great_circle(a, ctx)
+    uplift_km = ctx.factor("travel.air.distance.uplift_km", "distance uplift (km added)", "km")
+    uplift_factor = ctx.factor("travel.air.distance.uplift_factor", "distance uplift (multiplier)", "1")
+    distance_km = route.km * v(uplift_factor) + v(uplift_km)
+    central_km = route.central_km * uplift_factor.value + uplift_km.value
+    distance_chain = [u for u in (uplift_km, uplift_factor) if u.value != (0.0 if u is uplift_km else 1.0)]
+    distance_text = f"{route.central_km:,.0f} km great circle"
+    if uplift_factor.value != 1.0:
+        distance_text += f" × {uplift_factor.value:g} (DESNZ uplift)"
+    if uplift_km.value != 0.0:
+        distance_text += f" + {uplift_km.value:g} km (EN 16258)"
+
+    cabin_text = a.cabin.replace("_", " ")
+    if _desnz_method(ctx):
+        haul = _desnz_haul(a, ctx, route.places, central_km)
+        rf = "with_rf" if a.contrails else "without_rf"
+        fid = f"travel.air.desnz.{haul}.{a.cabin}.{rf}"
+        main = ctx.main_factor(a, fid, "kgCO2e/passenger.km")
+        chain = [main]
+        kgco2e_per_pkm = v(main)
+        if main.status != "pinned":
+            wtt = ctx.factor(f"travel.air.desnz.{haul}.{a.cabin}.wtt", WTT_ROLE, "kgCO2e/passenger.km")
+            chain.append(wtt)
+            kgco2e_per_pkm = kgco2e_per_pkm + v(wtt)
+        factor_text = f"DESNZ {haul.replace('_', '-')}"
+        contrail_text = "with radiative forcing" if a.contrails else "without radiative forcing"
+    else:
+        fid, factor_text = _ademe_flight_factor(a, ctx, central_km)
+        main = ctx.main_factor(a, fid, "kgCO2e/passenger.km")
+        chain = [main]
+        kgco2e_per_pkm = v(main)
+        if main.status != "pinned":
+            long_min = ctx.table.resolve("travel.air.long_haul.min_km").value
+            haul = "long_haul" if central_km >= long_min else "short_haul"
+            multiplier = ctx.factor(f"travel.air.cabin.{haul}.{a.cabin}", "cabin class multiplier", "1")
+            chain.append(multiplier)
+            kgco2e_per_pkm = kgco2e_per_pkm * v(multiplier)
+        contrail_text = "with contrails" if a.contrails else "without contrails"
+    if main.status == "pinned":
+        factor_text = f"pinned factor {main.id}"
+    if not a.contrails:
+        ctx.warn(
+            "contrails-excluded",
+            "the factor without contrails / radiative forcing leaves out aviation's non-CO2 "
+            "effects (about as much again as its CO2); ADEME asks for it only in the regulatory "
+            "Information GES des prestations de transport",
+        )
+    travellers = ctx.q(a, "travellers", 1.0)
+    quantity = distance_km * _legs(a) * travellers
+    traveller_text = f", {_central(ctx, a, 'travellers'):g} travellers" if a.travellers else ""
+    return [
+        Draft(
+            label=(
+                f"Flight{_route_text(route.places)}, {distance_text}, {cabin_text}, {factor_text}, "
+                f"{contrail_text}{_return_text(a)}{traveller_text}"
+            ),
+            quantity=quantity,
+            unit="passenger.km",
+            factors=chain + distance_chain,
+            emissions_kgco2e=quantity * kgco2e_per_pkm,
+            quantity_status=_status(a, ctx, "travellers"),
+        )
+    ]
+
+
+# -- ground modes ----------------------------------------------------------------------------------
+
+
+def train(a: Train, ctx: Context) -> list[Draft]:
+    route = _ground_route(a, ctx, "travel.rail.detour_factor")
+    if a.kind != "rail":
+        use = _pinned_or(ctx, a, f"travel.rail.{a.kind}")
+        what = TRAIN_NAMES[a.kind]
+    elif a.factor:
+        use = _pinned_or(ctx, a, "")
+        what = "Train"
+    else:
+        region = _region(a, ctx, route.places)
+        use = ctx.regional("travel.rail", region, "emission factor")
+        what = f"Train ({region} average)"
+    return [_per_km_draft(a, ctx, what, route, use, "travellers")]
+
+
+def car(a: Car, ctx: Context) -> list[Draft]:
+    route = _ground_route(a, ctx, "travel.road.detour_factor")
+    use = _pinned_or(ctx, a, f"travel.car.{a.fuel}")
+    return [_per_km_draft(a, ctx, f"Car, {a.fuel}", route, use, "cars")]
+
+
+def van(a: Van, ctx: Context) -> list[Draft]:
+    route = _ground_route(a, ctx, "travel.road.detour_factor")
+    use = _pinned_or(ctx, a, f"travel.van.{a.fuel}")
+    return [_per_km_draft(a, ctx, f"Van, {a.fuel}", route, use, "vehicles")]
+
+
+def taxi(a: Taxi, ctx: Context) -> list[Draft]:
+    route = _ground_route(a, ctx, "travel.road.detour_factor")
+    use = _pinned_or(ctx, a, "travel.taxi")
+    return [_per_km_draft(a, ctx, "Taxi", route, use, "vehicles")]
+
+
+def bus(a: Bus, ctx: Context) -> list[Draft]:
+    route = _ground_route(a, ctx, "travel.road.detour_factor")
+    use = _pinned_or(ctx, a, f"travel.bus.{a.kind}")
+    return [_per_km_draft(a, ctx, "Coach" if a.kind == "coach" else "Bus", route, use, "travellers")]
+
+
+def motorbike(a: Motorbike, ctx: Context) -> list[Draft]:
+    route = _ground_route(a, ctx, "travel.road.detour_factor")
+    use = _pinned_or(ctx, a, f"travel.motorbike.{a.size}")
+    size = "up to 250 cm3" if a.size == "le250" else "over 250 cm3"
+    return [_per_km_draft(a, ctx, f"Motorbike {size}", route, use, "vehicles")]
+
+
+ACTIVITIES = {
+    "flight": (Flight, flight),
+    "train": (Train, train),
+    "car": (Car, car),
+    "van": (Van, van),
+    "taxi": (Taxi, taxi),
+    "bus": (Bus, bus),
+    "motorbike": (Motorbike, motorbike),
+}

@@ -1,0 +1,108 @@
+"""Measure a command: ``shootprint track --label NAME --out runs.jsonl -- COMMAND …``.
+
+The command runs as a child process; the tracker measures its wall time, the GPUs (NVML) and the
+CPU (RAPL, or the estimate from the child process tree's CPU time, ``RUSAGE_CHILDREN``), appends
+one record to ``--out`` and prints a one-line summary to stderr. The exit status is the command's
+(128 + N when a signal N ended it, as shells report it), so ``track`` can wrap any step of a
+pipeline. Ctrl-C reaches the command (same process group); the tracker waits for it to end and
+still writes the record.
+
+Also runnable as ``python -m shootprint.tracker.cli --label NAME --out runs.jsonl -- COMMAND …``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from shootprint.errors import InputError, ShootprintError
+from shootprint.tracker.records import Record
+from shootprint.tracker.tracking import Tracker
+
+
+class CommandError(InputError):
+    """The command could not be started (not found, not executable); nothing was recorded."""
+
+    exit_status = 127
+
+
+def summary_line(record: Record, out: Path | None) -> str:
+    """One line: label, duration (s), energy (J) per device and method, warning codes, file."""
+    parts = ", ".join(f"{d.device} {d.method} {d.energy_j:.3g} J" for d in record.devices)
+    line = (
+        f"shootprint track: {record.label}: {record.duration_s:.2f} s, "
+        f"{record.energy_j:.3g} J ({parts or 'no device measured'})"
+    )
+    if record.warnings:
+        line += "; warnings: " + ", ".join(w.code for w in record.warnings)
+    if out is not None:
+        line += f" → {out}"
+    return line
+
+
+def _wait_through_ctrl_c(child: subprocess.Popen[bytes]) -> int:
+    """Wait for the child; the terminal's Ctrl-C reaches it too, and the tracker outlives it."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: signals cannot be handled here
+        return child.wait()
+    try:
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def track_command(label: str, out: Path | None, argv: list[str]) -> int:
+    """Run ``argv`` as a child process, measure it, append the record to ``out``.
+
+    Prints the summary to stderr and returns the child's exit status. Raises
+    :class:`~shootprint.errors.InputError` if the command is empty or cannot be started (nothing
+    is recorded then) or if ``out`` cannot be written.
+    """
+    if not argv:
+        raise InputError("track: no command given (put it after --).")
+    tracker = Tracker(label, out, cpu_scope="children")
+    with tracker:
+        try:
+            child = subprocess.Popen(argv)
+        except OSError as err:
+            tracker.out = None  # nothing ran: no record is written
+            raise CommandError(f"track: cannot run {argv[0]!r}: {err.strerror or err}") from err
+        returncode = _wait_through_ctrl_c(child)
+        if returncode > 0:
+            tracker.warn("job-failed", f"the command exited with status {returncode}")
+        elif returncode < 0:
+            tracker.warn("job-failed", f"the command was ended by signal {-returncode}")
+    assert tracker.record is not None
+    print(summary_line(tracker.record, out), file=sys.stderr)
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def main(args: list[str] | None = None) -> int:
+    """Entry point of ``python -m shootprint.tracker.cli``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m shootprint.tracker.cli",
+        description="Measure the energy of a command and append a record to a JSON Lines file.",
+    )
+    parser.add_argument("--label", required=True, help="name of the job (matched by the engine)")
+    parser.add_argument("--out", type=Path, default=None, help="JSON Lines file to append to")
+    parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARG …]")
+    ns = parser.parse_args(args)
+    command: list[str] = ns.command
+    if command and command[0] == "--":
+        command = command[1:]
+    try:
+        return track_command(ns.label, ns.out, command)
+    except CommandError as err:
+        print(err, file=sys.stderr)
+        return err.exit_status
+    except ShootprintError as err:
+        print(f"shootprint track: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

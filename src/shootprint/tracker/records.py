@@ -1,0 +1,244 @@
+"""Records of measured jobs: what one tracked job used, and the JSON Lines file that keeps them.
+
+One record is one JSON object on one line of a ``.jsonl`` file; records are only ever appended::
+
+    {"label": "sdxl-batch", "host": "render-01", "start": "2026-11-25T18:17:39.120000+00:00",
+     "duration_s": 0.53, "energy_j": 2.12,
+     "devices": [{"device": "cpu", "energy_j": 2.12, "method": "estimate", "model": "AMD EPYC",
+                  "details": {"tdp_w": 8.0, "utilisation": 0.5, ...}}],
+     "warnings": [{"code": "rapl-unavailable", "message": "..."}],
+     "tracker_version": "0.1.0", "run_id": "5f0c..."}
+
+Units are in the names: ``energy_j`` (joules), ``duration_s`` (seconds), ``tdp_w`` (watts).
+``energy_j`` of a record is the sum of its devices' ``energy_j``; a file where it is not is refused.
+The tracker only measures: no record carries an emission factor.
+
+This module imports neither pydantic nor anything heavy at module level: it sits on the hot path of
+every tracked job. Reading a file validates each line with pydantic, imported then.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from shootprint.errors import InputError
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter
+
+#: Values of ``DeviceEnergy.method``: how the energy of a device was obtained.
+#: ``nvml``: NVIDIA energy counter; ``rapl``: Intel/AMD RAPL counter through powercap;
+#: ``estimate``: TDP × utilisation × time; ``replay``: a recorded trace of counters;
+#: ``codecarbon``: imported from a CodeCarbon ``emissions.csv``.
+Method = Literal["nvml", "rapl", "estimate", "replay", "codecarbon"]
+METHODS: tuple[str, ...] = ("nvml", "rapl", "estimate", "replay", "codecarbon")
+
+#: Methods that read a hardware energy counter (live or replayed), as opposed to estimating.
+COUNTER_METHODS: frozenset[str] = frozenset({"nvml", "rapl", "replay"})
+
+#: Relative tolerance between a record's ``energy_j`` and the sum of its devices.
+_TOTAL_REL_TOL = 1e-9
+
+Detail = str | int | float
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerWarning:
+    """A fallback or anomaly, with a stable ``code`` (e.g. ``nvml-unavailable``) and a sentence."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceEnergy:
+    """The energy one device used during a tracked job.
+
+    ``device`` names the device: ``gpu:<NVML index>``, ``cpu`` (all CPU packages of the host) or
+    ``ram``. ``energy_j`` is in joules (≥ 0). ``method`` says how it was obtained (:data:`METHODS`).
+    ``model`` is the device's model name where known. ``details`` holds what explains the number,
+    names carrying units (``tdp_w``, ``utilisation``, ``cpu_s``, ``mean_power_w`` …).
+    """
+
+    device: str
+    energy_j: float
+    method: Method
+    model: str | None = None
+    details: dict[str, Detail] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not (self.energy_j >= 0 and math.isfinite(self.energy_j)):
+            raise ValueError(f"energy_j of {self.device} must be finite and ≥ 0, not {self.energy_j}")
+        if self.method not in METHODS:
+            raise ValueError(f"method {self.method!r} is not one of {', '.join(METHODS)}")
+
+    @property
+    def kind(self) -> str:
+        """The device kind: the part of ``device`` before ``:`` (``gpu:1`` → ``gpu``)."""
+        return self.device.partition(":")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One tracked job: when, how long, and the energy of each device.
+
+    ``start`` is timezone-aware (UTC for records the tracker writes). ``duration_s`` is the wall
+    time of the job in seconds. ``energy_j`` is the total over ``devices`` in joules. ``host`` is
+    the host name, ``None`` where unknown (imports). ``run_id`` identifies the record (a UUID for
+    records the tracker writes, CodeCarbon's ``run_id`` for imports).
+    """
+
+    label: str
+    host: str | None
+    start: datetime
+    duration_s: float
+    devices: tuple[DeviceEnergy, ...]
+    energy_j: float
+    warnings: tuple[TrackerWarning, ...] = ()
+    tracker_version: str = ""
+    run_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None:
+            raise ValueError("start must carry a time zone (ISO 8601 with an offset)")
+        if not (self.duration_s >= 0 and math.isfinite(self.duration_s)):
+            raise ValueError(f"duration_s must be finite and ≥ 0, not {self.duration_s}")
+        total_j = math.fsum(d.energy_j for d in self.devices)
+        if not math.isclose(self.energy_j, total_j, rel_tol=_TOTAL_REL_TOL, abs_tol=1e-9):
+            raise ValueError(f"energy_j {self.energy_j} is not the sum of the devices' energy_j ({total_j})")
+
+    def device_energy_j(self, kind: str, methods: Collection[str] | None = None) -> float:
+        """Energy in J of the devices of one ``kind`` (``gpu``, ``cpu``, ``ram``).
+
+        With ``methods``, only devices measured by one of them count, e.g.
+        ``record.device_energy_j("cpu", COUNTER_METHODS)`` is 0 when the CPU was only estimated.
+        """
+        return math.fsum(
+            d.energy_j for d in self.devices if d.kind == kind and (methods is None or d.method in methods)
+        )
+
+    def has(self, kind: str, methods: Collection[str] | None = None) -> bool:
+        """Whether the record has a device of ``kind`` (measured by one of ``methods`` if given)."""
+        return any(d.kind == kind and (methods is None or d.method in methods) for d in self.devices)
+
+
+def make_record(
+    *,
+    label: str,
+    host: str | None,
+    start: datetime,
+    duration_s: float,
+    devices: Iterable[DeviceEnergy],
+    warnings: Iterable[TrackerWarning] = (),
+    tracker_version: str,
+    run_id: str | None,
+) -> Record:
+    """Build a :class:`Record` whose ``energy_j`` is the sum of its devices (J)."""
+    devices_t = tuple(devices)
+    return Record(
+        label=label,
+        host=host,
+        start=start,
+        duration_s=duration_s,
+        devices=devices_t,
+        energy_j=math.fsum(d.energy_j for d in devices_t),
+        warnings=tuple(warnings),
+        tracker_version=tracker_version,
+        run_id=run_id,
+    )
+
+
+def record_to_dict(record: Record) -> dict[str, Any]:
+    """The JSON-ready form of a record (``start`` as ISO 8601 with its offset)."""
+    return {
+        "label": record.label,
+        "host": record.host,
+        "start": record.start.isoformat(),
+        "duration_s": record.duration_s,
+        "energy_j": record.energy_j,
+        "devices": [
+            {
+                "device": d.device,
+                "energy_j": d.energy_j,
+                "method": d.method,
+                "model": d.model,
+                "details": d.details,
+            }
+            for d in record.devices
+        ],
+        "warnings": [{"code": w.code, "message": w.message} for w in record.warnings],
+        "tracker_version": record.tracker_version,
+        "run_id": record.run_id,
+    }
+
+
+def record_to_json(record: Record) -> str:
+    """One JSON line (no trailing newline); NaN and infinities are refused."""
+    return json.dumps(record_to_dict(record), ensure_ascii=False, allow_nan=False)
+
+
+def append_record(path: str | Path, record: Record) -> None:
+    """Append ``record`` as one line to the JSON Lines file at ``path`` (created if missing).
+
+    The line is written with a single ``write`` call on a file opened for appending, so records of
+    concurrent jobs do not interleave within a line on POSIX file systems.
+    """
+    line = record_to_json(record) + "\n"
+    try:
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(line)
+    except OSError as err:
+        raise InputError(f"{path}: cannot append the record: {err.strerror or err}") from err
+
+
+@cache
+def _record_adapter() -> TypeAdapter[Record]:
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(Record)
+
+
+def read_records(path: str | Path) -> list[Record]:
+    """Read every record of a JSON Lines file written by the tracker.
+
+    Blank lines are skipped. Every bad line is reported at once, each problem naming the file,
+    the line and the field; :class:`~shootprint.errors.InputError` is raised if there is any.
+    """
+    from pydantic import ValidationError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"{path}: cannot read the records file: {err}") from err
+    adapter = _record_adapter()
+    records: list[Record] = []
+    problems: list[str] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            problems.append(f"{path}, line {lineno}: not a JSON object ({err.msg}).")
+            continue
+        try:
+            records.append(adapter.validate_python(obj))
+        except ValidationError as err:
+            for e in err.errors():
+                where = ".".join(str(p) for p in e["loc"]) or "record"
+                problems.append(f"{path}, line {lineno}, field {where}: {e['msg']}.")
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def match_records(records: Iterable[Record], label: str) -> list[Record]:
+    """The records whose label is exactly ``label``, in file order (an empty list if none)."""
+    return [r for r in records if r.label == label]
