@@ -1,0 +1,159 @@
+"""Energy: grid electricity by country and factor set, generators, gas, studio hire; the energy data.
+
+Expected values are written from the cited factors (ids beside each literal), not from the code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shootprint.engine import footprint
+from shootprint.errors import InputError
+from shootprint.factors import FactorTable, read_rows_csv, validate_row
+from shootprint.model import Footprint
+from shootprint.production import validate
+
+DATA = Path(__file__).resolve().parents[2] / "src" / "shootprint" / "data"
+
+
+def run(activity: dict[str, Any], country: str = "FR", factor_set: str = "ademe") -> Footprint:
+    prod = validate({"name": "t", "country": country, "activities": [{"id": "a", "stage": "shoot", **activity}]})
+    return footprint(prod, FactorTable(factor_set))
+
+
+def test_electricity_france_uses_ademe_2024_mix() -> None:
+    fp = run({"type": "electricity", "energy": "1000 kWh"})
+    assert fp.total_kgco2e == pytest.approx(1000 * 0.0519)  # ademe:43642
+    assert fp.lines[0].factors[0].resolved_id == "ademe:43642"
+
+
+@pytest.mark.parametrize(
+    ("factor_set", "kgco2e_per_kwh", "resolved"),
+    [
+        ("ademe", 0.927, "ademe:15656"),  # Base Carbone IEA 2011 mix, South Africa
+        ("desnz", 0.707686, "codecarbon.grid.ZA"),  # OWID/Ember 2023 via codecarbon 3.3.2
+    ],
+)
+def test_electricity_south_africa_in_both_sets(factor_set: str, kgco2e_per_kwh: float, resolved: str) -> None:
+    fp = run({"type": "electricity", "energy": "200 kWh"}, country="ZA", factor_set=factor_set)
+    assert fp.total_kgco2e == pytest.approx(200 * kgco2e_per_kwh)
+    assert fp.lines[0].factors[0].resolved_id == resolved
+
+
+def test_electricity_uk_desnz_is_generation_plus_td_plus_wtt() -> None:
+    fp = run({"type": "electricity", "energy": "100 kWh"}, country="GB", factor_set="desnz")
+    # desnz.electricity.uk.generation + t_and_d + wtt generation + wtt t_and_d
+    assert fp.total_kgco2e == pytest.approx(100 * (0.177 + 0.01853 + 0.0459 + 0.00397))
+
+
+def test_electricity_region_overrides_country() -> None:
+    fp = run({"type": "electricity", "energy": "10 kWh", "region": "DE"}, factor_set="desnz")
+    assert fp.total_kgco2e == pytest.approx(10 * 0.38095)  # codecarbon.grid.DE (2023)
+
+
+def test_electricity_country_without_data_falls_back_to_world_with_warning() -> None:
+    fp = run({"type": "electricity", "energy": "100 kWh"}, country="AQ")
+    assert fp.total_kgco2e == pytest.approx(100 * 0.475)  # codecarbon.grid.world_average_fallback
+    assert [w.code for w in fp.lines[0].warnings] == ["region-fallback-world"]
+
+
+@pytest.mark.parametrize(
+    ("fuel", "kgco2e_per_l"),
+    [("diesel", 3.16), ("hvo", 0.544), ("petrol", 2.69)],  # ademe:14015, ademe:37112, ademe:25763
+)
+def test_generator_by_litres(fuel: str, kgco2e_per_l: float) -> None:
+    fp = run({"type": "generator", "fuel": fuel, "volume": "120 L"})
+    assert fp.total_kgco2e == pytest.approx(120 * kgco2e_per_l)
+
+
+def test_generator_by_litres_desnz_gas_oil() -> None:
+    fp = run({"type": "generator", "volume": "100 L"}, factor_set="desnz")
+    # desnz.fuel.gas_oil.litres + desnz.fuel_wtt.gas_oil.litres
+    assert fp.total_kgco2e == pytest.approx(100 * (2.75541 + 0.62665))
+
+
+@pytest.mark.parametrize(
+    ("fuel", "kgco2e_per_kwh"),
+    [
+        ("diesel", 1.232),  # derived.generator_diesel_per_kwh_delivered.quarter_load
+        ("hvo", 0.544 * 0.39),  # ademe:37112 × quarter-load SFC 0.39 L/kWh
+        ("petrol", 2.69 * 0.8),  # ademe:25763 × SFC 0.8 L/kWh
+    ],
+)
+def test_generator_by_kwh_delivered(fuel: str, kgco2e_per_kwh: float) -> None:
+    fp = run({"type": "generator", "fuel": fuel, "energy": "500 kWh"})
+    assert fp.total_kgco2e == pytest.approx(500 * kgco2e_per_kwh)
+
+
+def test_generator_needs_exactly_one_quantity() -> None:
+    with pytest.raises(InputError, match=r"activities\.a"):
+        run({"type": "generator", "fuel": "diesel"})
+    with pytest.raises(InputError, match=r"activities\.a"):
+        run({"type": "generator", "volume": "1 L", "energy": "1 kWh"})
+
+
+def test_generator_unknown_fuel_names_field() -> None:
+    with pytest.raises(InputError, match=r"activities\.a\.fuel"):
+        run({"type": "generator", "fuel": "coal", "volume": "1 L"})
+
+
+def test_gas_gross_calorific_value() -> None:
+    assert run({"type": "gas", "energy": "1000 kWh"}).total_kgco2e == pytest.approx(1000 * 0.215)  # ademe:37133
+    desnz = run({"type": "gas", "energy": "1000 kWh"}, factor_set="desnz").total_kgco2e
+    assert desnz == pytest.approx(1000 * (0.18296 + 0.03021))  # desnz natural gas gross CV + WTT
+
+
+def test_gas_wrong_unit_names_field() -> None:
+    with pytest.raises(InputError, match=r"activities\.a\.energy"):
+        run({"type": "gas", "energy": "12 km"})
+
+
+def test_studio_default_per_day() -> None:
+    fp = run({"type": "studio", "days": "3 day", "size": "medium"})
+    line = fp.lines[0]
+    assert line.quantity == pytest.approx(3 * 650)  # energy.studio.medium.kwh_per_day
+    assert fp.total_kgco2e == pytest.approx(3 * 650 * 0.0519)  # × ademe:43642
+    assert line.quantity_status == "default"
+
+
+def test_studio_with_its_own_kwh() -> None:
+    fp = run({"type": "studio", "days": "2 day", "energy": "800 kWh"}, country="GB", factor_set="desnz")
+    assert fp.total_kgco2e == pytest.approx(800 * (0.177 + 0.01853 + 0.0459 + 0.00397))
+    assert fp.lines[0].quantity_status == "input"
+
+
+# -- data ------------------------------------------------------------------------------------
+
+
+def test_energy_rows_valid_and_resolve() -> None:
+    rows = read_rows_csv(DATA / "curated" / "energy.csv", "curated")
+    assert rows
+    for set_name in ("ademe", "desnz"):
+        table = FactorTable(set_name)
+        for row in rows:
+            assert validate_row(row) == [], row.id
+            assert table.resolve(row.id).value is not None
+            if row.uncertainty_kind == "judgement":
+                assert row.uncertainty_reason and row.low is not None and row.high is not None, row.id
+
+
+def test_every_curated_row_states_an_uncertainty() -> None:
+    table = FactorTable()
+    for row in read_rows_csv(DATA / "curated" / "energy.csv", "curated"):
+        resolved = table.resolve(row.id)
+        assert resolved.uncertainty_row is not None, row.id
+
+
+def test_grid_covers_codecarbon_countries() -> None:
+    source = read_rows_csv(DATA / "sources" / "codecarbon_grid.csv", "source")
+    assert len(source) == 213
+    table = FactorTable()
+    for row in source:
+        assert row.id == f"codecarbon.grid.{row.region}" and len(row.region) == 2
+        if row.value:  # upstream gives 0 for one country with no data: left to the world fallback
+            assert f"energy.grid.{row.region}" in table, row.region
+    za = next(r for r in source if r.region == "ZA")
+    assert za.value == pytest.approx(707.686 / 1000) and za.year == 2023
