@@ -1,8 +1,364 @@
-"""Category: post_production (to be filled)."""
+"""Category: post_production — people at screens, render nodes, storage, data transfer, meetings.
+
+Formulas (units in names; every factor and default is a sourced row of the factor table,
+``data/curated/post_production.csv``):
+
+* screen work — the one rule for people at screens (editors, graders, retouchers; the ``ai``
+  category uses it for artists' hours), :func:`screen_work`. Two lines per activity:
+
+  - ``use``: ``energy_kwh = person_hours × (power_kw[kind] + monitors × monitor_power_kw)``,
+    ``emissions_kgco2e = energy_kwh × grid_kgco2e_per_kwh(region)``;
+  - ``embodied``: ``person_hours × (embodied_kgco2e[kind] ÷ (lifetime_years[kind] ×
+    hours_per_year) + monitors × monitor_embodied_kgco2e ÷ (monitor_lifetime_years ×
+    hours_per_year))`` — manufacture amortised over the hours a workstation is used in its life.
+
+  ``person_hours = hours × count``. Embodied factors: ADEME Base Carbone (ordinateur portable
+  27002, fixe bureautique 27003, fixe haute performance 27004, écran 23,8" 27006); power, lifetime
+  and hours per year are judgement rows with their reasons (ADEME–Arcep 2022 lifetimes).
+  Two lines, not one, because they answer different questions: the use line is the only one the
+  grid (the country of post-production) changes, the embodied line is what buying fewer or
+  longer-lived machines changes; a report that merges them hides that in France the embodied
+  part dominates.
+* render: ``energy_kwh = hours × count × power_kw × pue``,
+  ``emissions_kgco2e = energy_kwh × grid_kgco2e_per_kwh(region)`` — use phase only (the render
+  hardware's manufacture is the facility's, not counted here).
+* storage: ``volume_tb × months × storage_kwh_per_tb_month[medium] × replication × pue ×
+  grid_kgco2e_per_kwh(region)`` (Cloud Carbon Footprint energy coefficients per TB of disk; its
+  boundary excludes the copies a service keeps and the data centre's overhead, so replication and
+  PUE are rows of their own). A pinned factor in kgCO2e per TB.month (or per GB.year, converted:
+  e.g. ``post_production.storage.cloud_fr``, ADEME Impact CO2) replaces the chain:
+  ``volume_tb × months × factor``.
+* data transfer: ``volume_gb × network_kgco2e_per_gb`` (ADEME Impact CO2 fixed network France,
+  ADEME AGEC mobile France).
+* review meeting (video call): screen work of ``participants × hours`` on the chosen kind, plus
+  ``participants × hours × video_gb_per_hour × network_kgco2e_per_gb``.
+
+Pinned factors (``factor:``): workstation → its embodied factor (kgCO2e/unit); render → the grid
+(kgCO2e/kWh, e.g. a cloud region's factor); storage → kgCO2e/TB.month; data transfer and
+review meeting → the network factor (kgCO2e/GB).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
+
+from shootprint.categories.energy import GRID, region_of
+from shootprint.engine import Context, Draft, Num, v
+from shootprint.model import ActivityBase, FactorUse, Q
 
 CATEGORY = "post_production"
-ACTIVITIES: dict[str, tuple[Any, Any]] = {}
+
+Number = Q[""]  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
+
+WORKSTATION = "post_production.workstation"  # + ".<kind>.<what>"
+MONITOR = "post_production.workstation.monitor"
+RENDER = "post_production.render"
+STORAGE = "post_production.storage"
+DATACENTRE_PUE = "post_production.datacentre.pue"
+TRANSFER = "post_production.data_transfer"  # + ".fixed" | ".mobile"
+VIDEO_CALL_GB_PER_HOUR = "post_production.video_call.gb_per_hour"
+
+Kind = Literal["laptop", "desktop", "desktop_gpu"]
+Network = Literal["fixed", "mobile"]
+
+_KIND_LABEL = {"laptop": "laptop", "desktop": "desktop", "desktop_gpu": "GPU workstation"}
+
+
+class Workstation(ActivityBase):
+    """People at screens: editing, grading, retouching, compositing, office work."""
+
+    type: Literal["workstation"]
+    hours: Q["h"]
+    count: Number | None = None
+    kind: Kind = "desktop"
+    monitors: Number | None = None
+
+
+class Render(ActivityBase):
+    """Render nodes or GPU servers running for ``hours`` (their electricity only)."""
+
+    type: Literal["render"]
+    hours: Q["h"]
+    count: Number | None = None
+    power: Q["kW"] | None = None
+    pue: Number | None = None
+
+
+class Storage(ActivityBase):
+    """Data kept on disks (cloud, NAS, archive): terabytes × months."""
+
+    type: Literal["storage"]
+    volume: Q["TB"]
+    months: Number
+    medium: Literal["hdd", "ssd"] = "hdd"
+    replication: Number | None = None
+    pue: Number | None = None
+
+
+class DataTransfer(ActivityBase):
+    """Data sent over networks (uploads, downloads, deliveries, dailies)."""
+
+    type: Literal["data_transfer"]
+    volume: Q["GB"]
+    network: Network = "fixed"
+
+
+class ReviewMeeting(ActivityBase):
+    """A video call: participants at screens plus the video they exchange."""
+
+    type: Literal["review_meeting"]
+    hours: Q["h"]
+    participants: Number
+    kind: Kind = "laptop"
+    network: Network = "fixed"
+
+
+# -- the shared rule for people at screens ---------------------------------------------------
+
+
+def screen_work(
+    ctx: Context,
+    *,
+    person_hours: Num,
+    kind: str,
+    region: str,
+    monitors: Num | None = None,
+    embodied: FactorUse | None = None,
+    quantity_status: str = "input",
+    what: str | None = None,
+    suffix_prefix: str = "",
+) -> list[Draft]:
+    """The ``use`` and ``embodied`` lines of ``person_hours`` (h) at a ``kind`` of workstation.
+
+    ``monitors``: external monitors per workstation (count); ``None`` takes the kind's default
+    row. ``embodied``: a pinned embodied factor (kgCO2e/unit) replacing the kind's default.
+    ``region``: ISO alpha-2 (or WORLD) of the grid. Returns two drafts with suffixes
+    ``<suffix_prefix>use`` and ``<suffix_prefix>embodied``.
+    """
+    base = f"{WORKSTATION}.{kind}"
+    what = what or _KIND_LABEL.get(kind, kind)
+    grid = ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
+    power = ctx.factor(f"{base}.power", "power", "kW")
+    monitor_power = ctx.factor(f"{MONITOR}.power", "monitor power", "kW")
+    monitor_factors: list[FactorUse] = []
+    if monitors is None:
+        default_monitors = ctx.factor(f"{base}.monitors", "monitors per workstation", "1")
+        monitor_factors.append(default_monitors)
+        monitors = v(default_monitors)
+
+    energy_kwh = person_hours * (v(power) + monitors * v(monitor_power))
+    use = Draft(
+        label=f"{what}: electricity ({region})",
+        quantity=energy_kwh,
+        unit="kWh",
+        factors=[grid, power, *monitor_factors, monitor_power],
+        emissions_kgco2e=energy_kwh * v(grid),
+        quantity_status="default",  # kWh estimated from a power per kind
+        suffix=f"{suffix_prefix}use",
+    )
+
+    if embodied is None:
+        embodied = ctx.factor(f"{base}.embodied", "embodied", "kgCO2e/unit")
+    lifetime_years = ctx.factor(f"{base}.lifetime", "lifetime years", "year")
+    hours_per_year = ctx.factor(f"{WORKSTATION}.hours_per_year", "hours of use per year", "h/year")
+    monitor_embodied = ctx.factor(f"{MONITOR}.embodied", "monitor embodied", "kgCO2e/unit")
+    monitor_years = ctx.factor(f"{MONITOR}.lifetime", "monitor lifetime years", "year")
+    embodied_kgco2e = person_hours * (
+        v(embodied) / (v(lifetime_years) * v(hours_per_year))
+        + monitors * v(monitor_embodied) / (v(monitor_years) * v(hours_per_year))
+    )
+    manufacture = Draft(
+        label=f"{what}: manufacture, amortised",
+        quantity=person_hours,
+        unit="h",
+        factors=[
+            embodied,
+            lifetime_years,
+            hours_per_year,
+            *monitor_factors,
+            monitor_embodied,
+            monitor_years,
+        ],
+        emissions_kgco2e=embodied_kgco2e,
+        quantity_status=quantity_status,
+        suffix=f"{suffix_prefix}embodied",
+    )
+    return [use, manufacture]
+
+
+def _combined_status(*statuses: str) -> str:
+    # a product of quantities is as good as its weakest part: parameter < input, default < both
+    if "default" in statuses:
+        return "default"
+    if "parameter" in statuses:
+        return "parameter"
+    return "input"
+
+
+# -- compute functions -----------------------------------------------------------------------
+
+
+def workstation(a: Workstation, ctx: Context) -> list[Draft]:
+    person_hours = ctx.q(a, "hours") * ctx.q(a, "count", default=1.0)
+    monitors = ctx.q(a, "monitors") if a.monitors is not None else None
+    embodied = (
+        ctx.main_factor(a, f"{WORKSTATION}.{a.kind}.embodied", "kgCO2e/unit", role="embodied") if a.factor else None
+    )
+    return screen_work(
+        ctx,
+        person_hours=person_hours,
+        kind=a.kind,
+        region=region_of(a, ctx),
+        monitors=monitors,
+        embodied=embodied,
+        quantity_status=_combined_status(ctx.status_of(a, "hours"), _count_status(a, ctx, "count")),
+    )
+
+
+def _count_status(a: ActivityBase, ctx: Context, field_name: str) -> str:
+    # an omitted count is 1 by definition (one person, one machine), not an assumed figure
+    return ctx.status_of(a, field_name) if getattr(a, field_name) is not None else "input"
+
+
+def render(a: Render, ctx: Context) -> list[Draft]:
+    region = region_of(a, ctx)
+    grid = (
+        ctx.main_factor(a, f"{GRID}.{region}", "kgCO2e/kWh", role="grid")
+        if a.factor
+        else ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
+    )
+    factors = [grid]
+    if a.power is not None:
+        power_kw = ctx.q(a, "power")
+    else:
+        power_use = ctx.factor(f"{RENDER}.power", "power per node", "kW")
+        factors.append(power_use)
+        power_kw = v(power_use)
+    if a.pue is not None:
+        pue = ctx.q(a, "pue")
+    else:
+        pue_use = ctx.factor(DATACENTRE_PUE, "PUE", "1")
+        factors.append(pue_use)
+        pue = v(pue_use)
+    energy_kwh = ctx.q(a, "hours") * ctx.q(a, "count", default=1.0) * power_kw * pue
+    defaulted = a.power is None or a.pue is None
+    return [
+        Draft(
+            label=f"Render nodes: electricity ({region})",
+            quantity=energy_kwh,
+            unit="kWh",
+            factors=factors,
+            emissions_kgco2e=energy_kwh * v(grid),
+            quantity_status="default" if defaulted else ctx.status_of(a, "hours"),
+        )
+    ]
+
+
+def storage(a: Storage, ctx: Context) -> list[Draft]:
+    tb_months = ctx.q(a, "volume") * ctx.q(a, "months")
+    status = _combined_status(ctx.status_of(a, "volume"), ctx.status_of(a, "months"))
+    if a.factor:
+        pinned = ctx.main_factor(a, f"{STORAGE}.{a.medium}.energy", "kgCO2e/TB.month")
+        return [
+            Draft(
+                label="Data storage",
+                quantity=tb_months,
+                unit="TB.month",
+                factors=[pinned],
+                emissions_kgco2e=tb_months * v(pinned),
+                quantity_status=status,
+            )
+        ]
+    region = region_of(a, ctx)
+    grid = ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
+    energy = ctx.factor(f"{STORAGE}.{a.medium}.energy", "disk energy per TB", "kWh/TB.month")
+    factors = [grid, energy]
+    if a.replication is not None:
+        copies = ctx.q(a, "replication")
+    else:
+        copies_use = ctx.factor(f"{STORAGE}.replication", "copies kept", "1")
+        factors.append(copies_use)
+        copies = v(copies_use)
+    if a.pue is not None:
+        pue = ctx.q(a, "pue")
+    else:
+        pue_use = ctx.factor(DATACENTRE_PUE, "PUE", "1")
+        factors.append(pue_use)
+        pue = v(pue_use)
+    energy_kwh = tb_months * v(energy) * copies * pue
+    return [
+        Draft(
+            label=f"Data storage, {a.medium.upper()} ({region})",
+            quantity=tb_months,
+            unit="TB.month",
+            factors=factors,
+            emissions_kgco2e=energy_kwh * v(grid),
+            quantity_status=status,
+        )
+    ]
+
+
+def _network_factor(a: ActivityBase, network: str, region: str, ctx: Context) -> FactorUse:
+    if region != "FR" and not a.factor:
+        # the only shippable per-GB network factors are French (NegaOctet's EU ones are not
+        # redistributable): say so rather than pretend they fit elsewhere
+        ctx.warn(
+            "network-factor-france",
+            f"no {network}-network factor for {region}: used France's (rule: data transfer "
+            "uses the French ADEME factor everywhere; grids with more carbon make it a low "
+            "estimate)",
+        )
+    return ctx.main_factor(a, f"{TRANSFER}.{network}", "kgCO2e/GB", role="network")
+
+
+def data_transfer(a: DataTransfer, ctx: Context) -> list[Draft]:
+    volume_gb = ctx.q(a, "volume")
+    network = _network_factor(a, a.network, region_of(a, ctx), ctx)
+    return [
+        Draft(
+            label=f"Data transfer, {a.network} network",
+            quantity=volume_gb,
+            unit="GB",
+            factors=[network],
+            emissions_kgco2e=volume_gb * v(network),
+            quantity_status=ctx.status_of(a, "volume"),
+        )
+    ]
+
+
+def review_meeting(a: ReviewMeeting, ctx: Context) -> list[Draft]:
+    region = region_of(a, ctx)
+    person_hours = ctx.q(a, "hours") * ctx.q(a, "participants")
+    status = _combined_status(ctx.status_of(a, "hours"), ctx.status_of(a, "participants"))
+    lines = screen_work(
+        ctx,
+        person_hours=person_hours,
+        kind=a.kind,
+        region=region,
+        quantity_status=status,
+        what=f"Video call, {_KIND_LABEL[a.kind]}s",
+    )
+    network = _network_factor(a, a.network, region, ctx)
+    gb_per_hour = ctx.factor(VIDEO_CALL_GB_PER_HOUR, "video per participant-hour", "GB/h")
+    volume_gb = person_hours * v(gb_per_hour)
+    lines.append(
+        Draft(
+            label=f"Video call: data, {a.network} network",
+            quantity=volume_gb,
+            unit="GB",
+            factors=[network, gb_per_hour],
+            emissions_kgco2e=volume_gb * v(network),
+            quantity_status="default",  # GB estimated from a bitrate
+            suffix="network",
+        )
+    )
+    return lines
+
+
+ACTIVITIES = {
+    "workstation": (Workstation, workstation),
+    "render": (Render, render),
+    "storage": (Storage, storage),
+    "data_transfer": (DataTransfer, data_transfer),
+    "review_meeting": (ReviewMeeting, review_meeting),
+}
