@@ -1,8 +1,184 @@
-"""Category: waste (to be filled)."""
+"""Category: waste — what the production throws away, by stream and treatment.
+
+Formula (units in names; every factor a sourced row of ``data/curated/waste.csv``):
+
+* ``emissions_kgco2e = mass_kg × treatment_kgco2e_per_kg(stream, treatment)``
+* with ``avoided_emissions: true`` only, a second line ``<id>/avoided``:
+  ``mass_kg × avoided_kgco2e_per_kg(stream, treatment)`` — negative, tagged ``avoided-emissions``
+  (``--exclude avoided-emissions`` drops it).
+
+No credit by default: the treatment line uses ADEME's "Impacts" rows (collection, transport and
+treatment), never the "Emissions évitées" (avoided emissions) rows published beside them. A line is
+negative only when ``avoided_emissions: true`` asks for it, as ADEME's Bilan Carbone method keeps
+avoided emissions apart from the footprint.
+
+The two factor sets count differently, and a result names its set:
+
+* ADEME (default): ADEME's impacts include the treatment itself — for recycling, the
+  reprocessing into secondary material; for incineration, the fossil CO2 burnt.
+* DESNZ (``--factor-set desnz``): a cut-off approach — recycling, composting, anaerobic digestion
+  and incineration with energy recovery count only the transport to the facility (processing
+  belongs to the recycled material or the energy produced); landfill counts its methane. Treatments
+  DESNZ lacks (``average``, ``not_recycled``) fall back to ADEME's rows.
+
+End of life is counted here only: ``material`` lines of the ``sets`` category are cradle to gate.
+So a set built and thrown away is a ``material`` activity (production) plus a ``waste`` activity
+(its end of life); material kept for later productions is simply not declared as waste.
+
+Streams: ``mixed`` (residual waste of the shoot: household-type bin), ``mixed_construction``
+(non-hazardous set-build waste in a skip), ``wood``, ``cardboard``, ``plastic``, ``metal``
+(ferrous), ``aluminium``, ``glass``, ``food``, ``textile``. Treatments: ``landfill``,
+``incineration``, ``recycling``, ``composting``, ``anaerobic_digestion``, ``average`` (the
+stream's average French end of life, the default), ``not_recycled`` (landfill and incineration mix).
+Not every pair has a factor: an unknown pair is an error listing the treatments of the stream.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
+
+from pydantic import Field
+
+from shootprint.engine import Context, Draft, v
+from shootprint.errors import FactorError, InputError
+from shootprint.model import ActivityBase, Q
 
 CATEGORY = "waste"
-ACTIVITIES: dict[str, tuple[Any, Any]] = {}
+
+WASTE = "waste"  # + ".<stream>.<treatment>" (+ ".avoided")
+STREAMS = (
+    "mixed",
+    "mixed_construction",
+    "wood",
+    "cardboard",
+    "plastic",
+    "metal",
+    "aluminium",
+    "glass",
+    "food",
+    "textile",
+)
+TREATMENTS = (
+    "landfill",
+    "incineration",
+    "recycling",
+    "composting",
+    "anaerobic_digestion",
+    "average",
+    "not_recycled",
+)
+DEFAULT_TREATMENT = "average"
+AVOIDED_TAG = "avoided-emissions"
+
+Stream = Literal[
+    "mixed",
+    "mixed_construction",
+    "wood",
+    "cardboard",
+    "plastic",
+    "metal",
+    "aluminium",
+    "glass",
+    "food",
+    "textile",
+]
+Treatment = Literal[
+    "landfill",
+    "incineration",
+    "recycling",
+    "composting",
+    "anaerobic_digestion",
+    "average",
+    "not_recycled",
+]
+
+
+class Waste(ActivityBase):
+    """Waste thrown away by the production: a stream, its treatment, the kg."""
+
+    type: Literal["waste"]
+    stream: Stream
+    treatment: Treatment | None = Field(None, description="default: average (the stream's average end of life)")
+    mass: Q["kg"]
+    avoided_emissions: bool = Field(
+        False, description="true: add a negative line with the treatment's avoided emissions (credit)"
+    )
+
+
+def _treatments(ctx: Context, stream: str, suffix: str = "") -> list[str]:
+    return [t for t in TREATMENTS if f"{WASTE}.{stream}.{t}{suffix}" in ctx.table]
+
+
+def waste(a: Waste, ctx: Context) -> list[Draft]:
+    treatment = a.treatment or DEFAULT_TREATMENT
+    fid = f"{WASTE}.{a.stream}.{treatment}"
+    if not a.factor and fid not in ctx.table:
+        field = "treatment" if a.treatment else "treatment (default average)"
+        raise InputError(
+            f"activities.{a.id}.{field}: no factor for {treatment} of {a.stream} waste; "
+            f"accepted for {a.stream}: {', '.join(_treatments(ctx, a.stream))}"
+        )
+    if a.treatment is None:
+        ctx.warn(
+            "default-used",
+            f"waste without treatment: the average end of life of {a.stream} waste assumed "
+            f"(accepted: {', '.join(_treatments(ctx, a.stream))})",
+        )
+    mass_kg = ctx.q(a, "mass")
+    factor = ctx.main_factor(a, fid, "kgCO2e/kg")
+    status = ctx.status_of(a, "mass")
+    label = f"Waste: {a.stream.replace('_', ' ')}, {treatment.replace('_', ' ')}"
+    drafts = [
+        Draft(
+            label=f"{label} (no avoided-emission credit)",
+            quantity=mass_kg,
+            unit="kg",
+            factors=[factor],
+            emissions_kgco2e=mass_kg * v(factor),
+            quantity_status=status,
+        )
+    ]
+    if a.avoided_emissions:
+        drafts.append(_avoided(a, ctx, fid, treatment, mass_kg, label, status))
+    return drafts
+
+
+def _avoided(a: Waste, ctx: Context, fid: str, treatment: str, mass_kg: object, label: str, status: str) -> Draft:
+    cid = f"{fid}.avoided"
+    accepted = ", ".join(_treatments(ctx, a.stream, ".avoided")) or "none"
+    if cid not in ctx.table:
+        raise InputError(
+            f"activities.{a.id}.avoided_emissions: no avoided-emission factor for {treatment} of "
+            f"{a.stream} waste; treatments of {a.stream} with one: {accepted}"
+        )
+    # the credit must come from the same factor set as the impact it goes with
+    if not a.factor and ctx.table.get(cid).factor_set != ctx.table.get(fid).factor_set:
+        raise InputError(
+            f"activities.{a.id}.avoided_emissions: the {ctx.table.factor_set} factor set has no "
+            f"avoided-emission factor matching its {treatment} of {a.stream} waste; remove "
+            "avoided_emissions or use the ademe factor set"
+        )
+    try:
+        credit = ctx.factor(cid, "avoided emissions (credit)", "kgCO2e/kg")
+    except FactorError as exc:
+        raise InputError(f"activities.{a.id}.avoided_emissions: {exc}") from None
+    ctx.warn(
+        "avoided-emissions-counted",
+        f"{a.id}: avoided emissions of {treatment} counted as a negative line, as asked "
+        f"(tag {AVOIDED_TAG}; exclude it with --exclude {AVOIDED_TAG})",
+    )
+    return Draft(
+        label=f"{label}: avoided emissions (credit, asked for)",
+        quantity=mass_kg,
+        unit="kg",
+        factors=[credit],
+        emissions_kgco2e=mass_kg * v(credit),
+        quantity_status=status,
+        suffix="avoided",
+        tag=AVOIDED_TAG,
+    )
+
+
+ACTIVITIES = {
+    "waste": (Waste, waste),
+}
