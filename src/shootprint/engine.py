@@ -199,7 +199,7 @@ class Context:
     # -- warnings -----------------------------------------------------------------------------
     def warn(self, code: str, message: str) -> None:
         line_id = self.activity.id if self.activity is not None else None
-        if not any(w.code == code and w.message == message for w in self._warnings):
+        if not any(w.code == code and w.message == message and w.line_id == line_id for w in self._warnings):
             self._warnings.append(ResultWarning(code, message, line_id))
 
 
