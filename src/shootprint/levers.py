@@ -129,8 +129,41 @@ def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str,
                 notes.append(f"{act['id']}: {key} × {fraction:g}")
                 break
         else:
-            act["iterations_scale"] = fraction
-            notes.append(f"{act['id']}: default iterations × {fraction:g}")
+            notes.append(f"{act['id']}: unchanged (its iterations are the class default: write them to vary them)")
+    return out, notes
+
+
+TYPE_KINDS = {
+    "text_to_image": "image",
+    "image_edit": "image",
+    "upscale": "upscale",
+    "text_to_video": "video",
+    "image_to_video": "video",
+    "video_upscale": "video_upscale",
+    "llm_assist": "llm",
+}
+
+
+def ai_model(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Every AI activity of the model's kind (image, video …) uses that model."""
+    from shootprint.categories.ai import find_model
+
+    if not value:
+        raise InputError("--lever ai_model=NAME: give the model's name, e.g. ai_model='SANA 1.5 1.6B'")
+    try:
+        kind = find_model(value).kind
+    except ValueError as exc:
+        raise InputError(f"--lever ai_model: {exc}") from None
+    out = copy.deepcopy(data)
+    notes = []
+    for act in _acts(out):
+        if TYPE_KINDS.get(str(act.get("type"))) == kind:
+            notes.append(f"{act['id']}: model {act.get('model', act.get('class'))!r} → {value!r}")
+            act.pop("class", None)
+            act["model"] = value
+            if act.get("hosting") == "api" and not find_model(value).provider:
+                act["hosting"] = "cloud"
+                act.pop("provider", None)
     return out, notes
 
 
@@ -152,12 +185,7 @@ LEVERS: dict[str, Lever] = {
         "meat and fish meals become vegetarian",
         _set_field(("meal",), "kind", "vegetarian", only=("beef", "chicken", "fish", "mixed", "pork")),
     ),
-    "ai_model": Lever(
-        "ai_model",
-        "every AI activity uses another model",
-        _set_field(AI_TYPES, "model", None),
-        "model name",
-    ),
+    "ai_model": Lever("ai_model", "AI activities of the model's kind use another model", ai_model, "model name"),
     "compute_region": Lever(
         "compute_region",
         "AI compute runs in another country (grid and water)",
