@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from shootprint import __version__, units
+from shootprint import units
+from shootprint._version import __version__
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import FactorTable, Resolved
 from shootprint.model import (

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from shootprint.factors import FactorTable
+from shootprint.model import parse_quantity
 from shootprint.production import validate
 from shootprint.scenarios import Scenario, breakeven, compare_mc, estimate_mc, sensitivity
 from shootprint.uncertainty import (
@@ -17,7 +18,6 @@ from shootprint.uncertainty import (
     quantity_distribution,
     triangular_of,
 )
-from shootprint.model import parse_quantity
 
 N = 200_000
 
