@@ -29,6 +29,8 @@ OverridesOpt = Annotated[
     typer.Option("--factors", help="A CSV or YAML file of factor rows that replace or add factors."),
 ]
 FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv.")]
+DataFormatOpt = Annotated[str, typer.Option("--format", help="table, json, csv or xlsx (xlsx needs --out).")]
+OutOpt = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")]
 ExcludeOpt = Annotated[
     list[str] | None,
     typer.Option("--exclude", help="Leave a category or a line tag (e.g. training) out of totals."),
@@ -157,6 +159,26 @@ def factors_export(
 # -- productions ----------------------------------------------------------------------------
 
 
+def _emit(footprints: list[Any], render: Any, result: Any, fmt: str, out: Path | None) -> None:
+    """Print or write a result; xlsx (and csv with --out) through the spreadsheet writers."""
+    if fmt == "xlsx":
+        if out is None:
+            _fail(ShootprintError("--format xlsx needs --out FILE.xlsx"))
+        from shootprint.spreadsheet import write_footprints_xlsx
+
+        write_footprints_xlsx(footprints, out)  # type: ignore[arg-type]
+        typer.echo(f"wrote {out}", err=True)
+        return
+    if fmt not in ("table", "json", "csv"):
+        _fail(ShootprintError(f"--format {fmt!r}: accepted: table, json, csv, xlsx"))
+    rendered = render(result, fmt)
+    if out is not None:
+        out.write_text(rendered + "\n", encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+    else:
+        _echo(rendered)
+
+
 def _sets(values: list[str] | None) -> dict[str, Any] | None:
     if not values:
         return None
@@ -168,7 +190,8 @@ def _sets(values: list[str] | None) -> dict[str, Any] | None:
 @app.command("estimate")
 def estimate_cmd(
     file: Annotated[Path, typer.Argument(help="A production file (YAML).")],
-    fmt: FormatOpt = "table",
+    fmt: DataFormatOpt = "table",
+    out: OutOpt = None,
     factor_set: FactorSetOpt = None,
     overrides: OverridesOpt = None,
     exclude: ExcludeOpt = None,
@@ -204,13 +227,14 @@ def estimate_cmd(
     except ShootprintError as exc:
         _fail(exc)
         return
-    _echo(text.render_footprint(fp, fmt))
+    _emit([fp], text.render_footprint, fp, fmt, out)
 
 
 @app.command("compare")
 def compare_cmd(
     files: Annotated[list[Path], typer.Argument(help="Production files: ways of making the same deliverables.")],
-    fmt: FormatOpt = "table",
+    fmt: DataFormatOpt = "table",
+    out: OutOpt = None,
     factor_set: FactorSetOpt = None,
     overrides: OverridesOpt = None,
     exclude: ExcludeOpt = None,
@@ -246,7 +270,7 @@ def compare_cmd(
     except ShootprintError as exc:
         _fail(exc)
         return
-    _echo(text.render_comparison(comparison, fmt))
+    _emit(comparison.footprints, text.render_comparison, comparison, fmt, out)
 
 
 @app.command("sensitivity")
@@ -407,6 +431,75 @@ def track_cmd(
     if not argv:
         _fail(ShootprintError("track: give the command to run after --"))
     raise typer.Exit(track_command(label, out, argv))
+
+
+@app.command("report")
+def report_cmd(
+    files: Annotated[
+        list[Path], typer.Argument(help="Production files: one, or several ways of making the same deliverables.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="report.html (one self-contained file) or report.pdf.")],
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "en",
+    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws for the intervals.", min=100)] = 2000,
+    seed: SeedOpt = 0,
+    factor_set: FactorSetOpt = None,
+    overrides: OverridesOpt = None,
+    exclude: ExcludeOpt = None,
+) -> None:
+    """A report a client can read: summary with intervals, charts, equivalences, methodology."""
+    from shootprint.report.document import write_report
+
+    try:
+        path = write_report(
+            list(files),
+            out,
+            lang=lang,
+            samples=samples,
+            seed=seed,
+            factor_set=factor_set,
+            overrides=overrides,
+            exclude=tuple(exclude or ()),
+        )
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"wrote {path}", err=True)
+
+
+@app.command("template")
+def template_cmd(
+    out: Annotated[Path, typer.Option("--out", help="The XLSX template to write.")] = Path("shootprint-template.xlsx"),
+    lang: Annotated[str, typer.Option("--lang", help="fr or en: the headers.")] = "en",
+) -> None:
+    """Write an XLSX data-collection template: one sheet per category, units stated, drop-downs."""
+    from shootprint.spreadsheet import write_template
+
+    try:
+        path = write_template(out, lang)
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"wrote {path}", err=True)
+
+
+@app.command("import")
+def import_cmd(
+    workbook: Annotated[Path, typer.Argument(help="A filled template (.xlsx).")],
+    out: OutOpt = None,
+) -> None:
+    """Turn a filled XLSX template into a production file (errors name sheet, row and column)."""
+    from shootprint.spreadsheet import workbook_to_yaml
+
+    try:
+        text_ = workbook_to_yaml(workbook)
+    except ShootprintError as exc:
+        _fail(exc)
+        return
+    if out is not None:
+        out.write_text(text_, encoding="utf-8")
+        typer.echo(f"wrote {out}", err=True)
+    else:
+        typer.echo(text_, nl=False)
 
 
 @app.command("schema")
