@@ -195,7 +195,8 @@ def read_file(path: Path) -> dict[str, Any]:
     if not text.strip():
         raise InputError(f"{path}: the file is empty; expected a production (name:, activities: …)")
     try:
-        data = yaml.safe_load(text)
+        # libyaml's loader when PyYAML has it (several times faster), else the pure-Python one
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

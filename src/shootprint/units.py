@@ -32,7 +32,73 @@ _DEFINITIONS = (
     "kEUR = 1000 * EUR",
     "euro = EUR",
     "GPU_hour = hour",
+    "m3 = meter ** 3",
 )
+
+
+#: the units production data uses most, as (dimension, factor to the dimension's base unit). A pair of
+#: units made only of these converts without building pint's registry; tests check every factor here
+#: against pint, which stays the authority for anything else.
+HOURS_PER_YEAR = 365.25 * 24  # pint's (Julian) year
+_ATOMS: dict[str, tuple[str, float]] = {
+    "g": ("mass", 1e-3),
+    "kg": ("mass", 1.0),
+    "t": ("mass", 1e3),
+    "tonne": ("mass", 1e3),
+    "Wh": ("energy", 1e-3),
+    "kWh": ("energy", 1.0),
+    "MWh": ("energy", 1e3),
+    "GWh": ("energy", 1e6),
+    "J": ("energy", 1 / 3.6e6),
+    "kJ": ("energy", 1 / 3.6e3),
+    "MJ": ("energy", 1 / 3.6),
+    "GJ": ("energy", 1e3 / 3.6),
+    "W": ("power", 1e-3),
+    "kW": ("power", 1.0),
+    "MW": ("power", 1e3),
+    "s": ("time", 1 / 3600),
+    "min": ("time", 1 / 60),
+    "h": ("time", 1.0),
+    "hour": ("time", 1.0),
+    "day": ("time", 24.0),
+    "week": ("time", 168.0),
+    "month": ("time", HOURS_PER_YEAR / 12),
+    "year": ("time", HOURS_PER_YEAR),
+    "MB": ("data", 1e-3),
+    "GB": ("data", 1.0),
+    "TB": ("data", 1e3),
+    "m": ("length", 1e-3),
+    "km": ("length", 1.0),
+    "L": ("volume", 1.0),
+    "m3": ("volume", 1e3),
+    "EUR": ("currency", 1.0),
+    "kEUR": ("currency", 1e3),
+}
+
+
+def _fast_factor(src: str, dst: str) -> float | None:
+    """The factor from ``src`` to ``dst`` when both are products/quotients of known atoms, else None."""
+
+    def parse(unit: str) -> tuple[list[str], float] | None:
+        num, _, den = unit.partition("/")
+        dims: list[str] = []
+        factor = 1.0
+        for side, sign in ((num, 1), (den, -1)):
+            for atom in side.replace(".", "*").split("*"):
+                atom = atom.strip()
+                if not atom or atom == "1":
+                    continue
+                if atom not in _ATOMS:
+                    return None
+                dim, f = _ATOMS[atom]
+                dims.append(("+" if sign > 0 else "-") + dim)
+                factor = factor * f if sign > 0 else factor / f
+        return sorted(dims), factor
+
+    a, b = parse(src), parse(dst)
+    if a is None or b is None or a[0] != b[0]:
+        return None
+    return a[1] / b[1]
 
 
 def _canonical(unit: str) -> str:
@@ -64,6 +130,9 @@ def converter(from_unit: str, to_unit: str) -> Callable[[float], float]:
     if src == dst:
         return _identity
     _check_no_short_ton(src)
+    fast = _fast_factor(src, dst)
+    if fast is not None:
+        return lambda value: value * fast
     import pint
 
     ureg = registry()
