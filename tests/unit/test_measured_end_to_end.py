@@ -1,0 +1,54 @@
+"""End to end: a job measured by the tracker replaces an AI task's estimated energy in a production."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from shootprint.api import estimate
+from shootprint.tracker import ReplaySource, read_records, track
+
+
+def _production(tmp_path: Path, records_line: str, measured: str | None) -> Path:
+    path = tmp_path / "ai.yaml"
+    extra = f"    measured: {measured}\n" if measured else ""
+    path.write_text(
+        "name: measured\ncountry: FR\ndeliverables: {still_images: 3}\n"
+        + records_line
+        + "activities:\n"
+        "  - id: visuals\n    type: text_to_image\n    stage: post-production\n    model: FLUX.1-dev\n"
+        "    hosting: local\n    region: FR\n    kept: 3\n    iterations: 20\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_tracked_job_replaces_the_estimate(tmp_path: Path):
+    runs = tmp_path / "runs.jsonl"
+    with track("hero-visuals", out=runs, sources=[ReplaySource()]) as t:
+        pass
+    (record,) = read_records(runs)
+    assert record.label == "hero-visuals" and record.energy_j > 0
+    assert t.record is not None
+
+    estimated = estimate(_production(tmp_path, "", None))
+    measured = estimate(_production(tmp_path, "records: [{file: runs.jsonl}]\n", "hero-visuals"))
+    line_e = next(line for line in estimated.lines if line.id == "visuals/energy")
+    line_m = next(line for line in measured.lines if line.id == "visuals/energy")
+    assert line_e.factor_status != "measured"
+    assert line_m.factor_status == "measured"
+    assert line_m.quantity != pytest.approx(line_e.quantity)
+    # the grid still applies to the measured energy
+    assert any(f.id == "energy.grid.FR" for f in line_m.factors)
+    assert json.loads(runs.read_text().splitlines()[0])["label"] == "hero-visuals"
+
+
+def test_a_measured_label_with_no_record_is_an_error(tmp_path: Path):
+    runs = tmp_path / "runs.jsonl"
+    runs.write_text("", encoding="utf-8")
+    from shootprint.errors import InputError
+
+    with pytest.raises(InputError, match="measured"):
+        estimate(_production(tmp_path, "records: [{file: runs.jsonl}]\n", "nope"))
