@@ -1,76 +1,118 @@
 """The ``shootprint`` command: a thin shell over :mod:`shootprint.api` and the factor table.
 
-Heavy modules (numpy, pint, the production models) are imported inside the commands that need
-them, so ``shootprint factors show ID`` stays fast.
+Built on click. Heavy modules (numpy, pint, pydantic and the production models) are imported inside
+the commands that need them, so ``shootprint factors show ID`` stays fast. (typer was tried first: it
+builds a pydantic adapter per option on every run, about 0.1 s, which the speed budget cannot spare.)
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any, NoReturn
 
-import typer
+import click
 
 from shootprint.errors import ShootprintError
 
-app = typer.Typer(
-    help="Carbon footprint of visual productions — shot or generated — with sources and ranges.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
+LEVERS_HELP = (
+    "NAME or NAME=VALUE (repeatable): train_instead_of_plane, local_crew, hvo_instead_of_diesel, "
+    "vegetarian_catering, ai_model, compute_region, fewer_iterations."
 )
-factors_app = typer.Typer(help="Search, show and export emission factors.", no_args_is_help=True)
-app.add_typer(factors_app, name="factors")
-
-FactorSetOpt = Annotated[str | None, typer.Option("--factor-set", help="ademe (default) or desnz: which source wins.")]
-OverridesOpt = Annotated[
-    Path | None,
-    typer.Option("--factors", help="A CSV or YAML file of factor rows that replace or add factors."),
-]
-FormatOpt = Annotated[str, typer.Option("--format", help="table, json or csv.")]
-DataFormatOpt = Annotated[str, typer.Option("--format", help="table, json, csv or xlsx (xlsx needs --out).")]
-OutOpt = Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")]
-ExcludeOpt = Annotated[
-    list[str] | None,
-    typer.Option("--exclude", help="Leave a category or a line tag (e.g. training) out of totals."),
-]
-SamplesOpt = Annotated[int, typer.Option("--samples", help="Monte Carlo draws (0: central values only).", min=0)]
-SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the draws: same seed, same output.")]
-LevelOpt = Annotated[
-    float,
-    typer.Option("--level", help="Interval level, e.g. 0.90 for 5th–95th percentiles.", min=0.5, max=0.999),
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="PATH=VALUE: change a field without editing the file (repeatable)."),
-]
+PATH = click.Path(path_type=Path)
+CONTEXT = {"help_option_names": ["--help", "-h"], "max_content_width": 100}
 
 
-def _fail(exc: ShootprintError) -> None:
+def _fail(exc: ShootprintError | str) -> NoReturn:
     for line in str(exc).splitlines():
-        typer.echo(f"error: {line}", err=True)
-    raise typer.Exit(2)
+        click.echo(f"error: {line}", err=True)
+    sys.exit(2)
 
 
 def _echo(text: str) -> None:
-    typer.echo(text)
+    click.echo(text)
+
+
+# -- shared options -------------------------------------------------------------------------
+
+
+def _options(*decorators: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def apply(fn: Any) -> Any:
+        for decorator in reversed(decorators):
+            fn = decorator(fn)
+        return fn
+
+    return apply
+
+
+factor_set_opt = click.option(
+    "--factor-set", "factor_set", default=None, help="ademe (default) or desnz: which source wins."
+)
+overrides_opt = click.option(
+    "--factors",
+    "overrides",
+    type=PATH,
+    default=None,
+    help="A CSV or YAML file of factor rows that replace or add factors.",
+)
+exclude_opt = click.option(
+    "--exclude", "exclude", multiple=True, help="Leave a category or a line tag (e.g. training) out of totals."
+)
+set_opt = click.option(
+    "--set", "set_", multiple=True, help="PATH=VALUE: change a field without editing the file (repeatable)."
+)
+seed_opt = click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the draws: same seed, same output."
+)
+level_opt = click.option(
+    "--level",
+    type=click.FloatRange(0.5, 0.999),
+    default=0.90,
+    show_default=True,
+    help="Interval level, e.g. 0.90 for 5th–95th percentiles.",
+)
+format_opt = click.option("--format", "fmt", default="table", show_default=True, help="table, json or csv.")
+data_format_opt = click.option(
+    "--format", "fmt", default="table", show_default=True, help="table, json, csv or xlsx (xlsx needs --out)."
+)
+out_opt = click.option("--out", type=PATH, default=None, help="Write to this file instead of standard output.")
+samples_opt = click.option(
+    "--samples",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Monte Carlo draws (0: central values only).",
+)
+
+
+@click.group(context_settings=CONTEXT, no_args_is_help=True)
+@click.version_option(package_name="shootprint", message="shootprint %(version)s")
+def app() -> None:
+    """Carbon footprint of visual productions — shot or generated — with sources and ranges."""
+
+
+@app.group("factors", no_args_is_help=True)
+def factors_app() -> None:
+    """Search, show and export emission factors."""
 
 
 # -- factors --------------------------------------------------------------------------------
 
 
 @factors_app.command("search")
+@click.argument("text")
+@click.option("--unit", default=None, help="Keep rows whose unit contains this.")
+@click.option("--category", default=None, help="Keep rows of this category.")
+@click.option("--all", "all_", is_flag=True, help="Include archived rows.")
+@click.option("--limit", type=int, default=30, show_default=True, help="Rows to show at most (0: all).")
+@factor_set_opt
+@click.option("--lang", default="en", show_default=True, help="en or fr: the names shown.")
 def factors_search(
-    text: Annotated[str, typer.Argument(help="Words to find, French or English, accents optional.")],
-    unit: Annotated[str | None, typer.Option("--unit", help="Keep rows whose unit contains this.")] = None,
-    category: Annotated[str | None, typer.Option("--category", help="Keep rows of this category.")] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Include archived rows.")] = False,
-    limit: Annotated[int, typer.Option("--limit", help="Rows to show at most (0: all).")] = 30,
-    factor_set: FactorSetOpt = None,
-    lang: Annotated[str, typer.Option("--lang", help="en or fr: the names shown.")] = "en",
+    text: str, unit: str | None, category: str | None, all_: bool, limit: int, factor_set: str | None, lang: str
 ) -> None:
-    """Find factors by words; valid rows first, archived ones only with --all."""
+    """Find factors by words (French or English, accents optional); valid rows first, archived ones only
+    with --all."""
     from shootprint.factors import FactorTable
 
     try:
@@ -78,13 +120,12 @@ def factors_search(
         rows = table.search(text, unit=unit, category=category, include_archived=all_, limit=limit or None)
     except ShootprintError as exc:
         _fail(exc)
-        return
     if not rows:
         close = table.close_words(text)
-        typer.echo(f"No factor matches {text!r}.", err=True)
+        click.echo(f"No factor matches {text!r}.", err=True)
         if close:
-            typer.echo(f"Close words: {', '.join(close)}", err=True)
-        raise typer.Exit(1)
+            click.echo(f"Close words: {', '.join(close)}", err=True)
+        sys.exit(1)
     for row in rows:
         unc = f"±{row.uncertainty_pct:g}%" if row.uncertainty_pct is not None else row.uncertainty_kind
         flag = " [archived]" if row.archived else ""
@@ -93,12 +134,12 @@ def factors_search(
 
 
 @factors_app.command("show")
-def factors_show(
-    factor_id: Annotated[str, typer.Argument(help="A factor id, e.g. ademe:43741 or energy.grid.FR")],
-    factor_set: FactorSetOpt = None,
-    fmt: FormatOpt = "table",
-) -> None:
-    """Everything about one factor: value, unit, uncertainty, source, posts, status, licence."""
+@click.argument("factor_id")
+@factor_set_opt
+@format_opt
+def factors_show(factor_id: str, factor_set: str | None, fmt: str) -> None:
+    """Everything about one factor (e.g. ademe:43741, energy.grid.FR): value, unit, uncertainty, source,
+    posts, status, licence."""
     import json
 
     from shootprint.factors import FactorTable
@@ -110,7 +151,6 @@ def factors_show(
         posts = table.posts(factor_id)
     except ShootprintError as exc:
         _fail(exc)
-        return
     data = row.as_dict()
     data.pop("origin")
     if resolved is not None:
@@ -119,6 +159,7 @@ def factors_show(
             "value": resolved.value,
             "unit": resolved.unit,
             "source": resolved.row.source,
+            "licence": resolved.row.licence,
         }
     if posts:
         data["posts"] = posts
@@ -136,24 +177,22 @@ def factors_show(
 
 
 @factors_app.command("export")
-def factors_export(
-    fmt: Annotated[str, typer.Option("--format", help="csv or json.")] = "csv",
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: standard output).")] = None,
-    factor_set: FactorSetOpt = None,
-) -> None:
+@click.option("--format", "fmt", default="csv", show_default=True, help="csv or json.")
+@click.option("--out", type=PATH, default=None, help="File to write (default: standard output).")
+@factor_set_opt
+def factors_export(fmt: str, out: Path | None, factor_set: str | None) -> None:
     """Every factor the package knows, ADEME elements included."""
     from shootprint.export import export_factors
     from shootprint.factors import FactorTable
 
     if fmt not in ("csv", "json"):
-        _fail(ShootprintError(f"--format {fmt!r}: accepted: csv, json"))
+        _fail(f"--format {fmt!r}: accepted: csv, json")
     table = FactorTable(factor_set or "ademe")
-    stream = out.open("w", encoding="utf-8", newline="") if out else sys.stdout
-    try:
+    if out is None:
+        export_factors(table, fmt, sys.stdout)
+        return
+    with out.open("w", encoding="utf-8", newline="") as stream:
         export_factors(table, fmt, stream)
-    finally:
-        if out:
-            stream.close()
 
 
 # -- productions ----------------------------------------------------------------------------
@@ -163,23 +202,23 @@ def _emit(footprints: list[Any], render: Any, result: Any, fmt: str, out: Path |
     """Print or write a result; xlsx (and csv with --out) through the spreadsheet writers."""
     if fmt == "xlsx":
         if out is None:
-            _fail(ShootprintError("--format xlsx needs --out FILE.xlsx"))
+            _fail("--format xlsx needs --out FILE.xlsx")
         from shootprint.spreadsheet import write_footprints_xlsx
 
-        write_footprints_xlsx(footprints, out)  # type: ignore[arg-type]
-        typer.echo(f"wrote {out}", err=True)
+        write_footprints_xlsx(footprints, out)
+        click.echo(f"wrote {out}", err=True)
         return
     if fmt not in ("table", "json", "csv"):
-        _fail(ShootprintError(f"--format {fmt!r}: accepted: table, json, csv, xlsx"))
+        _fail(f"--format {fmt!r}: accepted: table, json, csv, xlsx")
     rendered = render(result, fmt)
     if out is not None:
         out.write_text(rendered + "\n", encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
+        click.echo(f"wrote {out}", err=True)
     else:
         _echo(rendered)
 
 
-def _sets(values: list[str] | None) -> dict[str, Any] | None:
+def _sets(values: tuple[str, ...]) -> dict[str, Any] | None:
     if not values:
         return None
     from shootprint.paths import parse_assignment
@@ -187,157 +226,149 @@ def _sets(values: list[str] | None) -> dict[str, Any] | None:
     return dict(parse_assignment(v) for v in values)
 
 
+production_opts = _options(factor_set_opt, overrides_opt, exclude_opt, set_opt)
+
+
 @app.command("estimate")
+@click.argument("file", type=PATH)
+@data_format_opt
+@out_opt
+@production_opts
+@samples_opt
+@seed_opt
+@level_opt
 def estimate_cmd(
-    file: Annotated[Path, typer.Argument(help="A production file (YAML).")],
-    fmt: DataFormatOpt = "table",
-    out: OutOpt = None,
-    factor_set: FactorSetOpt = None,
-    overrides: OverridesOpt = None,
-    exclude: ExcludeOpt = None,
-    set_: SetOpt = None,
-    samples: SamplesOpt = 0,
-    seed: SeedOpt = 0,
-    level: LevelOpt = 0.90,
+    file: Path,
+    fmt: str,
+    out: Path | None,
+    factor_set: str | None,
+    overrides: Path | None,
+    exclude: tuple[str, ...],
+    set_: tuple[str, ...],
+    samples: int,
+    seed: int,
+    level: float,
 ) -> None:
     """The footprint of one production, line by line with every factor's source."""
     from shootprint import api
     from shootprint.report import text
 
     try:
+        common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
-            fp = api.estimate_uncertain(
-                file,
-                samples=samples,
-                seed=seed,
-                level=level,
-                factor_set=factor_set,
-                overrides=overrides,
-                exclude=exclude or (),
-                sets=_sets(set_),
-            )
+            fp = api.estimate_uncertain(file, samples=samples, seed=seed, level=level, **common)
         else:
-            fp = api.estimate(
-                file,
-                factor_set=factor_set,
-                overrides=overrides,
-                exclude=exclude or (),
-                sets=_sets(set_),
-            )
+            fp = api.estimate(file, **common)
     except ShootprintError as exc:
         _fail(exc)
-        return
     _emit([fp], text.render_footprint, fp, fmt, out)
 
 
 @app.command("compare")
+@click.argument("files", type=PATH, nargs=-1, required=True)
+@data_format_opt
+@out_opt
+@production_opts
+@samples_opt
+@seed_opt
+@level_opt
 def compare_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Production files: ways of making the same deliverables.")],
-    fmt: DataFormatOpt = "table",
-    out: OutOpt = None,
-    factor_set: FactorSetOpt = None,
-    overrides: OverridesOpt = None,
-    exclude: ExcludeOpt = None,
-    set_: SetOpt = None,
-    samples: SamplesOpt = 0,
-    seed: SeedOpt = 0,
-    level: LevelOpt = 0.90,
+    files: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    factor_set: str | None,
+    overrides: Path | None,
+    exclude: tuple[str, ...],
+    set_: tuple[str, ...],
+    samples: int,
+    seed: int,
+    level: float,
 ) -> None:
-    """Totals side by side, each total's ratio to the lowest, categories side by side."""
+    """Totals side by side, each total's ratio to the lowest, categories side by side (FILES: ways of
+    making the same deliverables)."""
     from shootprint import api
     from shootprint.report import text
 
     try:
+        common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
-            comparison = api.compare_uncertain(
-                files,
-                samples=samples,
-                seed=seed,
-                level=level,
-                factor_set=factor_set,
-                overrides=overrides,
-                exclude=exclude or (),
-                sets=_sets(set_),
-            )
+            comparison = api.compare_uncertain(list(files), samples=samples, seed=seed, level=level, **common)
         else:
-            comparison = api.compare(
-                files,
-                factor_set=factor_set,
-                overrides=overrides,
-                exclude=exclude or (),
-                sets=_sets(set_),
-            )
+            comparison = api.compare(list(files), **common)
     except ShootprintError as exc:
         _fail(exc)
-        return
     _emit(comparison.footprints, text.render_comparison, comparison, fmt, out)
 
 
 @app.command("sensitivity")
+@click.argument("files", type=PATH, nargs=-1, required=True)
+@format_opt
+@click.option(
+    "--samples",
+    type=click.IntRange(min=16),
+    default=512,
+    show_default=True,
+    help="Sobol base sample size N (N·(D+2) runs).",
+)
+@seed_opt
+@click.option("--top", type=int, default=15, show_default=True, help="Inputs to list (0: all).")
+@production_opts
 def sensitivity_cmd(
-    files: Annotated[list[Path], typer.Argument(help="One production (its total) or two (their ratio).")],
-    fmt: FormatOpt = "table",
-    samples: Annotated[int, typer.Option("--samples", help="Sobol base sample size N (N·(D+2) runs).", min=16)] = 512,
-    seed: SeedOpt = 0,
-    top: Annotated[int, typer.Option("--top", help="Inputs to list (0: all).")] = 15,
-    factor_set: FactorSetOpt = None,
-    overrides: OverridesOpt = None,
-    exclude: ExcludeOpt = None,
-    set_: SetOpt = None,
+    files: tuple[Path, ...],
+    fmt: str,
+    samples: int,
+    seed: int,
+    top: int,
+    factor_set: str | None,
+    overrides: Path | None,
+    exclude: tuple[str, ...],
+    set_: tuple[str, ...],
 ) -> None:
-    """Which inputs and factors drive a total, or the ratio of two productions (Sobol indices)."""
+    """Which inputs and factors drive a total (one FILE) or the ratio of two productions (two FILES):
+    Sobol indices."""
     from shootprint import api
     from shootprint.report import text
 
     if len(files) not in (1, 2):
-        _fail(ShootprintError("sensitivity takes one production file (its total) or two (their ratio)"))
+        _fail("sensitivity takes one production file (its total) or two (their ratio)")
     try:
         result = api.sensitivity(
-            files,
-            base_samples=samples,
-            seed=seed,
-            factor_set=factor_set,
-            overrides=overrides,
-            exclude=exclude or (),
-            sets=_sets(set_),
-        )
+            list(files), base_samples=samples, seed=seed, factor_set=factor_set, overrides=overrides,
+            exclude=exclude, sets=_sets(set_),
+        )  # fmt: skip
     except ShootprintError as exc:
         _fail(exc)
-        return
     _echo(text.render_sensitivity(result, fmt, top))
 
 
 @app.command("whatif")
+@click.argument("file", type=PATH)
+@click.option("--lever", "levers", multiple=True, help=LEVERS_HELP)
+@set_opt
+@format_opt
+@click.option(
+    "--samples",
+    type=click.IntRange(min=10),
+    default=2000,
+    show_default=True,
+    help="Monte Carlo draws for the savings' intervals.",
+)
+@seed_opt
+@level_opt
+@factor_set_opt
+@overrides_opt
+@exclude_opt
 def whatif_cmd(
-    file: Annotated[Path, typer.Argument(help="A production file.")],
-    lever: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--lever",
-            help="NAME or NAME=VALUE (repeatable): "
-            + ", ".join(
-                [
-                    "train_instead_of_plane",
-                    "local_crew",
-                    "hvo_instead_of_diesel",
-                    "vegetarian_catering",
-                    "ai_model",
-                    "compute_region",
-                    "fewer_iterations",
-                ]
-            ),
-        ),
-    ] = None,
-    set_: SetOpt = None,
-    fmt: FormatOpt = "table",
-    samples: Annotated[
-        int, typer.Option("--samples", help="Monte Carlo draws for the savings' intervals.", min=10)
-    ] = 2000,
-    seed: SeedOpt = 0,
-    level: LevelOpt = 0.90,
-    factor_set: FactorSetOpt = None,
-    overrides: OverridesOpt = None,
-    exclude: ExcludeOpt = None,
+    file: Path,
+    levers: tuple[str, ...],
+    set_: tuple[str, ...],
+    fmt: str,
+    samples: int,
+    seed: int,
+    level: float,
+    factor_set: str | None,
+    overrides: Path | None,
+    exclude: tuple[str, ...],
 ) -> None:
     """What a change saves: --set PATH=VALUE and named levers, each with its saving and interval."""
     from shootprint import api
@@ -345,63 +376,50 @@ def whatif_cmd(
 
     try:
         result = api.whatif(
-            file,
-            levers=lever or (),
-            sets=_sets(set_),
-            samples=samples,
-            seed=seed,
-            level=level,
-            factor_set=factor_set,
-            overrides=overrides,
-            exclude=exclude or (),
-        )
+            file, levers=levers, sets=_sets(set_), samples=samples, seed=seed, level=level,
+            factor_set=factor_set, overrides=overrides, exclude=exclude,
+        )  # fmt: skip
     except ShootprintError as exc:
         _fail(exc)
-        return
     _echo(text.render_whatif(result, fmt))
 
 
 @app.command("breakeven")
+@click.argument("file_a", type=PATH)
+@click.argument("file_b", type=PATH)
+@click.option("--vary", required=True, help="Path of the input in A, e.g. activities.key-visuals.iterations")
+@format_opt
+@factor_set_opt
+@overrides_opt
+@exclude_opt
 def breakeven_cmd(
-    file_a: Annotated[Path, typer.Argument(help="The production whose input varies.")],
-    file_b: Annotated[Path, typer.Argument(help="The production it is set against.")],
-    vary: Annotated[
-        str,
-        typer.Option("--vary", help="Path of the input in A, e.g. activities.key-visuals.iterations"),
-    ],
-    fmt: FormatOpt = "table",
-    factor_set: FactorSetOpt = None,
-    overrides: OverridesOpt = None,
-    exclude: ExcludeOpt = None,
+    file_a: Path,
+    file_b: Path,
+    vary: str,
+    fmt: str,
+    factor_set: str | None,
+    overrides: Path | None,
+    exclude: tuple[str, ...],
 ) -> None:
-    """The value of one input of A at which A emits as much as B."""
+    """The value of one input of FILE_A at which it emits as much as FILE_B."""
     from shootprint import api
     from shootprint.report import text
 
     try:
-        result = api.breakeven(
-            file_a,
-            file_b,
-            vary=vary,
-            factor_set=factor_set,
-            overrides=overrides,
-            exclude=exclude or (),
-        )
+        result = api.breakeven(file_a, file_b, vary=vary, factor_set=factor_set, overrides=overrides, exclude=exclude)
     except ShootprintError as exc:
         _fail(exc)
-        return
     _echo(text.render_breakeven(result, fmt))
 
 
 @app.command("diff")
-def diff_cmd(
-    forecast: Annotated[Path, typer.Argument(help="The forecast production file.")],
-    final: Annotated[Path, typer.Argument(help="The final production file.")],
-    fmt: FormatOpt = "table",
-    factor_set: FactorSetOpt = None,
-    overrides: OverridesOpt = None,
-) -> None:
-    """Forecast against final, line by line, with each change's share of the total change."""
+@click.argument("forecast", type=PATH)
+@click.argument("final", type=PATH)
+@format_opt
+@factor_set_opt
+@overrides_opt
+def diff_cmd(forecast: Path, final: Path, fmt: str, factor_set: str | None, overrides: Path | None) -> None:
+    """FORECAST against FINAL, line by line, with each change's share of the total change."""
     from shootprint import api
     from shootprint.report import text
 
@@ -409,68 +427,75 @@ def diff_cmd(
         result = api.diff(forecast, final, factor_set=factor_set, overrides=overrides)
     except ShootprintError as exc:
         _fail(exc)
-        return
     _echo(text.render_diff(result, fmt))
 
 
-@app.command(
-    "track",
-    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+@app.command("track", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
+@click.option("--label", required=True, help="Name of the job, matched by productions.")
+@click.option(
+    "--out", type=PATH, default=Path("runs.jsonl"), show_default=True, help="JSON-lines file the record is appended to."
 )
-def track_cmd(
-    ctx: typer.Context,
-    label: Annotated[str, typer.Option("--label", help="Name of the job, matched by productions.")],
-    out: Annotated[Path, typer.Option("--out", help="JSON-lines file the record is appended to.")] = Path("runs.jsonl"),
-) -> None:
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def track_cmd(label: str, out: Path, command: tuple[str, ...]) -> None:
     """Measure the energy of a command: shootprint track --label NAME --out runs.jsonl -- CMD …"""
     from shootprint.tracker.cli import track_command
 
-    argv = list(ctx.args)
+    argv = list(command)
     if argv and argv[0] == "--":
         argv = argv[1:]
     if not argv:
-        _fail(ShootprintError("track: give the command to run after --"))
-    raise typer.Exit(track_command(label, out, argv))
+        _fail("track: give the command to run after --")
+    try:
+        code = track_command(label, out, argv)
+    except ShootprintError as exc:
+        _fail(exc)
+    sys.exit(code)
 
 
 @app.command("report")
+@click.argument("files", type=PATH, nargs=-1, required=True)
+@click.option("--out", type=PATH, required=True, help="report.html (one self-contained file) or report.pdf.")
+@click.option("--lang", default="en", show_default=True, help="fr or en.")
+@click.option(
+    "--samples",
+    type=click.IntRange(min=100),
+    default=2000,
+    show_default=True,
+    help="Monte Carlo draws for the intervals.",
+)
+@seed_opt
+@factor_set_opt
+@overrides_opt
+@exclude_opt
 def report_cmd(
-    files: Annotated[
-        list[Path], typer.Argument(help="Production files: one, or several ways of making the same deliverables.")
-    ],
-    out: Annotated[Path, typer.Option("--out", help="report.html (one self-contained file) or report.pdf.")],
-    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "en",
-    samples: Annotated[int, typer.Option("--samples", help="Monte Carlo draws for the intervals.", min=100)] = 2000,
-    seed: SeedOpt = 0,
-    factor_set: FactorSetOpt = None,
-    overrides: OverridesOpt = None,
-    exclude: ExcludeOpt = None,
+    files: tuple[Path, ...],
+    out: Path,
+    lang: str,
+    samples: int,
+    seed: int,
+    factor_set: str | None,
+    overrides: Path | None,
+    exclude: tuple[str, ...],
 ) -> None:
     """A report a client can read: summary with intervals, charts, equivalences, methodology."""
     from shootprint.report.document import write_report
 
     try:
         path = write_report(
-            list(files),
-            out,
-            lang=lang,
-            samples=samples,
-            seed=seed,
-            factor_set=factor_set,
-            overrides=overrides,
-            exclude=tuple(exclude or ()),
-        )
+            list(files), out, lang=lang, samples=samples, seed=seed, factor_set=factor_set,
+            overrides=overrides, exclude=exclude,
+        )  # fmt: skip
     except ShootprintError as exc:
         _fail(exc)
-        return
-    typer.echo(f"wrote {path}", err=True)
+    click.echo(f"wrote {path}", err=True)
 
 
 @app.command("template")
-def template_cmd(
-    out: Annotated[Path, typer.Option("--out", help="The XLSX template to write.")] = Path("shootprint-template.xlsx"),
-    lang: Annotated[str, typer.Option("--lang", help="fr or en: the headers.")] = "en",
-) -> None:
+@click.option(
+    "--out", type=PATH, default=Path("shootprint-template.xlsx"), show_default=True, help="The XLSX template to write."
+)
+@click.option("--lang", default="en", show_default=True, help="fr or en: the headers.")
+def template_cmd(out: Path, lang: str) -> None:
     """Write an XLSX data-collection template: one sheet per category, units stated, drop-downs."""
     from shootprint.spreadsheet import write_template
 
@@ -478,34 +503,30 @@ def template_cmd(
         path = write_template(out, lang)
     except ShootprintError as exc:
         _fail(exc)
-        return
-    typer.echo(f"wrote {path}", err=True)
+    click.echo(f"wrote {path}", err=True)
 
 
 @app.command("import")
-def import_cmd(
-    workbook: Annotated[Path, typer.Argument(help="A filled template (.xlsx).")],
-    out: OutOpt = None,
-) -> None:
-    """Turn a filled XLSX template into a production file (errors name sheet, row and column)."""
+@click.argument("workbook", type=PATH)
+@out_opt
+def import_cmd(workbook: Path, out: Path | None) -> None:
+    """Turn a filled XLSX template (WORKBOOK) into a production file (errors name sheet, row and column)."""
     from shootprint.spreadsheet import workbook_to_yaml
 
     try:
         text_ = workbook_to_yaml(workbook)
     except ShootprintError as exc:
         _fail(exc)
-        return
     if out is not None:
         out.write_text(text_, encoding="utf-8")
-        typer.echo(f"wrote {out}", err=True)
+        click.echo(f"wrote {out}", err=True)
     else:
-        typer.echo(text_, nl=False)
+        click.echo(text_, nl=False)
 
 
 @app.command("schema")
-def schema_cmd(
-    out: Annotated[Path | None, typer.Option("--out", help="File to write (default: standard output).")] = None,
-) -> None:
+@click.option("--out", type=PATH, default=None, help="File to write (default: standard output).")
+def schema_cmd(out: Path | None) -> None:
     """The JSON Schema of the production file (what editors and forms validate against)."""
     import json
 
@@ -515,7 +536,7 @@ def schema_cmd(
     if out:
         out.write_text(text, encoding="utf-8")
     else:
-        typer.echo(text, nl=False)
+        click.echo(text, nl=False)
 
 
 @app.command("version")
@@ -529,11 +550,9 @@ def version_cmd() -> None:
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="shootprint")
     except ShootprintError as exc:  # raised outside a command's own handler
-        for line in str(exc).splitlines():
-            print(f"error: {line}", file=sys.stderr)
-        sys.exit(2)
+        _fail(exc)
 
 
 if __name__ == "__main__":

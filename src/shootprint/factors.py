@@ -340,7 +340,7 @@ class FactorTable:
         cat_n = normalize_text(category) if category else None
         found: list[tuple[int, int, FactorRow]] = []
         order = 0
-        for row, haystack in self._search_index():
+        for row, haystack in self._search_index(words, include_archived):
             if row.archived and not include_archived:
                 continue
             if not all(w in haystack for w in words):
@@ -356,11 +356,19 @@ class FactorTable:
         rows = [r for _, _, r in found]
         return rows[:limit] if limit else rows
 
-    def _search_index(self) -> Iterator[tuple[FactorRow, str]]:
+    def _search_index(
+        self, words: list[str] | None = None, include_archived: bool = True
+    ) -> Iterator[tuple[FactorRow, str]]:
+        """(row, normalized text) pairs; ``words`` pre-filters ADEME rows in SQL (the same test)."""
         # curated rows first: they are what the calculator uses
         for row in self.iter_rows(include_ademe=False):
             yield row, _haystack(row)
-        cur = self._conn().execute(f"SELECT {_ADEME_SELECT}, search FROM factors ORDER BY rowid")
+        where = [" AND ".join(["search LIKE ?"] * len(words or []))] if words else []
+        if not include_archived:
+            where.append("status != 'archived'")
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        params = [f"%{w}%" for w in words or []]
+        cur = self._conn().execute(f"SELECT {_ADEME_SELECT}, search FROM factors{clause} ORDER BY rowid", params)
         for found in cur:
             row = _ademe_from_tuple(found[:-1])
             yield self._overrides.get(row.id, row), found[-1]

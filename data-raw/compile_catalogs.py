@@ -1,0 +1,127 @@
+"""Rebuild the report's message catalogs: extract → messages.pot, merge into each .po, compile .mo.
+
+Run from the repository root after changing a translatable string in ``src/shootprint/report``
+(Python: ``_("…")`` and ``N_("…")``; templates: ``{{ _("…") }}``), then translate the new entries
+of ``src/shootprint/locale/<lang>/LC_MESSAGES/messages.po`` and run it again to compile:
+
+    .venv/bin/python data-raw/compile_catalogs.py           # extract, merge, compile
+    .venv/bin/python data-raw/compile_catalogs.py --check   # exit 1 if anything is stale or untranslated
+
+The same extraction with the pybabel command line (``src/shootprint/locale/babel.cfg``):
+
+    .venv/bin/pybabel extract -F src/shootprint/locale/babel.cfg -k N_ --no-location \
+        -o src/shootprint/locale/messages.pot src/shootprint/report
+    .venv/bin/pybabel update -i src/shootprint/locale/messages.pot -d src/shootprint/locale --no-fuzzy-matching
+    .venv/bin/pybabel compile -d src/shootprint/locale
+
+English is the source language (no catalog). The compiled ``.mo`` files are shipped; a test checks
+that each is up to date with its ``.po``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "src" / "shootprint" / "report"
+LOCALE = ROOT / "src" / "shootprint" / "locale"
+LANGS = ("fr",)
+METHOD_MAP = [("**.py", "python"), ("templates/**.j2", "jinja2")]
+OPTIONS_MAP = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+HEADER = "Messages of the shootprint reports (HTML and PDF)."
+
+
+def extract() -> Catalog:
+    catalog = Catalog(project="shootprint", header_comment=f"# {HEADER}", fuzzy=False)
+    for _filename, _lineno, message, comments, context in extract_from_dir(
+        str(SOURCE), METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS
+    ):
+        catalog.add(message, None, [], auto_comments=comments, context=context)
+    return catalog
+
+
+def _po_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_po(buf, catalog, omit_header=False, no_location=True, sort_output=True, width=100)
+    return buf.getvalue()
+
+
+def _stable(data: bytes) -> bytes:
+    """The catalog text without its creation/revision dates (they change on every run)."""
+    return b"\n".join(
+        line for line in data.splitlines() if not line.startswith((b'"POT-Creation-Date', b'"PO-Revision-Date'))
+    )
+
+
+def merged(template: Catalog, lang: str) -> Catalog:
+    po_path = LOCALE / lang / "LC_MESSAGES" / "messages.po"
+    if po_path.exists():
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+    else:
+        catalog = Catalog(locale=lang, project="shootprint", header_comment=f"# {HEADER}")
+    catalog.update(template, no_fuzzy_matching=True)
+    catalog.obsolete.clear()
+    catalog.fuzzy = False
+    catalog.creation_date = template.creation_date
+    return catalog
+
+
+def mo_bytes(catalog: Catalog) -> bytes:
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    return buf.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report stale or untranslated catalogs, change nothing")
+    args = parser.parse_args(argv)
+    template = extract()
+    problems = []
+    pot_path = LOCALE / "messages.pot"
+    pot = _po_bytes(template)
+    if args.check:
+        if not pot_path.exists() or _stable(pot_path.read_bytes()) != _stable(pot):
+            problems.append(f"{pot_path.relative_to(ROOT)} is stale: run data-raw/compile_catalogs.py")
+    else:
+        pot_path.write_bytes(pot)
+    for lang in LANGS:
+        folder = LOCALE / lang / "LC_MESSAGES"
+        catalog = merged(template, lang)
+        missing = [m.id for m in catalog if m.id and not m.string]
+        if missing:
+            problems.append(f"{lang}: {len(missing)} untranslated: " + "; ".join(map(str, missing[:5])))
+        po = _po_bytes(catalog)
+        mo_path = folder / "messages.mo"
+        if args.check:
+            po_path = folder / "messages.po"
+            if not po_path.exists() or _stable(po_path.read_bytes()) != _stable(po):
+                problems.append(f"{po_path.relative_to(ROOT)} is stale: run data-raw/compile_catalogs.py")
+            elif not mo_path.exists() or _mo_messages(mo_path.read_bytes()) != _mo_messages(mo_bytes(catalog)):
+                problems.append(f"{mo_path.relative_to(ROOT)} is not compiled from its .po")
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "messages.po").write_bytes(po)
+        mo_path.write_bytes(mo_bytes(catalog))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return 1 if problems else 0
+
+
+def _mo_messages(data: bytes) -> dict[str, str]:
+    catalog = read_mo(io.BytesIO(data))
+    return {str(m.id): str(m.string) for m in catalog if m.id}
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
