@@ -173,3 +173,9 @@ def test_unknown_region(tmp_path):
 def test_region_by_name_is_converted(tmp_path):
     path = _write(tmp_path, HEAD + "  - {id: power, type: electricity, stage: shoot, energy: 5 kWh, region: France}\n")
     assert estimate(path).lines[0].factor_id == "energy.grid.FR"
+
+
+def test_unknown_place_names_the_field_and_close_matches(tmp_path):
+    path = _write(tmp_path, HEAD + "  - {id: crew, type: flight, stage: shoot, from: CDG, to: 'Marseile, FR'}\n")
+    (problem,) = _problems(path)
+    assert "activities.crew.to" in problem and "Marseille" in problem
