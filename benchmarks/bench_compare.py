@@ -34,7 +34,11 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     bare = wall_s([sys.executable, "-c", "pass"])
     report("python -c pass (baseline)", bare)
-    report(f"shootprint compare ({len(FILES)} reference files), fresh process", wall_s([str(BIN / "shootprint"), "compare", *FILES]), bare)
+    report(
+        f"shootprint compare ({len(FILES)} reference files), fresh process",
+        wall_s([str(BIN / "shootprint"), "compare", *FILES]),
+        bare,
+    )
 
     from shootprint import api
     from shootprint.scenarios import compare_mc, sensitivity

@@ -21,13 +21,19 @@ def main() -> None:
         wall_s([PY, "-c", "from shootprint.factors import FactorTable; FactorTable().get('ademe:43741')"]),
         bare,
     )
-    report("shootprint factors show ademe:43741", wall_s([str(BIN / "shootprint"), "factors", "show", "ademe:43741"]), bare)
+    report(
+        "shootprint factors show ademe:43741", wall_s([str(BIN / "shootprint"), "factors", "show", "ademe:43741"]), bare
+    )
     report(
         "shootprint factors search 'avion passagers'",
         wall_s([str(BIN / "shootprint"), "factors", "search", "avion passagers"]),
         bare,
     )
-    report("shootprint factors search electricite --all", wall_s([str(BIN / "shootprint"), "factors", "search", "electricite", "--all"]), bare)
+    report(
+        "shootprint factors search electricite --all",
+        wall_s([str(BIN / "shootprint"), "factors", "search", "electricite", "--all"]),
+        bare,
+    )
 
 
 if __name__ == "__main__":

@@ -199,9 +199,7 @@ def join_name(parts: Iterable[str]) -> str:
 
 def full_name(row: dict[str, str], lang: str) -> str:
     """The element's name in ``lang`` ("français" or "anglais") by :func:`join_name`."""
-    return join_name(
-        clean_text(row[f"Nom {part} {lang}"]) for part in ("base", "attribut", "frontière")
-    )
+    return join_name(clean_text(row[f"Nom {part} {lang}"]) for part in ("base", "attribut", "frontière"))
 
 
 # -- units ---------------------------------------------------------------------------------------
@@ -344,16 +342,12 @@ def read_unit(unit_fr: str, unit_en: str = "") -> UnitInfo:
             if found is None:
                 break
             denominator, qualifier, factor = found
-            return UnitInfo(
-                f"kgCO2e/{denominator}", "emission_factor", qualifier, scale * Decimal(factor)
-            )
+            return UnitInfo(f"kgCO2e/{denominator}", "emission_factor", qualifier, scale * Decimal(factor))
     else:
         if key in NOT_FACTORS:
             unit, qualifier = NOT_FACTORS[key]
             return UnitInfo(unit, "not_a_factor", qualifier, Decimal(1))
-    raise ValueError(
-        f"unmapped Base Carbone unit {raw!r} (key {key!r}): add it to data-raw/ademe.py"
-    )
+    raise ValueError(f"unmapped Base Carbone unit {raw!r} (key {key!r}): add it to data-raw/ademe.py")
 
 
 def parse_unit(unit_fr: str, unit_en: str) -> tuple[str, str, str]:

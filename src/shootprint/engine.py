@@ -269,7 +269,7 @@ def footprint(
     lines: list[LineItem] = []
     excluded: list[str] = []
     problems: list[str] = []
-    for activity in production.activities:
+    for activity in production.activities:  # type: ignore[attr-defined]
         ctx.activity = activity
         category, compute = reg[activity.type]  # type: ignore[attr-defined]
         start = len(ctx._warnings)

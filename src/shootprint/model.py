@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
@@ -186,6 +186,36 @@ def quantity_json_schema(unit: str) -> dict[str, Any]:
             },
         ],
     }
+
+
+# Quantity fields by unit: ``distance: Q_km``. Type checkers see a QuantitySpec; pydantic sees the
+# validator that reads any accepted notation and converts it to the unit in the name.
+if TYPE_CHECKING:
+    Q_count: TypeAlias = QuantitySpec
+    Q_km: TypeAlias = QuantitySpec
+    Q_kg: TypeAlias = QuantitySpec
+    Q_kwh: TypeAlias = QuantitySpec
+    Q_l: TypeAlias = QuantitySpec
+    Q_day: TypeAlias = QuantitySpec
+    Q_h: TypeAlias = QuantitySpec
+    Q_s: TypeAlias = QuantitySpec
+    Q_kw: TypeAlias = QuantitySpec
+    Q_gb: TypeAlias = QuantitySpec
+    Q_tb: TypeAlias = QuantitySpec
+    Q_eur: TypeAlias = QuantitySpec
+else:
+    Q_count = Q[""]
+    Q_km = Q["km"]
+    Q_kg = Q["kg"]
+    Q_kwh = Q["kWh"]
+    Q_l = Q["L"]
+    Q_day = Q["day"]
+    Q_h = Q["h"]
+    Q_s = Q["s"]
+    Q_kw = Q["kW"]
+    Q_gb = Q["GB"]
+    Q_tb = Q["TB"]
+    Q_eur = Q["EUR"]
 
 
 class ActivityBase(BaseModel):

@@ -114,10 +114,7 @@ def production_model() -> type[ProductionBase]:
     from shootprint.categories import registry
 
     models = tuple(m for m in _activity_models(registry()))
-    union = Annotated[
-        Annotated[models[0], "x"] if len(models) == 1 else _union(models),  # type: ignore[valid-type]
-        Field(discriminator="type"),
-    ]
+    union: Any = Annotated[_union(models), Field(discriminator="type")]
 
     class Production(ProductionBase):
         activities: list[union] = Field(default_factory=list)  # type: ignore[valid-type]

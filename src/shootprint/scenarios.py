@@ -263,7 +263,7 @@ def diff(forecast: Footprint, final: Footprint) -> dict[str, Any]:
     a = {line.id: line for line in forecast.lines}
     b = {line.id: line for line in final.lines}
     change_total = final.total_kgco2e - forecast.total_kgco2e
-    rows = []
+    rows: list[dict[str, Any]] = []
     for line_id in list(a) + [i for i in b if i not in a]:
         la, lb = a.get(line_id), b.get(line_id)
         before = la.emissions_kgco2e if la else 0.0

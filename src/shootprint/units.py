@@ -111,7 +111,7 @@ def registry() -> Any:
     """The pint registry, built once per process."""
     import pint
 
-    ureg = pint.UnitRegistry(cache_folder=":auto:")
+    ureg: Any = pint.UnitRegistry(cache_folder=":auto:")
     for definition in _DEFINITIONS:
         ureg.define(definition)
     return ureg

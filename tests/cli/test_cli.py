@@ -62,8 +62,19 @@ def test_factors_export_csv_has_every_factor(tmp_path):
     assert out.returncode == 0
     with (tmp_path / "f.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    needed = {"id", "value", "unit", "uncertainty_pct", "uncertainty_kind", "source", "source_id", "year", "region",
-              "status", "licence"}
+    needed = {
+        "id",
+        "value",
+        "unit",
+        "uncertainty_pct",
+        "uncertainty_kind",
+        "source",
+        "source_id",
+        "year",
+        "region",
+        "status",
+        "licence",
+    }
     assert needed <= set(rows[0])
     ademe = [r for r in rows if r["id"].startswith("ademe:")]
     assert len(ademe) == 12817
@@ -96,8 +107,22 @@ def test_estimate_table_json_csv(tmp_path):
     for key in ("total_kgco2e", "by_category", "by_stage", "intensities", "versions", "warnings", "lines"):
         assert key in js
     line = js["lines"][0]
-    for key in ("id", "category", "stage", "label", "quantity", "unit", "quantity_status", "factor_id",
-                "factor_value", "source", "factor_status", "factors", "emissions_kgco2e", "warnings"):
+    for key in (
+        "id",
+        "category",
+        "stage",
+        "label",
+        "quantity",
+        "unit",
+        "quantity_status",
+        "factor_id",
+        "factor_value",
+        "source",
+        "factor_status",
+        "factors",
+        "emissions_kgco2e",
+        "warnings",
+    ):
         assert key in line
     assert js["versions"]["factor_set"] == "ademe"
     rows = list(csv.DictReader(io.StringIO(run("estimate", str(path), "--format", "csv").stdout)))

@@ -85,9 +85,7 @@ def test_schema(db: sqlite3.Connection, ademe: ModuleType) -> None:
     assert [found["factors"], found["posts"], found["posts_factor"]] == expected
 
 
-def test_counts_and_ids(
-    db: sqlite3.Connection, elements: dict[int, dict[str, str]], factors: dict[int, Any]
-) -> None:
+def test_counts_and_ids(db: sqlite3.Connection, elements: dict[int, dict[str, str]], factors: dict[int, Any]) -> None:
     assert len(elements) == N_ELEMENTS
     ((count, distinct),) = db.execute("SELECT count(*), count(DISTINCT id) FROM factors")
     assert count == distinct == len(elements) == N_ELEMENTS
@@ -97,9 +95,7 @@ def test_counts_and_ids(
         assert row["id"] == f"ademe:{sid}" and row["source_id"] == str(sid)
 
 
-def test_every_element(
-    ademe: ModuleType, elements: dict[int, dict[str, str]], factors: dict[int, Any]
-) -> None:
+def test_every_element(ademe: ModuleType, elements: dict[int, dict[str, str]], factors: dict[int, Any]) -> None:
     problems: list[str] = []
     for sid, src in elements.items():
         row = factors[sid]
@@ -115,9 +111,7 @@ def test_every_element(
             "name_fr": ademe.full_name(src, "français"),
             "name_en": ademe.full_name(src, "anglais"),
             "category": ademe.clean_text(src["Code de la catégorie"]),
-            "region": ademe.region_of(
-                src["Localisation géographique"], src["Sous-localisation géographique français"]
-            ),
+            "region": ademe.region_of(src["Localisation géographique"], src["Sous-localisation géographique français"]),
             "source": "ADEME Base Carbone V23.6",
             "source_url": "https://data.ademe.fr/datasets/base-carboner",
             "licence": "Licence Ouverte 2.0 (Etalab)",
@@ -161,22 +155,17 @@ def test_names_and_text_are_clean(factors: dict[int, Any]) -> None:
 
 def test_clean_text_examples(ademe: ModuleType) -> None:
     clean = ademe.clean_text
-    assert (
-        clean('"""\tSalade César au poulet (salade verte"""')
-        == "Salade César au poulet (salade verte"
-    )
+    assert clean('"""\tSalade César au poulet (salade verte"""') == "Salade César au poulet (salade verte"
     assert clean('"""Bière """"spéciale"""" (5-6° alcool)"""') == 'Bière "spéciale" (5-6° alcool)'
-    assert clean('"""Haricot mungo germé ou pousse de """"soja"""""""') == (
-        'Haricot mungo germé ou pousse de "soja"'
-    )
+    assert clean('"""Haricot mungo germé ou pousse de """"soja"""""""') == ('Haricot mungo germé ou pousse de "soja"')
     assert clean('"""Propres"" (Broyat Sortie du Statut Déchet criblé)"') == (
         '"Propres" (Broyat Sortie du Statut Déchet criblé)'
     )
     assert clean('Régime alimentaire "classique"') == 'Régime alimentaire "classique"'
     assert clean("Epoxy  adhesive ") == "Epoxy adhesive"
-    assert ademe.join_name(
-        ["Salade César au poulet (salade verte", "fromage, croûtos, sauce)"]
-    ) == ("Salade César au poulet (salade verte, fromage, croûtos, sauce)")
+    assert ademe.join_name(["Salade César au poulet (salade verte", "fromage, croûtos, sauce)"]) == (
+        "Salade César au poulet (salade verte, fromage, croûtos, sauce)"
+    )
     assert ademe.join_name(["Chou rouge", "", "cru"]) == "Chou rouge | cru"
 
 
@@ -282,14 +271,10 @@ def test_posts(ademe: ModuleType, db: sqlite3.Connection, csv_rows: list[dict[st
             value,
         ))  # fmt: skip
     found: dict[str, list[tuple[str, str, str, float]]] = {}
-    for fid, *rest in db.execute(
-        "SELECT factor_id, post_type, name_fr, name_en, value FROM posts ORDER BY rowid"
-    ):
+    for fid, *rest in db.execute("SELECT factor_id, post_type, name_fr, name_en, value FROM posts ORDER BY rowid"):
         found.setdefault(fid, []).append(tuple(rest))  # type: ignore[arg-type]
     assert found == expected
-    ((orphans,),) = db.execute(
-        "SELECT count(*) FROM posts WHERE factor_id NOT IN (SELECT id FROM factors)"
-    )
+    ((orphans,),) = db.execute("SELECT count(*) FROM posts WHERE factor_id NOT IN (SELECT id FROM factors)")
     assert orphans == 0
 
 
@@ -324,9 +309,7 @@ def test_rows_pass_factor_validation(ademe: ModuleType, factors: dict[int, Any])
     assert table.posts("ademe:28267")[0]["value"] == 11.2
 
 
-def test_build_is_deterministic_and_current(
-    ademe: ModuleType, tmp_path: Path, csv_rows: list[dict[str, str]]
-) -> None:
+def test_build_is_deterministic_and_current(ademe: ModuleType, tmp_path: Path, csv_rows: list[dict[str, str]]) -> None:
     """Building again gives the shipped file (byte for byte with the same SQLite version)."""
     out = tmp_path / "ademe.sqlite"
     ademe.build(_csv_path(), out)

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_published_schema_is_up_to_date():
     published = json.loads((ROOT / "docs" / "production.schema.json").read_text(encoding="utf-8"))
-    assert published == json.loads(json.dumps(json_schema())), "run: shootprint schema --out docs/production.schema.json"
+    assert published == json.loads(json.dumps(json_schema())), (
+        "run: shootprint schema --out docs/production.schema.json"
+    )
 
 
 def test_schema_forbids_unknown_keys_and_lists_every_activity_type():

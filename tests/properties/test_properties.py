@@ -63,7 +63,14 @@ def test_no_negative_line_without_a_credit_factor(kinds: list[str], n: int) -> N
 
 
 def test_a_credit_appears_only_when_chosen() -> None:
-    base = {"id": "w", "stage": "shoot", "type": "waste", "stream": "cardboard", "treatment": "recycling", "mass": "100 kg"}
+    base = {
+        "id": "w",
+        "stage": "shoot",
+        "type": "waste",
+        "stream": "cardboard",
+        "treatment": "recycling",
+        "mass": "100 kg",
+    }
     plain = footprint(validate({"name": "p", "activities": [base]}), TABLE)
     assert all(line.emissions_kgco2e >= 0 for line in plain.lines)
     credit = footprint(validate({"name": "p", "activities": [{**base, "avoided_emissions": True}]}), TABLE)

@@ -15,9 +15,7 @@ def _production(tmp_path: Path, records_line: str, measured: str | None) -> Path
     path = tmp_path / "ai.yaml"
     extra = f"    measured: {measured}\n" if measured else ""
     path.write_text(
-        "name: measured\ncountry: FR\ndeliverables: {still_images: 3}\n"
-        + records_line
-        + "activities:\n"
+        "name: measured\ncountry: FR\ndeliverables: {still_images: 3}\n" + records_line + "activities:\n"
         "  - id: visuals\n    type: text_to_image\n    stage: post-production\n    model: FLUX.1-dev\n"
         "    hosting: local\n    region: FR\n    kept: 3\n    iterations: 20\n" + extra,
         encoding="utf-8",

@@ -24,7 +24,7 @@ from typing import Literal
 
 from shootprint.categories.energy import region_of
 from shootprint.engine import Context, Draft, Num, v
-from shootprint.model import ActivityBase, Q
+from shootprint.model import ActivityBase, Q_count
 
 CATEGORY = "accommodation"
 
@@ -35,8 +35,8 @@ class Hotel(ActivityBase):
     """Hotel stays: ``nights`` counts room-nights, or nights per room when ``rooms`` is given."""
 
     type: Literal["hotel"]
-    nights: Q[""]  # noqa: F722 (a unit string, not an expression)
-    rooms: Q[""] | None = None  # noqa: F722 (a unit string, not an expression)
+    nights: Q_count
+    rooms: Q_count | None = None
 
 
 def room_nights(a: Hotel, ctx: Context) -> Num:

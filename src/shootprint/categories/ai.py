@@ -57,7 +57,7 @@ from pydantic import Field, field_validator, model_validator
 from shootprint.categories.energy import GRID, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import InputError
-from shootprint.model import ActivityBase, FactorUse, Q, QuantitySpec
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_s, QuantitySpec
 
 CATEGORY = "ai"
 
@@ -70,7 +70,7 @@ _COUNTER_METHODS = frozenset({"nvml", "rapl", "replay"})
 _HOST_DEVICES = ("cpu", "ram")
 
 Hosting = Literal["local", "cloud", "api"]
-Count = Q[""]  # a count (kept assets, generations, prompts): an alias keeps ruff off the "" annotation
+Count = Q_count  # a count (kept assets, generations, prompts): an alias keeps ruff off the "" annotation
 
 
 # -- the model table -----------------------------------------------------------------------------
@@ -340,7 +340,7 @@ class _Video(_Settings):
     _KINDS: ClassVar[tuple[str, ...]] = ("video",)
     _ITERATIONS_ROW: ClassVar[str] = "ai.iterations.video"
 
-    clip_seconds: Q["s"] | None = Field(None, description="seconds per generated clip")
+    clip_seconds: Q_s | None = Field(None, description="seconds per generated clip")
 
     @field_validator("clip_seconds")
     @classmethod
@@ -368,7 +368,7 @@ class VideoUpscale(_Generations):
     _DEFAULT_CLASS: ClassVar[str | None] = "video-upscale"
     _ITERATIONS_ROW: ClassVar[str] = "ai.iterations.video_upscale"
     type: Literal["video_upscale"]
-    clip_seconds: Q["s"] | None = Field(None, description="seconds per upscaled clip")
+    clip_seconds: Q_s | None = Field(None, description="seconds per upscaled clip")
 
     @field_validator("clip_seconds")
     @classmethod

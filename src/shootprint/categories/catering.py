@@ -22,7 +22,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from shootprint.engine import Context, Draft, v
-from shootprint.model import ActivityBase, Q
+from shootprint.model import ActivityBase, Q_count, Q_kg, Q_l
 
 CATEGORY = "catering"
 
@@ -48,7 +48,7 @@ class Meal(ActivityBase):
 
     type: Literal["meal"]
     kind: MealKind = "mixed"
-    count: Q[""]  # noqa: F722 (a unit string, not an expression)
+    count: Q_count
 
 
 class Drinks(ActivityBase):
@@ -56,8 +56,8 @@ class Drinks(ActivityBase):
 
     type: Literal["drinks"]
     kind: DrinkKind
-    count: Q[""] | None = None  # noqa: F722 (a unit string, not an expression)
-    volume: Q["L"] | None = None
+    count: Q_count | None = None
+    volume: Q_l | None = None
 
     @model_validator(mode="after")
     def _one_quantity(self) -> Drinks:
@@ -71,8 +71,8 @@ class Snacks(ActivityBase):
 
     type: Literal["snacks"]
     kind: SnackKind = "mixed"
-    mass: Q["kg"] | None = None
-    person_days: Q[""] | None = None  # noqa: F722 (a unit string, not an expression)
+    mass: Q_kg | None = None
+    person_days: Q_count | None = None
 
     @model_validator(mode="after")
     def _one_quantity(self) -> Snacks:

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from shootprint.engine import Context, Draft, v
-from shootprint.model import ActivityBase, Q
+from shootprint.model import ActivityBase, Q_day, Q_kwh, Q_l
 
 CATEGORY = "energy"
 
@@ -29,7 +29,7 @@ class Electricity(ActivityBase):
     """Electricity drawn from the grid (location-based)."""
 
     type: Literal["electricity"]
-    energy: Q["kWh"]
+    energy: Q_kwh
 
 
 class Generator(ActivityBase):
@@ -37,8 +37,8 @@ class Generator(ActivityBase):
 
     type: Literal["generator"]
     fuel: Literal["diesel", "hvo", "petrol"] = "diesel"
-    volume: Q["L"] | None = None
-    energy: Q["kWh"] | None = None
+    volume: Q_l | None = None
+    energy: Q_kwh | None = None
 
     @model_validator(mode="after")
     def _one_quantity(self) -> Generator:
@@ -51,15 +51,15 @@ class Gas(ActivityBase):
     """Natural gas burnt (heating, catering on site), in kWh (gross calorific value)."""
 
     type: Literal["gas"]
-    energy: Q["kWh"]
+    energy: Q_kwh
 
 
 class Studio(ActivityBase):
     """Studio hire: its energy, from the days of hire or from the studio's own kWh."""
 
     type: Literal["studio"]
-    days: Q["day"]
-    energy: Q["kWh"] | None = None
+    days: Q_day
+    energy: Q_kwh | None = None
     size: Literal["small", "medium", "large"] = "medium"
 
 

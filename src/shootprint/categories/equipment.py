@@ -27,11 +27,11 @@ from __future__ import annotations
 from typing import Literal
 
 from shootprint.engine import Context, Draft, v
-from shootprint.model import ActivityBase, Q
+from shootprint.model import ActivityBase, Q_count, Q_day
 
 CATEGORY = "equipment"
 
-Number = Q[""]  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
+Number = Q_count  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
 
 PREFIX = "equipment"  # + ".<item>.embodied" | ".<item>.lifetime_days"
 
@@ -78,7 +78,7 @@ class Equipment(ActivityBase):
     type: Literal["equipment"]
     item: Item
     count: Number | None = None
-    days: Q["day"]
+    days: Q_day
 
 
 def equipment(a: Equipment, ctx: Context) -> list[Draft]:

@@ -44,7 +44,7 @@ from pydantic import ConfigDict, Field, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import FactorError, InputError
-from shootprint.model import ActivityBase, FactorUse, Q, QuantitySpec
+from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec
 
 CATEGORY = "freight"
 
@@ -67,10 +67,10 @@ class _Route(ActivityBase):
 
     model_config = ConfigDict(populate_by_name=True)
 
-    mass: Q["kg"]
+    mass: Q_kg
     from_: PlaceSpec | None = Field(None, alias="from", description="place of departure")
     to: PlaceSpec | None = Field(None, description="place of arrival")
-    distance: Q["km"] | None = Field(None, description="distance travelled, instead of from/to")
+    distance: Q_km | None = Field(None, description="distance travelled, instead of from/to")
     return_: bool = Field(False, alias="return", description="true: the load comes back (× 2)")
 
     @model_validator(mode="after")

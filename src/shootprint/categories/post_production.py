@@ -44,11 +44,11 @@ from typing import Literal
 
 from shootprint.categories.energy import GRID, region_of
 from shootprint.engine import Context, Draft, Num, v
-from shootprint.model import ActivityBase, FactorUse, Q
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb
 
 CATEGORY = "post_production"
 
-Number = Q[""]  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
+Number = Q_count  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
 
 WORKSTATION = "post_production.workstation"  # + ".<kind>.<what>"
 MONITOR = "post_production.workstation.monitor"
@@ -68,7 +68,7 @@ class Workstation(ActivityBase):
     """People at screens: editing, grading, retouching, compositing, office work."""
 
     type: Literal["workstation"]
-    hours: Q["h"]
+    hours: Q_h
     count: Number | None = None
     kind: Kind = "desktop"
     monitors: Number | None = None
@@ -78,9 +78,9 @@ class Render(ActivityBase):
     """Render nodes or GPU servers running for ``hours`` (their electricity only)."""
 
     type: Literal["render"]
-    hours: Q["h"]
+    hours: Q_h
     count: Number | None = None
-    power: Q["kW"] | None = None
+    power: Q_kw | None = None
     pue: Number | None = None
 
 
@@ -88,7 +88,7 @@ class Storage(ActivityBase):
     """Data kept on disks (cloud, NAS, archive): terabytes × months."""
 
     type: Literal["storage"]
-    volume: Q["TB"]
+    volume: Q_tb
     months: Number
     medium: Literal["hdd", "ssd"] = "hdd"
     replication: Number | None = None
@@ -99,7 +99,7 @@ class DataTransfer(ActivityBase):
     """Data sent over networks (uploads, downloads, deliveries, dailies)."""
 
     type: Literal["data_transfer"]
-    volume: Q["GB"]
+    volume: Q_gb
     network: Network = "fixed"
 
 
@@ -107,7 +107,7 @@ class ReviewMeeting(ActivityBase):
     """A video call: participants at screens plus the video they exchange."""
 
     type: Literal["review_meeting"]
-    hours: Q["h"]
+    hours: Q_h
     participants: Number
     kind: Kind = "laptop"
     network: Network = "fixed"

@@ -30,14 +30,14 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from shootprint.engine import Context, Draft, v
-from shootprint.model import ActivityBase, Q, QuantitySpec
+from shootprint.model import ActivityBase, Q_count, Q_kg, QuantitySpec
 
 CATEGORY = "sets"
 
 MATERIAL = "sets.material"  # + ".<material>"
 COSTUME = "sets.costume"  # + ".<garment>"
 
-Count = Q[""]  # a dimensionless quantity: a share, a number of garments
+Count = Q_count  # a dimensionless quantity: a share, a number of garments
 
 MaterialName = Literal[
     "timber",
@@ -109,7 +109,7 @@ class Material(_Reuse):
 
     type: Literal["material"]
     material: MaterialName
-    mass: Q["kg"]
+    mass: Q_kg
     end_of_life: Any = Field(None, description="refused: end of life is counted by waste activities")
 
     @field_validator("end_of_life")

@@ -28,11 +28,11 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import InputError
-from shootprint.model import ActivityBase, Q, QuantitySpec, parse_quantity
+from shootprint.model import ActivityBase, Q_count, Q_eur, QuantitySpec, parse_quantity
 
 CATEGORY = "spend"
 
-Number = Q[""]  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
+Number = Q_count  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
 
 PREFIX = "spend"  # + ".<ratio key>"
 
@@ -58,7 +58,7 @@ class Spend(ActivityBase):
     type: Literal["spend"]
     # currency comes first: the validators of amount and rate read it
     currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of amount")
-    amount: Q["EUR"]
+    amount: Q_eur
     ratio: str = Field(
         pattern=r"^[a-z][a-z0-9_]*$",
         description="ADEME monetary ratio key (spend.<ratio> rows), e.g. hotel_restaurant",

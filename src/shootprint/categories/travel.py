@@ -43,7 +43,7 @@ from pydantic import Field, field_validator, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
-from shootprint.model import ActivityBase, FactorUse, Q
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_km
 
 CATEGORY = "travel"
 
@@ -59,7 +59,7 @@ TRAIN_NAMES = {"tgv": "Train, TGV", "ter": "Train, TER", "intercites": "Train, I
 
 PlaceSpec = str | dict[str, Any]
 #: a count of people or vehicles (a dimensionless quantity: ranges and $parameters allowed)
-Count = Q[""]
+Count = Q_count
 
 
 class _Trip(ActivityBase):
@@ -67,7 +67,7 @@ class _Trip(ActivityBase):
 
     from_: PlaceSpec | None = Field(None, alias="from", description="where the trip starts")
     to: PlaceSpec | None = Field(None, description="where the trip ends")
-    distance: Q["km"] | None = Field(None, description="one-way distance, when places are not given")
+    distance: Q_km | None = Field(None, description="one-way distance, when places are not given")
     return_: bool = Field(False, alias="return", description="true: there and back (counted twice)")
 
     @field_validator("from_", "to")

@@ -41,7 +41,7 @@ from pydantic import Field
 
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
-from shootprint.model import ActivityBase, Q
+from shootprint.model import ActivityBase, Q_kg
 
 CATEGORY = "waste"
 
@@ -99,7 +99,7 @@ class Waste(ActivityBase):
     type: Literal["waste"]
     stream: Stream
     treatment: Treatment | None = Field(None, description="default: average (the stream's average end of life)")
-    mass: Q["kg"]
+    mass: Q_kg
     avoided_emissions: bool = Field(
         False, description="true: add a negative line with the treatment's avoided emissions (credit)"
     )

@@ -127,11 +127,10 @@ def render_footprint(fp: Footprint, fmt: str = "table") -> str:
         parts.append(f"Excluded lines: {', '.join(fp.excluded)}")
     if fp.warnings or any(line.warnings for line in fp.lines):
         parts.append("Warnings:")
-        seen = set()
+        seen: set[tuple[str, str]] = set()
         for w in [w for line in fp.lines for w in line.warnings] + fp.warnings:
-            key = (w.code, w.message)
-            if key not in seen:
-                seen.add(key)
+            if (w.code, w.message) not in seen:
+                seen.add((w.code, w.message))
                 parts.append(f"  [{w.code}] {w.message}")
     return "\n".join(parts)
 
@@ -158,18 +157,18 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
         raise ValueError(f"--format {fmt!r}: accepted: table, json, csv")
     ratios = comparison.ratios_to_lowest()
     header = ["", *[fp.name for fp in comparison.footprints]]
-    rows = [header]
-    rows.append(["total kgCO2e", *[kg(fp.total_kgco2e) for fp in comparison.footprints]])
-    rows.append(
+    table_rows: list[list[str]] = [header]
+    table_rows.append(["total kgCO2e", *[kg(fp.total_kgco2e) for fp in comparison.footprints]])
+    table_rows.append(
         [
             "× lowest",
             *[("n/a" if ratios[fp.name] is None else f"{ratios[fp.name]:,.1f}×") for fp in comparison.footprints],
         ]
     )
     for cat in comparison.categories():
-        rows.append([f"  {cat}", *[kg(fp.by_category.get(cat, 0.0)) for fp in comparison.footprints]])
+        table_rows.append([f"  {cat}", *[kg(fp.by_category.get(cat, 0.0)) for fp in comparison.footprints]])
     for key in ("per_still_image_kgco2e", "per_film_second_kgco2e", "per_shoot_day_kgco2e"):
-        rows.append(
+        table_rows.append(
             [
                 key.removesuffix("_kgco2e").replace("_", " "),
                 *[kg(fp.intensities.get(key)) for fp in comparison.footprints],
@@ -178,7 +177,7 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
     out = [
         f"Comparison (factor set {comparison.factor_set}; lowest: {comparison.lowest.name})",
         "",
-        _table(rows, set(range(1, len(header)))),
+        _table(table_rows, set(range(1, len(header)))),
     ]
     u = comparison.uncertainty
     if u:
