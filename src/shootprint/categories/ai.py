@@ -70,7 +70,6 @@ _COUNTER_METHODS = frozenset({"nvml", "rapl", "replay"})
 _HOST_DEVICES = ("cpu", "ram")
 
 Hosting = Literal["local", "cloud", "api"]
-Count = Q_count  # a count (kept assets, generations, prompts): an alias keeps ruff off the "" annotation
 
 
 # -- the model table -----------------------------------------------------------------------------
@@ -274,9 +273,9 @@ class _Generations(_AIActivity):
 
     _ITERATIONS_ROW: ClassVar[str] = "ai.iterations.image"
 
-    kept: Count | None = Field(None, description="kept assets (images, clips)")
-    iterations: Count | None = Field(None, description="generations per kept asset (default: class row)")
-    generations: Count | None = Field(None, description="total generations, instead of kept × iterations")
+    kept: Q_count | None = Field(None, description="kept assets (images, clips)")
+    iterations: Q_count | None = Field(None, description="generations per kept asset (default: class row)")
+    generations: Q_count | None = Field(None, description="total generations, instead of kept × iterations")
 
     @field_validator("kept", "generations")
     @classmethod
@@ -383,7 +382,7 @@ class LLMAssist(_AIActivity):
     _KINDS: ClassVar[tuple[str, ...]] = ("llm",)
     _DEFAULT_CLASS: ClassVar[str | None] = "llm"
     type: Literal["llm_assist"]
-    prompts: Count = Field(description="number of prompts")
+    prompts: Q_count = Field(description="number of prompts")
 
     @field_validator("prompts")
     @classmethod

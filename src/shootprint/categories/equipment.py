@@ -31,7 +31,6 @@ from shootprint.model import ActivityBase, Q_count, Q_day
 
 CATEGORY = "equipment"
 
-Number = Q_count  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
 
 PREFIX = "equipment"  # + ".<item>.embodied" | ".<item>.lifetime_days"
 
@@ -77,7 +76,7 @@ class Equipment(ActivityBase):
 
     type: Literal["equipment"]
     item: Item
-    count: Number | None = None
+    count: Q_count | None = None
     days: Q_day
 
 

@@ -48,7 +48,6 @@ from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, 
 
 CATEGORY = "post_production"
 
-Number = Q_count  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
 
 WORKSTATION = "post_production.workstation"  # + ".<kind>.<what>"
 MONITOR = "post_production.workstation.monitor"
@@ -69,9 +68,9 @@ class Workstation(ActivityBase):
 
     type: Literal["workstation"]
     hours: Q_h
-    count: Number | None = None
+    count: Q_count | None = None
     kind: Kind = "desktop"
-    monitors: Number | None = None
+    monitors: Q_count | None = None
 
 
 class Render(ActivityBase):
@@ -79,9 +78,9 @@ class Render(ActivityBase):
 
     type: Literal["render"]
     hours: Q_h
-    count: Number | None = None
+    count: Q_count | None = None
     power: Q_kw | None = None
-    pue: Number | None = None
+    pue: Q_count | None = None
 
 
 class Storage(ActivityBase):
@@ -89,10 +88,10 @@ class Storage(ActivityBase):
 
     type: Literal["storage"]
     volume: Q_tb
-    months: Number
+    months: Q_count
     medium: Literal["hdd", "ssd"] = "hdd"
-    replication: Number | None = None
-    pue: Number | None = None
+    replication: Q_count | None = None
+    pue: Q_count | None = None
 
 
 class DataTransfer(ActivityBase):
@@ -108,7 +107,7 @@ class ReviewMeeting(ActivityBase):
 
     type: Literal["review_meeting"]
     hours: Q_h
-    participants: Number
+    participants: Q_count
     kind: Kind = "laptop"
     network: Network = "fixed"
 

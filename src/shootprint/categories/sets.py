@@ -37,7 +37,6 @@ CATEGORY = "sets"
 MATERIAL = "sets.material"  # + ".<material>"
 COSTUME = "sets.costume"  # + ".<garment>"
 
-Count = Q_count  # a dimensionless quantity: a share, a number of garments
 
 MaterialName = Literal[
     "timber",
@@ -96,7 +95,7 @@ def _check_share(spec: QuantitySpec | None) -> QuantitySpec | None:
 
 
 class _Reuse(ActivityBase):
-    reuse: Count | None = Field(None, description="share (0–1) taken from stock, hired or second-hand: not counted")
+    reuse: Q_count | None = Field(None, description="share (0–1) taken from stock, hired or second-hand: not counted")
 
     @field_validator("reuse")
     @classmethod
@@ -125,7 +124,7 @@ class Costume(_Reuse):
 
     type: Literal["costume"]
     garment: Garment
-    count: Count
+    count: Q_count
 
 
 def _new_share(a: _Reuse, ctx: Context) -> Any:

@@ -32,7 +32,6 @@ from shootprint.model import ActivityBase, Q_count, Q_eur, QuantitySpec, parse_q
 
 CATEGORY = "spend"
 
-Number = Q_count  # a count or a ratio, without unit (an alias keeps ruff off the "" annotation)
 
 PREFIX = "spend"  # + ".<ratio key>"
 
@@ -64,7 +63,7 @@ class Spend(ActivityBase):
         description="ADEME monetary ratio key (spend.<ratio> rows), e.g. hotel_restaurant",
     )
     category: Category = "spend"
-    rate: Number | None = Field(
+    rate: Q_count | None = Field(
         None, validate_default=True, description="EUR per 1 unit of currency (required if not EUR)"
     )
 

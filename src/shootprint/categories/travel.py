@@ -59,7 +59,6 @@ TRAIN_NAMES = {"tgv": "Train, TGV", "ter": "Train, TER", "intercites": "Train, I
 
 PlaceSpec = str | dict[str, Any]
 #: a count of people or vehicles (a dimensionless quantity: ranges and $parameters allowed)
-Count = Q_count
 
 
 class _Trip(ActivityBase):
@@ -93,7 +92,7 @@ class Flight(_Trip):
     """A flight; ``distance`` (when given) is the great-circle distance."""
 
     type: Literal["flight"]
-    travellers: Count | None = None
+    travellers: Q_count | None = None
     cabin: Literal["economy", "premium_economy", "business", "first"] = "economy"
     contrails: bool = Field(True, description="count contrails / radiative forcing (non-CO2 effects)")
     seats: Literal["<50", "50-100", "101-220", ">220"] | None = Field(
@@ -109,39 +108,39 @@ class Train(_Trip):
     kind: Literal["tgv", "ter", "intercites", "eurostar", "rail"] = Field(
         "rail", description="French services, Eurostar, or 'rail': the country's average (region)"
     )
-    travellers: Count | None = None
+    travellers: Q_count | None = None
 
 
 class Car(_Trip):
     type: Literal["car"]
     fuel: Literal["petrol", "diesel", "hybrid", "electric", "lpg", "unknown"] = "unknown"
-    cars: Count | None = Field(None, description="number of cars (default 1)")
-    travellers: Count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+    cars: Q_count | None = Field(None, description="number of cars (default 1)")
+    travellers: Q_count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
 
 
 class Van(_Trip):
     type: Literal["van"]
     fuel: Literal["diesel", "petrol", "electric"] = "diesel"
-    vehicles: Count | None = Field(None, description="number of vans (default 1)")
-    travellers: Count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+    vehicles: Q_count | None = Field(None, description="number of vans (default 1)")
+    travellers: Q_count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
 
 
 class Taxi(_Trip):
     type: Literal["taxi"]
-    vehicles: Count | None = Field(None, description="number of taxis (default 1)")
-    travellers: Count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+    vehicles: Q_count | None = Field(None, description="number of taxis (default 1)")
+    travellers: Q_count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
 
 
 class Bus(_Trip):
     type: Literal["bus"]
     kind: Literal["coach", "bus"] = "coach"
-    travellers: Count | None = None
+    travellers: Q_count | None = None
 
 
 class Motorbike(_Trip):
     type: Literal["motorbike"]
     size: Literal["le250", "gt250"] = Field("gt250", description="engine up to / over 250 cm3")
-    vehicles: Count | None = Field(None, description="number of motorbikes (default 1)")
+    vehicles: Q_count | None = Field(None, description="number of motorbikes (default 1)")
 
 
 # -- distances ---------------------------------------------------------------------------------
