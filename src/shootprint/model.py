@@ -221,7 +221,7 @@ else:
 class ActivityBase(BaseModel):
     """What every activity has: an id, a stage, why this quantity, an optional pinned factor."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="unique within the file")
     stage: Stage
