@@ -288,6 +288,32 @@ def test_measured_host_counter_drops_k_host_and_runs_add_up() -> None:
     assert line(fp, "embodied").quantity == pytest.approx((600 + 300) / 3600)
 
 
+def test_measured_line_lists_only_the_factors_applied_to_the_measured_energy() -> None:
+    # the estimate's rows (energy per output, default iterations, edit share, clip length) are not
+    # in a measured quantity: the line's factor chain must not show them
+    rec = Record("r", [Device("gpu:0", 3.6e6, "nvml")], 3.6e6, duration_s=1800.0)
+    fp = run(
+        {"type": "image_edit", "model": "FLUX.1-dev", "kept": 3, "hosting": "local", "measured": "r"},
+        {"type": "text_to_video", "class": "video-small", "kept": 3, "region": "FR", "measured": "r"},
+        records=[rec],
+    )
+    edit, video = line(fp, "energy", "a0"), line(fp, "energy", "a1")
+    assert edit.emissions_kgco2e == pytest.approx(1.0 * K_HOST * PUE_LOCAL * GRID_FR)  # no × 0.6 edit share
+    assert [f.id for f in edit.factors] == [
+        "energy.grid.FR",
+        "ai.k_host",
+        "ai.pue.local",
+        "ai.wue.onsite.local",
+        "ai.wue.offsite.FR",
+    ]
+    assert video.emissions_kgco2e == pytest.approx(1.0 * K_HOST * K_IDLE * PUE_HYPERSCALER * GRID_FR)
+    ids = [f.id for f in video.factors]
+    assert not {"ai.iterations.video", "ai.video.clip_seconds", "ai.energy.video.small"} & set(ids)
+    # the training share still counts generations (kept × default iterations)
+    assert line(fp, "training", "a0").quantity == 3 * 20  # ai.iterations.image
+    assert line(fp, "training", "a1").quantity == 3 * 5  # ai.iterations.video
+
+
 def test_measured_label_without_records_is_an_input_error() -> None:
     with pytest.raises(InputError, match=r"activities\.a0\.measured: .*'nope'.*job"):
         run(

@@ -642,7 +642,9 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
 
     if measured is not None:
         how = measured.text + " × " + " × ".join(f.role.split(" (")[0] for f in overheads)
-        chain = [f for f in chain if f is not energy_row]  # the estimate is replaced
+        # the estimate is replaced: its energy row, the count default (iterations), the clip
+        # length and the edit share are not in the measured quantity
+        chain = []
     elif boundary == "gpu":
         how = "GPU-only energy × " + " × ".join(f.role.split(" (")[0] for f in overheads)
     else:
