@@ -147,11 +147,20 @@ def compare(
     table = load_table(chosen, overrides)
     exclude = tuple(exclude)
     fps = [_estimate_loaded(prod, base, table, exclude) for prod, base in loaded]
-    names = [fp.name for fp in fps]
+    return Comparison(fps, chosen, _unique_names(fps))
+
+
+def _unique_names(fps: Sequence[Footprint]) -> list[str]:
+    """Rename productions that share a name ("name (2)" …), as Monte Carlo comparisons do; warn."""
+    from shootprint.scenarios import unique_names
+
+    names = unique_names([fp.name for fp in fps])
     warnings = []
-    if len(set(names)) != len(names):
-        warnings.append("two productions share a name: give each its own 'name:' to tell them apart")
-    return Comparison(fps, chosen, warnings)
+    for fp, name in zip(fps, names, strict=True):
+        if name != fp.name:
+            warnings.append(f"two productions are called {fp.name!r}: the second is shown as {name!r}")
+            fp.name = name
+    return warnings
 
 
 def _estimate_loaded(prod: Any, base: Path, table: FactorTable, exclude: tuple[str, ...]) -> Footprint:
@@ -224,7 +233,7 @@ def compare_uncertain(
     scs = [scenario(p, sets) for p in paths]
     table = _table_for(scs, factor_set, overrides)
     mc = compare_mc(scs, table, samples, seed, level, tuple(exclude), common)
-    comparison = Comparison(mc.deterministic, table.factor_set)
+    comparison = Comparison(mc.deterministic, table.factor_set, _unique_names(mc.deterministic))
     comparison.uncertainty = mc.to_dict()
     return comparison
 
@@ -371,27 +380,54 @@ def breakeven(
     excl = tuple(exclude)
     target = footprint(sc_b.production, table, records=sc_b.records, exclude=excl).total_kgco2e
 
+    unit, start = _varied_unit_and_value(sc_a.production, vary)
+
     def total_at(x: float) -> float:
-        prod = validate(apply_sets(raw_a, {vary: x}, str(path_a)), str(path_a))
+        value: Any = f"{x!r} {unit}" if unit else x
+        prod = validate(apply_sets(raw_a, {vary: value}, str(path_a)), str(path_a))
         return footprint(prod, table, records=sc_a.records, exclude=excl).total_kgco2e
 
     current_total = footprint(sc_a.production, table, records=sc_a.records, exclude=excl).total_kgco2e
-    value = solve(total_at, target)
+    value = solve(total_at, target, start=start)
     return {
         "vary": vary,
         "scenario": sc_a.name,
         "against": sc_b.name,
         "current_value": current,
+        "unit": unit,
         "current_total_kgco2e": current_total,
         "target_total_kgco2e": target,
         "breakeven_value": value,
         "note": (
-            "no value of the input in [0, 1e9] makes the totals equal"
+            "no accepted value of the input up to 1e9 makes the totals equal"
             if value is None
-            else f"at {vary} = {value:,.6g}, {sc_a.name} emits as much as {sc_b.name}"
+            else f"at {vary} = {value:,.6g} {unit}".rstrip() + f", {sc_a.name} emits as much as {sc_b.name}"
         ),
         "factor_set": table.factor_set,
     }
+
+
+def _varied_unit_and_value(production: Any, vary: str) -> tuple[str, float]:
+    """The unit a varied quantity is written in, and its central value now (1.0 when unknown)."""
+    from shootprint.model import QuantitySpec
+
+    parts = vary.split(".")
+    spec: Any = None
+    if parts[0] == "parameters" and len(parts) == 2:
+        spec = production.parameters.get(parts[1])
+    elif parts[0] == "activities" and len(parts) == 3:
+        act = next((a for a in production.activities if a.id == parts[1]), None)
+        spec = getattr(act, parts[2], None) if act is not None else None
+    if isinstance(spec, QuantitySpec):
+        if spec.param:
+            pspec = production.parameters[spec.param]
+            central = pspec.central * spec.scale
+        else:
+            central = spec.central
+        return spec.unit, (central if central and central > 0 else 1.0)
+    if isinstance(spec, int | float) and not isinstance(spec, bool) and spec > 0:
+        return "", float(spec)
+    return "", 1.0
 
 
 def diff(

@@ -79,7 +79,7 @@ class Context:
     default_region: str | None = None  # the production's country, for activities without one
     activity: ActivityBase | None = None
     _warnings: list[ResultWarning] = field(default_factory=list)
-    _factor_cache: dict[tuple[str, str], FactorUse] = field(default_factory=dict)
+    _factor_cache: dict[tuple[str, str], tuple[FactorUse, list[tuple[str, str]]]] = field(default_factory=dict)
     _overrides_used: set[str] = field(default_factory=set)
 
     # -- quantities ---------------------------------------------------------------------------
@@ -123,7 +123,10 @@ class Context:
         key = (factor_id, f"{role}|{expect_unit}|{status}")
         cached = self._factor_cache.get(key)
         if cached is not None:
-            return cached
+            use, cached_notes = cached
+            for code, message in cached_notes:  # each line that uses the factor carries its warnings
+                self.warn(code, message)
+            return use
         resolved = self.table.resolve(factor_id)
         row = resolved.row
         value = resolved.value
@@ -131,9 +134,12 @@ class Context:
         if expect_unit and unit != expect_unit:
             value = _convert_factor(value, unit, expect_unit, factor_id)
             unit = expect_unit
+        scale = value / resolved.value if resolved.value else 1.0  # the row's unit → the formula's
         if resolved.overridden_id:
             status = "override"
             self._overrides_used.add(resolved.overridden_id)
+        if row.kind == "not_a_factor":
+            raise FactorError(f"{factor_id} is not an emission factor ({row.unit})")
         use = FactorUse(
             id=factor_id,
             value=value,
@@ -144,25 +150,24 @@ class Context:
             name=self.table.get(factor_id).name() or row.name(),
             resolved_id=row.id,
             licence=row.licence,
-            uncertainty=_uncertainty_of(resolved.uncertainty_row or row),
+            uncertainty=_scaled(_uncertainty_of(resolved.uncertainty_row or row), scale),
         )
+        notes: list[tuple[str, str]] = []
         if row.archived:
-            self.warn("factor-archived", f"factor {row.id} is archived in its source")
-        if row.kind == "not_a_factor":
-            raise FactorError(f"{factor_id} is not an emission factor ({row.unit})")
+            notes.append(("factor-archived", f"factor {row.id} is archived in its source"))
         if self.sampler is not None:
             draws, info = self.sampler.factor(row.id, resolved, row.category)
             if draws is not None:
-                scale = value / resolved.value if resolved.value else 1.0
                 use.samples = draws * scale
             if info:
-                use.uncertainty = {**use.uncertainty, **info}
+                use.uncertainty = {**use.uncertainty, **_scaled(info, scale)}
                 if info.get("defaulted"):
-                    self.warn(
-                        "uncertainty-default",
-                        f"factor {row.id} publishes no uncertainty: {info.get('rule', '')}",
+                    notes.append(
+                        ("uncertainty-default", f"factor {row.id} publishes no uncertainty: {info.get('rule', '')}")
                     )
-        self._factor_cache[key] = use
+        for code, message in notes:
+            self.warn(code, message)
+        self._factor_cache[key] = (use, notes)
         return use
 
     def main_factor(
@@ -222,6 +227,16 @@ def _convert_factor(value: float, unit: str, expect: str, factor_id: str) -> flo
     except ValueError:
         raise FactorError(f"factor {factor_id} is in {unit}; this line needs {expect}") from None
     return value
+
+
+def _scaled(info: dict[str, Any], scale: float) -> dict[str, Any]:
+    """Bounds stated in a row's unit, expressed in the unit the formula uses (kg/t → kg/kg …)."""
+    if scale == 1.0:
+        return info
+    return {
+        k: (v * scale if k in ("low", "high", "mode", "median") and isinstance(v, int | float) else v)
+        for k, v in info.items()
+    }
 
 
 def _uncertainty_of(row: Any) -> dict[str, Any]:

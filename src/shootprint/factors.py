@@ -288,6 +288,8 @@ class FactorTable:
             row = self.get(current)
             if row.origin == "override" and overridden is None:
                 overridden = current
+                # bounds stated before an override described the value it replaced: drop them
+                unc_row = None
             if unc_row is None and row.uncertainty_kind != "none":
                 unc_row = row
             if not row.alias_of:
@@ -499,8 +501,9 @@ def load_overrides(path: Path) -> list[FactorRow]:
             raise InputError(f"{path}: expected a list of factor rows (or a 'factors:' list)")
         raw_rows = loaded
     elif path.suffix.lower() == ".csv":
-        with path.open(encoding="utf-8", newline="") as fh:
-            raw_rows = list(csv.DictReader(fh))
+        # utf-8-sig: spreadsheets save CSV with a byte-order mark
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            raw_rows = list(csv.DictReader(fh, restkey="(extra cells)"))
     else:
         raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
     rows: list[FactorRow] = []
@@ -509,7 +512,10 @@ def load_overrides(path: Path) -> list[FactorRow]:
         if not isinstance(raw, dict):
             problems.append(f"{path}: row {i}: expected a mapping of field: value")
             continue
-        unknown = sorted(set(raw) - set(CSV_COLUMNS))
+        if "(extra cells)" in raw:
+            problems.append(f"{path}: row {i}: more cells than the header has columns")
+            continue
+        unknown = sorted(str(k) for k in set(raw) - set(CSV_COLUMNS))
         if unknown:
             problems.append(
                 f"{path}: row {i}: unknown field(s) {', '.join(unknown)}; accepted: {', '.join(CSV_COLUMNS)}"

@@ -26,6 +26,12 @@ AI_TYPES = (
     "llm_assist",
 )
 TRAVEL_OVERNIGHT = ("flight", "hotel")
+#: what a flight keeps when it becomes a train journey (the rest is the flight's own)
+TRAIN_KEYS = frozenset(
+    {"id", "type", "stage", "label", "reason", "region", "from", "to", "distance", "return", "travellers"}
+)
+#: meal kinds without meat or fish (what vegetarian_catering leaves as they are)
+MEATLESS_MEALS = frozenset({"vegan", "vegetarian", "plant_based_chicken", "plant_based_beef"})
 
 
 @dataclass(frozen=True)
@@ -71,11 +77,13 @@ def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dic
         km = _flight_km(act)
         if km is None or km > max_km:
             continue
-        for key in ("cabin", "contrails", "seats"):
-            act.pop(key, None)
+        dropped = sorted(k for k in act if k not in TRAIN_KEYS)
+        for key in dropped:  # cabin, contrails, seats, engine, a pinned aircraft factor …
+            act.pop(key)
         act["type"] = "train"
         act.setdefault("kind", settings()["train_instead_of_plane"]["train_kind"])
-        notes.append(f"{act['id']}: flight of {km:,.0f} km great circle → train")
+        note = f"{act['id']}: flight of {km:,.0f} km great circle → train"
+        notes.append(note + (f" (flight-only fields dropped: {', '.join(dropped)})" if dropped else ""))
     return out, notes
 
 
@@ -110,6 +118,17 @@ def _set_field(
     return apply
 
 
+def vegetarian_catering(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+    out = copy.deepcopy(data)
+    notes = []
+    for act in _acts(out):
+        if act.get("type") == "meal" and act.get("kind", "mixed") not in MEATLESS_MEALS:
+            notes.append(f"{act['id']}: kind {act.get('kind', 'mixed')!r} → 'vegetarian'")
+            act["kind"] = "vegetarian"
+            act.pop("factor", None)
+    return out, notes
+
+
 def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
     from shootprint.model import parse_quantity
 
@@ -123,7 +142,14 @@ def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str,
             if act.get(key) is not None:
                 spec = parse_quantity(act[key], "")
                 if spec.param:
-                    act[key] = f"{spec.written} * {fraction}" if "*" not in spec.written else act[key]
+                    act[key] = f"${spec.param} * {spec.scale * fraction!r}"
+                elif spec.is_range:
+                    assert spec.low is not None and spec.high is not None
+                    act[key] = {
+                        "low": spec.low * fraction,
+                        "value": spec.central * fraction,
+                        "high": spec.high * fraction,
+                    }
                 else:
                     act[key] = spec.central * fraction
                 notes.append(f"{act['id']}: {key} × {fraction:g}")
@@ -181,9 +207,7 @@ LEVERS: dict[str, Lever] = {
         _set_field(("generator",), "fuel", "hvo", only=("diesel",)),
     ),
     "vegetarian_catering": Lever(
-        "vegetarian_catering",
-        "meat and fish meals become vegetarian",
-        _set_field(("meal",), "kind", "vegetarian", only=("beef", "chicken", "fish", "mixed", "pork")),
+        "vegetarian_catering", "meals with meat or fish become vegetarian", vegetarian_catering
     ),
     "ai_model": Lever("ai_model", "AI activities of the model's kind use another model", ai_model, "model name"),
     "compute_region": Lever(

@@ -6,6 +6,7 @@ dataclasses whose ``to_dict()`` is the public JSON contract: keys may be added, 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
@@ -24,8 +25,23 @@ _VALUE_UNIT = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
 _PARAM = re.compile(r"^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:\*\s*(" + _NUM + r"))?\s*$")
 
 
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")
+
+
 def _num(text: str) -> float:
+    """A number as written: a decimal point or a French decimal comma ("12,5")."""
+    if _THOUSANDS.match(text):
+        raise ValueError(
+            f"{text!r} is ambiguous (a thousands separator or a decimal comma?): "
+            f"write {text.replace(',', '')} or {text.replace(',', '.', 1)}"
+        )
     return float(text.replace(",", "."))
+
+
+def unit_of(raw: str) -> str:
+    """The unit written after the number in '12 km', '12km' or '12 km ± 10%' ('' when none)."""
+    m = _PLUSMINUS.match(raw) or _VALUE_UNIT.match(raw)
+    return (m.group(2) or "").strip() if m else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +96,16 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
         m = _PARAM.match(raw)
         if m:
             scale = _num(m.group(2)) if m.group(2) else 1.0
+            if scale < 0 and not allow_negative:
+                raise ValueError(f"must not be negative (got {raw}); accepted: '$name' or '$name * a positive number'")
             return QuantitySpec(float("nan"), unit, param=m.group(1), scale=scale, written=raw)
         m = _PLUSMINUS.match(raw)
         if m:
             if unit and not m.group(2):
                 raise ValueError(f"missing unit: write it with its unit, e.g. '{m.group(1)} {unit} ± {m.group(3)}%'")
             value, given_unit, pct = _num(m.group(1)), m.group(2) or unit, _num(m.group(3))
+            if pct < 0:
+                raise ValueError(f"the ± percentage must be positive (got {raw})")
             c = units.convert(value, given_unit, unit)
             half = abs(c) * pct / 100
             return _checked(QuantitySpec(c, unit, c - half, c + half, written=raw), allow_negative)
@@ -127,6 +147,8 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
             assert low is not None and high is not None
             central = (low + high) / 2
         if "pct" in raw:
+            if float(raw["pct"]) < 0:
+                raise ValueError(f"pct must be positive (got {raw['pct']})")
             half = abs(central) * float(raw["pct"]) / 100
             low, high = central - half, central + half
         if low is not None and high is not None:
@@ -139,6 +161,8 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
 
 
 def _checked(q: QuantitySpec, allow_negative: bool) -> QuantitySpec:
+    if not all(math.isfinite(x) for x in (q.central, q.low or 0.0, q.high or 0.0)):
+        raise ValueError(f"must be a finite number (got {q.written})")
     if not allow_negative and (q.central < 0 or (q.low is not None and q.low < 0)):
         raise ValueError(f"must not be negative (got {q.written}); accepted: 0 or more")
     return q

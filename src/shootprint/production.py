@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from shootprint import units
 from shootprint.errors import InputError
-from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema
+from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema, unit_of
 
 FORMAT_VERSION = 1
 
@@ -69,6 +69,7 @@ class ProductionBase(BaseModel):
         if not isinstance(raw, dict):
             raise ValueError("expected a mapping of name: value")
         out = {}
+        problems = []
         for name, value in raw.items():
             if isinstance(value, QuantitySpec):
                 out[name] = value
@@ -77,14 +78,18 @@ class ProductionBase(BaseModel):
             if isinstance(value, dict) and "unit" in value:
                 unit = str(value["unit"])
             elif isinstance(value, str):
-                parts = value.replace("±", " ± ").split()
-                unit = parts[1] if len(parts) > 1 and parts[1] != "±" else ""
+                unit = unit_of(value)
             try:
+                if unit:
+                    units.check_unit(unit)
                 out[str(name)] = parse_quantity(value, unit)
             except ValueError as exc:
-                raise ValueError(f"parameter {name}: {exc}") from None
+                problems.append(f"parameter {name}: {exc}")
+                continue
             if out[str(name)].param:
-                raise ValueError(f"parameter {name}: a parameter cannot refer to another")
+                problems.append(f"parameter {name}: a parameter cannot refer to another")
+        if problems:  # every bad parameter at once
+            raise ValueError("; ".join(problems))
         return out
 
     def metadata_dict(self) -> dict[str, Any]:
@@ -209,12 +214,37 @@ def validate(data: dict[str, Any], source: str = "<production>") -> Any:
     try:
         prod = model.model_validate(data)
     except ValidationError as exc:
-        raise InputError(format_errors(exc, data, source)) from None
+        problems = format_errors(exc, data, source)
+        # references are checked on the model below; when the model fails, check them on the raw
+        # data too, so a file's every error comes in one run
+        problems += [f"{source}: {p}" for p in _raw_reference_problems(data) if f"{source}: {p}" not in problems]
+        raise InputError(problems) from None
     problems = check_references(prod)
     if problems:
         raise InputError([f"{source}: {p}" for p in problems])
     prod._source = source
     return prod
+
+
+def _raw_reference_problems(data: dict[str, Any]) -> list[str]:
+    """``$name`` references to parameters the raw file does not define."""
+    import re
+
+    params = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
+    assert isinstance(params, dict)
+    problems = []
+    for i, act in enumerate(data.get("activities") or []):
+        if not isinstance(act, dict):
+            continue
+        where = f"activities.{act.get('id')}" if act.get("id") else f"activities[{i}]"
+        for field, value in act.items():
+            m = re.match(r"^\s*\$([A-Za-z_][A-Za-z0-9_]*)", value) if isinstance(value, str) else None
+            if m and m.group(1) not in params:
+                close = difflib.get_close_matches(m.group(1), [str(k) for k in params], n=3)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                known = ", ".join(str(k) for k in params) or "none"
+                problems.append(f"{where}.{field}: unknown parameter ${m.group(1)} (parameters: {known}){hint}")
+    return problems
 
 
 def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> list[str]:

@@ -102,6 +102,12 @@ class ComparisonMC:
     def ratio(self, a: str, b: str) -> np.ndarray:
         return self.totals[a] / self.totals[b]
 
+    def ratio_interval(self, a: str, b: str) -> dict[str, float] | None:
+        """The ratio's median and interval; None where b's total can be 0 (no ratio exists)."""
+        if np.any(self.totals[b] == 0):
+            return None
+        return interval(self.ratio(a, b), self.level).to_dict()
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "samples": self.samples,
@@ -110,13 +116,8 @@ class ComparisonMC:
             "common_random_numbers": self.common,
             "reference": self.reference,
             "totals_kgco2e": {n: interval(t, self.level).to_dict() for n, t in self.totals.items()},
-            "ratios_to_reference": {
-                n: interval(self.ratio(n, self.reference), self.level).to_dict() for n in self.names
-            },
-            "ratios": {
-                a: {b: interval(self.ratio(a, b), self.level).to_dict() for b in self.names if b != a}
-                for a in self.names
-            },
+            "ratios_to_reference": {n: self.ratio_interval(n, self.reference) for n in self.names},
+            "ratios": {a: {b: self.ratio_interval(a, b) for b in self.names if b != a} for a in self.names},
             "probability_lower": {
                 a: {b: probability_less(self.totals[a], self.totals[b]) for b in self.names if b != a}
                 for a in self.names
@@ -149,15 +150,19 @@ def compare_mc(
 
 
 def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
-    names: list[str] = []
-    for sc in scenarios:
-        name = sc.name
-        k = 2
-        while name in names:
-            name = f"{sc.name} ({k})"
+    return unique_names([sc.name for sc in scenarios])
+
+
+def unique_names(names: Sequence[str]) -> list[str]:
+    """The names, with " (2)", " (3)" … added where one repeats."""
+    out: list[str] = []
+    for original in names:
+        name, k = original, 2
+        while name in out:
+            name = f"{original} ({k})"
             k += 1
-        names.append(name)
-    return names
+        out.append(name)
+    return out
 
 
 # -- sensitivity -------------------------------------------------------------------------
@@ -302,29 +307,52 @@ def diff(forecast: Footprint, final: Footprint) -> dict[str, Any]:
 def breakeven(
     evaluate: Callable[[float], float],
     target: float,
-    low: float = 0.0,
-    high: float | None = None,
     start: float = 1.0,
+    lowest: float = 0.0,
+    highest: float = 1e9,
 ) -> float | None:
-    """The value x at which ``evaluate(x) == target`` (bracketed then Brent's method).
+    """The value x at which ``evaluate(x) == target``: bracketed from ``start``, then Brent's method.
 
-    ``evaluate`` is the total of the scenario whose input varies; ``target`` the other's total.
-    Returns None when no value in [low, 1e9] reaches the target (e.g. the option stays lower).
+    ``evaluate`` is the total of the scenario whose input varies; ``target`` the other's total. The
+    bracket grows from ``start`` (×4 up to ``highest``, ÷4 down to ``lowest``); a value the production
+    refuses (``evaluate`` raises InputError, e.g. zero iterations) ends the search in that direction.
+    Returns None when no accepted value reaches the target (e.g. the option stays lower).
     """
     from scipy.optimize import brentq
 
-    def f(x: float) -> float:
-        return evaluate(x) - target
+    from shootprint.errors import InputError
 
-    lo = low
-    f_lo = f(lo)
-    if f_lo == 0:
-        return lo
-    hi = high if high is not None else max(start, 1.0)
-    f_hi = f(hi)
-    while np.sign(f_hi) == np.sign(f_lo) and high is None and hi < 1e9:
-        hi *= 4
-        f_hi = f(hi)
-    if np.sign(f_hi) == np.sign(f_lo):
-        return None
-    return float(brentq(f, lo, hi, xtol=1e-9, rtol=1e-10))
+    def f(x: float) -> float | None:
+        try:
+            return evaluate(x) - target
+        except InputError:
+            return None
+
+    x0 = start if start > 0 else 1.0
+    f0 = f(x0)
+    if f0 is None:
+        raise InputError(f"the varied input is refused at its starting value {x0:g}")
+    if f0 == 0:
+        return x0
+    points = [(x0, f0)]
+    up, down = x0, x0
+    while up < highest or down > lowest:
+        if up < highest:
+            up = min(up * 4, highest)
+            fu = f(up)
+            if fu is None:
+                up = highest
+            else:
+                points.append((up, fu))
+                if np.sign(fu) != np.sign(f0):
+                    return float(brentq(lambda x: f(x) or 0.0, x0, up, xtol=1e-9, rtol=1e-10))
+        if down > lowest:
+            down = down / 4 if down / 4 > max(lowest, 1e-9) else lowest
+            fd = f(down)
+            if fd is None:
+                down = lowest
+            else:
+                points.append((down, fd))
+                if np.sign(fd) != np.sign(f0):
+                    return float(brentq(lambda x: f(x) or 0.0, down, x0, xtol=1e-9, rtol=1e-10))
+    return None

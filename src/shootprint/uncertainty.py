@@ -134,19 +134,24 @@ def factor_distribution(resolved: Resolved, category: str = "") -> Distribution:
     if row.uncertainty_kind in ("published", "judgement"):
         if row.low is not None and row.high is not None:
             # bounds given on an alias row are in the same unit as the value it resolves to
-            return triangular_of(row.low, value, row.high, f"{row.uncertainty_kind} range of {row.id}")
+            rule = f"{row.uncertainty_kind} range of {row.id}"
+            low, high = row.low, row.high
+            if not low <= value <= high:
+                low, high = min(low, value), max(high, value)
+                rule += " (widened to contain the value used)"
+            return triangular_of(low, value, high, rule)
         if row.uncertainty_pct is not None:
             return lognormal_from_pct(
                 value,
                 row.uncertainty_pct,
                 f"{row.uncertainty_kind} ±{row.uncertainty_pct:g} % of {row.id} as 95 % lognormal",
             )
-    rule = default_for(resolved.row, category)
+    default = default_for(resolved.row, category)
     return lognormal_from_pct(
         value,
-        rule.pct,
-        f"no published uncertainty: default ±{rule.pct:g} % for {rule.source_prefix}*/"
-        f"{rule.category_prefix or 'any'} ({rule.reason})",
+        default.pct,
+        f"no published uncertainty: default ±{default.pct:g} % for {default.source_prefix}*/"
+        f"{default.category_prefix or 'any'} ({default.reason})",
         defaulted=True,
     )
 

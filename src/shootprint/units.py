@@ -154,6 +154,22 @@ def _identity(value: float) -> float:
     return value
 
 
+def check_unit(unit: str) -> None:
+    """ValueError when ``unit`` is not a unit (pint reads it only if it is not a common one)."""
+    src = _canonical(unit)
+    if not src or _fast_factor(src, src) is not None:
+        return
+    _check_no_short_ton(src)
+    import pint
+
+    try:
+        registry().Unit(src)
+    except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError):
+        raise ValueError(f"unknown unit {unit!r}") from None
+    except Exception as exc:  # pint's parser raises bare tokenizer errors on junk
+        raise ValueError(f"cannot read unit {unit!r} ({type(exc).__name__})") from None
+
+
 def convert(value: float, from_unit: str, to_unit: str) -> float:
     """``value`` in ``from_unit`` expressed in ``to_unit``."""
     return converter(from_unit, to_unit)(value)

@@ -179,3 +179,14 @@ def test_posts_of_a_flight_factor(table):
 
 def test_default_table_is_shared():
     assert default_table() is default_table()
+
+
+def test_override_csv_from_a_spreadsheet_with_bom_and_a_bad_row(tmp_path: Path):
+    header = ",".join(CSV_COLUMNS)
+    good = "energy.grid.FR,0.1,kgCO2e/kWh,,,,emission_factor,energy,,judgement,,0.08,0.12,certificate,Supplier,,,2025,FR,valid,,"
+    path = tmp_path / "bom.csv"
+    path.write_text("\ufeff" + header + "\n" + good + "\n", encoding="utf-8")
+    assert load_overrides(path)[0].value == 0.1
+    path.write_text(header + "\n" + good + ",surplus,cells\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 1: more cells than the header"):
+        load_overrides(path)

@@ -179,3 +179,53 @@ def test_unknown_place_names_the_field_and_close_matches(tmp_path):
     path = _write(tmp_path, HEAD + "  - {id: crew, type: flight, stage: shoot, from: CDG, to: 'Marseile, FR'}\n")
     (problem,) = _problems(path)
     assert "activities.crew.to" in problem and "Marseille" in problem
+
+
+def test_reference_errors_come_with_validation_errors(tmp_path):
+    path = _write(
+        tmp_path,
+        "name: t\nparameters: {crew: 3, km: 'abc', dist: '12 furlongz'}\nactivities:\n"
+        "  - {id: a, type: electricity, stage: shoot, energy: 5}\n"
+        "  - {id: b, type: hotel, stage: shoot, nights: $crw, region: FR}\n",
+    )
+    problems = " | ".join(_problems(path))
+    assert "parameter km" in problems and "parameter dist" in problems
+    assert "activities.a.energy" in problems and "missing unit" in problems
+    assert "activities.b.nights: unknown parameter $crw" in problems
+
+
+def test_negative_through_a_parameter_multiplier(tmp_path):
+    path = _write(
+        tmp_path,
+        "name: t\nparameters: {crew: 3}\nactivities:\n  - {id: h, type: hotel, stage: shoot, nights: '$crew * -2'}\n",
+    )
+    (problem,) = _problems(path)
+    assert "activities.h.nights" in problem and "must not be negative" in problem
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [("1,000 km", "ambiguous"), ("12 km ± -10%", "positive")],
+)
+def test_quantities_refused(tmp_path, written, expected):
+    path = _write(tmp_path, HEAD + f"  - {{id: t, type: train, stage: shoot, kind: tgv, distance: '{written}'}}\n")
+    (problem,) = _problems(path)
+    assert "activities.t.distance" in problem and expected in problem
+
+
+def test_french_decimal_comma_and_unit_without_space(tmp_path):
+    path = _write(
+        tmp_path,
+        "name: t\ncountry: FR\nparameters: {d: 100km}\nactivities:\n"
+        "  - {id: a, type: train, stage: shoot, kind: tgv, distance: '12,5 km'}\n"
+        "  - {id: b, type: train, stage: shoot, kind: tgv, distance: $d}\n",
+    )
+    fp = estimate(path)
+    assert [line.quantity for line in fp.lines] == [pytest.approx(12.5), pytest.approx(100)]
+
+
+@pytest.mark.parametrize("written", [".nan", ".inf"])
+def test_non_finite_counts_refused(tmp_path, written):
+    path = _write(tmp_path, HEAD + f"  - {{id: h, type: hotel, stage: shoot, nights: {written}}}\n")
+    (problem,) = _problems(path)
+    assert "activities.h.nights" in problem and "finite" in problem

@@ -39,6 +39,12 @@ def codes(line: Any) -> set[str]:
     return {w.code for w in line.warnings}
 
 
+# DESNZ 2025 average-passenger multipliers relative to economy (derived.desnz_class_multiplier.*):
+# ADEME's flight factors are per average passenger, so an economy seat is ADEME ÷ these
+SHORT_AVG = 1.017
+LONG_AVG = 1.306
+
+
 # -- flights, ADEME set --------------------------------------------------------------------------
 
 
@@ -46,7 +52,9 @@ def test_long_haul_economy_explicit_distance(ademe: FactorTable) -> None:
     line = one(ademe, {"type": "flight", "distance": "9315 km"})
     distance = 9315 + 95  # great circle + 95 km (EN 16258)
     factor = 0.151  # ademe:43773, >220 seats, >5000 km, AVEC trainées
-    assert line.emissions_kgco2e == pytest.approx(distance * factor * 1.0)  # economy multiplier 1
+    # economy 1 ÷ long-haul average passenger 1.306 (derived.desnz_class_multiplier.long_haul.average_passenger):
+    # ADEME's factor is per average passenger, DESNZ's class multipliers are relative to economy
+    assert line.emissions_kgco2e == pytest.approx(distance * factor * 1.0 / LONG_AVG)
     assert line.quantity == pytest.approx(distance)
     assert line.unit == "passenger.km"
     assert line.factors[0].resolved_id == "ademe:43773"
@@ -60,13 +68,13 @@ def test_flight_by_iata_codes(ademe: FactorTable) -> None:
     gc = geo.distance_km(geo.locate("CDG"), geo.locate("CPT"))
     assert 9300 < gc < 9400
     line = one(ademe, {"type": "flight", "from": "CDG", "to": "CPT"})
-    assert line.emissions_kgco2e == pytest.approx((gc + 95) * 0.151)  # ademe:43773
+    assert line.emissions_kgco2e == pytest.approx((gc + 95) * 0.151 / LONG_AVG)  # ademe:43773, economy
     assert "CDG → CPT" in line.label
 
 
 def test_linear_in_travellers_and_return_doubles(ademe: FactorTable) -> None:
     base = one(ademe, {"type": "flight", "distance": "1500 km"}).emissions_kgco2e
-    assert base == pytest.approx((1500 + 95) * 0.185)  # ademe:43741, 101-220 seats, 1000-2000 km
+    assert base == pytest.approx((1500 + 95) * 0.185 / SHORT_AVG)  # ademe:43741, 101-220 seats, 1000-2000 km
     five = one(ademe, {"type": "flight", "distance": "1500 km", "travellers": 5}).emissions_kgco2e
     both = one(ademe, {"type": "flight", "distance": "1500 km", "return": True}).emissions_kgco2e
     assert five == pytest.approx(5 * base)
@@ -77,21 +85,21 @@ def test_band_switch_at_boundary(ademe: FactorTable) -> None:
     # used distance 999 km -> 500-1000 band; 1000 km -> 1000-2000 band (a limit goes up)
     below = one(ademe, {"type": "flight", "distance": "904 km"})
     at = one(ademe, {"type": "flight", "distance": "905 km"})
-    assert below.emissions_kgco2e == pytest.approx(999 * 0.225)  # ademe:43743
-    assert at.emissions_kgco2e == pytest.approx(1000 * 0.185)  # ademe:43741
+    assert below.emissions_kgco2e == pytest.approx(999 * 0.225 / SHORT_AVG)  # ademe:43743
+    assert at.emissions_kgco2e == pytest.approx(1000 * 0.185 / SHORT_AVG)  # ademe:43741
     assert "500-1000 km band" in below.label and "1000-2000 km band" in at.label
 
 
 def test_default_seats_switch_to_wide_body(ademe: FactorTable) -> None:
     narrow = one(ademe, {"type": "flight", "distance": "3604 km"})  # 3699 km used
     wide = one(ademe, {"type": "flight", "distance": "3605 km"})  # 3700 km used
-    assert narrow.emissions_kgco2e == pytest.approx(3699 * 0.167)  # ademe:43747, 101-220 seats
-    assert wide.emissions_kgco2e == pytest.approx(3700 * 0.169)  # ademe:43771, >220 seats
+    assert narrow.emissions_kgco2e == pytest.approx(3699 * 0.167 / SHORT_AVG)  # ademe:43747, 101-220 seats
+    assert wide.emissions_kgco2e == pytest.approx(3700 * 0.169 / LONG_AVG)  # ademe:43771, >220 seats
 
 
 def test_contrails_false_uses_sans_factor(ademe: FactorTable) -> None:
     line = one(ademe, {"type": "flight", "distance": "1500 km", "contrails": False})
-    assert line.emissions_kgco2e == pytest.approx(1595 * 0.102)  # ademe:43742, SANS trainées
+    assert line.emissions_kgco2e == pytest.approx(1595 * 0.102 / SHORT_AVG)  # ademe:43742, SANS trainées
     assert line.factors[0].resolved_id == "ademe:43742"
     assert "without contrails" in line.label
     assert "contrails-excluded" in codes(line)
@@ -99,17 +107,18 @@ def test_contrails_false_uses_sans_factor(ademe: FactorTable) -> None:
 
 def test_cabin_multiplier(ademe: FactorTable) -> None:
     short = one(ademe, {"type": "flight", "distance": "1500 km", "cabin": "business"})
-    assert short.emissions_kgco2e == pytest.approx(1595 * 0.185 * 1.5)  # derived short-haul business
+    assert short.emissions_kgco2e == pytest.approx(1595 * 0.185 * 1.5 / SHORT_AVG)  # derived short-haul business
     long = one(ademe, {"type": "flight", "distance": "9315 km", "cabin": "first"})
-    assert long.emissions_kgco2e == pytest.approx(9410 * 0.151 * 4.0)  # derived long-haul first
+    assert long.emissions_kgco2e == pytest.approx(9410 * 0.151 * 4.0 / LONG_AVG)  # derived long-haul first
     assert long.factors[1].role == "cabin class multiplier"
+    assert long.factors[2].id == "travel.air.cabin.long_haul.average"
 
 
 def test_seats_override_and_missing_band(ademe: FactorTable) -> None:
     small = one(ademe, {"type": "flight", "distance": "300 km", "seats": "50-100", "engine": "turboprop"})
-    assert small.emissions_kgco2e == pytest.approx(395 * 0.253)  # ademe:43765, turboprop <500 km
+    assert small.emissions_kgco2e == pytest.approx(395 * 0.253 / SHORT_AVG)  # ademe:43765, turboprop <500 km
     big = one(ademe, {"type": "flight", "distance": "300 km", "seats": ">220"})
-    assert big.emissions_kgco2e == pytest.approx(395 * 0.331)  # ademe:43767, nearest band 500-1000
+    assert big.emissions_kgco2e == pytest.approx(395 * 0.331 / SHORT_AVG)  # ademe:43767, nearest band 500-1000
     assert "air-band-unavailable" in codes(big)
 
 

@@ -8,11 +8,13 @@ and every assumption a sourced row of ``data/curated/travel.csv``):
 * flight, ADEME set (default): ``distance_km = great_circle_km × uplift_factor + uplift_km``
   (EN 16258 / GLEC: + 95 km, factor 1); an explicit ``distance`` is read as the great-circle
   distance. ``emissions_kgco2e = distance_km × legs × travellers × kgco2e_per_passenger_km(seats,
-  band, contrails) × cabin_multiplier``. The ADEME 2023 factor (Base Carbone 43741…43774) is
+  band, contrails) × cabin_multiplier ÷ average_multiplier``. The ADEME 2023 factor (Base Carbone 43741…43774) is
   chosen by aircraft size (``seats``, default from the distance: ``travel.air.default_seats.*``)
   and by the distance band the central distance falls in (``travel.air.distance_band.*``);
   ``contrails`` picks AVEC or SANS trainées. ADEME has no cabin split: the cabin multiplier is
-  derived from DESNZ 2025 (``travel.air.cabin.<short_haul|long_haul>.<cabin>``).
+  derived from DESNZ 2025 (``travel.air.cabin.<short_haul|long_haul>.<cabin>``), relative to
+  economy; ADEME's factor is per *average* passenger, so it is divided by DESNZ's average-passenger
+  multiplier (``travel.air.cabin.<haul>.average``: 1.017 short-haul, 1.306 long-haul).
 * flight, DESNZ set: ``distance_km = great_circle_km × 1.08``;
   ``emissions_kgco2e = distance_km × legs × travellers × (direct + well_to_tank)`` with the
   DESNZ 2025 factor of the haul (domestic: both ends in GB; international: neither end in GB;
@@ -412,9 +414,12 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
         if main.status != "pinned":
             long_min = ctx.table.resolve("travel.air.long_haul.min_km").value
             haul = "long_haul" if central_km >= long_min else "short_haul"
+            # ADEME's factor is per average passenger (all cabins); DESNZ's class multipliers are
+            # relative to economy: a class's factor is ADEME × class multiplier ÷ average multiplier
             multiplier = ctx.factor(f"travel.air.cabin.{haul}.{a.cabin}", "cabin class multiplier", "1")
-            chain.append(multiplier)
-            kgco2e_per_pkm = kgco2e_per_pkm * v(multiplier)
+            average = ctx.factor(f"travel.air.cabin.{haul}.average", "average passenger multiplier (divides)", "1")
+            chain.extend([multiplier, average])
+            kgco2e_per_pkm = kgco2e_per_pkm * v(multiplier) / v(average)
         contrail_text = "with contrails" if a.contrails else "without contrails"
     if main.status == "pinned":
         factor_text = f"pinned factor {main.id}"

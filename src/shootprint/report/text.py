@@ -227,8 +227,7 @@ def uncertainty_lines(fp: Footprint) -> list[str]:
     u = fp.uncertainty
     if not u:
         return []
-    pct = round(u["level"] * 100)
-    lo, hi = (100 - pct) / 2, 100 - (100 - pct) / 2
+    lo, hi = (1 - u["level"]) / 2 * 100, (1 + u["level"]) / 2 * 100
     out = [
         f"Monte Carlo ({u['samples']:,} draws, seed {u['seed']}): median and {lo:g}th–{hi:g}th percentiles",
         f"  total: {_interval(u['total_kgco2e'])} kgCO2e   (deterministic, central values: {kg(u['deterministic_kgco2e'])})",
@@ -325,7 +324,9 @@ def render_breakeven(result: dict[str, Any], fmt: str = "table") -> str:
         [
             f"{result['scenario']}: {kg(result['current_total_kgco2e'])} kgCO2e with {result['vary']} = {result['current_value']}",
             f"{result['against']}: {kg(result['target_total_kgco2e'])} kgCO2e",
-            f"Break-even: {result['vary']} = {be:,.4g}" if be is not None else f"Break-even: none — {result['note']}",
+            f"Break-even: {result['vary']} = {be:,.4g} {result.get('unit', '')}".rstrip()
+            if be is not None
+            else f"Break-even: none — {result['note']}",
         ]
     )
 
