@@ -5,8 +5,8 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
-.venv/bin/ruff check src tests data-raw benchmarks
-.venv/bin/ruff format --check src tests data-raw benchmarks
+.venv/bin/ruff check src tests data-raw benchmarks scripts
+.venv/bin/ruff format --check src tests data-raw benchmarks scripts
 .venv/bin/mypy
 .venv/bin/lint-imports
 .venv/bin/python -m pytest

@@ -167,20 +167,25 @@ def test_desnz_road_and_sea() -> None:
     rigid = one(
         {"type": "freight", "mode": "road", "vehicle": "rigid", "mass": "1 t", "distance": "100 km"}, factor_set="desnz"
     )
-    assert rigid.emissions_kgco2e == pytest.approx(100 * 0.19748)  # desnz.freight_hgv.all_rigids.average_laden.tonne_km
+    # desnz.freight_hgv.all_rigids.average_laden.tonne_km + its well-to-tank, all HGVs (DESNZ keeps WTT apart)
+    assert rigid.emissions_kgco2e == pytest.approx(100 * (0.19748 + 0.02359))
+    assert rigid.factors[1].id == "freight.road.rigid.wtt"
     sea = one({"type": "freight", "mode": "sea", "mass": "1 t", "distance": "1000 km"}, factor_set="desnz")
-    assert sea.emissions_kgco2e == pytest.approx(1000 * 0.01612)  # desnz.freight_sea.container_ship.average
+    # desnz.freight_sea.container_ship.average: DESNZ publishes no sea-freight WTT row, none is added
+    assert sea.emissions_kgco2e == pytest.approx(1000 * 0.01612)
 
 
 def test_desnz_air_uplift_and_bands() -> None:
     line = one({"type": "freight", "mode": "air", "mass": "1 t", "from": "CDG", "to": "JFK"}, factor_set="desnz")
     gc_km = geo.distance_km(geo.locate("CDG"), geo.locate("JFK"))
     # great circle × 1.08 (DESNZ uplift), long-haul (≥ 3700 km) with RF: 0.89939  # desnz.freight_air.long_haul.with_rf
-    assert line.emissions_kgco2e == pytest.approx(gc_km * 1.08 * 0.89939)
+    # + WTT of freight flights, long-haul: 0.13516  # desnz.freight_wtt.freight_flights.long_haul.tonne_km
+    assert line.emissions_kgco2e == pytest.approx(gc_km * 1.08 * (0.89939 + 0.13516))
     short = one(
         {"type": "freight", "mode": "air", "mass": "1 t", "distance": "1000 km", "contrails": False}, factor_set="desnz"
     )
-    assert short.emissions_kgco2e == pytest.approx(1000 * 0.75539)  # desnz.freight_air.short_haul.without_rf
+    # desnz.freight_air.short_haul.without_rf + desnz.freight_wtt.freight_flights.short_haul.tonne_km
+    assert short.emissions_kgco2e == pytest.approx(1000 * (0.75539 + 0.20515))
 
 
 # -- pinned factor, errors ------------------------------------------------------------------------

@@ -18,6 +18,10 @@ Formulas (units in names; every factor and every default a sourced row of the fa
   - rail: ADEME freight train of the country (the region of the activity, else of ``from``, else
     the production's country; other countries fall back to ADEME's Europe average, with a warning).
 
+* fuel upstream: ADEME's factors include it; DESNZ publishes it apart (well-to-tank rows), so with
+  ``--factor-set desnz`` each line adds ``<factor id>.wtt`` (vans, all HGVs, freight flights, freight
+  train; DESNZ has no sea-freight WTT row): ``freight_kgco2e_per_t_km = direct + well_to_tank``.
+
 * excess_baggage: extra kg checked in on a passenger flight:
   ``emissions_kgco2e = mass_t × distance_km × legs × belly_freight_kgco2e_per_t_km(band)``, with ADEME's
   2023 "Avion passagers" freight factors (goods carried in the hold of a passenger aircraft):
@@ -47,6 +51,7 @@ from shootprint.errors import FactorError, InputError
 from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec
 
 CATEGORY = "freight"
+WTT_ROLE = "well-to-tank (fuel upstream)"
 
 T_PER_KG = 1 / 1000  # metric tonne
 
@@ -210,7 +215,26 @@ def _factor(a: ActivityBase, ctx: Context, default_id: str) -> FactorUse:
         raise InputError(f"activities.{a.id}.factor: {exc}") from None
 
 
-def _draft(a: _Route, ctx: Context, label: str, factor: FactorUse, dist: _Distance) -> list[Draft]:
+def sum_of(factors: list[FactorUse]) -> Any:
+    """kgCO2e per t.km of a factor and its well-to-tank row (values or draws)."""
+    total = v(factors[0])
+    for extra in factors[1:]:
+        total = total + v(extra)
+    return total
+
+
+def _with_wtt(ctx: Context, factor: FactorUse, default_id: str) -> list[FactorUse]:
+    """The factor, and its well-to-tank row where the factor set keeps fuel upstream apart.
+
+    DESNZ publishes freight factors without fuel upstream, and the upstream in separate WTT rows;
+    ADEME's factors include it. ``<default id>.wtt`` exists only where the set needs it.
+    """
+    if factor.status == "pinned" or f"{default_id}.wtt" not in ctx.table:
+        return [factor]
+    return [factor, ctx.factor(f"{default_id}.wtt", WTT_ROLE, "kgCO2e/t.km")]
+
+
+def _draft(a: _Route, ctx: Context, label: str, factors: list[FactorUse], dist: _Distance) -> list[Draft]:
     mass_t = ctx.q(a, "mass") * T_PER_KG
     tkm = mass_t * dist.km * _legs(a)
     mass_central = _central(a.mass, ctx, f"activities.{a.id}.mass")
@@ -222,8 +246,8 @@ def _draft(a: _Route, ctx: Context, label: str, factor: FactorUse, dist: _Distan
             label=f"{label}, {dist.text}, {mass_central:,.0f} kg, {ways}",
             quantity=tkm,
             unit="t.km",
-            factors=[factor, *dist.links],
-            emissions_kgco2e=tkm * v(factor),
+            factors=[*factors, *dist.links],
+            emissions_kgco2e=tkm * sum_of(factors),
             quantity_status=status,
         )
     ]
@@ -241,41 +265,43 @@ def freight(a: Freight, ctx: Context) -> list[Draft]:
                 "default-used",
                 f"road freight without vehicle: a {DEFAULT_VEHICLE} truck assumed (accepted: {', '.join(VEHICLES)})",
             )
-        factor = _factor(a, ctx, f"freight.road.{vehicle}")
+        default_id = f"freight.road.{vehicle}"
         label = f"Freight by road ({vehicle})"
     elif a.mode == "air":
         contrails = True if a.contrails is None else a.contrails
         scheme, band = _air_band(ctx, dist.central_km)
         suffix = "with_contrails" if contrails else "without_contrails"
-        factor = _factor(a, ctx, f"freight.air.{band}.{suffix}")
+        default_id = f"freight.air.{band}.{suffix}"
         if not contrails:
             ctx.warn("contrails-excluded", "air freight without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
         label = f"Air freight ({scheme} band {band}, {'with' if contrails else 'without'} contrails)"
     elif a.mode == "sea":
-        factor = _factor(a, ctx, "freight.sea.container")
+        default_id = "freight.sea.container"
         label = "Sea freight (container ship)"
     else:
         region = a.region
         if region is None and a.from_ is not None:
             region = _places(a, ctx)[0].country or None
         region = (region or ctx.default_region or "WORLD").upper()
-        if a.factor:
-            factor = _factor(a, ctx, f"{RAIL}.{region}")
-        else:
-            factor = ctx.regional(RAIL, region, "emission factor", "kgCO2e/t.km")
+        default_id = f"{RAIL}.{region}"
         label = f"Rail freight ({region})"
-    return _draft(a, ctx, label, factor, dist)
+        if not a.factor and default_id not in ctx.table:
+            factor = ctx.regional(RAIL, region, "emission factor", "kgCO2e/t.km")
+            return _draft(a, ctx, label, _with_wtt(ctx, factor, factor.id), dist)
+    factor = _factor(a, ctx, default_id)
+    return _draft(a, ctx, label, _with_wtt(ctx, factor, default_id), dist)
 
 
 def excess_baggage(a: ExcessBaggage, ctx: Context) -> list[Draft]:
     dist = _distance(a, ctx, "air")
     scheme, band = _air_band(ctx, dist.central_km)
     suffix = "with_contrails" if a.contrails else "without_contrails"
-    factor = _factor(a, ctx, f"freight.air_belly.{band}.{suffix}")
+    default_id = f"freight.air_belly.{band}.{suffix}"
+    factor = _factor(a, ctx, default_id)
     if not a.contrails:
         ctx.warn("contrails-excluded", "excess baggage without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
     label = f"Excess baggage ({scheme} band {band}, {'with' if a.contrails else 'without'} contrails)"
-    return _draft(a, ctx, label, factor, dist)
+    return _draft(a, ctx, label, _with_wtt(ctx, factor, default_id), dist)
 
 
 ACTIVITIES = {
