@@ -264,3 +264,10 @@ def test_travel_rows_valid_and_resolve(ademe: FactorTable, desnz: FactorTable) -
         elif row.uncertainty_kind in ("", "none"):
             # an alias may leave it empty only when its target publishes one
             assert row.alias_of and resolved.uncertainty_row is not None, row.id
+
+
+def test_cross_border_train_warns(ademe: FactorTable) -> None:
+    line = one(ademe, {"type": "train", "from": "Paris, FR", "to": "Berlin, DE"})
+    assert "rail-cross-border" in codes(line)
+    eurostar = one(ademe, {"type": "train", "kind": "eurostar", "from": "Paris, FR", "to": "London, GB"})
+    assert "rail-cross-border" not in codes(eurostar)

@@ -463,6 +463,13 @@ def train(a: Train, ctx: Context) -> list[Draft]:
         region = _region(a, ctx, route.places)
         use = ctx.regional("travel.rail", region, "emission factor")
         what = f"Train ({region} average)"
+        countries = [p.country for p in route.places or [] if p.country]
+        if len(set(countries)) > 1:
+            ctx.warn(
+                "rail-cross-border",
+                f"a journey {' → '.join(countries)} is counted with {region}'s rail factor all the way: give "
+                "kind: eurostar for Paris–London, or one activity per country",
+            )
     return [_per_km_draft(a, ctx, what, route, use, "travellers")]
 
 
