@@ -423,3 +423,25 @@ def test_measured_rows_equal_the_published_figures() -> None:
     assert table.resolve("ai.energy.image.sd3_5_medium").value == 0.439
     assert table.resolve("ai.energy.video.hunyuanvideo").value == pytest.approx(323.4 / 8.6, rel=1e-4)
     assert table.resolve("ai.energy.video.wan2_1_14b").value == pytest.approx(80.3 / 5.4, rel=1e-4)
+
+
+def test_a_hosted_only_model_cannot_run_locally() -> None:
+    from shootprint.errors import InputError
+    from shootprint.production import validate
+
+    with pytest.raises(InputError, match="hosting api"):
+        validate(
+            {
+                "name": "t",
+                "activities": [
+                    {
+                        "id": "a",
+                        "type": "text_to_image",
+                        "stage": "shoot",
+                        "model": "Midjourney",
+                        "hosting": "local",
+                        "kept": 1,
+                    }
+                ],
+            }
+        )

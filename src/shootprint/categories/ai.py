@@ -256,6 +256,11 @@ class _AIActivity(ActivityBase):
             )
         profile = self.profile()
         hosting = self.hosting or profile.hosting
+        if not profile.is_class and profile.hosting == "api" and hosting != "api":
+            raise ValueError(
+                f"{profile.name} runs only as its provider's service: hosting api (its weights are not "
+                "available to run locally or on rented GPUs)"
+            )
         if self.provider is not None and hosting != "api":
             raise ValueError("provider applies to hosting: api only")
         if self.gpu is not None and hosting != "local":
