@@ -448,7 +448,9 @@ def track_cmd(label: str, out: Path, command: tuple[str, ...]) -> None:
     try:
         code = track_command(label, out, argv)
     except ShootprintError as exc:
-        _fail(exc)
+        for line in str(exc).splitlines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(getattr(exc, "exit_status", 2))  # 127: the command could not be run
     sys.exit(code)
 
 

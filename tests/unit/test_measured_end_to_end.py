@@ -50,3 +50,32 @@ def test_a_measured_label_with_no_record_is_an_error(tmp_path: Path):
 
     with pytest.raises(InputError, match="measured"):
         estimate(_production(tmp_path, "records: [{file: runs.jsonl}]\n", "nope"))
+
+
+def test_records_without_gpu_energy_cannot_replace_the_estimate(tmp_path: Path):
+    from shootprint.errors import InputError
+
+    record = {
+        "label": "cpu-only", "host": "h", "start": "2026-11-25T18:41:13+00:00", "duration_s": 0.1, "energy_j": 0.4,
+        "devices": [{"device": "cpu", "energy_j": 0.4, "method": "estimate"}],
+        "warnings": [{"code": "nvml-unavailable", "message": "no NVIDIA driver"}],
+        "tracker_version": "0.1.0", "run_id": "r1",
+    }  # fmt: skip
+    (tmp_path / "runs.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="measured no GPU.*nvml-unavailable"):
+        estimate(_production(tmp_path, "records: [{file: runs.jsonl}]\n", "cpu-only"))
+
+
+def test_track_refuses_an_unwritable_out_before_running(tmp_path: Path):
+    import subprocess
+    import sys
+
+    marker = tmp_path / "ran"
+    exe = Path(sys.executable).parent / "shootprint"
+    out = subprocess.run(
+        [str(exe), "track", "--label", "x", "--out", str(tmp_path / "no" / "dir" / "r.jsonl"), "--",
+         sys.executable, "-c", f"open({str(marker)!r}, 'w')"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert out.returncode == 2 and "cannot write the record" in out.stderr
+    assert not marker.exists()

@@ -507,7 +507,20 @@ def _records(a: _AIActivity, ctx: Context) -> list[Any]:
         raise InputError(
             f"activities.{a.id}.measured: no tracker record labelled {a.measured!r}; labels available: {known}"
         )
-    return found
+    with_gpu = [r for r in found if _has_gpu(r)]
+    if not with_gpu:
+        codes = sorted({str(getattr(w, "code", w)) for r in found for w in getattr(r, "warnings", None) or ()})
+        why = f" (the records say: {', '.join(codes)})" if codes else ""
+        raise InputError(
+            f"activities.{a.id}.measured: the records labelled {a.measured!r} measured no GPU{why}: they cannot "
+            "replace the GPU energy of generation; run shootprint track where the GPU is, or remove measured:"
+        )
+    return with_gpu
+
+
+def _has_gpu(record: Any) -> bool:
+    devices = list(getattr(record, "devices", None) or ())
+    return not devices or any(str(getattr(d, "device", "")).startswith("gpu") for d in devices)
 
 
 @dataclass

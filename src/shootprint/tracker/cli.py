@@ -13,6 +13,7 @@ Also runnable as ``python -m shootprint.tracker.cli --label NAME --out runs.json
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import subprocess
 import sys
@@ -64,6 +65,11 @@ def track_command(label: str, out: Path | None, argv: list[str]) -> int:
     """
     if not argv:
         raise InputError("track: no command given (put it after --).")
+    if out is not None:  # before the job runs: a measurement must not be lost for want of a file
+        target = Path(out)
+        folder = target.parent if str(target.parent) else Path(".")
+        if target.is_dir() or not (os.access(target, os.W_OK) if target.exists() else os.access(folder, os.W_OK)):
+            raise InputError(f"track: --out {out}: cannot write the record there (no such folder, or not writable)")
     tracker = Tracker(label, out, cpu_scope="children")
     with tracker:
         try:

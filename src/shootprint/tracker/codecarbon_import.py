@@ -77,7 +77,7 @@ def import_codecarbon_csv(path: str | Path, *, label: str | None = None, tz: tzi
     :class:`InputError` naming the file, line and column of every problem.
     """
     try:
-        with open(path, encoding="utf-8", newline="") as fh:
+        with open(path, encoding="utf-8-sig", newline="") as fh:  # Excel saves a BOM
             reader = csv.DictReader(fh)
             header = reader.fieldnames or []
             raws = list(reader)
@@ -110,7 +110,7 @@ def _record(row: _Row, label: str | None, tz: tzinfo | None) -> Record | None:
         row.problems.append(f"{row.where}, column pue: must be > 0.")
         pue = 1.0
     cpu_kwh = row.number("cpu_energy")
-    gpu_kwh = row.number("gpu_energy")
+    gpu_kwh = row.number("gpu_energy", default=0.0)  # empty where CodeCarbon saw no GPU
     ram_kwh = row.number("ram_energy")
     total_kwh = row.number("energy_consumed")
     if not math.isclose(total_kwh, cpu_kwh + gpu_kwh + ram_kwh, rel_tol=1e-6, abs_tol=1e-12):
