@@ -76,6 +76,14 @@ class QuantitySpec:
         return out
 
 
+def label_number(x: float) -> str:
+    """A number for a line's label, readable in French and English alike: no thousands separator
+    (a comma reads as a decimal in French), three significant figures below 100."""
+    if abs(x) >= 100:
+        return f"{x:.0f}"
+    return f"{x:.3g}"
+
+
 def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> QuantitySpec:
     """Read one quantity in any accepted notation and convert it to ``unit``.
 

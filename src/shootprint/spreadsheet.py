@@ -56,6 +56,8 @@ _TEMPLATE_DATA = "spreadsheet_template.yaml"
 _BASE_FIRST = ("id", "type", "stage", "label")  # columns every activity sheet starts with
 _BASE_LAST = ("region", "factor", "reason")  # … and ends with
 _SKIP_PRODUCTION = {"shootprint", "parameters", "records", "deliverables"}
+# ``measured`` names tracker records, which a workbook cannot give (the production file's records:)
+_SKIP_FIELDS = {"type", "measured"}
 _GREY = "808080"
 _TRUE = {"yes", "y", "oui", "o", "true", "vrai", "1", "x"}
 _FALSE = {"no", "n", "non", "false", "faux", "0"}
@@ -161,7 +163,7 @@ def _type_columns(type_name: str) -> tuple[tuple[Column, bool], ...]:
     required = set(schema.get("required", []))
     out = []
     for name, prop in schema["properties"].items():
-        if name == "type":
+        if name in _SKIP_FIELDS:
             continue
         kind = _field_kind(prop)
         if kind is None:
@@ -441,6 +443,8 @@ def _number_text(text: str) -> float | None:
         return None
     if "," in t and "." in t:
         raise ValueError(f"{text!r} holds both ',' and '.': write it with one decimal separator, e.g. 1250.5")
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", t):
+        raise ValueError(f"{text!r} is ambiguous (a thousands separator or a decimal comma?): write 1250 or 1,25")
     return float(t.replace(" ", "").replace(",", "."))
 
 

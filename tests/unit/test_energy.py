@@ -157,3 +157,16 @@ def test_grid_covers_codecarbon_countries() -> None:
             assert f"energy.grid.{row.region}" in table, row.region
     za = next(r for r in source if r.region == "ZA")
     assert za.value == pytest.approx(707.686 / 1000) and za.year == 2023
+
+
+def test_no_region_and_no_country_says_the_world_average_is_used() -> None:
+    from shootprint.engine import footprint
+    from shootprint.factors import FactorTable
+    from shootprint.production import validate
+
+    prod = validate(
+        {"name": "t", "activities": [{"id": "e", "type": "electricity", "stage": "shoot", "energy": "10 kWh"}]}
+    )
+    (line,) = footprint(prod, FactorTable()).lines
+    assert line.factor_id == "energy.grid.WORLD"
+    assert "region-unknown" in [w.code for w in line.warnings]

@@ -64,6 +64,13 @@ class Studio(ActivityBase):
 
 
 def region_of(activity: ActivityBase, ctx: Context) -> str:
+    """The activity's region, else the production's country, else WORLD — said in a warning."""
+    if activity.region is None and ctx.default_region is None:
+        ctx.warn(
+            "region-unknown",
+            "no region for this activity and no country for the production: the world average is used "
+            "(give country: at the top of the file, or region: on the activity)",
+        )
     return (activity.region or ctx.default_region or "WORLD").upper()
 
 

@@ -48,7 +48,7 @@ from pydantic import ConfigDict, Field, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import FactorError, InputError
-from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec
+from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec, label_number
 
 CATEGORY = "freight"
 WTT_ROLE = "well-to-tank (fuel upstream)"
@@ -166,7 +166,7 @@ def _distance(a: _Route, ctx: Context, mode: str) -> _Distance:
     if a.distance is not None:
         km = ctx.q(a, "distance")
         central = _central(a.distance, ctx, f"activities.{a.id}.distance")
-        return _Distance(km, central, [], f"{central:,.0f} km", ctx.status_of(a, "distance"))
+        return _Distance(km, central, [], f"{label_number(central)} km", ctx.status_of(a, "distance"))
     origin, dest = _places(a, ctx)
     gc_km = geo.distance_km(origin, dest)
     route = f"{_place_name(origin)} → {_place_name(dest)}"
@@ -178,12 +178,12 @@ def _distance(a: _Route, ctx: Context, mode: str) -> _Distance:
         # wording only: say the convention applied (× 1.08 for DESNZ, + 95 km for EN 16258)
         times = f" × {mult.value:g}" if mult.value != 1 else ""
         plus = f" + {add.value:g} km" if add.value else ""
-        text = f"{route}, {gc_km:,.0f} km great circle{times}{plus} = {central:,.0f} km"
+        text = f"{route}, {label_number(gc_km)} km great circle{times}{plus} = {label_number(central)} km"
         return _Distance(km, central, [mult, add], text, "input")
     detour = ctx.factor(f"freight.{mode}.detour_factor", f"{mode} detour factor", "1")
     km = gc_km * v(detour)
     central = gc_km * detour.value
-    text = f"{route}, {gc_km:,.0f} km great circle × {detour.value:g} = {central:,.0f} km"
+    text = f"{route}, {label_number(gc_km)} km great circle × {detour.value:g} = {label_number(central)} km"
     if mode == "sea":
         ctx.warn(
             "sea-distance-estimated",
@@ -243,7 +243,7 @@ def _draft(a: _Route, ctx: Context, label: str, factors: list[FactorUse], dist: 
     status = "parameter" if "parameter" in (ctx.status_of(a, "mass"), dist.status) else "input"
     return [
         Draft(
-            label=f"{label}, {dist.text}, {mass_central:,.0f} kg, {ways}",
+            label=f"{label}, {dist.text}, {label_number(mass_central)} kg, {ways}",
             quantity=tkm,
             unit="t.km",
             factors=[*factors, *dist.links],

@@ -45,7 +45,7 @@ from pydantic import Field, field_validator, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
-from shootprint.model import ActivityBase, FactorUse, Q_count, Q_km
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_km, label_number
 
 CATEGORY = "travel"
 
@@ -203,10 +203,10 @@ def _ground_route(a: _Trip, ctx: Context, detour_id: str) -> _Route:
     """Route distance on the ground: explicit, else great circle × the mode's detour factor."""
     route = _great_circle(a, ctx)
     if route.explicit:
-        route.text = f"{route.central_km:,.0f} km"
+        route.text = f"{label_number(route.central_km)} km"
         return route
     detour = ctx.factor(detour_id, "detour factor (route ÷ great circle)", "1")
-    route.text = f"{route.central_km:,.0f} km great circle × {detour.value:g} detour"
+    route.text = f"{label_number(route.central_km)} km great circle × {detour.value:g} detour"
     route.km = route.km * v(detour)
     route.central_km = route.central_km * detour.value
     route.chain.append(detour)
@@ -386,7 +386,7 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
     distance_km = route.km * v(uplift_factor) + v(uplift_km)
     central_km = route.central_km * uplift_factor.value + uplift_km.value
     distance_chain = [u for u in (uplift_km, uplift_factor) if u.value != (0.0 if u is uplift_km else 1.0)]
-    distance_text = f"{route.central_km:,.0f} km great circle"
+    distance_text = f"{label_number(route.central_km)} km great circle"
     if uplift_factor.value != 1.0:
         distance_text += f" × {uplift_factor.value:g} (DESNZ uplift)"
     if uplift_km.value != 0.0:
