@@ -152,7 +152,7 @@ def compare(
 
 def _unique_names(fps: Sequence[Footprint]) -> list[str]:
     """Rename productions that share a name ("name (2)" …), as Monte Carlo comparisons do; warn."""
-    from shootprint.scenarios import unique_names
+    from shootprint.model import unique_names
 
     names = unique_names([fp.name for fp in fps])
     warnings = []

@@ -76,6 +76,18 @@ class QuantitySpec:
         return out
 
 
+def unique_names(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The names, with " (2)", " (3)" … added where one repeats."""
+    out: list[str] = []
+    for original in names:
+        name, k = original, 2
+        while name in out:
+            name = f"{original} ({k})"
+            k += 1
+        out.append(name)
+    return out
+
+
 def label_number(x: float) -> str:
     """A number for a line's label, readable in French and English alike: no thousands separator
     (a comma reads as a decimal in French), three significant figures below 100."""

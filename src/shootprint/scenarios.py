@@ -14,7 +14,7 @@ import numpy as np
 
 from shootprint.engine import footprint
 from shootprint.factors import FactorTable
-from shootprint.model import Footprint
+from shootprint.model import Footprint, unique_names
 from shootprint.uncertainty import (
     MonteCarlo,
     interval,
@@ -151,18 +151,6 @@ def compare_mc(
 
 def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
     return unique_names([sc.name for sc in scenarios])
-
-
-def unique_names(names: Sequence[str]) -> list[str]:
-    """The names, with " (2)", " (3)" … added where one repeats."""
-    out: list[str] = []
-    for original in names:
-        name, k = original, 2
-        while name in out:
-            name = f"{original} ({k})"
-            k += 1
-        out.append(name)
-    return out
 
 
 # -- sensitivity -------------------------------------------------------------------------
