@@ -268,6 +268,12 @@ def estimate_cmd(
 @click.argument("files", type=PATH, nargs=-1, required=True)
 @data_format_opt
 @out_opt
+@click.option(
+    "--lines",
+    "per_line",
+    is_flag=True,
+    help="With --format csv: one row per line of every production, with its factors.",
+)
 @production_opts
 @samples_opt
 @seed_opt
@@ -276,6 +282,7 @@ def compare_cmd(
     files: tuple[Path, ...],
     fmt: str,
     out: Path | None,
+    per_line: bool,
     factor_set: str | None,
     overrides: Path | None,
     exclude: tuple[str, ...],
@@ -297,6 +304,9 @@ def compare_cmd(
             comparison = api.compare(list(files), **common)
     except ShootprintError as exc:
         _fail(exc)
+    if per_line and fmt == "csv":
+        _emit(comparison.footprints, lambda fps, _fmt: text.render_lines_csv(fps), comparison.footprints, fmt, out)
+        return
     _emit(comparison.footprints, text.render_comparison, comparison, fmt, out)
 
 

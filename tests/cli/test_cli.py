@@ -175,3 +175,11 @@ def test_diff_and_breakeven(tmp_path):
     assert d["lines"][0]["share_of_change"] == pytest.approx(1.0)
     be = json.loads(run("breakeven", str(a), str(b), "--vary", "activities.power.energy", "--format", "json").stdout)
     assert be["breakeven_value"] == pytest.approx(150)
+
+
+def test_compare_lines_csv_has_one_row_per_line_with_sources(tmp_path):
+    a, b = _prod(tmp_path, "a", "100 kWh"), _prod(tmp_path, "b", "300 kWh")
+    out = run("compare", str(a), str(b), "--format", "csv", "--lines")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [r["scenario"] for r in rows] == ["a", "b"]
+    assert rows[1]["source"] == "ADEME Base Carbone V23.6" and rows[1]["factor_chain"].startswith("energy.grid.FR=")

@@ -85,6 +85,11 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> st
     return buf.getvalue().rstrip("\n")
 
 
+def render_lines_csv(footprints: list[Footprint]) -> str:
+    """One row per line of every footprint, with its factor chain and sources."""
+    return _csv([row for fp in footprints for row in line_rows(fp)], LINE_COLUMNS)
+
+
 def render_footprint(fp: Footprint, fmt: str = "table") -> str:
     if fmt == "json":
         return json.dumps(fp.to_dict(), ensure_ascii=False, indent=2)
