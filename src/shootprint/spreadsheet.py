@@ -31,8 +31,9 @@ Quantity cells (import)
       unit or its own (``"10-20 km"``): written ``{low, high, unit}``, sampled in Monte Carlo;
     * ``"12 ± 10%"`` (the header's unit is added) and ``"$crew"`` (a parameter) as in YAML.
 
-Rows that are empty are skipped, and so are rows whose id starts with "example" (the grey rows of
-the template). A sheet with one activity type needs no type cell.
+Rows that are empty are skipped, and so are the template's grey example rows (id "example-…") as
+long as they are unchanged: an example row whose values were edited is an error (give it an id of
+its own), so that nothing typed is lost. A sheet with one activity type needs no type cell.
 """
 
 from __future__ import annotations
@@ -386,6 +387,32 @@ def _column_note(col: Column, spec: SheetSpec, lang: str) -> str:
     if col.choices:
         parts.append(f"{_word('accepted', lang)}: {', '.join(col.choices)}")
     return "\n".join(parts) or col.name
+
+
+def _edited_example(spec: SheetSpec, act_id: str, cells: dict[int, Any], columns: dict[int, Any]) -> bool:
+    """Whether a row with an example id differs from the template's example (so would be lost)."""
+    type_name = act_id.removeprefix("example-").replace("-", "_")
+    if type_name not in spec.types:
+        return True
+    given = _texts().get("examples", {}).get(type_name, {})
+    expected = [_example_row(type_name, given, _word("yes", lang), _word("no", lang)) for lang in ("en", "fr")]
+    for c, value in cells.items():
+        if c not in columns or _blank(value):
+            continue
+        name = columns[c][1].name if hasattr(columns[c][1], "name") else None
+        if name is None or name == "id":
+            continue
+        if not any(_same(value, exp.get(name)) for exp in expected):
+            return True
+    return False
+
+
+def _same(value: Any, expected: Any) -> bool:
+    if expected is None:
+        return False
+    if isinstance(value, int | float) and isinstance(expected, int | float):
+        return float(value) == float(expected)
+    return str(value).strip().casefold() == str(expected).strip().casefold()
 
 
 def _example_row(type_name: str, given: dict[str, Any], yes: str, no: str) -> dict[str, Any]:
@@ -771,6 +798,14 @@ def _read_activities(
         id_col = by_field["id"][0]
         act_id = cells.get(id_col)
         if not _blank(act_id) and str(act_id).strip().casefold().startswith("example"):
+            if _edited_example(spec, str(act_id).strip(), cells, columns):
+                problems.add(
+                    "an example row was changed: give it an id of its own (not starting with 'example') to "
+                    "import it, or clear the row",
+                    ws.title,
+                    row,
+                    columns[id_col][0],
+                )
             continue
         for c in stray:
             from openpyxl.utils import get_column_letter

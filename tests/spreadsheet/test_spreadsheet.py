@@ -453,3 +453,20 @@ def test_export_xlsx_and_csv_one_row_per_line(tmp_path: Path, yaml_footprint: An
     assert len(rows) == len(yaml_footprint.lines)
     assert sum(float(r["emissions_kgco2e"]) for r in rows) == pytest.approx(yaml_footprint.total_kgco2e)
     assert all(r["source"] and r["factor_id"] for r in rows)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_an_edited_example_row_is_an_error_not_a_silent_loss(tmp_path: Path, lang: str) -> None:
+    path = _fill(write_template(tmp_path / "t.xlsx", lang), lang)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FRENCH["sheets"]["travel"] if lang == "fr" else "travel"]
+    ids = {str(ws.cell(r, 1).value): r for r in range(2, ws.max_row + 1)}
+    row = ids["example-train"]
+    travellers_col = next(
+        c.column for c in ws[1] if str(c.value).startswith("voyageurs" if lang == "fr" else "travellers")
+    )
+    ws.cell(row, travellers_col, 12)
+    wb.save(path)
+    with pytest.raises(InputError) as err:
+        import_workbook(path)
+    assert f"row {row}" in str(err.value) and "example row was changed" in str(err.value)
