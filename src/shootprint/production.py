@@ -178,11 +178,26 @@ def load_production(path: str | Path, overrides: dict[str, Any] | None = None) -
     """Read and validate a production file; raise InputError listing every problem."""
     path = Path(path)
     data = read_file(path)
-    if overrides:
-        from shootprint.paths import apply_sets
+    if not overrides:
+        return validate(data, str(path))
+    from shootprint.paths import apply_sets
 
-        data = apply_sets(data, overrides, source=str(path))
-    return validate(data, str(path))
+    problems: list[str] = []
+    good: dict[str, Any] = {}
+    for key, value in overrides.items():  # each --set alone, so every bad one is named
+        try:
+            apply_sets(data, {key: value}, source=str(path))
+            good[key] = value
+        except InputError as exc:
+            problems.extend(exc.problems)
+    changed = apply_sets(data, good, source=str(path))
+    if not problems:
+        return validate(changed, str(path))
+    try:  # the --set errors and the file's own, in one report
+        validate(changed, str(path))
+    except InputError as exc:
+        problems.extend(exc.problems)
+    raise InputError(problems)
 
 
 def read_file(path: Path) -> dict[str, Any]:

@@ -229,3 +229,13 @@ def test_non_finite_counts_refused(tmp_path, written):
     path = _write(tmp_path, HEAD + f"  - {{id: h, type: hotel, stage: shoot, nights: {written}}}\n")
     (problem,) = _problems(path)
     assert "activities.h.nights" in problem and "finite" in problem
+
+
+def test_set_errors_come_with_the_files_errors(tmp_path):
+    from shootprint.production import load_production
+
+    path = _write(tmp_path, HEAD + "  - {id: power, type: electricity, stage: shoot, energy: -5 kWh}\n")
+    with pytest.raises(InputError) as err:
+        load_production(path, {"activities.nope.energy": 3, "parameters.x": 1})
+    text = " | ".join(err.value.problems)
+    assert "no activity with id 'nope'" in text and "no parameter 'x'" in text and "must not be negative" in text
