@@ -101,6 +101,16 @@ class Context:
             return self.sampler.quantity(key, spec)
         return spec.central
 
+    def q_or_default(
+        self, activity: ActivityBase, field_name: str, default_id: str, role: str, unit: str, chain: list[FactorUse]
+    ) -> Num:
+        """The field's value when the file gives it, else the sourced default row (added to ``chain``)."""
+        if getattr(activity, field_name) is not None:
+            return self.q(activity, field_name)
+        use = self.factor(default_id, role, unit)
+        chain.append(use)
+        return v(use)
+
     def status_of(self, activity: ActivityBase, field_name: str) -> str:
         spec = getattr(activity, field_name, None)
         if spec is None:

@@ -131,3 +131,12 @@ def test_every_row_aliases_a_2023_ademe_monetary_ratio() -> None:
             assert unc.low <= resolved.value <= unc.high, row.id
         else:
             assert unc.uncertainty_kind == "published" and unc.uncertainty_pct, row.id
+
+
+def test_spend_categories_are_the_category_modules() -> None:
+    from typing import get_args
+
+    from shootprint.categories import MODULES
+    from shootprint.categories.spend import Category
+
+    assert set(get_args(Category)) == set(MODULES)

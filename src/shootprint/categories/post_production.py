@@ -227,18 +227,8 @@ def render(a: Render, ctx: Context) -> list[Draft]:
         else ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
     )
     factors = [grid]
-    if a.power is not None:
-        power_kw = ctx.q(a, "power")
-    else:
-        power_use = ctx.factor(f"{RENDER}.power", "power per node", "kW")
-        factors.append(power_use)
-        power_kw = v(power_use)
-    if a.pue is not None:
-        pue = ctx.q(a, "pue")
-    else:
-        pue_use = ctx.factor(DATACENTRE_PUE, "PUE", "1")
-        factors.append(pue_use)
-        pue = v(pue_use)
+    power_kw = ctx.q_or_default(a, "power", f"{RENDER}.power", "power per node", "kW", factors)
+    pue = ctx.q_or_default(a, "pue", DATACENTRE_PUE, "PUE", "1", factors)
     energy_kwh = ctx.q(a, "hours") * ctx.q(a, "count", default=1.0) * power_kw * pue
     defaulted = a.power is None or a.pue is None
     return [
@@ -272,18 +262,8 @@ def storage(a: Storage, ctx: Context) -> list[Draft]:
     grid = ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
     energy = ctx.factor(f"{STORAGE}.{a.medium}.energy", "disk energy per TB", "kWh/TB.month")
     factors = [grid, energy]
-    if a.replication is not None:
-        copies = ctx.q(a, "replication")
-    else:
-        copies_use = ctx.factor(f"{STORAGE}.replication", "copies kept", "1")
-        factors.append(copies_use)
-        copies = v(copies_use)
-    if a.pue is not None:
-        pue = ctx.q(a, "pue")
-    else:
-        pue_use = ctx.factor(DATACENTRE_PUE, "PUE", "1")
-        factors.append(pue_use)
-        pue = v(pue_use)
+    copies = ctx.q_or_default(a, "replication", f"{STORAGE}.replication", "copies kept", "1", factors)
+    pue = ctx.q_or_default(a, "pue", DATACENTRE_PUE, "PUE", "1", factors)
     energy_kwh = tb_months * v(energy) * copies * pue
     return [
         Draft(

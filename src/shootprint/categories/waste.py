@@ -35,7 +35,7 @@ Not every pair has a factor: an unknown pair is an error listing the treatments 
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -46,27 +46,6 @@ from shootprint.model import ActivityBase, Q_kg
 CATEGORY = "waste"
 
 WASTE = "waste"  # + ".<stream>.<treatment>" (+ ".avoided")
-STREAMS = (
-    "mixed",
-    "mixed_construction",
-    "wood",
-    "cardboard",
-    "plastic",
-    "metal",
-    "aluminium",
-    "glass",
-    "food",
-    "textile",
-)
-TREATMENTS = (
-    "landfill",
-    "incineration",
-    "recycling",
-    "composting",
-    "anaerobic_digestion",
-    "average",
-    "not_recycled",
-)
 DEFAULT_TREATMENT = "average"
 AVOIDED_TAG = "avoided-emissions"
 
@@ -91,6 +70,8 @@ Treatment = Literal[
     "average",
     "not_recycled",
 ]
+STREAMS: tuple[str, ...] = get_args(Stream)
+TREATMENTS: tuple[str, ...] = get_args(Treatment)
 
 
 class Waste(ActivityBase):

@@ -26,7 +26,6 @@ ignores idle power and turbo above TDP; treat it as an order of magnitude.
 
 from __future__ import annotations
 
-import csv
 import os
 import platform
 import re
@@ -35,10 +34,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shootprint.errors import InputError
-from shootprint.tracker.records import DeviceEnergy, TrackerWarning
+from shootprint.tracker.records import DeviceEnergy, TrackerWarning, validate_csv_rows
 from shootprint.tracker.sources import CpuScope, Measured
 
 if TYPE_CHECKING:
@@ -121,22 +120,12 @@ def load_tdp_table(text: str | None = None, name: str = TDP_TABLE) -> tuple[TdpR
     package), ``example`` (a model name as ``/proc/cpuinfo`` shows it, which the pattern must
     match), ``source``, ``notes``. Raises :class:`InputError` naming the row and column.
     """
-    from pydantic import ValidationError
 
     if text is None:
         text = resources.files("shootprint.data").joinpath(TDP_TABLE).read_text(encoding="utf-8")
     model = _row_model()
-    rows: list[TdpRow] = []
-    problems: list[str] = []
-    for lineno, raw in enumerate(csv.DictReader(text.splitlines()), start=2):
-        try:
-            valid: Any = model.model_validate(raw)
-        except ValidationError as err:
-            for e in err.errors():
-                col = ".".join(str(p) for p in e["loc"]) or "row"
-                problems.append(f"{name}, line {lineno}, column {col}: {e['msg']}.")
-            continue
-        rows.append(TdpRow(**valid.model_dump()))
+    valid_rows, problems = validate_csv_rows(text, model, name)
+    rows = [TdpRow(**v.model_dump()) for v in valid_rows]
     ids = [r.id for r in rows]
     if len(set(ids)) != len(ids):
         problems.append(f"{name}: ids are not unique.")

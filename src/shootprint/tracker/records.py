@@ -242,3 +242,24 @@ def read_records(path: str | Path) -> list[Record]:
 def match_records(records: Iterable[Record], label: str) -> list[Record]:
     """The records whose label is exactly ``label``, in file order (an empty list if none)."""
     return [r for r in records if r.label == label]
+
+
+def validate_csv_rows(text: str, model: Any, name: str) -> tuple[list[Any], list[str]]:
+    """Each row of a CSV table validated by a pydantic ``model``: (valid rows, problems).
+
+    Every problem names the table, the line and the column, so a table is fixed in one pass.
+    """
+    import csv
+
+    from pydantic import ValidationError
+
+    rows: list[Any] = []
+    problems: list[str] = []
+    for lineno, raw in enumerate(csv.DictReader(text.splitlines()), start=2):
+        try:
+            rows.append(model.model_validate(raw))
+        except ValidationError as err:
+            for e in err.errors():
+                col = ".".join(str(p) for p in e["loc"]) or "row"
+                problems.append(f"{name}, line {lineno}, column {col}: {e['msg']}.")
+    return rows, problems

@@ -22,17 +22,16 @@ shape of real readings; it is not a measurement.
 
 from __future__ import annotations
 
-import csv
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from shootprint.errors import InputError
-from shootprint.tracker.records import DeviceEnergy, Method, TrackerWarning
+from shootprint.tracker.records import DeviceEnergy, Method, TrackerWarning, validate_csv_rows
 from shootprint.tracker.sources import Measured, counter_delta
 
 if TYPE_CHECKING:
@@ -84,7 +83,6 @@ def load_trace(path: str | Path | None = None) -> list[Reading]:
 
     Raises :class:`InputError` naming the file, line and column of every bad value.
     """
-    from pydantic import ValidationError
 
     if path is None:
         name = EXAMPLE_TRACE
@@ -96,17 +94,8 @@ def load_trace(path: str | Path | None = None) -> list[Reading]:
         except (OSError, UnicodeDecodeError) as err:
             raise InputError(f"{path}: cannot read the trace: {err}") from err
     model = _reading_model()
-    readings: list[Reading] = []
-    problems: list[str] = []
-    for lineno, raw in enumerate(csv.DictReader(text.splitlines()), start=2):
-        try:
-            valid: Any = model.model_validate(raw)
-        except ValidationError as err:
-            for e in err.errors():
-                col = ".".join(str(p) for p in e["loc"]) or "row"
-                problems.append(f"{name}, line {lineno}, column {col}: {e['msg']}.")
-            continue
-        readings.append(Reading(**valid.model_dump()))
+    valid_rows, problems = validate_csv_rows(text, model, name)
+    readings = [Reading(**v.model_dump()) for v in valid_rows]
     if not readings and not problems:
         problems.append(f"{name}: no readings.")
     kinds: dict[str, tuple[str, str]] = {}
