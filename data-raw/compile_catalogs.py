@@ -58,7 +58,9 @@ def _po_bytes(catalog: Catalog) -> bytes:
 def _stable(data: bytes) -> bytes:
     """The catalog text without its creation/revision dates (they change on every run)."""
     return b"\n".join(
-        line for line in data.splitlines() if not line.startswith((b'"POT-Creation-Date', b'"PO-Revision-Date'))
+        line
+        for line in data.splitlines()
+        if not line.startswith((b'"POT-Creation-Date', b'"PO-Revision-Date', b'"Generated-By'))
     )
 
 
