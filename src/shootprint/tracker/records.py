@@ -249,6 +249,28 @@ def read_records(path: str | Path) -> list[Record]:
     return records
 
 
+def records_from_data(objects: Iterable[Any], source: str = "records") -> list[Record]:
+    """Records from data (``runs.jsonl`` objects, e.g. an API body); every bad one named at once."""
+    from pydantic import ValidationError
+
+    adapter = _record_adapter()
+    records: list[Record] = []
+    problems: list[str] = []
+    for index, obj in enumerate(objects):
+        if isinstance(obj, Record):
+            records.append(obj)
+            continue
+        try:
+            records.append(adapter.validate_python(obj))
+        except ValidationError as err:
+            for e in err.errors():
+                where = ".".join(str(p) for p in e["loc"]) or "record"
+                problems.append(f"{source}[{index}], field {where}: {e['msg']}.")
+    if problems:
+        raise InputError(problems)
+    return records
+
+
 def match_records(records: Iterable[Record], label: str) -> list[Record]:
     """The records whose label is exactly ``label``, in file order (an empty list if none)."""
     return [r for r in records if r.label == label]
