@@ -506,18 +506,26 @@ def track_cmd(
               help="Replace this production with a new revision (default: create a new one).")  # fmt: skip
 @click.option("--etag", default=None, help="With --production: the revision the file starts from (refused if stale).")
 def push_cmd(file: Path, server_url: str, token: str | None, production_id: str | None, etag: str | None) -> None:
-    """Create a production on a server from FILE, or update one (--production ID); prints its id and ETag."""
+    """Create a production on a server from FILE, or update one (--production ID); prints its id.
+
+    The records files the production names (records:) are sent as the production's measured
+    records (each batch once, whatever the retries); the stored document keeps no file paths.
+    """
     import json
 
     from shootprint.client import ApiError, Client
-    from shootprint.production import read_file, validate
+    from shootprint.files import load_records, read_file
+    from shootprint.production import validate
+    from shootprint.tracker.records import record_to_dict
 
     try:
         document = read_file(file)
-        validate(document, str(file))  # the file's own problems first, named by file and field
-        document = json.loads(json.dumps(document, default=str))  # YAML dates and times as their text
+        production = validate(document, str(file))  # the file's own problems first, named by file and field
+        records = [record_to_dict(r) for r in load_records(production, file.parent)]
     except ShootprintError as exc:
         _fail(exc)
+    document.pop("records", None)
+    document = json.loads(json.dumps(document, default=str))  # YAML dates and times as their text
     try:
         with Client(server_url, token) as api:
             if production_id is None:
@@ -527,9 +535,16 @@ def push_cmd(file: Path, server_url: str, token: str | None, production_id: str 
                 current = etag or api.get_production(production_id).etag
                 res = api.replace_production(production_id, document, etag=current)
                 verb = "updated"
+            answer = api.push_records(res.id, records) if records else None
     except ApiError as exc:
         _fail(f"{file}: {exc}")
     click.echo(f"{verb} production {res.id} (ETag {res.etag}) from {file}", err=True)
+    if answer is not None:
+        click.echo(
+            f"records: {answer.get('accepted', 0)} accepted, {answer.get('duplicates', 0)} already there, "
+            f"{len(answer.get('rejected', []))} refused",
+            err=True,
+        )
     click.echo(res.id)
 
 

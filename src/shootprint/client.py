@@ -59,7 +59,8 @@ class ApiError(ShootprintError):
         self.headers = dict(headers or {})
         lines = [f"{status} {title}" + (f": {detail}" if detail and detail != title else "")]
         for p in self.problems:
-            where = p.get("location") or ""
+            loc = p.get("location") or ""
+            where = ".".join(str(x) for x in loc) if isinstance(loc, list) else str(loc)
             lines.append(f"  {where + ': ' if where else ''}{p.get('message', '')} [{p.get('code', '')}]")
         super().__init__("\n".join(lines))
 
