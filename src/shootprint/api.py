@@ -14,6 +14,7 @@ from typing import Any
 
 from shootprint.errors import InputError
 from shootprint.factors import DEFAULT_FACTOR_SET, FactorTable, default_table, load_overrides
+from shootprint.i18n import render
 from shootprint.model import Footprint
 from shootprint.production import load_production
 
@@ -114,7 +115,8 @@ class Comparison:
             "categories_kgco2e": {
                 cat: {fp.name: fp.by_category.get(cat, 0.0) for fp in self.footprints} for cat in self.categories()
             },
-            "warnings": self.warnings,
+            "warnings": [str(w) for w in self.warnings],
+            "warnings_fr": [render(w, "fr") for w in self.warnings],
             "footprints": [fp.to_dict() for fp in self.footprints],
             **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
         }
@@ -152,13 +154,20 @@ def compare(
 
 def _unique_names(fps: Sequence[Footprint]) -> list[str]:
     """Rename productions that share a name ("name (2)" …), as Monte Carlo comparisons do; warn."""
+    from shootprint.i18n import N_, Message
     from shootprint.model import unique_names
 
     names = unique_names([fp.name for fp in fps])
-    warnings = []
+    warnings: list[str] = []
     for fp, name in zip(fps, names, strict=True):
         if name != fp.name:
-            warnings.append(f"two productions are called {fp.name!r}: the second is shown as {name!r}")
+            warnings.append(
+                Message(
+                    N_("two productions are called {name}: the second is shown as {shown}"),
+                    name=repr(fp.name),
+                    shown=repr(name),
+                )
+            )
             fp.name = name
     return warnings
 
