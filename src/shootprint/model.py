@@ -420,7 +420,7 @@ class LineItem:
     indicators: dict[str, float] = field(default_factory=dict)
     samples: Any = None  # numpy array of emissions_kgco2e draws in Monte Carlo mode
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, include_samples: bool = False) -> dict[str, Any]:
         out = {
             "id": self.id,
             "activity_id": self.activity_id,
@@ -441,6 +441,8 @@ class LineItem:
         }
         if self.indicators:
             out["indicators"] = dict(self.indicators)
+        if include_samples and self.samples is not None:
+            out["samples"] = [float(x) for x in self.samples]
         return out
 
 
@@ -462,7 +464,14 @@ class Footprint:
     excluded: list[str] = field(default_factory=list)
     uncertainty: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def result(self, include_samples: bool = False) -> Any:
+        """The footprint as its typed, published model (:class:`shootprint.results.FootprintResult`)."""
+        from shootprint.results import FootprintResult
+
+        return FootprintResult.model_validate(self.to_dict(include_samples))
+
+    def to_dict(self, include_samples: bool = False) -> dict[str, Any]:
+        """The public JSON; Monte Carlo draws of each line only with ``include_samples``."""
         out: dict[str, Any] = {
             "name": self.name,
             "metadata": self.metadata,
@@ -475,7 +484,7 @@ class Footprint:
             "warnings": [w.to_dict() for w in self.warnings],
             "overrides_used": self.overrides_used,
             "excluded": self.excluded,
-            "lines": [line.to_dict() for line in self.lines],
+            "lines": [line.to_dict(include_samples) for line in self.lines],
         }
         if self.uncertainty is not None:
             out["uncertainty"] = self.uncertainty
