@@ -16,8 +16,10 @@ Rules (each one a decision, written here so a refresh repeats it):
   applies k_host, k_idle or PUE again). One reference clip: 720p (1280×720), 8 s (193 frames at
   EcoLogits' 24 fps), ``with_audio=True`` (the regression baseline of audio models). Stored per
   second of video = energy ÷ 8 s: central = mean of EcoLogits' min and max (its range comes from
-  the 2.5–97.5 percentiles of server power, and for some providers a PUE range), low/high = min/max,
-  ``uncertainty_kind = published``.
+  the 2.5–97.5 percentiles of server power, and for some providers a PUE range). That range is
+  one server's power for one fitted latency: ``uncertainty_kind = judgement`` and low/high = the
+  hosted-video class default's range (``ai.energy.video.api``, 3–160 Wh/s), widened to EcoLogits'
+  min/max where those fall outside it (several hosts, queueing, resolution).
 * ``datacenter_location`` = the provider's own location from EcoLogits' provider configuration
   (alpha-3, e.g. USA, SGP), never the world default. The estimator returns errors instead of
   raising: any error stops the script.
@@ -32,6 +34,10 @@ Run: ``python data-raw/ecologits_video.py`` (rewrites only the rows it generated
 """
 
 from __future__ import annotations
+
+#: the hosted-video class default's range (row ai.energy.video.api of ai.csv, docs/methodology/ai.md §3)
+CLASS_LOW_WH_PER_S = 3.0
+CLASS_HIGH_WH_PER_S = 160.0
 
 import csv
 import json
@@ -145,13 +151,15 @@ def build() -> list[dict[str, str]]:
                 unit="Wh/s",
                 name_en=f"{label}: energy per second of 720p video, facility level (EcoLogits estimate)",
                 kind="parameter",
-                uncertainty_kind="published",
-                low=per_s(lo_kwh),
-                high=per_s(hi_kwh),
+                uncertainty_kind="judgement",
+                low=min(per_s(lo_kwh), CLASS_LOW_WH_PER_S),
+                high=max(per_s(hi_kwh), CLASS_HIGH_WH_PER_S),
                 uncertainty_reason=(
-                    "EcoLogits' range: server power from its 2.5th to 97.5th percentile (and the "
-                    "provider's PUE range where it gives one); central = mean of min and max; the "
-                    "latency regression itself is fitted on observed API latencies"
+                    f"EcoLogits' own range ({per_s(lo_kwh):g}–{per_s(hi_kwh):g} Wh/s: server power from its "
+                    "2.5th to 97.5th percentile) is one server's power for one latency fitted on observed "
+                    "API latencies; hosts, queueing, batching and resolution spread much wider, so the range "
+                    "is the hosted-video class default's (ai.energy.video.api: "
+                    f"{CLASS_LOW_WH_PER_S:g}–{CLASS_HIGH_WH_PER_S:g} Wh/s); central = mean of EcoLogits' min and max"
                 ),
                 source=source,
                 source_id=name,
