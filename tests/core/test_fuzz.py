@@ -139,6 +139,9 @@ def test_estimate_and_compare_only_raise_problems(doc: Any):
     _safe(lambda: CALC.compare([doc, DOCS[0]]))
     _safe(lambda: CALC.diff(doc, DOCS[0]))
     _safe(lambda: CALC.production(doc))
+    _safe(
+        lambda: CALC.estimate(doc, sets={"shoot_days": 2, "activities.flights.travellers": "3", "parameters.crew": 4})
+    )
 
 
 @settings(max_examples=max(EXAMPLES // 3, 10), deadline=None, suppress_health_check=[HealthCheck.too_slow])
