@@ -10,13 +10,13 @@ import yaml
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 
+from shootprint.cells import spreadsheet_safe
 from shootprint.server.limits import (
     MAX_DOCUMENT_DEPTH,
     BodyLimit,
     HostileInput,
     check_document_shape,
     check_xlsx,
-    spreadsheet_safe,
 )
 
 
