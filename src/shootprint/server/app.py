@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from shootprint.server import access, migrations
+from shootprint.server import access, migrations, observability
 from shootprint.server.access import Rule
 from shootprint.server.security import SecurityHeaders
 from shootprint.server.settings import Settings
@@ -22,8 +22,6 @@ def prepare_database(db: Database, settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
-
-    from starlette.responses import JSONResponse
 
     from shootprint.server.web import accounts_pages, production_pages
     from shootprint.server.web.context import guard
@@ -40,10 +38,17 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
 
-    async def healthz() -> JSONResponse:
-        return JSONResponse({"status": "ok"})
-
-    access.register(app, "/healthz", ["GET"], healthz, Rule.PUBLIC, "healthz")  # type: ignore[arg-type]
+    # /healthz, /readyz, /metrics and one JSON log line per request (server.observability)
+    observability.install(
+        app,
+        {
+            "database": observability.database_check(db.engine),
+            "migrations": observability.migrations_check(db.engine, str(migrations.HERE)),
+        },
+        metrics_token=settings.metrics_token,
+    )
+    for name in ("healthz", "readyz", "metrics_endpoint"):
+        access.declare(app, name, Rule.PUBLIC)
     static = resources.files("shootprint.server.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     access.declare(app, "static", Rule.PUBLIC)

@@ -36,6 +36,8 @@ class Settings:
     samples: int = 10_000
     #: threads for long computations (Monte Carlo, PDF), so other requests are not blocked
     compute_threads: int = 4
+    #: when set, GET /metrics needs ``Authorization: Bearer <token>`` (SHOOTPRINT_METRICS_TOKEN)
+    metrics_token: str | None = None
     #: apply migrations when the database is new (``shootprint db upgrade`` does it explicitly)
     migrate_on_start: bool = True
 
@@ -49,6 +51,8 @@ class Settings:
             values["database_url"] = default_database_url(env)
         if env.get("SHOOTPRINT_SECURE_COOKIES"):
             values["secure_cookies"] = env["SHOOTPRINT_SECURE_COOKIES"].lower() in ("1", "true", "yes")
+        if env.get("SHOOTPRINT_METRICS_TOKEN"):
+            values["metrics_token"] = env["SHOOTPRINT_METRICS_TOKEN"]
         if env.get("SHOOTPRINT_SAMPLES"):
             values["samples"] = int(env["SHOOTPRINT_SAMPLES"])
         values.update(overrides)

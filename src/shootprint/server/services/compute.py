@@ -1,8 +1,8 @@
 """The one place the server calls the calculation core.
 
-Productions reach it as documents (the production file's dict); organisation overrides as rows.
-Until the core takes productions as data everywhere, the functions that only accept files get the
-documents written to a private temporary folder, here and nowhere else.
+Productions reach it as documents (the production file's dict); organisation overrides as rows;
+the core's :class:`~shootprint.calculator.Calculator` takes both as data. Only the report, which
+the core still writes from files, gets the documents written to a private temporary folder, here.
 """
 
 from __future__ import annotations
@@ -11,24 +11,26 @@ import csv
 import hashlib
 import json
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from shootprint.errors import InputError
+from shootprint.errors import ProblemsError
 from shootprint.i18n import N_
 from shootprint.server.services.errors import Invalid
 
-#: the draws of a comparison unless asked otherwise (the CLI's report default is lower)
+#: the draws of a comparison unless asked otherwise
 DEFAULT_SAMPLES = 10_000
-MAX_SAMPLES = 200_000
+MAX_SAMPLES = 100_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Override:
-    """An organisation's factor override, as the core's overrides file has it."""
+    """An organisation's factor override, as the core's overrides rows have it."""
 
     factor_id: str
     value: float
@@ -36,6 +38,19 @@ class Override:
     uncertainty_pct: float | None
     source: str
     reason: str
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "id": self.factor_id,
+            "value": self.value,
+            "unit": self.unit,
+            "name_en": self.reason[:200],
+            "uncertainty_kind": "judgement" if self.uncertainty_pct is not None else "none",
+            "uncertainty_pct": self.uncertainty_pct,
+            "uncertainty_reason": self.reason if self.uncertainty_pct is not None else "",
+            "source": self.source,
+            "notes": self.reason,
+        }
 
 
 def canonical(document: dict[str, Any]) -> dict[str, Any]:
@@ -51,7 +66,7 @@ def document_hash(document: dict[str, Any]) -> str:
 
 
 def overrides_hash(overrides: Sequence[Override]) -> str:
-    text = json.dumps([o.__dict__ for o in sorted(overrides, key=lambda o: o.factor_id)], sort_keys=True)
+    text = json.dumps([o.row() for o in sorted(overrides, key=lambda o: o.factor_id)], sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -62,39 +77,148 @@ def data_version() -> str:
     return f"{__version__}+{FactorTable().data_version()}"
 
 
-def _problems(exc: InputError) -> list[str]:
-    return [str(p) for p in exc.problems] or [str(exc)]
+def _invalid(exc: ProblemsError) -> Invalid:
+    problems = exc.problems or [str(exc)]
+    return Invalid(problems[0], problems, exc.to_list())
+
+
+def _call(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except ProblemsError as exc:
+        raise _invalid(exc) from None
+
+
+@lru_cache(maxsize=64)
+def _calculator_for(rows: tuple[Override, ...]) -> Any:
+    from shootprint.calculator import Calculator
+
+    return Calculator(overrides=[o.row() for o in rows], overrides_source="organisation overrides")
+
+
+def calculator(overrides: Sequence[Override] = ()) -> Any:
+    """A Calculator with the organisation's overrides (cheap; the factor data is shared)."""
+    return _call(lambda: _calculator_for(tuple(sorted(overrides, key=lambda o: o.factor_id))))
+
+
+def check_documents(documents: Sequence[dict[str, Any]]) -> None:
+    for doc in documents:
+        if doc.get("records"):
+            raise Invalid(
+                N_(
+                    "records: files of measured jobs are not read by the web application; upload them to the production."
+                )
+            )
 
 
 def validate(document: dict[str, Any], source: str = "production") -> Any:
     """The validated production, or Invalid with every problem (each naming its field)."""
-    from shootprint.production import validate as core_validate
-
-    if document.get("records"):
-        raise Invalid(
-            N_("records: files of measured jobs are not read by the web application; upload them to the production."),
-        )
-    try:
-        return core_validate(document, source)
-    except InputError as exc:
-        problems = _problems(exc)
-        raise Invalid(problems[0], problems) from None
+    check_documents([document])
+    return _call(lambda: calculator().production(document, source=source))
 
 
 def check_override_rows(overrides: Sequence[Override]) -> None:
     """Raises Invalid when the core refuses a row (unknown unit, bad uncertainty …)."""
-    with _workspace([], overrides):
-        pass
+    _call(lambda: _calculator_for.__wrapped__(tuple(overrides)))
+
+
+def estimate(
+    document: dict[str, Any], overrides: Sequence[Override] = (), records: Sequence[Any] | None = None
+) -> dict[str, Any]:
+    """The footprint of one production, as the CLI's ``estimate --format json``."""
+    check_documents([document])
+    calc = calculator(overrides)
+    out = _call(lambda: calc.estimate(document, records=records or None).to_dict())
+    assert isinstance(out, dict)
+    return out
+
+
+def compare(
+    documents: Sequence[dict[str, Any]],
+    overrides: Sequence[Override] = (),
+    *,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+    level: float = 0.90,
+) -> dict[str, Any]:
+    """The comparison of ``documents`` with intervals, ratios and P(lower): the CLI's compare JSON."""
+    if len(documents) < 2:
+        raise Invalid(N_("Pick at least two productions to compare."))
+    check_documents(documents)
+    calc = calculator(overrides)
+    result = _call(lambda: calc.compare(list(documents), samples=samples, seed=seed, level=level).to_dict())
+    assert isinstance(result, dict)
+    result["samples"] = samples
+    result["seed"] = seed
+    result["level"] = level
+    return result
+
+
+def sensitivity(document: dict[str, Any], overrides: Sequence[Override] = (), *, seed: int = 0) -> dict[str, Any]:
+    check_documents([document])
+    calc = calculator(overrides)
+    out: dict[str, Any] = _call(lambda: calc.sensitivity([document], base_samples=256, seed=seed))
+    return out
+
+
+def whatif(
+    document: dict[str, Any],
+    levers: Sequence[str],
+    overrides: Sequence[Override] = (),
+    *,
+    sets: dict[str, Any] | None = None,
+    samples: int = 2000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    check_documents([document])
+    calc = calculator(overrides)
+    out: dict[str, Any] = _call(
+        lambda: calc.whatif(document, levers=list(levers), sets=sets or None, samples=samples, seed=seed)
+    )
+    return out
+
+
+def breakeven(a: dict[str, Any], b: dict[str, Any], vary: str, overrides: Sequence[Override] = ()) -> dict[str, Any]:
+    check_documents([a, b])
+    calc = calculator(overrides)
+    out: dict[str, Any] = _call(lambda: calc.breakeven(a, b, vary=vary))
+    return out
+
+
+def diff(forecast: dict[str, Any], final: dict[str, Any], overrides: Sequence[Override] = ()) -> dict[str, Any]:
+    check_documents([forecast, final])
+    calc = calculator(overrides)
+    out: dict[str, Any] = _call(lambda: calc.diff(forecast, final))
+    return out
+
+
+def levers() -> list[tuple[str, str]]:
+    """(name, description) of every what-if lever."""
+    from shootprint.levers import LEVERS
+
+    return [(name, lever.description) for name, lever in LEVERS.items()]
+
+
+def search_factors(text: str, overrides: Sequence[Override] = (), limit: int = 50) -> list[Any]:
+    calc = calculator(overrides)
+    out: list[Any] = _call(lambda: calc.search_factors(text, limit=limit))
+    return out
+
+
+def factor(factor_id: str, overrides: Sequence[Override] = ()) -> dict[str, Any]:
+    calc = calculator(overrides)
+    out: dict[str, Any] = _call(lambda: calc.factor(factor_id))
+    return out
 
 
 @contextmanager
 def _workspace(
     documents: Sequence[dict[str, Any]], overrides: Sequence[Override]
 ) -> Iterator[tuple[list[Path], Path | None]]:
-    """Production files and an overrides CSV in a private temporary folder, for file-based core calls."""
+    """Production files and an overrides CSV in a private temporary folder, for the file-based report."""
     import yaml
 
-    from shootprint.factors import CSV_COLUMNS, load_overrides
+    from shootprint.factors import CSV_COLUMNS
 
     with tempfile.TemporaryDirectory(prefix="shootprint-") as tmp:
         folder = Path(tmp)
@@ -107,130 +231,15 @@ def _workspace(
         if overrides:
             over = folder / "overrides.csv"
             with over.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=list(CSV_COLUMNS))
+                writer = csv.DictWriter(fh, fieldnames=list(CSV_COLUMNS), extrasaction="ignore")
                 writer.writeheader()
                 for o in overrides:
-                    writer.writerow(
-                        {
-                            "id": o.factor_id,
-                            "value": repr(o.value),
-                            "unit": o.unit,
-                            "name_en": o.reason[:200],
-                            "uncertainty_kind": "judgement" if o.uncertainty_pct is not None else "none",
-                            "uncertainty_pct": "" if o.uncertainty_pct is None else repr(o.uncertainty_pct),
-                            "uncertainty_reason": o.reason,
-                            "source": o.source,
-                            "notes": o.reason,
-                        }
-                    )
-            try:
-                load_overrides(over)
-            except InputError as exc:
-                problems = [p.replace(str(over), "override") for p in _problems(exc)]
-                raise Invalid(problems[0], problems) from None
+                    writer.writerow({k: ("" if v is None else v) for k, v in o.row().items()})
         try:
             yield paths, over
-        except InputError as exc:
-            problems = [_strip_paths(p, folder) for p in _problems(exc)]
+        except ProblemsError as exc:
+            problems = [p.replace(str(folder) + "/", "") for p in (exc.problems or [str(exc)])]
             raise Invalid(problems[0], problems) from None
-
-
-def _strip_paths(text: str, folder: Path) -> str:
-    return text.replace(str(folder) + "/", "").replace(str(folder), "")
-
-
-def estimate(
-    document: dict[str, Any], overrides: Sequence[Override] = (), factor_set: str | None = None
-) -> dict[str, Any]:
-    """The footprint of one production, as the CLI's ``estimate --format json``."""
-    from shootprint import api
-
-    prod = validate(document)
-    with _workspace([], overrides) as (_, over):
-        try:
-            fp = api.estimate(prod, factor_set=factor_set, overrides=over)
-        except InputError as exc:
-            problems = _problems(exc)
-            raise Invalid(problems[0], problems) from None
-        out = fp.to_dict()
-    assert isinstance(out, dict)
-    return out
-
-
-def compare(
-    documents: Sequence[dict[str, Any]],
-    overrides: Sequence[Override] = (),
-    *,
-    samples: int = DEFAULT_SAMPLES,
-    seed: int = 0,
-    level: float = 0.90,
-    factor_set: str | None = None,
-) -> dict[str, Any]:
-    """The comparison of ``documents`` with intervals, ratios and P(lower): the CLI's compare JSON."""
-    from shootprint import api
-
-    if len(documents) < 2:
-        raise Invalid(N_("Pick at least two productions to compare."))
-    if not 10 <= samples <= MAX_SAMPLES:
-        raise Invalid(N_("The number of draws must be between 10 and 200,000."))
-    for doc in documents:
-        validate(doc)
-    with _workspace(documents, overrides) as (paths, over):
-        result = api.compare_uncertain(
-            paths, samples=samples, seed=seed, level=level, factor_set=factor_set, overrides=over
-        ).to_dict()
-    result["samples"] = samples
-    result["seed"] = seed
-    result["level"] = level
-    return result
-
-
-def sensitivity(document: dict[str, Any], overrides: Sequence[Override] = (), *, seed: int = 0) -> dict[str, Any]:
-    from shootprint import api
-
-    validate(document)
-    with _workspace([document], overrides) as (paths, over):
-        return api.sensitivity(paths, base_samples=256, seed=seed, overrides=over)
-
-
-def whatif(
-    document: dict[str, Any],
-    levers: Sequence[str],
-    overrides: Sequence[Override] = (),
-    *,
-    samples: int = 2000,
-    seed: int = 0,
-) -> dict[str, Any]:
-    from shootprint import api
-
-    validate(document)
-    with _workspace([document], overrides) as (paths, over):
-        return api.whatif(paths[0], levers=list(levers), samples=samples, seed=seed, overrides=over)
-
-
-def breakeven(a: dict[str, Any], b: dict[str, Any], vary: str, overrides: Sequence[Override] = ()) -> dict[str, Any]:
-    from shootprint import api
-
-    validate(a)
-    validate(b)
-    with _workspace([a, b], overrides) as (paths, over):
-        return api.breakeven(paths[0], paths[1], vary=vary, overrides=over)
-
-
-def diff(forecast: dict[str, Any], final: dict[str, Any], overrides: Sequence[Override] = ()) -> dict[str, Any]:
-    from shootprint import api
-
-    validate(forecast)
-    validate(final)
-    with _workspace([forecast, final], overrides) as (paths, over):
-        return api.diff(paths[0], paths[1], overrides=over)
-
-
-def levers() -> list[tuple[str, str]]:
-    """(name, description) of every what-if lever."""
-    from shootprint.levers import LEVERS
-
-    return [(name, getattr(lever, "description", "")) for name, lever in LEVERS.items()]
 
 
 def report(
@@ -245,6 +254,7 @@ def report(
     """The report of ``documents`` (HTML or PDF, French or English), as the CLI's ``report``."""
     from shootprint.report.document import write_report
 
+    check_documents(documents)
     for doc in documents:
         validate(doc)
     with _workspace(documents, overrides) as (paths, over):
@@ -253,5 +263,14 @@ def report(
         return out.read_bytes()
 
 
-def lines_table(footprint: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(footprint.get("lines", []))
+def footprints_export(documents: Sequence[dict[str, Any]], overrides: Sequence[Override], kind: str) -> bytes:
+    """Line-by-line exports (XLSX or CSV), as ``estimate --format xlsx|csv``."""
+    from shootprint.spreadsheet import write_footprints_csv, write_footprints_xlsx
+
+    check_documents(documents)
+    calc = calculator(overrides)
+    fps = [_call(partial(calc.estimate, d)) for d in documents]
+    with tempfile.TemporaryDirectory(prefix="shootprint-") as tmp:
+        out = Path(tmp) / f"lines.{kind}"
+        (write_footprints_xlsx if kind == "xlsx" else write_footprints_csv)(fps, out)
+        return out.read_bytes()

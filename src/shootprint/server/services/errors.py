@@ -6,10 +6,12 @@ from __future__ import annotations
 class ServiceError(Exception):
     status = 400
 
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+    def __init__(self, message: str, problems: list[str] | None = None, details: list[dict] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.problems = problems or []
+        #: the core's structured problems (code, location, message, message_fr), when it gave them
+        self.details: list[dict] = details or []
 
 
 class NotFound(ServiceError):
