@@ -148,7 +148,9 @@ def sensitivity(
     sets: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     calc = calculator(factor_set, overrides)
-    return calc.sensitivity([prepared(p, sets) for p in paths], base_samples=base_samples, seed=seed, exclude=exclude)
+    return calc.sensitivity(
+        [prepared(p, sets) for p in paths], base_samples=base_samples, seed=seed, exclude=exclude
+    ).to_dict()
 
 
 def whatif(
@@ -168,7 +170,7 @@ def whatif(
     calc = calculator(factor_set, overrides)
     return calc.whatif(
         prepared(path), levers=list(levers), sets=sets, samples=samples, seed=seed, level=level, exclude=exclude
-    )
+    ).to_dict()
 
 
 def breakeven(
@@ -182,7 +184,7 @@ def breakeven(
 ) -> dict[str, Any]:
     """The value of ``vary`` (a path in A) at which A emits as much as B (central values)."""
     calc = calculator(factor_set, overrides)
-    return calc.breakeven(prepared(path_a), prepared(path_b), vary=vary, exclude=exclude)
+    return calc.breakeven(prepared(path_a), prepared(path_b), vary=vary, exclude=exclude).to_dict()
 
 
 def diff(
@@ -194,7 +196,7 @@ def diff(
 ) -> dict[str, Any]:
     """Planned against actual, line by line, with each change's share of the total change."""
     calc = calculator(factor_set, overrides)
-    return calc.diff(prepared(forecast), prepared(final))
+    return calc.diff(prepared(forecast), prepared(final)).to_dict()
 
 
 def scenario(path: str | Path, sets: dict[str, Any] | None = None, raw: dict[str, Any] | None = None) -> Any:

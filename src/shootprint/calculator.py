@@ -22,8 +22,17 @@ from typing import Any
 
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import DEFAULT_FACTOR_SET, FactorRow, FactorTable, default_table, override_rows
+from shootprint.i18n import Message, render
 from shootprint.model import Footprint
 from shootprint.problems import N_, Problem, ProblemsError
+from shootprint.results import (
+    BreakevenResult,
+    ComparisonResult,
+    DiffResult,
+    FactorDetail,
+    SensitivityResult,
+    WhatifResult,
+)
 
 #: the most activities one production may hold (a feature film's full breakdown is a few thousand)
 MAX_ACTIVITIES = 10_000
@@ -67,6 +76,10 @@ class Comparison:
                 seen.setdefault(cat, None)
         return list(seen)
 
+    def result(self) -> ComparisonResult:
+        """The comparison as its typed, published model."""
+        return ComparisonResult.model_validate(self.to_dict())
+
     def to_dict(self) -> dict[str, Any]:
         ratios = self.ratios_to_lowest()
         return {
@@ -87,7 +100,8 @@ class Comparison:
             "categories_kgco2e": {
                 cat: {fp.name: fp.by_category.get(cat, 0.0) for fp in self.footprints} for cat in self.categories()
             },
-            "warnings": self.warnings,
+            "warnings": [str(w) for w in self.warnings],
+            "warnings_fr": [render(w, "fr") for w in self.warnings],
             "footprints": [fp.to_dict() for fp in self.footprints],
             **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
         }
@@ -349,7 +363,7 @@ class Calculator:
         seed: int = 0,
         exclude: Iterable[str] = (),
         sets: Mapping[str, Any] | None = None,
-    ) -> dict[str, Any]:
+    ) -> SensitivityResult:
         """Sobol indices of one production's total, or of the ratio of two productions."""
         from shootprint.scenarios import Scenario
         from shootprint.scenarios import sensitivity as _sensitivity
@@ -369,7 +383,7 @@ class Calculator:
         scs = [Scenario(p.production, p.records) for p in prepared]
         out = _guard(lambda: _sensitivity(scs, table, base_samples, seed, exclude))
         out["factor_set"] = table.factor_set
-        return out
+        return SensitivityResult.model_validate(out)
 
     def whatif(
         self,
@@ -382,7 +396,7 @@ class Calculator:
         seed: int = 0,
         level: float = 0.90,
         exclude: Iterable[str] = (),
-    ) -> dict[str, Any]:
+    ) -> WhatifResult:
         """The production as it is, with ``sets`` changes, and with each lever: saving and interval.
 
         ``sets`` make the variant called ``set``; each lever is applied alone to the production as
@@ -479,17 +493,19 @@ class Calculator:
                     "changes": notes,
                 }
             )
-        return {
-            "production": mc.deterministic[0].name,
-            "base_total_kgco2e": base_det,
-            "base_interval_kgco2e": interval(np.asarray(base_total), lvl).to_dict(),
-            "samples": samples,
-            "seed": seed,
-            "level": lvl,
-            "factor_set": table.factor_set,
-            "variants": rows,
-            "skipped": skipped,
-        }
+        return WhatifResult.model_validate(
+            {
+                "production": mc.deterministic[0].name,
+                "base_total_kgco2e": base_det,
+                "base_interval_kgco2e": interval(np.asarray(base_total), lvl).to_dict(),
+                "samples": samples,
+                "seed": seed,
+                "level": lvl,
+                "factor_set": table.factor_set,
+                "variants": rows,
+                "skipped": skipped,
+            }
+        )
 
     def _whatif_result(
         self,
@@ -500,23 +516,25 @@ class Calculator:
         level: float,
         exclude: tuple[str, ...],
         skipped: list[dict[str, str]],
-    ) -> dict[str, Any]:
+    ) -> WhatifResult:
         from shootprint.scenarios import Scenario, estimate_mc
 
         table = self._table_for([base])
         fp = _guard(lambda: estimate_mc(Scenario(base.production, base.records), table, samples, seed, level, exclude))
         unc = fp.uncertainty or {}
-        return {
-            "production": fp.name,
-            "base_total_kgco2e": fp.total_kgco2e,
-            "base_interval_kgco2e": unc.get("total_kgco2e", {}),
-            "samples": samples,
-            "seed": seed,
-            "level": level,
-            "factor_set": table.factor_set,
-            "variants": rows,
-            "skipped": skipped,
-        }
+        return WhatifResult.model_validate(
+            {
+                "production": fp.name,
+                "base_total_kgco2e": fp.total_kgco2e,
+                "base_interval_kgco2e": unc.get("total_kgco2e", {}),
+                "samples": samples,
+                "seed": seed,
+                "level": level,
+                "factor_set": table.factor_set,
+                "variants": rows,
+                "skipped": skipped,
+            }
+        )
 
     def breakeven(
         self,
@@ -527,7 +545,7 @@ class Calculator:
         records_a: Records | None = None,
         records_b: Records | None = None,
         exclude: Iterable[str] = (),
-    ) -> dict[str, Any]:
+    ) -> BreakevenResult:
         """The value of ``vary`` (a path in A) at which A emits as much as B (central values)."""
         from shootprint.engine import footprint
         from shootprint.paths import apply_sets, get_path
@@ -560,22 +578,24 @@ class Calculator:
 
         current_total = _guard(lambda: footprint(a.production, table, records=a.records, exclude=excl).total_kgco2e)
         value = _guard(lambda: solve(total_at, target, start=start))
-        return {
-            "vary": vary,
-            "scenario": a.name,
-            "against": b.name,
-            "current_value": current,
-            "unit": unit,
-            "current_total_kgco2e": current_total,
-            "target_total_kgco2e": target,
-            "breakeven_value": value,
-            "note": (
-                "no accepted value of the input up to 1e9 makes the totals equal"
-                if value is None
-                else f"at {vary} = {value:,.6g} {unit}".rstrip() + f", {a.name} emits as much as {b.name}"
-            ),
-            "factor_set": table.factor_set,
-        }
+        return BreakevenResult.model_validate(
+            {
+                "vary": vary,
+                "scenario": a.name,
+                "against": b.name,
+                "current_value": current,
+                "unit": unit,
+                "current_total_kgco2e": current_total,
+                "target_total_kgco2e": target,
+                "breakeven_value": value,
+                "note": (
+                    "no accepted value of the input up to 1e9 makes the totals equal"
+                    if value is None
+                    else f"at {vary} = {value:,.6g} {unit}".rstrip() + f", {a.name} emits as much as {b.name}"
+                ),
+                "factor_set": table.factor_set,
+            }
+        )
 
     def diff(
         self,
@@ -584,7 +604,7 @@ class Calculator:
         *,
         records_forecast: Records | None = None,
         records_final: Records | None = None,
-    ) -> dict[str, Any]:
+    ) -> DiffResult:
         """Planned against actual, line by line, with each change's share of the total change."""
         from shootprint.engine import footprint
         from shootprint.scenarios import diff as _diff
@@ -594,7 +614,7 @@ class Calculator:
         table = self._table_for([a, b])
         fa = _guard(lambda: footprint(a.production, table, records=a.records))
         fb = _guard(lambda: footprint(b.production, table, records=b.records))
-        return _diff(fa, fb)
+        return DiffResult.model_validate(_diff(fa, fb))
 
     # -- factors -----------------------------------------------------------------------------
     def search_factors(
@@ -613,7 +633,7 @@ class Calculator:
             _check_count("limit", limit, 1, 10_000)
         return self.table().search(text, unit=unit, category=category, include_archived=include_archived, limit=limit)
 
-    def factor(self, factor_id: str) -> dict[str, Any]:
+    def factor(self, factor_id: str) -> FactorDetail:
         """Everything about one factor: its row, the value it resolves to through aliases, its posts."""
         if not isinstance(factor_id, str) or not factor_id:
             raise _problem("factor-id", N_("factor id: expected text such as ademe:43741"), location=("id",))
@@ -633,7 +653,7 @@ class Calculator:
         posts = table.posts(factor_id)
         if posts:
             data["posts"] = posts
-        return data
+        return FactorDetail.model_validate(data)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -711,10 +731,16 @@ def _unique_names(fps: Sequence[Footprint]) -> list[str]:
     from shootprint.model import unique_names
 
     names = unique_names([fp.name for fp in fps])
-    warnings = []
+    warnings: list[str] = []
     for fp, name in zip(fps, names, strict=True):
         if name != fp.name:
-            warnings.append(f"two productions are called {fp.name!r}: the second is shown as {name!r}")
+            warnings.append(
+                Message(
+                    N_("two productions are called {name}: the second is shown as {shown}"),
+                    name=repr(fp.name),
+                    shown=repr(name),
+                )
+            )
             fp.name = name
     return warnings
 

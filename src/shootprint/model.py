@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
-from shootprint import units
+from shootprint import i18n, units
+from shootprint.i18n import Message
 
 Stage = Literal["pre-production", "shoot", "post-production"]
 STAGES: tuple[str, ...] = ("pre-production", "shoot", "post-production")
@@ -337,12 +338,25 @@ def check_region(value: str | None) -> str | None:
 
 @dataclass(slots=True)
 class ResultWarning:
+    """A warning: a stable ``code`` and its English ``message``; where the engine wrote the message
+    as a :class:`~shootprint.i18n.Message` (template and parameters), ``text(lang)`` renders it in
+    any language."""
+
     code: str
     message: str
     line_id: str | None = None
 
+    @classmethod
+    def of(cls, code: str, template: str, line_id: str | None = None, **params: Any) -> ResultWarning:
+        """The warning ``code`` with the English ``template`` (marked for translation) and its parameters."""
+        return cls(code, Message(template, **params), line_id)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``en`` or ``fr``)."""
+        return i18n.render(self.message, lang)
+
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        out: dict[str, Any] = {"code": self.code, "message": str(self.message), "message_fr": self.text("fr")}
         if self.line_id:
             out["line_id"] = self.line_id
         return out
@@ -406,7 +420,7 @@ class LineItem:
     indicators: dict[str, float] = field(default_factory=dict)
     samples: Any = None  # numpy array of emissions_kgco2e draws in Monte Carlo mode
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, include_samples: bool = False) -> dict[str, Any]:
         out = {
             "id": self.id,
             "activity_id": self.activity_id,
@@ -427,6 +441,8 @@ class LineItem:
         }
         if self.indicators:
             out["indicators"] = dict(self.indicators)
+        if include_samples and self.samples is not None:
+            out["samples"] = [float(x) for x in self.samples]
         return out
 
 
@@ -448,7 +464,14 @@ class Footprint:
     excluded: list[str] = field(default_factory=list)
     uncertainty: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def result(self, include_samples: bool = False) -> Any:
+        """The footprint as its typed, published model (:class:`shootprint.results.FootprintResult`)."""
+        from shootprint.results import FootprintResult
+
+        return FootprintResult.model_validate(self.to_dict(include_samples))
+
+    def to_dict(self, include_samples: bool = False) -> dict[str, Any]:
+        """The public JSON; Monte Carlo draws of each line only with ``include_samples``."""
         out: dict[str, Any] = {
             "name": self.name,
             "metadata": self.metadata,
@@ -461,7 +484,7 @@ class Footprint:
             "warnings": [w.to_dict() for w in self.warnings],
             "overrides_used": self.overrides_used,
             "excluded": self.excluded,
-            "lines": [line.to_dict() for line in self.lines],
+            "lines": [line.to_dict(include_samples) for line in self.lines],
         }
         if self.uncertainty is not None:
             out["uncertainty"] = self.uncertainty

@@ -72,26 +72,26 @@ def test_whatif_sets_breakeven_diff_and_sensitivity_on_documents(calc: Calculato
     ai = doc(ROOT / "examples" / "reference" / "ai-generated.yaml")
     studio = doc(ROOT / "examples" / "reference" / "studio-paris.yaml")
     result = calc.whatif(ai, levers=["fewer_iterations=0.5"], samples=100)
-    assert result["variants"] and result["skipped"] == []
-    assert calc.diff(studio, studio)["change_kgco2e"] == 0
+    assert result.variants and result.skipped == []
+    assert calc.diff(studio, studio).change_kgco2e == 0
     found = calc.breakeven(studio, ai, vary="activities.studio-hire.days")
-    assert found["unit"] == "day" and found["current_value"] == "5 day"
+    assert found.unit == "day" and found.current_value == "5 day"
     sens = calc.sensitivity([ai], base_samples=16)
-    assert sens["factor_set"] == "ademe"
+    assert sens.factor_set == "ademe"
 
 
 def test_a_lever_that_cannot_apply_is_skipped_and_said(calc: Calculator):
     dalle = doc(ROOT / "examples" / "claims" / "one-image-dalle.yaml")
     result = calc.whatif(dalle, levers=["fewer_iterations=0.5", "compute_region=SE"], samples=50)
-    skipped = {s["lever"]: s["reason"] for s in result["skipped"]}
+    skipped = {s.lever: s.reason for s in result.skipped}
     assert "fewer_iterations=0.5" in skipped and skipped["fewer_iterations=0.5"]
-    assert [v["variant"] for v in result["variants"]] == ["compute_region=SE"]
+    assert [v.variant for v in result.variants] == ["compute_region=SE"]
 
 
 def test_factor_search_and_detail(calc: Calculator):
     assert calc.search_factors("electricite france", limit=5)
     detail = calc.factor("energy.grid.FR")
-    assert detail["id"] == "energy.grid.FR" and "resolved" in detail
+    assert detail.id == "energy.grid.FR" and detail.resolved is not None
     with pytest.raises(FactorError) as err:
         calc.factor("energy.grid.XX")
     assert err.value.details[0].code == "factor"
