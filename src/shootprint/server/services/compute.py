@@ -89,6 +89,14 @@ def _call(fn: Callable[[], T]) -> T:
         raise _invalid(exc) from None
 
 
+def _data(fn: Callable[[], Any]) -> dict[str, Any]:
+    """The JSON form of a core result (typed results have ``to_dict``; older ones are dicts)."""
+    result = _call(fn)
+    out = result.to_dict() if hasattr(result, "to_dict") else result
+    assert isinstance(out, dict)
+    return out
+
+
 @lru_cache(maxsize=64)
 def _calculator_for(rows: tuple[Override, ...]) -> Any:
     from shootprint.calculator import Calculator
@@ -157,8 +165,7 @@ def compare(
 def sensitivity(document: dict[str, Any], overrides: Sequence[Override] = (), *, seed: int = 0) -> dict[str, Any]:
     check_documents([document])
     calc = calculator(overrides)
-    out: dict[str, Any] = _call(lambda: calc.sensitivity([document], base_samples=256, seed=seed))
-    return out
+    return _data(lambda: calc.sensitivity([document], base_samples=256, seed=seed))
 
 
 def whatif(
@@ -172,24 +179,19 @@ def whatif(
 ) -> dict[str, Any]:
     check_documents([document])
     calc = calculator(overrides)
-    out: dict[str, Any] = _call(
-        lambda: calc.whatif(document, levers=list(levers), sets=sets or None, samples=samples, seed=seed)
-    )
-    return out
+    return _data(lambda: calc.whatif(document, levers=list(levers), sets=sets or None, samples=samples, seed=seed))
 
 
 def breakeven(a: dict[str, Any], b: dict[str, Any], vary: str, overrides: Sequence[Override] = ()) -> dict[str, Any]:
     check_documents([a, b])
     calc = calculator(overrides)
-    out: dict[str, Any] = _call(lambda: calc.breakeven(a, b, vary=vary))
-    return out
+    return _data(lambda: calc.breakeven(a, b, vary=vary))
 
 
 def diff(forecast: dict[str, Any], final: dict[str, Any], overrides: Sequence[Override] = ()) -> dict[str, Any]:
     check_documents([forecast, final])
     calc = calculator(overrides)
-    out: dict[str, Any] = _call(lambda: calc.diff(forecast, final))
-    return out
+    return _data(lambda: calc.diff(forecast, final))
 
 
 def levers() -> list[tuple[str, str]]:
@@ -207,8 +209,7 @@ def search_factors(text: str, overrides: Sequence[Override] = (), limit: int = 5
 
 def factor(factor_id: str, overrides: Sequence[Override] = ()) -> dict[str, Any]:
     calc = calculator(overrides)
-    out: dict[str, Any] = _call(lambda: calc.factor(factor_id))
-    return out
+    return _data(lambda: calc.factor(factor_id))
 
 
 @contextmanager
