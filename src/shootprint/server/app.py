@@ -47,8 +47,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         },
         metrics_token=settings.metrics_token,
     )
-    for name in ("healthz", "readyz", "metrics_endpoint"):
-        access.declare(app, name, Rule.PUBLIC)
+    for route in app.routes:  # probes and metrics: public (metrics take their own token when set)
+        if getattr(route, "path", "") in ("/healthz", "/readyz", "/metrics"):
+            access.declare(app, str(getattr(route, "name", "")), Rule.PUBLIC)
     static = resources.files("shootprint.server.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     access.declare(app, "static", Rule.PUBLIC)
