@@ -70,7 +70,7 @@ def test_electricity_region_overrides_country() -> None:
 def test_electricity_country_without_data_falls_back_to_world_with_warning() -> None:
     fp = run({"type": "electricity", "energy": "100 kWh"}, country="AQ")
     assert fp.total_kgco2e == pytest.approx(100 * 0.475)  # codecarbon.grid.world_average_fallback
-    assert [w.code for w in fp.lines[0].warnings] == ["region-fallback-world"]
+    assert {w.code for w in fp.lines[0].warnings} == {"region-fallback-world"}  # grid and water rows
 
 
 @pytest.mark.parametrize(
@@ -183,3 +183,14 @@ def test_no_region_and_no_country_says_the_world_average_is_used() -> None:
     (line,) = footprint(prod, FactorTable()).lines
     assert line.factor_id == "energy.grid.WORLD"
     assert "region-unknown" in [w.code for w in line.warnings]
+
+
+def test_water_of_electricity_on_every_grid_line() -> None:
+    # water consumed by electricity generation, by country: ai.wue.offsite.FR = 3.6737 L/kWh (EcoLogits FRA mix)
+    fp = run({"type": "electricity", "energy": "100 kWh"})
+    assert fp.lines[0].indicators["water_electricity_l"] == pytest.approx(100 * 3.6737)
+    studio = run({"type": "studio", "days": "2 day", "size": "small"})
+    # energy.studio.small.kwh_per_day 140 kWh/day × 2 days
+    assert studio.lines[0].indicators["water_electricity_l"] == pytest.approx(2 * 140 * 3.6737)
+    de = run({"type": "electricity", "energy": "10 kWh"}, country="DE")
+    assert de.indicators["water_electricity_l"] == pytest.approx(10 * 1.947)  # ai.wue.offsite.DE

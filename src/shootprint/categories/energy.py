@@ -9,6 +9,9 @@ Formulas (units in names; every factor a sourced row of the factor table):
   than five years older than the Our World in Data / Ember figure the package ships (Base Carbone's
   IEA 2011 "Autres pays du monde" mixes), the recent figure is the default, ADEME's stays in the
   range and the factor's name gives both: rule and rows written by data-raw/codecarbon_grid.py)
+* water (indicator ``water_electricity_l`` on every grid-electricity line here and in post-production,
+  work space and AI): ``energy_kwh × wue_offsite_l_per_kwh(region)`` (``ai.wue.offsite.<CC>``: water
+  consumed by electricity generation, EcoLogits' mixes; WORLD where a country has none)
 * generator by fuel: ``emissions_kgco2e = fuel_l × fuel_kgco2e_per_l`` (combustion + upstream)
 * generator by energy delivered: ``energy_kwh × generator_kgco2e_per_kwh_delivered(fuel)``
 * gas: ``energy_kwh × gas_kgco2e_per_kwh``
@@ -22,9 +25,9 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from shootprint.engine import Context, Draft, v
+from shootprint.engine import Context, Draft, Num, v
 from shootprint.i18n import N_
-from shootprint.model import ActivityBase, Q_day, Q_kwh, Q_l
+from shootprint.model import ActivityBase, FactorUse, Q_day, Q_kwh, Q_l
 
 CATEGORY = "energy"
 
@@ -70,6 +73,21 @@ class Studio(ActivityBase):
     size: Literal["small", "medium", "large"] = "medium"
 
 
+#: water consumed per kWh of electricity generated, by country (EcoLogits' electricity mixes): one
+#: indicator for every grid-electricity line, on every side (docs/methodology/energy.md)
+WATER_OFFSITE = "ai.wue.offsite"  # + ".<ISO alpha-2>" or ".WORLD"
+WATER_ELECTRICITY = "water_electricity_l"
+
+
+def electricity_water(ctx: Context, region: str, energy_kwh: Num) -> tuple[FactorUse, dict[str, Num]]:
+    """Off-site water of grid electricity: ``water_electricity_l = energy_kwh × wue_offsite(region)``.
+
+    Returns the water factor (for the line's chain) and the indicator to put on the line.
+    """
+    wue = ctx.regional(WATER_OFFSITE, region, "water: electricity generation (L/kWh)", "L/kWh")
+    return wue, {WATER_ELECTRICITY: energy_kwh * v(wue)}
+
+
 def region_of(activity: ActivityBase, ctx: Context) -> str:
     """The activity's region, else the production's country, else WORLD — said in a warning."""
     if activity.region is None and ctx.default_region is None:
@@ -90,14 +108,16 @@ def electricity(a: Electricity, ctx: Context) -> list[Draft]:
         if a.factor
         else ctx.regional(GRID, region_of(a, ctx), "grid", "kgCO2e/kWh")
     )
+    water, indicators = electricity_water(ctx, region_of(a, ctx), energy_kwh)
     return [
         Draft(
             label=f"Grid electricity ({region_of(a, ctx)})",
             quantity=energy_kwh,
             unit="kWh",
-            factors=[grid],
+            factors=[grid, water],
             emissions_kgco2e=energy_kwh * v(grid),
             quantity_status=ctx.status_of(a, "energy"),
+            indicators=indicators,
         )
     ]
 
@@ -158,14 +178,16 @@ def studio(a: Studio, ctx: Context) -> list[Draft]:
         energy_kwh = days * v(per_day)
         factors = [grid, per_day]
         status = "default"
+    water, indicators = electricity_water(ctx, region, energy_kwh)
     return [
         Draft(
             label=f"Studio hire, {a.size} ({region})",
             quantity=energy_kwh,
             unit="kWh",
-            factors=factors,
+            factors=[*factors, water],
             emissions_kgco2e=energy_kwh * v(grid),
             quantity_status=status,
+            indicators=indicators,
         )
     ]
 
