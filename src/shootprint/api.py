@@ -209,7 +209,9 @@ def estimate_uncertain(
     sets: dict[str, Any] | None = None,
 ) -> Footprint:
     from shootprint.scenarios import estimate_mc
+    from shootprint.uncertainty import check_run
 
+    check_run(samples, seed, level)
     sc = scenario(path, sets)
     table = _table_for([sc], factor_set, overrides)
     return estimate_mc(sc, table, samples, seed, level, tuple(exclude))
@@ -229,7 +231,9 @@ def compare_uncertain(
 ) -> Comparison:
     """A comparison with each total's interval, each ratio's median and interval, P(A < B)."""
     from shootprint.scenarios import compare_mc
+    from shootprint.uncertainty import check_run
 
+    check_run(samples, seed, level)
     scs = [scenario(p, sets) for p in paths]
     table = _table_for(scs, factor_set, overrides)
     mc = compare_mc(scs, table, samples, seed, level, tuple(exclude), common)
@@ -249,7 +253,11 @@ def sensitivity(
     sets: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     from shootprint.scenarios import sensitivity as _sensitivity
+    from shootprint.uncertainty import check_run
 
+    check_run(None, seed)
+    if isinstance(base_samples, bool) or not isinstance(base_samples, int) or not 16 <= base_samples <= 65_536:
+        raise InputError(f"samples: {base_samples!r} is not accepted; accepted: a base sample size from 16 to 65,536")
     scs = [scenario(p, sets) for p in paths]
     table = _table_for(scs, factor_set, overrides)
     out = _sensitivity(scs, table, base_samples, seed, tuple(exclude))
@@ -274,11 +282,15 @@ def whatif(
     ``sets`` make the variant called ``set``; each lever is applied alone to the file as written,
     then all together. Savings use common random numbers, so their intervals reflect the change.
     """
-    from shootprint.levers import parse_lever
+    from shootprint.levers import combined_order, parse_lever
     from shootprint.paths import apply_sets
     from shootprint.production import read_file
     from shootprint.scenarios import Scenario, compare_mc
+    from shootprint.uncertainty import check_run
 
+    check_run(samples, seed, level)
+    if samples < 10:
+        raise InputError(f"samples: {samples} is not accepted; a what-if needs at least 10 draws")
     path = Path(path)
     base_raw = read_file(path)
     variants: list[tuple[str, dict[str, Any], list[str]]] = []
@@ -297,6 +309,7 @@ def whatif(
         changed, notes = lever.apply(base_raw, value)
         label = lever.name + (f"={value}" if value is not None else "")
         variants.append((label, changed, notes))
+    for lever, value in combined_order(parsed):
         combined, more = lever.apply(combined, value)
         combined_notes.extend(more)
     if len(parsed) > 1:

@@ -100,15 +100,35 @@ CSV_COLUMNS = tuple(
 _FLOAT_FIELDS = ("value", "uncertainty_pct", "low", "high")
 
 
+#: a search is a few words (SQLite refuses a statement of thousands of LIKE clauses)
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 20
+
+
+def _finite(raw: str, name: str) -> float:
+    """A finite number read from a cell; ValueError naming the field otherwise."""
+    import math
+
+    try:
+        value = float(raw)
+    except ValueError:
+        from shootprint.yamlsafe import shown
+
+        raise ValueError(f"{name}: expected a number, got {shown(raw)}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: must be a finite number (got {raw[:20]})")
+    return value
+
+
 def row_from_strings(data: dict[str, str], origin: str) -> FactorRow:
     """Build a row from CSV strings (no validation: see :func:`validate_row`)."""
     kwargs: dict[str, Any] = {}
     for name in CSV_COLUMNS:
         raw = (data.get(name) or "").strip()
         if name in _FLOAT_FIELDS:
-            kwargs[name] = float(raw) if raw else None
+            kwargs[name] = _finite(raw, name) if raw else None
         elif name == "year":
-            kwargs[name] = int(float(raw)) if raw else None
+            kwargs[name] = int(_finite(raw, name)) if raw else None
         else:
             kwargs[name] = raw
     if not kwargs["kind"]:
@@ -337,6 +357,11 @@ class FactorTable:
         Accents and case are ignored; valid rows come before archived ones (shown only with
         ``include_archived``); French or English words both match.
         """
+        if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
+            raise InputError(
+                f"search text too long ({len(text):,} characters, {len(text.split()):,} words); "
+                f"accepted: at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words"
+            )
         words = normalize_text(text).split()
         unit_n = normalize_text(unit) if unit else None
         cat_n = normalize_text(category) if category else None
@@ -480,32 +505,77 @@ def read_rows_csv(path: Path, origin: str) -> list[FactorRow]:
         return [row_from_strings(r, origin) for r in csv.DictReader(fh)]
 
 
+#: an overrides file is a few rows: refuse what is clearly not one
+MAX_OVERRIDES_BYTES = 5_000_000
+MAX_OVERRIDES_ROWS = 10_000
+
+
+def _read_limited(path: Path) -> bytes:
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: overrides file not found") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file; expected an overrides file (.csv, .yaml)")
+    if info.st_size > MAX_OVERRIDES_BYTES:
+        raise InputError(f"{path}: {info.st_size:,} bytes; an overrides file may be at most {MAX_OVERRIDES_BYTES:,}")
+    return path.read_bytes()
+
+
+def _csv_rows(path: Path, data: bytes) -> list[dict[str, Any]]:
+    """Rows of an overrides CSV: UTF-8 (with or without a byte-order mark), else Windows-1252, the
+    encoding French Excel saves "CSV" in; a header split by ';' or tabs is named as such."""
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        if sep in first and "," not in first:
+            raise InputError(
+                f"{path}: the header is separated by {name}; an overrides CSV is separated by commas "
+                "(in a spreadsheet: save as 'CSV UTF-8 (comma delimited)')"
+            )
+    rows = []
+    for i, row in enumerate(csv.DictReader(io.StringIO(text, newline=""), restkey="(extra cells)")):
+        if i >= MAX_OVERRIDES_ROWS:
+            raise InputError(f"{path}: more than {MAX_OVERRIDES_ROWS:,} rows; an overrides file holds at most that")
+        rows.append(row)
+    return rows
+
+
 def load_overrides(path: Path) -> list[FactorRow]:
     """Read a user's overrides file (CSV or YAML list of rows in the table's schema).
 
     Every problem of the file is reported at once, naming the file, the row and the field.
     """
-    if not path.is_file():
-        raise InputError(f"{path}: overrides file not found")
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
+    data = _read_limited(path)
     raw_rows: list[dict[str, Any]]
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+    if suffix in (".yaml", ".yml"):
+        from shootprint import yamlsafe
 
         try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not valid YAML ({exc})") from exc
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise InputError(f"{path}: not a UTF-8 text file") from None
+        loaded = yamlsafe.load(text, str(path))
         if isinstance(loaded, dict) and "factors" in loaded:
             loaded = loaded["factors"]
         if not isinstance(loaded, list):
             raise InputError(f"{path}: expected a list of factor rows (or a 'factors:' list)")
         raw_rows = loaded
-    elif path.suffix.lower() == ".csv":
-        # utf-8-sig: spreadsheets save CSV with a byte-order mark
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            raw_rows = list(csv.DictReader(fh, restkey="(extra cells)"))
     else:
-        raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
+        raw_rows = _csv_rows(path, data)
     rows: list[FactorRow] = []
     problems: list[str] = []
     for i, raw in enumerate(raw_rows, start=1):
@@ -517,8 +587,11 @@ def load_overrides(path: Path) -> list[FactorRow]:
             continue
         unknown = sorted(str(k) for k in set(raw) - set(CSV_COLUMNS))
         if unknown:
+            from shootprint.yamlsafe import shown
+
             problems.append(
-                f"{path}: row {i}: unknown field(s) {', '.join(unknown)}; accepted: {', '.join(CSV_COLUMNS)}"
+                f"{path}: row {i}: unknown field(s) {', '.join(shown(u) for u in unknown[:10])}; "
+                f"accepted: {', '.join(CSV_COLUMNS)}"
             )
             continue
         try:

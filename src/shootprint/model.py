@@ -105,47 +105,56 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
     """
     if isinstance(raw, QuantitySpec):
         return raw
-    accepted = f"a number (in {unit}), 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
+    in_unit = f"a number (in {unit})" if unit else "a number"
+    accepted = f"{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
     if isinstance(raw, bool) or raw is None:
         raise ValueError(f"expected {accepted}")
     if isinstance(raw, int | float):
         if unit:
-            raise ValueError(f"missing unit: write it with its unit, e.g. '{raw} {unit}'")
-        return _checked(QuantitySpec(float(raw), unit, written=str(raw)), allow_negative)
+            raise ValueError(f"missing unit: write it with its unit, e.g. '{_short(raw)} {unit}'")
+        return _checked(QuantitySpec(_float(raw), unit, written=_short(raw)), allow_negative)
     if isinstance(raw, str):
         m = _PARAM.match(raw)
         if m:
             scale = _num(m.group(2)) if m.group(2) else 1.0
             if scale < 0 and not allow_negative:
-                raise ValueError(f"must not be negative (got {raw}); accepted: '$name' or '$name * a positive number'")
-            return QuantitySpec(float("nan"), unit, param=m.group(1), scale=scale, written=raw)
+                raise ValueError(
+                    f"must not be negative (got {_short(raw)}); accepted: '$name' or '$name * a positive number'"
+                )
+            return QuantitySpec(float("nan"), unit, param=m.group(1), scale=scale, written=_short(raw))
         m = _PLUSMINUS.match(raw)
         if m:
             if unit and not m.group(2):
                 raise ValueError(f"missing unit: write it with its unit, e.g. '{m.group(1)} {unit} ± {m.group(3)}%'")
             value, given_unit, pct = _num(m.group(1)), m.group(2) or unit, _num(m.group(3))
             if pct < 0:
-                raise ValueError(f"the ± percentage must be positive (got {raw})")
+                raise ValueError(f"the ± percentage must be positive (got {_short(raw)})")
+            if pct > 100 and not allow_negative:
+                raise ValueError(
+                    f"± {m.group(3)}% reaches below zero ({_short(raw)}); a quantity that cannot be negative "
+                    "takes at most ± 100%: write the range as {low, high, unit}"
+                )
             c = units.convert(value, given_unit, unit)
             half = abs(c) * pct / 100
-            return _checked(QuantitySpec(c, unit, c - half, c + half, written=raw), allow_negative)
+            return _checked(QuantitySpec(c, unit, c - half, c + half, written=_short(raw)), allow_negative)
         m = _VALUE_UNIT.match(raw)
         if m:
             if unit and not m.group(2):
                 raise ValueError(f"missing unit: write it with its unit, e.g. '{raw.strip()} {unit}'")
             given_unit = m.group(2) or unit
             c = units.convert(_num(m.group(1)), given_unit, unit)
-            return _checked(QuantitySpec(c, unit, written=raw), allow_negative)
-        raise ValueError(f"cannot read {raw!r}: expected {accepted}")
+            return _checked(QuantitySpec(c, unit, written=_short(raw)), allow_negative)
+        raise ValueError(f"cannot read {_short(raw)!r}: expected {accepted}")
     if isinstance(raw, dict):
         keys = set(raw)
         allowed = {"value", "central", "low", "high", "unit", "param", "pct"}
         if keys - allowed:
             raise ValueError(
-                f"unknown key(s) {', '.join(sorted(keys - allowed))}; accepted: {', '.join(sorted(allowed))}"
+                f"unknown key(s) {', '.join(_short(str(k)) for k in sorted(map(str, keys - allowed))[:10])}; "
+                f"accepted: {', '.join(sorted(allowed))}"
             )
         if "param" in raw:
-            return QuantitySpec(float("nan"), unit, param=str(raw["param"]), written=str(raw))
+            return QuantitySpec(float("nan"), unit, param=str(raw["param"]), written=_short(raw))
         if unit and not raw.get("unit"):
             raise ValueError(f"missing unit: add 'unit: {unit}' (or a unit convertible to it)")
         given_unit = str(raw.get("unit") or unit)
@@ -155,29 +164,47 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
             raise ValueError("a range needs both low and high")
         for name, val in (("value", central_raw), ("low", low_raw), ("high", high_raw)):
             if val is not None and (isinstance(val, bool) or not isinstance(val, int | float)):
-                raise ValueError(f"{name} must be a number, got {val!r}")
+                raise ValueError(f"{name} must be a number, got {_short(val)}")
         if central_raw is None and low_raw is None:
             raise ValueError(f"expected {accepted}")
         conv = units.converter(given_unit, unit)
-        low = conv(float(low_raw)) if low_raw is not None else None
-        high = conv(float(high_raw)) if high_raw is not None else None
+        low = conv(_float(low_raw)) if low_raw is not None else None
+        high = conv(_float(high_raw)) if high_raw is not None else None
         if central_raw is not None:
-            central = conv(float(central_raw))
+            central = conv(_float(central_raw))
         else:
             assert low is not None and high is not None
             central = (low + high) / 2
         if "pct" in raw:
-            if float(raw["pct"]) < 0:
-                raise ValueError(f"pct must be positive (got {raw['pct']})")
-            half = abs(central) * float(raw["pct"]) / 100
+            pct = raw["pct"]
+            if isinstance(pct, bool) or not isinstance(pct, int | float) or not math.isfinite(_float(pct)):
+                raise ValueError(f"pct must be a finite number, got {_short(pct)}")
+            if pct < 0:
+                raise ValueError(f"pct must be positive (got {_short(pct)})")
+            half = abs(central) * _float(pct) / 100
             low, high = central - half, central + half
         if low is not None and high is not None:
             if low > high:
                 raise ValueError(f"low ({low_raw}) is above high ({high_raw})")
             if not low <= central <= high:
                 raise ValueError(f"value {central_raw} lies outside low–high")
-        return _checked(QuantitySpec(central, unit, low, high, written=str(raw)), allow_negative)
+        return _checked(QuantitySpec(central, unit, low, high, written=_short(raw)), allow_negative)
     raise ValueError(f"expected {accepted}, got {type(raw).__name__}")
+
+
+def _float(x: int | float) -> float:
+    """``float(x)``; an integer too large for a float becomes infinity (refused as "not finite")."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf
+
+
+def _short(raw: Any) -> str:
+    """User input as quoted in a message: at most 60 characters."""
+    from shootprint.yamlsafe import shown
+
+    return raw if isinstance(raw, str) and len(raw) <= 60 else shown(raw).strip("'")
 
 
 def _checked(q: QuantitySpec, allow_negative: bool) -> QuantitySpec:
@@ -265,7 +292,9 @@ else:
 class ActivityBase(BaseModel):
     """What every activity has: an id, a stage, why this quantity, an optional pinned factor."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True, allow_inf_nan=False
+    )
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="unique within the file")
     stage: Stage

@@ -20,18 +20,22 @@ from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantit
 FORMAT_VERSION = 1
 
 
-class Deliverables(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+#: the largest count or duration a production states (a bound, so results stay finite numbers)
+MAX_COUNT = 10**12
 
-    still_images: int = Field(0, ge=0, description="number of still images delivered")
-    film_seconds: float = Field(0, ge=0, description="seconds of film delivered (all cuts)")
+
+class Deliverables(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    still_images: int = Field(0, ge=0, le=MAX_COUNT, description="number of still images delivered")
+    film_seconds: float = Field(0, ge=0, le=MAX_COUNT, description="seconds of film delivered (all cuts)")
     description: str | None = None
 
 
 class ProductionBase(BaseModel):
     """Everything but the activities (their union is built from the category registry)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
     _source: str = PrivateAttr("")  # the file it was read from, named in errors
 
     shootprint: int = Field(FORMAT_VERSION, description="production file format version")
@@ -43,7 +47,7 @@ class ProductionBase(BaseModel):
         None,
         description="ISO 3166-1 alpha-2 country of the production: the region of activities that name none",
     )
-    shoot_days: float = Field(0, ge=0)
+    shoot_days: float = Field(0, ge=0, le=MAX_COUNT, description="days of shooting (a finite number)")
     deliverables: Deliverables = Deliverables()
     factor_set: str | None = Field(None, description="ademe (default) or desnz")
     parameters: Annotated[
@@ -201,27 +205,43 @@ def load_production(path: str | Path, overrides: dict[str, Any] | None = None) -
 
 
 def read_file(path: Path) -> dict[str, Any]:
-    import yaml
+    from shootprint import yamlsafe
 
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file") from None
+    text = read_text_file(path, yamlsafe.MAX_BYTES)
     if not text.strip():
         raise InputError(f"{path}: the file is empty; expected a production (name:, activities: …)")
-    try:
-        # libyaml's loader when PyYAML has it (several times faster), else the pure-Python one
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"{path}: malformed YAML{where}: {problem}") from None
+    data = yamlsafe.load(text, str(path))
     if not isinstance(data, dict):
         raise InputError(f"{path}: expected a mapping at the top (name:, activities: …), got {type(data).__name__}")
     return data
+
+
+def read_text_file(path: Path, max_bytes: int, what: str = "file") -> str:
+    """The UTF-8 text of a regular file of at most ``max_bytes``; InputError saying what is wrong.
+
+    A directory, a device or a pipe is named as such, not "not found", and is never read.
+    """
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: {what} not found") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder; expected a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file (a device or a pipe?); expected a {what}")
+    if info.st_size > max_bytes:
+        raise InputError(f"{path}: {info.st_size:,} bytes; a {what} may be at most {max_bytes:,} bytes")
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
 
 
 def validate(data: dict[str, Any], source: str = "<production>") -> Any:

@@ -371,9 +371,9 @@ def write_template(out: Path, lang: str = "en") -> Path:
         title = "; ".join(f"{h} ({', '.join(sheets)})" for h, sheets in choice_titles[listed].items())
         choices_ws.cell(1, n, title).font = head_font
         choices_ws.column_dimensions[get_column_letter(n)].width = 28
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    from shootprint.output import write_with
+
+    return write_with(Path(out), wb.save, suffixes=(".xlsx",), what="template")
 
 
 def _column_note(col: Column, spec: SheetSpec, lang: str) -> str:
@@ -918,18 +918,20 @@ def _all_line_rows(footprints: list[Any]) -> list[dict[str, Any]]:
 
 def write_footprints_csv(footprints: list[Any], out: Path) -> Path:
     """One row per line of every footprint (columns of ``report.text.LINE_COLUMNS``), UTF-8."""
+    from shootprint.output import cell_text, write_with
     from shootprint.report.text import LINE_COLUMNS
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(LINE_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_all_line_rows(_footprint_list(footprints)))
-    return out
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(LINE_COLUMNS), lineterminator="\n")
+            writer.writeheader()
+            for row in _all_line_rows(_footprint_list(footprints)):
+                writer.writerow({k: cell_text(v) for k, v in row.items()})
+
+    return write_with(Path(out), write, suffixes=(".csv",), what="CSV")
 
 
-def write_footprints_xlsx(footprints: list[Any], out: Path) -> Path:
+def write_footprints_xlsx(footprints: list[Any], out: Path, inputs: Iterable[Path] = ()) -> Path:
     """Sheets: summary (one row per scenario), lines (one row per line), factors, warnings."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -1041,14 +1043,19 @@ def write_footprints_xlsx(footprints: list[Any], out: Path) -> Path:
         for w in fp.warnings
     ]
     table(wb.create_sheet("warnings"), ["scenario", "line_id", "code", "message"], warning_rows)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    from shootprint.output import write_with
+
+    return write_with(out, wb.save, suffixes=(".xlsx",), inputs=inputs, what="workbook")
 
 
 def _xlsx_value(value: Any) -> Any:
-    """Numbers stay numbers (so totals sum in the sheet); anything else becomes text."""
-    if value is None or isinstance(value, bool | int | float | str):
+    """Numbers stay numbers (so totals sum in the sheet); anything else becomes text, never a
+    formula (OWASP's rule: a leading ``'`` before ``=``, ``+``, ``-``, ``@``)."""
+    from shootprint.output import cell_text
+
+    if isinstance(value, str):
+        return cell_text(value)
+    if value is None or isinstance(value, bool | int | float):
         return value
     try:
         return float(value)  # numpy scalars

@@ -60,6 +60,7 @@ from shootprint.errors import InputError
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_s, QuantitySpec
 
 CATEGORY = "ai"
+TAGS = ("training",)  # lines of model training, which --exclude can leave out
 
 MODELS_FILE = "ai_models.csv"
 KWH_PER_WH = 1 / 1000

@@ -48,6 +48,7 @@ CATEGORY = "waste"
 WASTE = "waste"  # + ".<stream>.<treatment>" (+ ".avoided")
 DEFAULT_TREATMENT = "average"
 AVOIDED_TAG = "avoided-emissions"
+TAGS = (AVOIDED_TAG,)  # what --exclude accepts besides the category
 
 Stream = Literal[
     "mixed",

@@ -81,7 +81,9 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> st
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    from shootprint.output import cell_text
+
+    writer.writerows({k: cell_text(v) for k, v in row.items()} for row in rows)
     return buf.getvalue().rstrip("\n")
 
 

