@@ -24,7 +24,7 @@ BIN = Path(sys.executable).parent
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 HELP_COMMANDS = [[], ["factors", "search"], ["factors", "show"], ["factors", "export"], ["estimate"], ["compare"],
                  ["sensitivity"], ["whatif"], ["breakeven"], ["diff"], ["report"], ["template"], ["import"],
-                 ["track"], ["schema"], ["version"]]  # fmt: skip
+                 ["track"], ["push"], ["schema"], ["version"]]  # fmt: skip
 
 
 def run(cmd: str) -> str:
@@ -61,6 +61,14 @@ def refresh_cli_reference() -> None:
     (ROOT / "docs" / "cli.md").write_text("\n".join(parts), encoding="utf-8")
 
 
+def write_result_schemas() -> None:
+    """docs/<result>.schema.json: the JSON Schemas of the results, beside the production file's."""
+    from shootprint.results import schemas
+
+    for name, schema in schemas().items():
+        (ROOT / "docs" / name).write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from shootprint.api import compare
@@ -72,11 +80,12 @@ def main() -> None:
     subprocess.run(
         [str(BIN / "shootprint"), "schema", "--out", str(ROOT / "docs" / "production.schema.json")], check=True
     )
+    write_result_schemas()
     comparison = compare(sorted((ROOT / "examples" / "reference").glob("*.yaml")))
     totals = {fp.name: round(fp.total_kgco2e, 1) for fp in comparison.footprints}
     golden = ROOT / "tests" / "golden" / "reference_totals.json"
     golden.write_text(json.dumps(totals, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print("refreshed: docs console blocks, docs/cli.md, docs/production.schema.json, golden totals")
+    print("refreshed: docs console blocks, docs/cli.md, docs/production.schema.json, result schemas, golden totals")
 
 
 if __name__ == "__main__":

@@ -9,10 +9,14 @@ from typing import Any
 
 from shootprint._version import __version__
 
-__all__ = ["__version__", "estimate", "compare", "load_production"]
+__all__ = ["__version__", "Calculator", "estimate", "compare", "load_production"]
 
 
 def __getattr__(name: str) -> Any:
+    if name == "Calculator":
+        from shootprint.calculator import Calculator
+
+        return Calculator
     if name in ("estimate", "compare", "load_production"):
         from shootprint import api
 

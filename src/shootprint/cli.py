@@ -63,7 +63,7 @@ set_opt = click.option(
     "--set", "set_", multiple=True, help="PATH=VALUE: change a field without editing the file (repeatable)."
 )
 MAX_SEED = 2**32 - 1  # shootprint.uncertainty.MAX_SEED (not imported here: it loads numpy)
-MAX_SAMPLES = 200_000  # shootprint.uncertainty.MAX_SAMPLES
+MAX_SAMPLES = 100_000  # shootprint.calculator.MAX_SAMPLES (not imported here: it loads pydantic)
 LANG_CHOICE = click.Choice(["en", "fr"])
 
 
@@ -509,9 +509,42 @@ def diff_cmd(forecast: Path, final: Path, fmt: str, factor_set: str | None, over
 @click.option(
     "--out", type=PATH, default=Path("runs.jsonl"), show_default=True, help="JSON-lines file the record is appended to."
 )
+@click.option(
+    "--push",
+    "push_url",
+    default=None,
+    metavar="URL",
+    help="Also send the record to this shootprint server (needs --production); spooled when unreachable.",
+)
+@click.option("--production", default=None, metavar="ID", help="Id of the production on the --push server.")
+@click.option(
+    "--token",
+    default=None,
+    envvar="SHOOTPRINT_TOKEN",
+    help="API token with the records scope (default: $SHOOTPRINT_TOKEN).",
+)
+@click.option(
+    "--spool",
+    type=PATH,
+    default=None,
+    help="File of records waiting to be sent (default: $SHOOTPRINT_SPOOL, else the user's data folder).",
+)
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
-def track_cmd(label: str, out: Path, command: tuple[str, ...]) -> None:
-    """Measure the energy of a command: shootprint track --label NAME --out runs.jsonl -- CMD …"""
+def track_cmd(
+    label: str,
+    out: Path,
+    push_url: str | None,
+    production: str | None,
+    token: str | None,
+    spool: Path | None,
+    command: tuple[str, ...],
+) -> None:
+    """Measure the energy of a command: shootprint track --label NAME --out runs.jsonl -- CMD …
+
+    With --push URL --production ID the record is also sent to a shootprint server as the job
+    ends (retried, spooled to a local file when the server cannot be reached, sent on the next
+    run); the exit status is always the command's.
+    """
     from shootprint.tracker.cli import track_command
 
     argv = list(command)
@@ -520,12 +553,63 @@ def track_cmd(label: str, out: Path, command: tuple[str, ...]) -> None:
     if not argv:
         _fail("track: give the command to run after --")
     try:
-        code = track_command(label, out, argv)
+        code = track_command(label, out, argv, push=push_url, production=production, token=token, spool=spool)
     except ShootprintError as exc:
         for line in str(exc).splitlines():
             click.echo(f"error: {line}", err=True)
         sys.exit(getattr(exc, "exit_status", 2))  # 127: the command could not be run
     sys.exit(code)
+
+
+@app.command("push")
+@click.argument("file", type=PATH)
+@click.option("--server", "server_url", required=True, envvar="SHOOTPRINT_URL", metavar="URL",
+              help="The shootprint server (default: $SHOOTPRINT_URL).")  # fmt: skip
+@click.option("--token", default=None, envvar="SHOOTPRINT_TOKEN", help="API token with the write scope (default: $SHOOTPRINT_TOKEN).")  # fmt: skip
+@click.option("--production", "production_id", default=None, metavar="ID",
+              help="Replace this production with a new revision (default: create a new one).")  # fmt: skip
+@click.option("--etag", default=None, help="With --production: the revision the file starts from (refused if stale).")
+def push_cmd(file: Path, server_url: str, token: str | None, production_id: str | None, etag: str | None) -> None:
+    """Create a production on a server from FILE, or update one (--production ID); prints its id.
+
+    The records files the production names (records:) are sent as the production's measured
+    records (each batch once, whatever the retries); the stored document keeps no file paths.
+    """
+    import json
+
+    from shootprint.client import ApiError, Client
+    from shootprint.files import load_records, read_file
+    from shootprint.production import validate
+    from shootprint.tracker.records import record_to_dict
+
+    try:
+        document = read_file(file)
+        production = validate(document, str(file))  # the file's own problems first, named by file and field
+        records = [record_to_dict(r) for r in load_records(production, file.parent)]
+    except ShootprintError as exc:
+        _fail(exc)
+    document.pop("records", None)
+    document = json.loads(json.dumps(document, default=str))  # YAML dates and times as their text
+    try:
+        with Client(server_url, token) as api:
+            if production_id is None:
+                res = api.create_production(document)
+                verb = "created"
+            else:
+                current = etag or api.get_production(production_id).etag
+                res = api.replace_production(production_id, document, etag=current)
+                verb = "updated"
+            answer = api.push_records(res.id, records) if records else None
+    except ApiError as exc:
+        _fail(f"{file}: {exc}")
+    click.echo(f"{verb} production {res.id} (ETag {res.etag}) from {file}", err=True)
+    if answer is not None:
+        click.echo(
+            f"records: {answer.get('accepted', 0)} accepted, {answer.get('duplicates', 0)} already there, "
+            f"{len(answer.get('rejected', []))} refused",
+            err=True,
+        )
+    click.echo(res.id)
 
 
 @app.command("report")

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import sqlite3
+import threading
 import unicodedata
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, fields, replace
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -98,8 +101,6 @@ CSV_COLUMNS = tuple(
     if f.name not in ("tags_fr", "tags_en", "unit_source", "location", "validity", "origin")
 )
 _FLOAT_FIELDS = ("value", "uncertainty_pct", "low", "high")
-
-
 #: a search is a few words (SQLite refuses a statement of thousands of LIKE clauses)
 MAX_QUERY_CHARS = 200
 MAX_QUERY_WORDS = 20
@@ -228,8 +229,7 @@ class FactorTable:
         self._overrides: dict[str, FactorRow] = {}
         for row in overrides:
             self._overrides[row.id] = replace(row, origin="override")
-        self._csv_rows: dict[tuple[str, str], FactorRow] | None = None
-        self._db: sqlite3.Connection | None = None
+        self._store = _store(data_dir)
 
     # -- data files -------------------------------------------------------------------------
     def _path(self, *parts: str) -> Path:
@@ -249,17 +249,10 @@ class FactorTable:
         return {s["name"]: s for s in pkg.get("sources", [])}
 
     def _rows_csv(self) -> dict[tuple[str, str], FactorRow]:
-        if self._csv_rows is None:
-            self._csv_rows = _load_csv_rows(self._path("sources"), self._path("curated"))
-        return self._csv_rows
+        return self._store.csv_rows()
 
-    def _conn(self) -> sqlite3.Connection:
-        if self._db is None:
-            path = self._path("ademe.sqlite")
-            if not path.is_file():
-                raise FactorError(f"package data missing: {path.name} (rebuild with data-raw/ademe.py)")
-            self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        return self._db
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self._store.query(sql, params)
 
     # -- lookups ----------------------------------------------------------------------------
     @property
@@ -279,9 +272,7 @@ class FactorTable:
         return rows.get((factor_id, ""))
 
     def _ademe_row(self, factor_id: str) -> FactorRow | None:
-        cur = self._conn().execute(f"SELECT {_ADEME_SELECT} FROM factors WHERE id = ?", (factor_id,))
-        found = cur.fetchone()
-        return _ademe_from_tuple(found) if found else None
+        return self._store.ademe_row(factor_id)
 
     def __contains__(self, factor_id: str) -> bool:
         return self._find(factor_id) is not None
@@ -323,18 +314,17 @@ class FactorTable:
         """ADEME's breakdown of an element into posts (combustion, upstream, contrails …)."""
         if not factor_id.startswith("ademe:"):
             return []
-        cur = self._conn().execute(
+        found = self._query(
             "SELECT post_type, name_fr, name_en, value FROM posts WHERE factor_id = ? ORDER BY rowid",
             (factor_id,),
         )
-        return [{"type": t, "name_fr": fr, "name_en": en, "value": v} for t, fr, en, v in cur.fetchall()]
+        return [{"type": t, "name_fr": fr, "name_en": en, "value": v} for t, fr, en, v in found]
 
     # -- iteration, search ------------------------------------------------------------------
     def iter_rows(self, include_ademe: bool = True) -> Iterator[FactorRow]:
         """Every row the package knows (all factor sets), overrides last."""
         if include_ademe:
-            cur = self._conn().execute(f"SELECT {_ADEME_SELECT} FROM factors ORDER BY rowid")
-            for found in cur:
+            for found in self._query(f"SELECT {_ADEME_SELECT} FROM factors ORDER BY rowid"):
                 row = _ademe_from_tuple(found)
                 yield self._overrides.get(row.id, row)
         for (fid, _set), row in self._rows_csv().items():
@@ -395,8 +385,7 @@ class FactorTable:
             where.append("status != 'archived'")
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         params = [f"%{w}%" for w in words or []]
-        cur = self._conn().execute(f"SELECT {_ADEME_SELECT}, search FROM factors{clause} ORDER BY rowid", params)
-        for found in cur:
+        for found in self._query(f"SELECT {_ADEME_SELECT}, search FROM factors{clause} ORDER BY rowid", params):
             row = _ademe_from_tuple(found[:-1])
             yield self._overrides.get(row.id, row), found[-1]
 
@@ -505,119 +494,175 @@ def read_rows_csv(path: Path, origin: str) -> list[FactorRow]:
         return [row_from_strings(r, origin) for r in csv.DictReader(fh)]
 
 
-#: an overrides file is a few rows: refuse what is clearly not one
-MAX_OVERRIDES_BYTES = 5_000_000
-MAX_OVERRIDES_ROWS = 10_000
+def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[FactorRow]:
+    """Validated override rows from data (mappings of the table's columns, as read from a CSV or
+    YAML file, a form or an API body). Every problem is reported at once, naming the row and field."""
+    from shootprint.problems import Problem
 
-
-def _read_limited(path: Path) -> bytes:
-    import os
-    import stat
-
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: overrides file not found") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: not a regular file; expected an overrides file (.csv, .yaml)")
-    if info.st_size > MAX_OVERRIDES_BYTES:
-        raise InputError(f"{path}: {info.st_size:,} bytes; an overrides file may be at most {MAX_OVERRIDES_BYTES:,}")
-    return path.read_bytes()
-
-
-def _csv_rows(path: Path, data: bytes) -> list[dict[str, Any]]:
-    """Rows of an overrides CSV: UTF-8 (with or without a byte-order mark), else Windows-1252, the
-    encoding French Excel saves "CSV" in; a header split by ';' or tabs is named as such."""
-    import io
-
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
-        if sep in first and "," not in first:
-            raise InputError(
-                f"{path}: the header is separated by {name}; an overrides CSV is separated by commas "
-                "(in a spreadsheet: save as 'CSV UTF-8 (comma delimited)')"
-            )
-    rows = []
-    for i, row in enumerate(csv.DictReader(io.StringIO(text, newline=""), restkey="(extra cells)")):
-        if i >= MAX_OVERRIDES_ROWS:
-            raise InputError(f"{path}: more than {MAX_OVERRIDES_ROWS:,} rows; an overrides file holds at most that")
-        rows.append(row)
-    return rows
-
-
-def load_overrides(path: Path) -> list[FactorRow]:
-    """Read a user's overrides file (CSV or YAML list of rows in the table's schema).
-
-    Every problem of the file is reported at once, naming the file, the row and the field.
-    """
-    suffix = path.suffix.lower()
-    if suffix not in (".yaml", ".yml", ".csv"):
-        raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
-    data = _read_limited(path)
-    raw_rows: list[dict[str, Any]]
-    if suffix in (".yaml", ".yml"):
-        from shootprint import yamlsafe
-
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not a UTF-8 text file") from None
-        loaded = yamlsafe.load(text, str(path))
-        if isinstance(loaded, dict) and "factors" in loaded:
-            loaded = loaded["factors"]
-        if not isinstance(loaded, list):
-            raise InputError(f"{path}: expected a list of factor rows (or a 'factors:' list)")
-        raw_rows = loaded
-    else:
-        raw_rows = _csv_rows(path, data)
     rows: list[FactorRow] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     for i, raw in enumerate(raw_rows, start=1):
+        if isinstance(raw, FactorRow):
+            raw = {k: v for k, v in raw.as_dict().items() if k in CSV_COLUMNS}
+        where = ("row", i)
         if not isinstance(raw, dict):
-            problems.append(f"{path}: row {i}: expected a mapping of field: value")
+            problems.append(
+                Problem.make(
+                    "override-not-a-mapping", "row {row}: expected a mapping of field: value", source=source, row=i
+                )
+            )
             continue
         if "(extra cells)" in raw:
-            problems.append(f"{path}: row {i}: more cells than the header has columns")
+            problems.append(
+                Problem.make(
+                    "override-extra-cells", "row {row}: more cells than the header has columns", source=source, row=i
+                )
+            )
             continue
         unknown = sorted(str(k) for k in set(raw) - set(CSV_COLUMNS))
         if unknown:
-            from shootprint.yamlsafe import shown
-
             problems.append(
-                f"{path}: row {i}: unknown field(s) {', '.join(shown(u) for u in unknown[:10])}; "
-                f"accepted: {', '.join(CSV_COLUMNS)}"
+                Problem.make(
+                    "override-unknown-field",
+                    "row {row}: unknown field(s) {fields}; accepted: {accepted}",
+                    source=source,
+                    location=where,
+                    location_in_message=True,
+                    hint=", ".join(CSV_COLUMNS),
+                    row=i,
+                    fields=", ".join(unknown),
+                    accepted=", ".join(CSV_COLUMNS),
+                )
             )
             continue
         try:
-            row = row_from_strings({k: "" if v is None else str(v) for k, v in raw.items()}, "")
-        except ValueError as exc:
-            problems.append(f"{path}: row {i}: {exc}")
+            row = row_from_strings({str(k): "" if v is None else str(v) for k, v in raw.items()}, "")
+        except (ValueError, OverflowError) as exc:
+            problems.append(
+                Problem.make(
+                    "override-bad-value",
+                    "row {row}: {error}",
+                    source=source,
+                    location=where,
+                    location_in_message=True,
+                    row=i,
+                    error=str(exc),
+                )
+            )
             continue
         for problem in validate_row(row):
-            problems.append(f"{path}: row {i} ({row.id or 'no id'}): {problem}")
+            problems.append(
+                Problem.make(
+                    "override-invalid",
+                    "row {row} ({id}): {problem}",
+                    source=source,
+                    location_in_message=True,
+                    location=(*where, problem.split(":", 1)[0]),
+                    row=i,
+                    id=row.id or "no id",
+                    problem=problem,
+                )
+            )
+        for name in _FLOAT_FIELDS:
+            value = getattr(row, name)
+            if value is not None and not math.isfinite(value):
+                problems.append(
+                    Problem.make(
+                        "override-not-finite",
+                        "row {row} ({id}): {field}: must be a finite number",
+                        source=source,
+                        location=(*where, name),
+                        location_in_message=True,
+                        row=i,
+                        id=row.id or "no id",
+                        field=name,
+                    )
+                )
         rows.append(row)
     if problems:
-        raise InputError("\n".join(problems))
+        raise InputError(problems)
     return rows
 
 
-@dataclass
-class _Cache:
-    tables: dict[tuple[str, tuple[FactorRow, ...]], FactorTable] = field(default_factory=dict)
+class _Store:
+    """The package data every table reads: one per data folder, shared by all tables and threads.
+
+    The ADEME database is opened read-only once; queries are serialised by a lock (sqlite3
+    connections are not safe to use from several threads at once) and single-row lookups are
+    cached (bounded). Tables differ only by factor set and overrides: they are cheap overlays.
+    """
+
+    def __init__(self, data_dir: Path | None) -> None:
+        self._data_dir = data_dir
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        self._csv: dict[tuple[str, str], FactorRow] | None = None
+        self._ademe: OrderedDict[str, FactorRow | None] = OrderedDict()
+
+    def _path(self, *parts: str) -> Path:
+        return self._data_dir.joinpath(*parts) if self._data_dir is not None else _data_path(*parts)
+
+    def csv_rows(self) -> dict[tuple[str, str], FactorRow]:
+        if self._csv is None:
+            self._csv = _load_csv_rows(self._path("sources"), self._path("curated"))
+        return self._csv
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._lock:
+            if self._db is None:
+                path = self._path("ademe.sqlite")
+                if not path.is_file():
+                    raise FactorError(f"package data missing: {path.name} (rebuild with data-raw/ademe.py)")
+                self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            return self._db.execute(sql, tuple(params)).fetchall()
+
+    def ademe_row(self, factor_id: str) -> FactorRow | None:
+        with self._lock:
+            if factor_id in self._ademe:
+                self._ademe.move_to_end(factor_id)
+                return self._ademe[factor_id]
+        found = self.query(f"SELECT {_ADEME_SELECT} FROM factors WHERE id = ?", (factor_id,))
+        row = _ademe_from_tuple(found[0]) if found else None
+        with self._lock:
+            self._ademe[factor_id] = row
+            while len(self._ademe) > ADEME_ROW_CACHE:
+                self._ademe.popitem(last=False)
+        return row
 
 
-_CACHE = _Cache()
+#: ADEME rows kept in memory (a production uses tens; a server thousands at most)
+ADEME_ROW_CACHE = 4096
+#: factor tables kept by :func:`default_table` (one per factor set and distinct overrides)
+TABLE_CACHE = 32
+
+_STORES: dict[Path | None, _Store] = {}
+_STORES_LOCK = threading.Lock()
+_TABLES: OrderedDict[tuple[str, tuple[FactorRow, ...]], FactorTable] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
+
+
+def _store(data_dir: Path | None) -> _Store:
+    with _STORES_LOCK:
+        if data_dir not in _STORES:
+            _STORES[data_dir] = _Store(data_dir)
+        return _STORES[data_dir]
 
 
 def default_table(factor_set: str = DEFAULT_FACTOR_SET, overrides: Iterable[FactorRow] = ()) -> FactorTable:
-    """A shared table for this process (the data never changes while it runs)."""
+    """A table for this factor set and these overrides, shared while it is in use.
+
+    The package data behind every table is loaded once (see :class:`_Store`); a table itself is a
+    small overlay, and at most ``TABLE_CACHE`` of them are kept (least recently used dropped).
+    """
     key = (factor_set, tuple(overrides))
-    if key not in _CACHE.tables:
-        _CACHE.tables[key] = FactorTable(factor_set, key[1])
-    return _CACHE.tables[key]
+    with _TABLES_LOCK:
+        table = _TABLES.get(key)
+        if table is not None:
+            _TABLES.move_to_end(key)
+            return table
+    table = FactorTable(factor_set, key[1])
+    with _TABLES_LOCK:
+        _TABLES[key] = table
+        while len(_TABLES) > TABLE_CACHE:
+            _TABLES.popitem(last=False)
+    return table

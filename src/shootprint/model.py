@@ -6,9 +6,10 @@ dataclasses whose ``to_dict()`` is the public JSON contract: keys may be added, 
 
 from __future__ import annotations
 
+import copy
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
@@ -62,13 +63,42 @@ class QuantitySpec:
     param_unit: str | None = None
     scale: float = 1.0
     written: str = ""
+    #: the value as the document gave it (``"12 km ± 10%"``, ``{low, high, unit}``, ``"$crew"``):
+    #: what :meth:`document` gives back, so a production round-trips as written
+    raw: Any = field(default=None, compare=False, hash=False, repr=False)
+
+    def _key(self) -> tuple[Any, ...]:
+        central = None if math.isnan(self.central) else self.central
+        return (central, self.unit, self.low, self.high, self.param, self.param_unit, self.scale)
+
+    def __eq__(self, other: object) -> bool:
+        # a parameter reference has no value of its own (NaN): compare what defines the quantity
+        return isinstance(other, QuantitySpec) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
     @property
     def is_range(self) -> bool:
         return self.low is not None and self.high is not None and self.low != self.high
 
+    def document(self) -> Any:
+        """The quantity as a production document writes it (as it was written, when known)."""
+        if self.raw is not None:
+            return copy.deepcopy(self.raw)
+        if self.param:
+            return f"${self.param}" + (f" * {self.scale!r}" if self.scale != 1.0 else "")
+        if not self.unit and not self.is_range:
+            return self.central
+        out: dict[str, Any] = {"value": self.central}
+        if self.is_range:
+            out["low"], out["high"] = self.low, self.high
+        if self.unit:
+            out["unit"] = self.unit
+        return out
+
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"value": self.central, "unit": self.unit}
+        out: dict[str, Any] = {"value": None if math.isnan(self.central) else self.central, "unit": self.unit}
         if self.is_range:
             out["low"], out["high"] = self.low, self.high
         if self.param:
@@ -105,6 +135,11 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
     """
     if isinstance(raw, QuantitySpec):
         return raw
+    spec = _parse_quantity(raw, unit, allow_negative)
+    return replace(spec, raw=copy.deepcopy(raw)) if isinstance(raw, int | float | str | dict) else spec
+
+
+def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
     in_unit = f"a number (in {unit})" if unit else "a number"
     accepted = f"{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
     if isinstance(raw, bool) or raw is None:
@@ -400,7 +435,7 @@ class LineItem:
     indicators: dict[str, float] = field(default_factory=dict)
     samples: Any = None  # numpy array of emissions_kgco2e draws in Monte Carlo mode
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, include_samples: bool = False) -> dict[str, Any]:
         out = {
             "id": self.id,
             "activity_id": self.activity_id,
@@ -421,6 +456,8 @@ class LineItem:
         }
         if self.indicators:
             out["indicators"] = dict(self.indicators)
+        if include_samples and self.samples is not None:
+            out["samples"] = [float(x) for x in self.samples]
         return out
 
 
@@ -442,7 +479,14 @@ class Footprint:
     excluded: list[str] = field(default_factory=list)
     uncertainty: dict[str, Any] | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def result(self, include_samples: bool = False) -> Any:
+        """The footprint as its typed, published model (:class:`shootprint.results.FootprintResult`)."""
+        from shootprint.results import FootprintResult
+
+        return FootprintResult.model_validate(self.to_dict(include_samples))
+
+    def to_dict(self, include_samples: bool = False) -> dict[str, Any]:
+        """The public JSON; Monte Carlo draws of each line only with ``include_samples``."""
         out: dict[str, Any] = {
             "name": self.name,
             "metadata": self.metadata,
@@ -455,7 +499,7 @@ class Footprint:
             "warnings": [w.to_dict() for w in self.warnings],
             "overrides_used": self.overrides_used,
             "excluded": self.excluded,
-            "lines": [line.to_dict() for line in self.lines],
+            "lines": [line.to_dict(include_samples) for line in self.lines],
         }
         if self.uncertainty is not None:
             out["uncertainty"] = self.uncertainty

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 from functools import cache
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, WithJsonSchema, field_validator
@@ -18,6 +17,8 @@ from shootprint.errors import InputError
 from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema, unit_of
 
 FORMAT_VERSION = 1
+#: the versions of the production file format this release reads
+READABLE_VERSIONS: tuple[int, ...] = (1,)
 
 
 #: the largest count or duration a production states (a bound, so results stay finite numbers)
@@ -57,6 +58,16 @@ class ProductionBase(BaseModel):
     records: list[RecordsRef] = Field(
         default_factory=list, description="files of measured AI jobs (shootprint track, CodeCarbon)"
     )
+
+    @field_validator("shootprint", mode="before")
+    @classmethod
+    def _version(cls, value: Any) -> int:
+        accepted = ", ".join(str(v) for v in READABLE_VERSIONS)
+        if isinstance(value, bool) or not isinstance(value, int) or value not in READABLE_VERSIONS:
+            raise ValueError(
+                f"unknown file format version {value!r}; this release of shootprint reads version(s) {accepted}"
+            )
+        return value
 
     @field_validator("country")
     @classmethod
@@ -175,73 +186,46 @@ def check_references(prod: Any) -> list[str]:
     return problems
 
 
-# -- loading ---------------------------------------------------------------------------------
+# -- reading --------------------------------------------------------------------------------
+# Reading files lives in :mod:`shootprint.files`; this module only parses text it is given.
 
 
-def load_production(path: str | Path, overrides: dict[str, Any] | None = None) -> Any:
-    """Read and validate a production file; raise InputError listing every problem."""
-    path = Path(path)
-    data = read_file(path)
-    if not overrides:
-        return validate(data, str(path))
-    from shootprint.paths import apply_sets
-
-    problems: list[str] = []
-    good: dict[str, Any] = {}
-    for key, value in overrides.items():  # each --set alone, so every bad one is named
-        try:
-            apply_sets(data, {key: value}, source=str(path))
-            good[key] = value
-        except InputError as exc:
-            problems.extend(exc.problems)
-    changed = apply_sets(data, good, source=str(path))
-    if not problems:
-        return validate(changed, str(path))
-    try:  # the --set errors and the file's own, in one report
-        validate(changed, str(path))
-    except InputError as exc:
-        problems.extend(exc.problems)
-    raise InputError(problems)
-
-
-def read_file(path: Path) -> dict[str, Any]:
+def parse_text(text: str, source: str = "<production>") -> dict[str, Any]:
+    """A production document from its YAML (or JSON) text; raise InputError naming ``source``."""
     from shootprint import yamlsafe
 
-    text = read_text_file(path, yamlsafe.MAX_BYTES)
     if not text.strip():
-        raise InputError(f"{path}: the file is empty; expected a production (name:, activities: …)")
-    data = yamlsafe.load(text, str(path))
+        raise InputError(f"{source}: the file is empty; expected a production (name:, activities: …)")
+    # duplicate keys refused, aliases and nesting bounded (see shootprint.yamlsafe)
+    data = yamlsafe.load(text, source)
     if not isinstance(data, dict):
-        raise InputError(f"{path}: expected a mapping at the top (name:, activities: …), got {type(data).__name__}")
+        raise InputError(f"{source}: expected a mapping at the top (name:, activities: …), got {type(data).__name__}")
     return data
 
 
-def read_text_file(path: Path, max_bytes: int, what: str = "file") -> str:
-    """The UTF-8 text of a regular file of at most ``max_bytes``; InputError saying what is wrong.
+def validate_with_sets(data: dict[str, Any], sets: dict[str, Any] | None, source: str = "<production>") -> Any:
+    """Validate ``data`` after applying ``--set`` changes; every bad change and every problem of
+    the document are reported together."""
+    if not sets:
+        return validate(data, source)
+    from shootprint.paths import apply_sets
 
-    A directory, a device or a pipe is named as such, not "not found", and is never read.
-    """
-    import os
-    import stat
-
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: {what} not found") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{path}: is a folder; expected a {what}")
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: not a regular file (a device or a pipe?); expected a {what}")
-    if info.st_size > max_bytes:
-        raise InputError(f"{path}: {info.st_size:,} bytes; a {what} may be at most {max_bytes:,} bytes")
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+    problems: list[Any] = []
+    good: dict[str, Any] = {}
+    for key, value in sets.items():  # each --set alone, so every bad one is named
+        try:
+            apply_sets(data, {key: value}, source=source)
+            good[key] = value
+        except InputError as exc:
+            problems.extend(exc.details)
+    changed = apply_sets(data, good, source=source)
+    if not problems:
+        return validate(changed, source)
+    try:  # the --set errors and the file's own, in one report
+        validate(changed, source)
+    except InputError as exc:
+        problems.extend(exc.details)
+    raise InputError(problems)
 
 
 def validate(data: dict[str, Any], source: str = "<production>") -> Any:
@@ -353,6 +337,34 @@ def _fields_at(loc: list[Any], data: dict[str, Any], activity_models: dict[str, 
     if len(loc) >= 2 and loc[0] == "deliverables":
         return list(Deliverables.model_fields)
     return [f for f in production_model().model_fields]
+
+
+def to_document(production: Any) -> dict[str, Any]:
+    """The production as a document (the dict a production file holds): validating it again gives
+    an equal production. Fields are those the document gave; quantities are as written (ranges,
+    ``value ± %``, units, ``$parameters``)."""
+    out = _document_of(production)
+    assert isinstance(out, dict)
+    return out
+
+
+def _document_of(value: Any) -> Any:
+    if isinstance(value, QuantitySpec):
+        return value.document()
+    if isinstance(value, BaseModel):
+        out: dict[str, Any] = {}
+        fields = type(value).model_fields
+        for name in fields:
+            if name not in value.model_fields_set and not (name == "type" and hasattr(value, "type")):
+                continue
+            key = fields[name].alias or name
+            out[key] = _document_of(getattr(value, name))
+        return out
+    if isinstance(value, dict):
+        return {k: _document_of(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_document_of(v) for v in value]
+    return value
 
 
 def json_schema() -> dict[str, Any]:

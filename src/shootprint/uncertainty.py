@@ -266,36 +266,7 @@ def unique_warnings(items: Iterable[Any]) -> list[Any]:
     return out
 
 
-# -- limits of a run ------------------------------------------------------------------------------
-
-#: Monte Carlo draws per run at most: each line keeps its draws (8 bytes each), so 200,000 draws of a
-#: 100-line production hold about 160 MB. Larger runs add nothing a report can show.
-MAX_SAMPLES = 200_000
-#: a seed is a 32-bit unsigned integer (what the draws are keyed with)
-MAX_SEED = 2**32 - 1
-LEVEL_RANGE = (0.5, 0.999)
-
-
-def check_run(samples: int | None = None, seed: int | None = None, level: float | None = None) -> None:
-    """InputError naming each run option outside what is accepted (a NaN level, a negative seed …)."""
-    from shootprint.errors import InputError
-
-    problems = []
-    if samples is not None and (
-        isinstance(samples, bool) or not isinstance(samples, int) or not 0 <= samples <= MAX_SAMPLES
-    ):
-        problems.append(f"samples: {samples!r} is not accepted; accepted: a whole number from 0 to {MAX_SAMPLES:,}")
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED):
-        problems.append(f"seed: {seed!r} is not accepted; accepted: a whole number from 0 to {MAX_SEED:,}")
-    if level is not None:
-        ok = isinstance(level, int | float) and not isinstance(level, bool) and math.isfinite(level)
-        if not ok or not LEVEL_RANGE[0] <= level <= LEVEL_RANGE[1]:
-            problems.append(
-                f"level: {level!r} is not accepted; accepted: a number from {LEVEL_RANGE[0]} to {LEVEL_RANGE[1]} "
-                "(0.90: the 5th to the 95th percentile)"
-            )
-    if problems:
-        raise InputError(problems)
+# -- too few draws ---------------------------------------------------------------------------------
 
 
 def too_few_draws(samples: int, level: float) -> str | None:

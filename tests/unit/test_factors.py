@@ -11,10 +11,10 @@ from shootprint.factors import (
     CSV_COLUMNS,
     FactorTable,
     default_table,
-    load_overrides,
     normalize_text,
     validate_row,
 )
+from shootprint.files import load_overrides
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 
 from shootprint.api import estimate
 from shootprint.errors import InputError
-from shootprint.production import load_production
+from shootprint.files import load_production
 
 
 def _write(tmp_path: Path, text: str, name: str = "prod.yaml") -> Path:
@@ -232,7 +232,7 @@ def test_non_finite_counts_refused(tmp_path, written):
 
 
 def test_set_errors_come_with_the_files_errors(tmp_path):
-    from shootprint.production import load_production
+    from shootprint.files import load_production
 
     path = _write(tmp_path, HEAD + "  - {id: power, type: electricity, stage: shoot, energy: -5 kWh}\n")
     with pytest.raises(InputError) as err:

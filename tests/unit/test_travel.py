@@ -49,7 +49,7 @@ LONG_AVG = 1.306
 
 
 def test_long_haul_economy_explicit_distance(ademe: FactorTable) -> None:
-    line = one(ademe, {"type": "flight", "distance": "9315 km"})
+    line = one(ademe, {"type": "flight", "distance": "9315 km", "cabin": "economy"})
     distance = 9315 + 95  # great circle + 95 km (EN 16258)
     factor = 0.151  # ademe:43773, >220 seats, >5000 km, AVEC trainées
     # economy 1 ÷ long-haul average passenger 1.306 (derived.desnz_class_multiplier.long_haul.average_passenger):
@@ -60,6 +60,28 @@ def test_long_haul_economy_explicit_distance(ademe: FactorTable) -> None:
     assert line.factors[0].resolved_id == "ademe:43773"
     assert "+ 95 km" in line.label and "with contrails" in line.label
     assert [f.id for f in line.factors][-1] == "travel.air.distance.uplift_km"
+    assert "economy (cabin written)" in line.label and "cabin-unspecified" not in codes(line)
+
+
+def test_cabin_unknown_is_ademe_as_published(ademe: FactorTable) -> None:
+    # no cabin: ADEME's factor per average passenger (all cabins), no multiplier, a warning
+    line = one(ademe, {"type": "flight", "distance": "9315 km"})
+    assert line.emissions_kgco2e == pytest.approx((9315 + 95) * 0.151)  # ademe:43773 as published
+    assert [f.id for f in line.factors if f.id.startswith("travel.air.cabin")] == []
+    assert "cabin-unspecified" in codes(line)
+    assert "cabin not stated: average passenger (all cabins)" in line.label
+    explicit = one(ademe, {"type": "flight", "distance": "9315 km", "cabin": "unknown"})
+    assert explicit.emissions_kgco2e == pytest.approx(line.emissions_kgco2e)
+
+
+def test_desnz_cabin_unknown_uses_average_passenger(desnz: FactorTable) -> None:
+    line = one(desnz, {"type": "flight", "distance": "9315 km"})
+    # DESNZ international, average passenger, with RF + WTT (desnz.air_pax*.international.average_passenger*)
+    assert line.emissions_kgco2e == pytest.approx(9315 * 1.08 * (0.14253 + 0.02162))
+    assert line.factors[0].resolved_id == "desnz.air_pax.international.average_passenger.with_rf"
+    assert "cabin-unspecified" in codes(line)
+    short = one(desnz, {"type": "flight", "distance": "1000 km"}, country="GB")
+    assert short.emissions_kgco2e == pytest.approx(1000 * 1.08 * (0.12786 + 0.02286))  # short-haul average
 
 
 def test_flight_by_iata_codes(ademe: FactorTable) -> None:
@@ -68,13 +90,13 @@ def test_flight_by_iata_codes(ademe: FactorTable) -> None:
     gc = geo.distance_km(geo.locate("CDG"), geo.locate("CPT"))
     assert 9300 < gc < 9400
     line = one(ademe, {"type": "flight", "from": "CDG", "to": "CPT"})
-    assert line.emissions_kgco2e == pytest.approx((gc + 95) * 0.151 / LONG_AVG)  # ademe:43773, economy
+    assert line.emissions_kgco2e == pytest.approx((gc + 95) * 0.151)  # ademe:43773, average passenger
     assert "CDG → CPT" in line.label
 
 
 def test_linear_in_travellers_and_return_doubles(ademe: FactorTable) -> None:
     base = one(ademe, {"type": "flight", "distance": "1500 km"}).emissions_kgco2e
-    assert base == pytest.approx((1500 + 95) * 0.185 / SHORT_AVG)  # ademe:43741, 101-220 seats, 1000-2000 km
+    assert base == pytest.approx((1500 + 95) * 0.185)  # ademe:43741, 101-220 seats, 1000-2000 km
     five = one(ademe, {"type": "flight", "distance": "1500 km", "travellers": 5}).emissions_kgco2e
     both = one(ademe, {"type": "flight", "distance": "1500 km", "return": True}).emissions_kgco2e
     assert five == pytest.approx(5 * base)
@@ -85,21 +107,21 @@ def test_band_switch_at_boundary(ademe: FactorTable) -> None:
     # used distance 999 km -> 500-1000 band; 1000 km -> 1000-2000 band (a limit goes up)
     below = one(ademe, {"type": "flight", "distance": "904 km"})
     at = one(ademe, {"type": "flight", "distance": "905 km"})
-    assert below.emissions_kgco2e == pytest.approx(999 * 0.225 / SHORT_AVG)  # ademe:43743
-    assert at.emissions_kgco2e == pytest.approx(1000 * 0.185 / SHORT_AVG)  # ademe:43741
+    assert below.emissions_kgco2e == pytest.approx(999 * 0.225)  # ademe:43743
+    assert at.emissions_kgco2e == pytest.approx(1000 * 0.185)  # ademe:43741
     assert "500-1000 km band" in below.label and "1000-2000 km band" in at.label
 
 
 def test_default_seats_switch_to_wide_body(ademe: FactorTable) -> None:
     narrow = one(ademe, {"type": "flight", "distance": "3604 km"})  # 3699 km used
     wide = one(ademe, {"type": "flight", "distance": "3605 km"})  # 3700 km used
-    assert narrow.emissions_kgco2e == pytest.approx(3699 * 0.167 / SHORT_AVG)  # ademe:43747, 101-220 seats
-    assert wide.emissions_kgco2e == pytest.approx(3700 * 0.169 / LONG_AVG)  # ademe:43771, >220 seats
+    assert narrow.emissions_kgco2e == pytest.approx(3699 * 0.167)  # ademe:43747, 101-220 seats
+    assert wide.emissions_kgco2e == pytest.approx(3700 * 0.169)  # ademe:43771, >220 seats
 
 
 def test_contrails_false_uses_sans_factor(ademe: FactorTable) -> None:
     line = one(ademe, {"type": "flight", "distance": "1500 km", "contrails": False})
-    assert line.emissions_kgco2e == pytest.approx(1595 * 0.102 / SHORT_AVG)  # ademe:43742, SANS trainées
+    assert line.emissions_kgco2e == pytest.approx(1595 * 0.102)  # ademe:43742, SANS trainées
     assert line.factors[0].resolved_id == "ademe:43742"
     assert "without contrails" in line.label
     assert "contrails-excluded" in codes(line)
@@ -116,9 +138,9 @@ def test_cabin_multiplier(ademe: FactorTable) -> None:
 
 def test_seats_override_and_missing_band(ademe: FactorTable) -> None:
     small = one(ademe, {"type": "flight", "distance": "300 km", "seats": "50-100", "engine": "turboprop"})
-    assert small.emissions_kgco2e == pytest.approx(395 * 0.253 / SHORT_AVG)  # ademe:43765, turboprop <500 km
+    assert small.emissions_kgco2e == pytest.approx(395 * 0.253)  # ademe:43765, turboprop <500 km
     big = one(ademe, {"type": "flight", "distance": "300 km", "seats": ">220"})
-    assert big.emissions_kgco2e == pytest.approx(395 * 0.331 / SHORT_AVG)  # ademe:43767, nearest band 500-1000
+    assert big.emissions_kgco2e == pytest.approx(395 * 0.331)  # ademe:43767, nearest band 500-1000
     assert "air-band-unavailable" in codes(big)
 
 
@@ -132,7 +154,7 @@ def test_pinned_factor(ademe: FactorTable) -> None:
 
 
 def test_desnz_flight_uplift_and_factor(desnz: FactorTable) -> None:
-    line = one(desnz, {"type": "flight", "distance": "9315 km"})
+    line = one(desnz, {"type": "flight", "distance": "9315 km", "cabin": "economy"})
     # neither end in GB: DESNZ "international, to/from non-UK", economy, with RF, plus WTT
     expected = 9315 * 1.08 * (0.10916 + 0.01656)
     assert line.emissions_kgco2e == pytest.approx(expected)
@@ -141,8 +163,8 @@ def test_desnz_flight_uplift_and_factor(desnz: FactorTable) -> None:
 
 
 def test_desnz_haul_from_gb(desnz: FactorTable) -> None:
-    short = one(desnz, {"type": "flight", "distance": "3425 km"}, country="GB")  # 3699 km used
-    long = one(desnz, {"type": "flight", "distance": "3426 km", "contrails": False}, country="GB")
+    short = one(desnz, {"type": "flight", "distance": "3425 km", "cabin": "economy"}, country="GB")  # 3699 km used
+    long = one(desnz, {"type": "flight", "distance": "3426 km", "contrails": False, "cabin": "economy"}, country="GB")
     assert short.emissions_kgco2e == pytest.approx(3425 * 1.08 * (0.12576 + 0.02249))  # short-haul economy
     assert long.emissions_kgco2e == pytest.approx(3426 * 1.08 * (0.06926 + 0.02461))  # long-haul, no RF
     domestic = one(desnz, {"type": "flight", "from": "LHR", "to": "EDI"}, country="GB")

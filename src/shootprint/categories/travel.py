@@ -11,14 +11,17 @@ and every assumption a sourced row of ``data/curated/travel.csv``):
   band, contrails) × cabin_multiplier ÷ average_multiplier``. The ADEME 2023 factor (Base Carbone 43741…43774) is
   chosen by aircraft size (``seats``, default from the distance: ``travel.air.default_seats.*``)
   and by the distance band the central distance falls in (``travel.air.distance_band.*``);
-  ``contrails`` picks AVEC or SANS trainées. ADEME has no cabin split: the cabin multiplier is
-  derived from DESNZ 2025 (``travel.air.cabin.<short_haul|long_haul>.<cabin>``), relative to
+  ``contrails`` picks AVEC or SANS trainées. ADEME's factor is per average passenger (all cabins):
+  with ``cabin: unknown`` (the default, warning ``cabin-unspecified``) it is used as published,
+  ``cabin_multiplier ÷ average_multiplier`` = 1, as the CNC-approved calculators do. Only a written
+  cabin applies a multiplier, derived from DESNZ 2025 (``travel.air.cabin.<short_haul|long_haul>.<cabin>``), relative to
   economy; ADEME's factor is per *average* passenger, so it is divided by DESNZ's average-passenger
   multiplier (``travel.air.cabin.<haul>.average``: 1.017 short-haul, 1.306 long-haul).
 * flight, DESNZ set: ``distance_km = great_circle_km × 1.08``;
   ``emissions_kgco2e = distance_km × legs × travellers × (direct + well_to_tank)`` with the
   DESNZ 2025 factor of the haul (domestic: both ends in GB; international: neither end in GB;
-  else short- or long-haul by ``travel.air.long_haul.min_km``) and cabin; ``contrails`` picks
+  else short- or long-haul by ``travel.air.long_haul.min_km``) and cabin (``unknown``: DESNZ's
+  "average passenger" rows, ``travel.air.desnz.<haul>.unknown.*``); ``contrails`` picks
   with or without radiative forcing.
 * train, bus/coach (per passenger-km, as their factors are defined):
   ``emissions_kgco2e = distance_km × legs × travellers × kgco2e_per_passenger_km``.
@@ -95,7 +98,10 @@ class Flight(_Trip):
 
     type: Literal["flight"]
     travellers: Q_count | None = None
-    cabin: Literal["economy", "premium_economy", "business", "first"] = "economy"
+    cabin: Literal["unknown", "economy", "premium_economy", "business", "first"] = Field(
+        "unknown",
+        description="cabin class; 'unknown' (default): the factor per average passenger (all cabins), as published",
+    )
     contrails: bool = Field(True, description="count contrails / radiative forcing (non-CO2 effects)")
     seats: Literal["<50", "50-100", "101-220", ">220"] | None = Field(
         None, description="aircraft size; default from the distance (ADEME set only)"
@@ -392,7 +398,15 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
     if uplift_km.value != 0.0:
         distance_text += f" + {uplift_km.value:g} km (EN 16258)"
 
-    cabin_text = a.cabin.replace("_", " ")
+    if a.cabin == "unknown":
+        cabin_text = "cabin not stated: average passenger (all cabins)"
+        ctx.warn(
+            "cabin-unspecified",
+            "no cabin given: the factor per average passenger (all cabins) is used as published; "
+            "write cabin: economy (or another class) where it is known",
+        )
+    else:
+        cabin_text = f"{a.cabin.replace('_', ' ')} (cabin written)"
     if _desnz_method(ctx):
         haul = _desnz_haul(a, ctx, route.places, central_km)
         rf = "with_rf" if a.contrails else "without_rf"
@@ -411,7 +425,7 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
         main = ctx.main_factor(a, fid, "kgCO2e/passenger.km")
         chain = [main]
         kgco2e_per_pkm = v(main)
-        if main.status != "pinned":
+        if main.status != "pinned" and a.cabin != "unknown":
             long_min = ctx.table.resolve("travel.air.long_haul.min_km").value
             haul = "long_haul" if central_km >= long_min else "short_haul"
             # ADEME's factor is per average passenger (all cabins); DESNZ's class multipliers are

@@ -56,8 +56,22 @@ def _wait_through_ctrl_c(child: subprocess.Popen[bytes]) -> int:
         signal.signal(signal.SIGINT, previous)
 
 
-def track_command(label: str, out: Path | None, argv: list[str]) -> int:
+def track_command(
+    label: str,
+    out: Path | None,
+    argv: list[str],
+    *,
+    push: str | None = None,
+    production: str | None = None,
+    token: str | None = None,
+    spool: Path | None = None,
+) -> int:
     """Run ``argv`` as a child process, measure it, append the record to ``out``.
+
+    With ``push`` (a server's URL) and ``production`` (its id there), the record is also sent to
+    the server (:class:`~shootprint.tracker.push.Pusher`): records an earlier run spooled are sent
+    while the job runs; a server that cannot be reached never changes the exit status, the record
+    then waits in ``spool`` for the next run.
 
     Prints the summary to stderr and returns the child's exit status. Raises
     :class:`~shootprint.errors.InputError` if the command is empty or cannot be started (nothing
@@ -70,21 +84,41 @@ def track_command(label: str, out: Path | None, argv: list[str]) -> int:
         folder = target.parent if str(target.parent) else Path(".")
         if target.is_dir() or not (os.access(target, os.W_OK) if target.exists() else os.access(folder, os.W_OK)):
             raise InputError(f"track: --out {out}: cannot write the record there (no such folder, or not writable)")
-    tracker = Tracker(label, out, cpu_scope="children")
+    if (push is None) != (production is None):
+        raise InputError("track: --push URL and --production ID go together (the server and the production there).")
+    pusher = None
+    if push is not None and production is not None:
+        from shootprint.tracker.push import Pusher
+
+        if not push.startswith(("http://", "https://")):
+            raise InputError(f"track: --push {push}: give the server's URL (http://… or https://…).")
+        pusher = Pusher(push, production, token=token, spool=spool, close_timeout_s=15.0).start()
+    tracker = Tracker(label, out, cpu_scope="children", push=pusher)
+    try:
+        returncode = _run_tracked(tracker, argv)
+    finally:
+        if pusher is not None:
+            summary = pusher.close()
+            print(f"shootprint track: push to {push}: {summary.line()}", file=sys.stderr)
+    assert tracker.record is not None
+    print(summary_line(tracker.record, out), file=sys.stderr)
+    return 128 - returncode if returncode < 0 else returncode
+
+
+def _run_tracked(tracker: Tracker, argv: list[str]) -> int:
     with tracker:
         try:
             child = subprocess.Popen(argv)
         except OSError as err:
-            tracker.out = None  # nothing ran: no record is written
+            tracker.out = None  # nothing ran: no record is written nor sent
+            tracker.push = None
             raise CommandError(f"track: cannot run {argv[0]!r}: {err.strerror or err}") from err
         returncode = _wait_through_ctrl_c(child)
         if returncode > 0:
             tracker.warn("job-failed", f"the command exited with status {returncode}")
         elif returncode < 0:
             tracker.warn("job-failed", f"the command was ended by signal {-returncode}")
-    assert tracker.record is not None
-    print(summary_line(tracker.record, out), file=sys.stderr)
-    return 128 - returncode if returncode < 0 else returncode
+    return returncode
 
 
 def main(args: list[str] | None = None) -> int:
@@ -95,13 +129,19 @@ def main(args: list[str] | None = None) -> int:
     )
     parser.add_argument("--label", required=True, help="name of the job (matched by the engine)")
     parser.add_argument("--out", type=Path, default=None, help="JSON Lines file to append to")
+    parser.add_argument("--push", default=None, help="URL of a shootprint server to send the record to")
+    parser.add_argument("--production", default=None, help="id of the production on that server")
+    parser.add_argument("--token", default=None, help="API token (default: $SHOOTPRINT_TOKEN)")
+    parser.add_argument("--spool", type=Path, default=None, help="file of records waiting to be sent")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARG …]")
     ns = parser.parse_args(args)
     command: list[str] = ns.command
     if command and command[0] == "--":
         command = command[1:]
     try:
-        return track_command(ns.label, ns.out, command)
+        return track_command(
+            ns.label, ns.out, command, push=ns.push, production=ns.production, token=ns.token, spool=ns.spool
+        )
     except CommandError as err:
         print(err, file=sys.stderr)
         return err.exit_status

@@ -104,8 +104,13 @@ class Record:
     warnings: tuple[TrackerWarning, ...] = ()
     tracker_version: str = ""
     run_id: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    """What the job produced, where an integration counted it (``generations``,
+    ``denoising_steps`` …); empty for a plain command. Written only when not empty."""
 
     def __post_init__(self) -> None:
+        if any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in self.counts.values()):
+            raise ValueError(f"counts must be whole numbers ≥ 0, not {self.counts}")
         if self.start.tzinfo is None:
             raise ValueError("start must carry a time zone (ISO 8601 with an offset)")
         if not (self.duration_s >= 0 and math.isfinite(self.duration_s)):
@@ -139,6 +144,7 @@ def make_record(
     warnings: Iterable[TrackerWarning] = (),
     tracker_version: str,
     run_id: str | None,
+    counts: dict[str, int] | None = None,
 ) -> Record:
     """Build a :class:`Record` whose ``energy_j`` is the sum of its devices (J)."""
     devices_t = tuple(devices)
@@ -152,12 +158,13 @@ def make_record(
         warnings=tuple(warnings),
         tracker_version=tracker_version,
         run_id=run_id,
+        counts=dict(counts or {}),
     )
 
 
 def record_to_dict(record: Record) -> dict[str, Any]:
     """The JSON-ready form of a record (``start`` as ISO 8601 with its offset)."""
-    return {
+    out: dict[str, Any] = {
         "label": record.label,
         "host": record.host,
         "start": record.start.isoformat(),
@@ -177,6 +184,9 @@ def record_to_dict(record: Record) -> dict[str, Any]:
         "tracker_version": record.tracker_version,
         "run_id": record.run_id,
     }
+    if record.counts:
+        out["counts"] = dict(record.counts)
+    return out
 
 
 def record_to_json(record: Record) -> str:
@@ -234,6 +244,28 @@ def read_records(path: str | Path) -> list[Record]:
             for e in err.errors():
                 where = ".".join(str(p) for p in e["loc"]) or "record"
                 problems.append(f"{path}, line {lineno}, field {where}: {e['msg']}.")
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def records_from_data(objects: Iterable[Any], source: str = "records") -> list[Record]:
+    """Records from data (``runs.jsonl`` objects, e.g. an API body); every bad one named at once."""
+    from pydantic import ValidationError
+
+    adapter = _record_adapter()
+    records: list[Record] = []
+    problems: list[str] = []
+    for index, obj in enumerate(objects):
+        if isinstance(obj, Record):
+            records.append(obj)
+            continue
+        try:
+            records.append(adapter.validate_python(obj))
+        except ValidationError as err:
+            for e in err.errors():
+                where = ".".join(str(p) for p in e["loc"]) or "record"
+                problems.append(f"{source}[{index}], field {where}: {e['msg']}.")
     if problems:
         raise InputError(problems)
     return records

@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from types import TracebackType
-from typing import Generic, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Generic, ParamSpec, TypeVar
 
 from shootprint.tracker.records import (
     DeviceEnergy,
@@ -37,6 +37,9 @@ from shootprint.tracker.records import (
     make_record,
 )
 from shootprint.tracker.sources import CpuScope, PowerSource, Selection, host_name, select_sources
+
+if TYPE_CHECKING:
+    from shootprint.tracker.push import Pusher
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -63,8 +66,11 @@ class Tracker:
         *,
         sources: Sequence[PowerSource] | Selection | None = None,
         cpu_scope: CpuScope = "process",
+        push: Pusher | None = None,
     ) -> None:
         self.label = label
+        self.push = push
+        """A :class:`~shootprint.tracker.push.Pusher` each record is handed to as its job ends."""
         self.out = Path(out) if out is not None else None
         self._given: Selection | None
         if sources is None or isinstance(sources, Selection):
@@ -74,6 +80,8 @@ class Tracker:
         self._cpu_scope: CpuScope = cpu_scope
         self._selection = Selection([])
         self._extra: list[TrackerWarning] = []
+        self.counts: dict[str, int] = {}
+        """Counts of what the running job produced (``generations`` …), copied into its record."""
         self._start_dt = datetime.min
         self._t0 = 0.0
         self.record: Record | None = None
@@ -83,12 +91,17 @@ class Tracker:
         """Add a warning to the record of the running job."""
         self._extra.append(TrackerWarning(code, message))
 
+    def count(self, name: str, n: int = 1) -> None:
+        """Add ``n`` to the count ``name`` of the running job (e.g. ``generations``)."""
+        self.counts[name] = self.counts.get(name, 0) + n
+
     def __enter__(self) -> Tracker:
         if self._given is not None:
             self._selection = self._given
         else:
             self._selection = select_sources(cpu_scope=self._cpu_scope)
         self._extra = []
+        self.counts = {}
         self.record = None
         self._start_dt = datetime.now(UTC)
         self._t0 = time.perf_counter()
@@ -121,9 +134,12 @@ class Tracker:
             warnings=warnings,
             tracker_version=tracker_version(),
             run_id=uuid.uuid4().hex,
+            counts=self.counts,
         )
         if self.out is not None:
             append_record(self.out, self.record)
+        if self.push is not None:
+            self.push.submit(self.record)  # a queue put: the network is the pusher thread's business
 
 
 def track(
@@ -132,6 +148,7 @@ def track(
     *,
     sources: Sequence[PowerSource] | Selection | None = None,
     cpu_scope: CpuScope = "process",
+    push: Pusher | None = None,
 ) -> Tracker:
     """A context manager measuring the energy of its block; the record is on ``.record``.
 
@@ -141,8 +158,9 @@ def track(
     ``[ReplaySource()]`` in tests, or a :class:`Selection` whose warnings go into the record.
     ``cpu_scope`` is whose CPU time the estimate counts (``process`` or ``children``).
     A job that raises is still recorded, with a ``job-raised`` warning; the exception propagates.
+    ``push``, if given, is a :class:`~shootprint.tracker.push.Pusher` the record is queued on.
     """
-    return Tracker(label, out, sources=sources, cpu_scope=cpu_scope)
+    return Tracker(label, out, sources=sources, cpu_scope=cpu_scope, push=push)
 
 
 class TrackedFunction(Generic[P, R]):

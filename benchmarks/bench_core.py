@@ -1,0 +1,102 @@
+"""The core's speed, warm and cold: the figures of the server-readiness work, before and after.
+
+Prints medians (this machine is small and shared: compare figures taken in one sitting):
+- warm estimate of each reference production (factor table loaded, production validated);
+- 10,000 Monte Carlo draws of the five reference productions, compared with ratios (warm);
+- fresh-process ``shootprint compare`` of the five (as ``/usr/bin/time -v shootprint compare …``);
+- fresh-process ``shootprint sensitivity`` of one production (Sobol N=512, the default);
+- fresh-process ``shootprint report … --out report.pdf`` of the five;
+- ``compare --samples`` in process for growing numbers of productions (cost per production).
+
+``--src DIR`` times another checkout's ``src`` folder with this environment (the "before" figures
+come from the commit before the change: ``git worktree add --detach /tmp/before <commit>``).
+
+Run: .venv/bin/python benchmarks/bench_core.py [--src DIR] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _timing import ROOT, report
+
+FILES = sorted(str(p) for p in (ROOT / "examples" / "reference").glob("*.yaml"))
+
+
+def median_s(fn, runs: int = 5) -> float:
+    fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def wall(argv: list[str], src: Path, runs: int) -> float:
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(src)
+    cmd = [sys.executable, "-c", "import sys; from shootprint.cli import main; sys.argv[0] = 'shootprint'; main()"]
+    subprocess.run([*cmd, *argv], capture_output=True, check=True, cwd=ROOT, env=env)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([*cmd, *argv], capture_output=True, check=True, cwd=ROOT, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--src", type=Path, default=ROOT / "src")
+    parser.add_argument("--quick", action="store_true", help="fewer runs, no PDF, smaller scaling figures")
+    args = parser.parse_args()
+    src = args.src.resolve()
+    sys.path.insert(0, str(src))
+    runs = 3 if args.quick else 7
+
+    from shootprint import api
+
+    print(f"source: {src}")
+    table = api.load_table()
+    for f in FILES:
+        prod = api.load_production(f)
+        t = median_s(lambda prod=prod: api.estimate(prod, table=table), runs=50)
+        report(f"warm estimate {Path(f).stem} ({len(prod.activities)} activities)", t)
+
+    from shootprint.scenarios import compare_mc
+
+    scenarios = [api.scenario(Path(f)) for f in FILES]
+    t = median_s(lambda: compare_mc(scenarios, table, 10_000, seed=1).to_dict(), runs=runs)
+    report(f"10,000 draws × {len(FILES)} productions with ratios (warm)", t)
+
+    bare = wall(["--version"], src, runs)
+    report("shootprint --version, fresh process", bare)
+    report(f"shootprint compare ({len(FILES)} files), fresh process", wall(["compare", *FILES], src, runs))
+    report("shootprint sensitivity (1 file, N=512), fresh process", wall(["sensitivity", FILES[0]], src, runs))
+    with tempfile.TemporaryDirectory() as tmp:
+        if not args.quick:
+            out = str(Path(tmp) / "r.pdf")
+            report(
+                f"shootprint report ({len(FILES)} files) → PDF, fresh process",
+                wall(["report", *FILES, "--out", out], src, 3),
+            )
+
+    sizes = (5, 25, 50) if args.quick else (5, 25, 50, 100)
+    for n in sizes:
+        paths = [FILES[i % len(FILES)] for i in range(n)]
+        t = median_s(lambda paths=paths: api.compare_uncertain(paths, samples=10_000, seed=1).to_dict(), runs=1)
+        report(f"compare --samples 10000 of {n} productions (warm)", t)
+        print(f"{'':<58} {t / n * 1000:8.1f} ms per production")
+
+
+if __name__ == "__main__":
+    main()
