@@ -1,16 +1,21 @@
-"""Rebuild the report's message catalogs: extract → messages.pot, merge into each .po, compile .mo.
+"""Rebuild the message catalogs: extract → messages.pot, merge into each .po, compile .mo.
 
-Run from the repository root after changing a translatable string in ``src/shootprint/report``
-(Python: ``_("…")`` and ``N_("…")``; templates: ``{{ _("…") }}``), then translate the new entries
-of ``src/shootprint/locale/<lang>/LC_MESSAGES/messages.po`` and run it again to compile:
+Extraction covers all of ``src/shootprint``: the engine's warnings and line labels, error messages,
+the CLI's text and the reports. Marked are, in Python, ``_("…")``, ``N_("…")``, ``Message("…", …)``,
+``gettext(lang, "…")`` and the template of ``ctx.warn(code, "…", …)``; in report templates
+``{{ _("…") }}``; and the ``reason`` column of ``data/uncertainty_defaults.csv`` (quoted in the
+warning a default uncertainty gives). Run it from the repository root after changing a translatable
+string, then translate the new entries of ``src/shootprint/locale/<lang>/LC_MESSAGES/messages.po``
+and run it again to compile:
 
     .venv/bin/python data-raw/compile_catalogs.py           # extract, merge, compile
     .venv/bin/python data-raw/compile_catalogs.py --check   # exit 1 if anything is stale or untranslated
 
 The same extraction with the pybabel command line (``src/shootprint/locale/babel.cfg``):
 
-    .venv/bin/pybabel extract -F src/shootprint/locale/babel.cfg -k N_ --no-location \
-        -o src/shootprint/locale/messages.pot src/shootprint/report
+    .venv/bin/pybabel extract -F src/shootprint/locale/babel.cfg -k N_ -k Message -k gettext:2 -k warn:2 \
+        --no-location -o src/shootprint/locale/messages.pot src/shootprint
+(without the CSV reasons, which only this script adds)
     .venv/bin/pybabel update -i src/shootprint/locale/messages.pot -d src/shootprint/locale --no-fuzzy-matching
     .venv/bin/pybabel compile -d src/shootprint/locale
 
@@ -21,6 +26,7 @@ that each is up to date with its ``.po``.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import sys
 from pathlib import Path
@@ -31,13 +37,16 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "src" / "shootprint" / "report"
+SOURCE = ROOT / "src" / "shootprint"
+#: data files whose text is shown to readers: (path, column)
+DATA_TEXT = [(SOURCE / "data" / "uncertainty_defaults.csv", "reason")]
 LOCALE = ROOT / "src" / "shootprint" / "locale"
 LANGS = ("fr",)
-METHOD_MAP = [("**.py", "python"), ("templates/**.j2", "jinja2")]
-OPTIONS_MAP = {"templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
-HEADER = "Messages of the shootprint reports (HTML and PDF)."
+METHOD_MAP = [("**.py", "python"), ("report/templates/**.j2", "jinja2")]
+OPTIONS_MAP = {"report/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+# gettext is shootprint.i18n.gettext(lang, text); warn is Context.warn(code, template, **params)
+KEYWORDS = {"_": None, "N_": None, "Message": None, "gettext": (2,), "ngettext": (1, 2), "warn": (2,)}
+HEADER = "Messages of shootprint: engine (warnings, line labels, errors), command line and reports."
 
 
 def extract() -> Catalog:
@@ -46,6 +55,11 @@ def extract() -> Catalog:
         str(SOURCE), METHOD_MAP, OPTIONS_MAP, keywords=KEYWORDS
     ):
         catalog.add(message, None, [], auto_comments=comments, context=context)
+    for path, column in DATA_TEXT:
+        with path.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                if row[column]:
+                    catalog.add(row[column], None, [])
     return catalog
 
 

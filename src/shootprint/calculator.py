@@ -22,6 +22,7 @@ from typing import Any
 
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import DEFAULT_FACTOR_SET, FactorRow, FactorTable, default_table, override_rows
+from shootprint.i18n import Message, render
 from shootprint.model import Footprint
 from shootprint.problems import N_, Problem, ProblemsError
 from shootprint.results import (
@@ -99,7 +100,8 @@ class Comparison:
             "categories_kgco2e": {
                 cat: {fp.name: fp.by_category.get(cat, 0.0) for fp in self.footprints} for cat in self.categories()
             },
-            "warnings": self.warnings,
+            "warnings": [str(w) for w in self.warnings],
+            "warnings_fr": [render(w, "fr") for w in self.warnings],
             "footprints": [fp.to_dict() for fp in self.footprints],
             **({"uncertainty": self.uncertainty} if self.uncertainty is not None else {}),
         }
@@ -735,10 +737,16 @@ def _unique_names(fps: Sequence[Footprint]) -> list[str]:
     from shootprint.model import unique_names
 
     names = unique_names([fp.name for fp in fps])
-    warnings = []
+    warnings: list[str] = []
     for fp, name in zip(fps, names, strict=True):
         if name != fp.name:
-            warnings.append(f"two productions are called {fp.name!r}: the second is shown as {name!r}")
+            warnings.append(
+                Message(
+                    N_("two productions are called {name}: the second is shown as {shown}"),
+                    name=repr(fp.name),
+                    shown=repr(name),
+                )
+            )
             fp.name = name
     return warnings
 

@@ -16,6 +16,7 @@ from shootprint import units
 from shootprint._version import __version__
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import FactorTable, Resolved
+from shootprint.i18n import N_, Message
 from shootprint.model import (
     ActivityBase,
     FactorUse,
@@ -80,7 +81,9 @@ class Context:
     default_region: str | None = None  # the production's country, for activities without one
     activity: ActivityBase | None = None
     _warnings: list[ResultWarning] = field(default_factory=list)
-    _factor_cache: dict[tuple[str, str], tuple[FactorUse, list[tuple[str, str]]]] = field(default_factory=dict)
+    _factor_cache: dict[tuple[str, str], tuple[FactorUse, list[tuple[str, str, dict[str, Any]]]]] = field(
+        default_factory=dict
+    )
     _overrides_used: set[str] = field(default_factory=set)
 
     # -- quantities ---------------------------------------------------------------------------
@@ -135,8 +138,8 @@ class Context:
         cached = self._factor_cache.get(key)
         if cached is not None:
             use, cached_notes = cached
-            for code, message in cached_notes:  # each line that uses the factor carries its warnings
-                self.warn(code, message)
+            for code, template, params in cached_notes:  # each line that uses the factor carries its warnings
+                self.warn(code, template, **params)
             return use
         resolved = self.table.resolve(factor_id)
         row = resolved.row
@@ -163,21 +166,26 @@ class Context:
             licence=row.licence,
             uncertainty=_scaled(_uncertainty_of(resolved.uncertainty_row or row), scale),
         )
-        notes: list[tuple[str, str]] = []
+        notes: list[tuple[str, str, dict[str, Any]]] = []
         if row.archived:
-            notes.append(("factor-archived", f"factor {row.id} is archived in its source"))
+            notes.append(("factor-archived", N_("factor {id} is archived in its source"), {"id": row.id}))
         if self.sampler is not None:
             draws, info = self.sampler.factor(row.id, resolved, row.category)
+            rule = info.pop("_message", None) if info else None
             if draws is not None:
                 use.samples = draws * scale
             if info:
                 use.uncertainty = {**use.uncertainty, **_scaled(info, scale)}
                 if info.get("defaulted"):
                     notes.append(
-                        ("uncertainty-default", f"factor {row.id} publishes no uncertainty: {info.get('rule', '')}")
+                        (
+                            "uncertainty-default",
+                            N_("factor {id} publishes no uncertainty: {rule}"),
+                            {"id": row.id, "rule": rule if rule is not None else Message(str(info.get("rule", "")))},
+                        )
                     )
-        for code, message in notes:
-            self.warn(code, message)
+        for code, template, params in notes:
+            self.warn(code, template, **params)
         self._factor_cache[key] = (use, notes)
         return use
 
@@ -205,7 +213,9 @@ class Context:
         fallback = f"{prefix}.WORLD"
         self.warn(
             "region-fallback-world",
-            f"no factor {fid}: used {fallback} (rule: a region without its own factor takes the world average)",
+            N_("no factor {id}: used {fallback} (rule: a region without its own factor takes the world average)"),
+            id=fid,
+            fallback=fallback,
         )
         return self.factor(fallback, role, expect_unit)
 
@@ -214,8 +224,13 @@ class Context:
         return v(self.factor(factor_id, role, expect_unit, status="default"))
 
     # -- warnings -----------------------------------------------------------------------------
-    def warn(self, code: str, message: str) -> None:
+    def warn(self, code: str, template: str, /, **params: Any) -> None:
+        """Warn with a stable ``code`` and an English ``template`` marked for translation, its
+        ``{name}`` placeholders filled from ``params`` (floats, terms given as Messages): each shell
+        shows it in its reader's language. ``warn(code, message)`` with a finished English sentence
+        still works (shown in English unless the catalog has that very sentence)."""
         line_id = self.activity.id if self.activity is not None else None
+        message = Message(template, **params)
         if not any(w.code == code and w.message == message and w.line_id == line_id for w in self._warnings):
             self._warnings.append(ResultWarning(code, message, line_id))
 
@@ -437,15 +452,19 @@ def summarize(
     warnings = list(warnings)
     intensities: dict[str, float | None] = {}
     for key, denom, what in (
-        ("per_still_image_kgco2e", production.deliverables.still_images, "still images"),
-        ("per_film_second_kgco2e", production.deliverables.film_seconds, "seconds of film"),
-        ("per_shoot_day_kgco2e", production.shoot_days, "shoot days"),
+        ("per_still_image_kgco2e", production.deliverables.still_images, Message(N_("still images"))),
+        ("per_film_second_kgco2e", production.deliverables.film_seconds, Message(N_("seconds of film"))),
+        ("per_shoot_day_kgco2e", production.shoot_days, Message(N_("shoot days"))),
     ):
         if denom:
             intensities[key] = total / denom
         else:
             intensities[key] = None
-            warnings.append(ResultWarning("intensity-denominator-zero", f"{key}: the production has 0 {what}"))
+            warnings.append(
+                ResultWarning.of(
+                    "intensity-denominator-zero", N_("{key}: the production has 0 {what}"), key=key, what=what
+                )
+            )
     return Footprint(
         name=production.name,
         lines=lines,

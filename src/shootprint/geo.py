@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from shootprint.errors import InputError
+from shootprint.i18n import N_, Message
 
 __all__ = [
     "EARTH_MEAN_RADIUS_KM",
@@ -493,16 +494,24 @@ def _from_coordinates(lat: float, lon: float) -> tuple[Place, list[str]]:
     label = _coord_label(lat, lon)
     nearest = _nearest_city(lat, lon)
     if nearest is None:
-        note = (
-            f"coordinates ({label}): no city within {_NEAREST_CITY_MAX_KM:.0f} km, country "
-            'unknown; give {"lat", "lon", "country"} to set it'
+        note = Message(
+            N_("coordinates ({place}): no city within {km} km, country unknown; give {keys} to set it"),
+            place=label,
+            km=f"{_NEAREST_CITY_MAX_KM:.0f}",
+            keys='{"lat", "lon", "country"}',
         )
         return Place(label, "", lat, lon, "coordinates"), [note]
     city, d = nearest
-    note = (
-        f"coordinates ({label}): country {city.country} taken from the nearest city, "
-        f'{city.name}, {city.country} ({d:.0f} km away); give {{"lat", "lon", "country"}} '
-        "to set it"
+    note = Message(
+        N_(
+            "coordinates ({place}): country {country} taken from the nearest city, {city}, {country} "
+            "({km} km away); give {keys} to set it"
+        ),
+        place=label,
+        country=city.country,
+        city=city.name,
+        km=f"{d:.0f}",
+        keys='{"lat", "lon", "country"}',
     )
     return Place(label, city.country, lat, lon, "coordinates"), [note]
 
@@ -561,9 +570,19 @@ def _from_iata(text: str, explicit: bool = False) -> tuple[Place, list[str]] | N
     notes: list[str] = []
     if cities_named:
         c = _city(cities_named[0])
-        notes.append(f"{text!r} read as the IATA code of {name}, {country}; write '{c.name}, {c.country}' for the city")
+        notes.append(
+            Message(
+                N_("{text} read as the IATA code of {name}, {country}; write '{city}' for the city"),
+                text=repr(text),
+                name=name,
+                country=country,
+                city=f"{c.name}, {c.country}",
+            )
+        )
     if kind == "metro":
-        notes.append(f"{code} is the IATA code of the {city} area: placed at the city centre")
+        notes.append(
+            Message(N_("{code} is the IATA code of the {city} area: placed at the city centre"), code=code, city=city)
+        )
         return Place(name, country, float(lat), float(lon), "city", code), notes
     return Place(name, country, float(lat), float(lon), "airport", code), notes
 
@@ -579,7 +598,9 @@ def _country_place(code: str) -> Place:
 
 
 def _describe(city: _City) -> str:
-    return f"{city.name}, {city.country} (pop {city.population:,})"
+    return Message(
+        N_("{city}, {country} (pop {population})"), city=city.name, country=city.country, population=city.population
+    )
 
 
 def _from_city(spec: object, name: str, country: str | None) -> tuple[Place, list[str]]:
@@ -600,15 +621,28 @@ def _from_city(spec: object, name: str, country: str | None) -> tuple[Place, lis
     if len(matches) > 1:
         others = matches[1:]
         shown = "; ".join(_describe(c) for c in others[:4])
-        more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-        where = f" in {country}" if country else ""
+        more = Message(N_(" and {n} more"), n=len(others) - 4) if len(others) > 4 else ""
+        where = Message(N_(" in {country}"), country=country) if country else ""
         abroad = [c for c in others if c.country != chosen.country]
         hint = (
-            f"give the country to choose another, e.g. '{abroad[0].name}, {abroad[0].country}'"
+            Message(
+                N_("give the country to choose another, e.g. '{example}'"),
+                example=f"{abroad[0].name}, {abroad[0].country}",
+            )
             if country is None and abroad
-            else "give coordinates to choose another"
+            else Message(N_("give coordinates to choose another"))
         )
-        notes.append(f"ambiguous city {_shown(name)}{where}: chose {_describe(chosen)}; also {shown}{more}; {hint}")
+        notes.append(
+            Message(
+                N_("ambiguous city {name}{where}: chose {chosen}; also {others}{more}; {hint}"),
+                name=repr(name),
+                where=where,
+                chosen=_describe(chosen),
+                others=shown,
+                more=more,
+                hint=hint,
+            )
+        )
     return Place(chosen.name, chosen.country, chosen.lat, chosen.lon, "city"), notes
 
 

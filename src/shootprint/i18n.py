@@ -4,6 +4,15 @@ English is the source language; French comes from ``locale/fr/LC_MESSAGES/messag
 ``data-raw/compile_catalogs.py``). Text is marked with ``N_("…")`` where it is written and translated
 with ``gettext(lang, text)`` where it is shown, so the core can carry a message's English source and
 its parameters and any shell can show it in the reader's language.
+
+A :class:`Message` is that pair, kept by the core (warnings, line labels): its English template and
+its parameters, rendered in a language on demand. A parameter may itself be a Message (a term such
+as a meal kind, or a piece of a label), rendered in the same language; a float is written the way
+the reader reads numbers (``12.5`` in English, ``12,5`` in French; no thousands separator, three
+significant figures below 100).
+
+Extraction (``data-raw/compile_catalogs.py``) collects the first argument of ``N_``, ``_``,
+``gettext`` (second argument) and ``Message``, and the second argument of ``warn``.
 """
 
 from __future__ import annotations
@@ -38,6 +47,58 @@ def gettext(lang: str, text: str, **params: Any) -> str:
     """``text`` in ``lang``, with ``{name}`` placeholders filled from ``params``."""
     out = str(translations(lang).gettext(text))
     return out.format(**params) if params else out
+
+
+def number_text(x: float, lang: str = DEFAULT_LANG) -> str:
+    """A number inside a sentence: no thousands separator (a comma is a decimal in French), three
+    significant figures below 100, the language's decimal sign."""
+    text = f"{x:.0f}" if abs(x) >= 100 else f"{x:.3g}"
+    if "e" in text:  # 3 significant figures of a tiny number: write it out
+        text = f"{x:.3f}".rstrip("0").rstrip(".") or "0"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+class Message(str):
+    """An English template (a catalog msgid) and its parameters, rendered in any language.
+
+    A Message *is* its English text (a ``str``), so code that reads it as a string keeps working;
+    ``render(lang)`` gives it in another language. Marked for extraction as ``Message("…", …)``.
+    """
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Message:
+        english = template.format(**{k: _param(v, DEFAULT_LANG) for k, v in params.items()}) if params else template
+        self = super().__new__(cls, english)
+        self.template = template
+        self.params = params
+        return self
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        if lang == DEFAULT_LANG:
+            return str(self)
+        return gettext(lang, self.template, **{k: _param(v, lang) for k, v in self.params.items()})
+
+
+def render(text: str, lang: str = DEFAULT_LANG) -> str:
+    """A Message in ``lang``; a plain string through the catalog (unchanged when it has no entry)."""
+    if isinstance(text, Message):
+        return text.render(lang)
+    return gettext(lang, text) if text else text
+
+
+def _param(value: Any, lang: str) -> Any:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, float):
+        return number_text(value, lang)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10000:
+        grouped = f"{value:,}"  # a count: thousands grouped the reader's way
+        return grouped.replace(",", "\u202f") if lang == "fr" else grouped
+    if isinstance(value, list | tuple):
+        return ", ".join(str(_param(v, lang)) for v in value)
+    return value
 
 
 def lang_from_env(environ: dict[str, str] | None = None) -> str:

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
-from shootprint import units
+from shootprint import i18n, units
+from shootprint.i18n import Message
 
 Stage = Literal["pre-production", "shoot", "post-production"]
 STAGES: tuple[str, ...] = ("pre-production", "shoot", "post-production")
@@ -366,12 +367,25 @@ def check_region(value: str | None) -> str | None:
 
 @dataclass(slots=True)
 class ResultWarning:
+    """A warning: a stable ``code`` and its English ``message``; where the engine wrote the message
+    as a :class:`~shootprint.i18n.Message` (template and parameters), ``text(lang)`` renders it in
+    any language."""
+
     code: str
     message: str
     line_id: str | None = None
 
+    @classmethod
+    def of(cls, code: str, template: str, line_id: str | None = None, **params: Any) -> ResultWarning:
+        """The warning ``code`` with the English ``template`` (marked for translation) and its parameters."""
+        return cls(code, Message(template, **params), line_id)
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``en`` or ``fr``)."""
+        return i18n.render(self.message, lang)
+
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"code": self.code, "message": self.message}
+        out: dict[str, Any] = {"code": self.code, "message": str(self.message), "message_fr": self.text("fr")}
         if self.line_id:
             out["line_id"] = self.line_id
         return out

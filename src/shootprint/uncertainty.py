@@ -23,7 +23,7 @@ import csv
 import hashlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,6 +33,7 @@ import numpy as np
 
 from shootprint.engine import Sampler
 from shootprint.factors import FactorRow, Resolved
+from shootprint.i18n import N_, Message
 from shootprint.model import QuantitySpec
 
 Z_975 = 1.959963984540054  # standard normal 97.5th percentile
@@ -49,6 +50,7 @@ class Distribution:
     c: float = 0.0
     rule: str = ""
     defaulted: bool = False
+    note: Message | None = None  # the rule as a translatable message, for the warning it gives
 
     def from_uniform(self, u: np.ndarray, z: np.ndarray | None = None) -> np.ndarray:
         """Draws from uniforms ``u`` in (0, 1) (and standard normals ``z`` for the lognormal)."""
@@ -147,13 +149,20 @@ def factor_distribution(resolved: Resolved, category: str = "") -> Distribution:
                 f"{row.uncertainty_kind} ±{row.uncertainty_pct:g} % of {row.id} as 95 % lognormal",
             )
     default = default_for(resolved.row, category)
-    return lognormal_from_pct(
+    dist = lognormal_from_pct(
         value,
         default.pct,
         f"no published uncertainty: default ±{default.pct:g} % for {default.source_prefix}*/"
         f"{default.category_prefix or 'any'} ({default.reason})",
         defaulted=True,
     )
+    note = Message(
+        N_("no published uncertainty: default ±{pct} % for {rows} ({reason})"),
+        pct=float(default.pct),
+        rows=f"{default.source_prefix}*/{default.category_prefix or '*'}",
+        reason=Message(default.reason),  # the reasons of uncertainty_defaults.csv are in the catalog
+    )
+    return replace(dist, note=note)
 
 
 def quantity_distribution(spec: QuantitySpec) -> Distribution:
@@ -202,7 +211,10 @@ class MonteCarlo(Sampler):
     def factor(self, row_id: str, resolved: Resolved, category: str) -> tuple[Any, dict[str, Any]]:
         dist = factor_distribution(resolved, category)
         draws = self._draw(f"factor:{resolved.row.id}", dist)
-        return draws, dist.describe()
+        info = dist.describe()
+        if dist.note is not None:
+            info["_message"] = dist.note  # for the engine's warning; not part of the results
+        return draws, info
 
     def quantity(self, key: str, spec: QuantitySpec) -> Any:
         return self._draw(key, quantity_distribution(spec))

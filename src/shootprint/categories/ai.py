@@ -57,6 +57,7 @@ from pydantic import Field, field_validator, model_validator
 from shootprint.categories.energy import GRID, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import InputError
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_s, QuantitySpec
 
 CATEGORY = "ai"
@@ -478,7 +479,9 @@ def _scale(a: _AIActivity, p: ModelProfile, ctx: Context) -> tuple[float, str]:
         if p.steps is None:
             ctx.warn(
                 "ai-steps-not-scaled",
-                f"{p.name}: its energy row states no step count; steps={steps} is not used",
+                N_("{model}: its energy row states no step count; steps={steps} is not used"),
+                model=p.name,
+                steps=steps,
             )
         elif steps != p.steps:
             factor *= steps / p.steps
@@ -489,7 +492,9 @@ def _scale(a: _AIActivity, p: ModelProfile, ctx: Context) -> tuple[float, str]:
         if p.resolution is None:
             ctx.warn(
                 "ai-resolution-not-scaled",
-                f"{p.name}: its energy row states no resolution; resolution={res} is not used",
+                N_("{model}: its energy row states no resolution; resolution={resolution} is not used"),
+                model=p.name,
+                resolution=res,
             )
         elif (w, h) != p.resolution:
             w0, h0 = p.resolution
@@ -589,8 +594,10 @@ def _site(a: _AIActivity, hosting: str, p: ModelProfile, ctx: Context) -> tuple[
             region = "WORLD"
             ctx.warn(
                 "ai-cloud-region-unknown",
-                "hosting cloud without region: the world-average grid is used (rule: the location of "
-                "rented GPUs is unknown unless given)",
+                N_(
+                    "hosting cloud without region: the world-average grid is used (rule: the location of "
+                    "rented GPUs is unknown unless given)"
+                ),
             )
         return (
             region.upper(),
@@ -606,7 +613,10 @@ def _site(a: _AIActivity, hosting: str, p: ModelProfile, ctx: Context) -> tuple[
         region = ctx.table.get(pue_id).region or "WORLD"
         ctx.warn(
             "ai-provider-location-default",
-            f"{provider}: compute location {region} assumed (row {pue_id}; give region to change it)",
+            N_("{provider}: compute location {region} assumed (row {row}; give region to change it)"),
+            provider=provider,
+            region=region,
+            row=pue_id,
         )
     return region.upper(), pue, wue
 
@@ -725,8 +735,11 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
         share = ctx.factor(row_id, "training share (scenario)", unit, status="estimated")
         ctx.warn(
             "training-share-scenario",
-            f"{row_id}: the training share per output is a scenario (lifetime outputs of a model are "
-            "unknown); leave it out with --exclude training",
+            N_(
+                "{row}: the training share per output is a scenario (lifetime outputs of a model are "
+                "unknown); leave it out with --exclude training"
+            ),
+            row=row_id,
         )
         lines.append(
             Draft(

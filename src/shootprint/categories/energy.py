@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from shootprint.engine import Context, Draft, v
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, Q_day, Q_kwh, Q_l
 
 CATEGORY = "energy"
@@ -68,8 +69,10 @@ def region_of(activity: ActivityBase, ctx: Context) -> str:
     if activity.region is None and ctx.default_region is None:
         ctx.warn(
             "region-unknown",
-            "no region for this activity and no country for the production: the world average is used "
-            "(give country: at the top of the file, or region: on the activity)",
+            N_(
+                "no region for this activity and no country for the production: the world average is used "
+                "(give country: at the top of the file, or region: on the activity)"
+            ),
         )
     return (activity.region or ctx.default_region or "WORLD").upper()
 

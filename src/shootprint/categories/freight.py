@@ -48,7 +48,9 @@ from pydantic import ConfigDict, Field, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import FactorError, InputError
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec, label_number
+from shootprint.vocabulary import term
 
 CATEGORY = "freight"
 WTT_ROLE = "well-to-tank (fuel upstream)"
@@ -187,8 +189,10 @@ def _distance(a: _Route, ctx: Context, mode: str) -> _Distance:
     if mode == "sea":
         ctx.warn(
             "sea-distance-estimated",
-            "sea distance estimated from the great circle × a detour factor; shipping routes can be "
-            "twice the great circle (Suez, Panama, Cape): give distance when the route is known",
+            N_(
+                "sea distance estimated from the great circle × a detour factor; shipping routes can be "
+                "twice the great circle (Suez, Panama, Cape): give distance when the route is known"
+            ),
         )
     return _Distance(km, central, [detour], text, "input")
 
@@ -263,7 +267,9 @@ def freight(a: Freight, ctx: Context) -> list[Draft]:
         if a.vehicle is None:
             ctx.warn(
                 "default-used",
-                f"road freight without vehicle: a {DEFAULT_VEHICLE} truck assumed (accepted: {', '.join(VEHICLES)})",
+                N_("road freight without vehicle: a {vehicle} truck assumed (accepted: {accepted})"),
+                vehicle=term("vehicle", DEFAULT_VEHICLE),
+                accepted=", ".join(VEHICLES),
             )
         default_id = f"freight.road.{vehicle}"
         label = f"Freight by road ({vehicle})"
@@ -273,7 +279,9 @@ def freight(a: Freight, ctx: Context) -> list[Draft]:
         suffix = "with_contrails" if contrails else "without_contrails"
         default_id = f"freight.air.{band}.{suffix}"
         if not contrails:
-            ctx.warn("contrails-excluded", "air freight without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
+            ctx.warn(
+                "contrails-excluded", N_("air freight without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
+            )
         label = f"Air freight ({scheme} band {band}, {'with' if contrails else 'without'} contrails)"
     elif a.mode == "sea":
         default_id = "freight.sea.container"
@@ -299,7 +307,9 @@ def excess_baggage(a: ExcessBaggage, ctx: Context) -> list[Draft]:
     default_id = f"freight.air_belly.{band}.{suffix}"
     factor = _factor(a, ctx, default_id)
     if not a.contrails:
-        ctx.warn("contrails-excluded", "excess baggage without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
+        ctx.warn(
+            "contrails-excluded", N_("excess baggage without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
+        )
     label = f"Excess baggage ({scheme} band {band}, {'with' if a.contrails else 'without'} contrails)"
     return _draft(a, ctx, label, _with_wtt(ctx, factor, default_id), dist)
 

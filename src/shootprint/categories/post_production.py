@@ -44,7 +44,9 @@ from typing import Literal
 
 from shootprint.categories.energy import GRID, region_of
 from shootprint.engine import Context, Draft, Num, v
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb
+from shootprint.vocabulary import term
 
 CATEGORY = "post_production"
 
@@ -283,9 +285,13 @@ def _network_factor(a: ActivityBase, network: str, region: str, ctx: Context) ->
         # redistributable): say so rather than pretend they fit elsewhere
         ctx.warn(
             "network-factor-france",
-            f"no {network}-network factor for {region}: used France's (rule: data transfer "
-            "uses the French ADEME factor everywhere; grids with more carbon make it a low "
-            "estimate)",
+            N_(
+                "no {network} network factor for {region}: used France's (rule: data transfer "
+                "uses the French ADEME factor everywhere; grids with more carbon make it a low "
+                "estimate)"
+            ),
+            network=term("network", network),
+            region=region,
         )
     return ctx.main_factor(a, f"{TRANSFER}.{network}", "kgCO2e/GB", role="network")
 

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from shootprint.engine import Context, Draft, v
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, Q_count, Q_kg, QuantitySpec
 
 CATEGORY = "sets"
@@ -79,7 +80,7 @@ Garment = Literal[
     "shoes_sport",
 ]
 
-END_OF_LIFE_RULE = (
+END_OF_LIFE_RULE = N_(
     "material lines count production only (cradle to gate); end of life is counted in the waste "
     "category: add a waste activity (stream, treatment, mass) for what is thrown away"
 )

@@ -48,6 +48,7 @@ from pydantic import Field, field_validator, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_km, label_number
 
 CATEGORY = "travel"
@@ -182,7 +183,7 @@ def _places(a: _Trip, ctx: Context) -> tuple[geo.Place, geo.Place] | None:
         except InputError as exc:
             raise InputError(f"activities.{a.id}.{name}: {exc}") from None
         for note in notes:
-            ctx.warn("place-note", f"{name}: {note}")
+            ctx.warn("place-note", N_("{field}: {note}"), field=name, note=note)
         located.append(place)
     return located[0], located[1]
 
@@ -352,8 +353,11 @@ def _ademe_flight_factor(a: Flight, ctx: Context, central_km: float) -> tuple[st
         else:
             ctx.warn(
                 "turboprop-not-available",
-                f"ADEME has turboprop factors only under 500 km for <50 and 50-100 seats: "
-                f"the jet factor of {band.replace('_', '-')} km is used",
+                N_(
+                    "ADEME has turboprop factors only under 500 km for <50 and 50-100 seats: "
+                    "the jet factor of {band} km is used"
+                ),
+                band=band.replace("_", "-"),
             )
     if f"{prefix}.{band}.{tag}" not in ctx.table:
         # ADEME publishes no factor for this size at this distance (e.g. >220 seats under
@@ -364,8 +368,10 @@ def _ademe_flight_factor(a: Flight, ctx: Context, central_km: float) -> tuple[st
         nearest = next(b for b in candidates if f"{prefix}.{b}.{tag}" in ctx.table)
         ctx.warn(
             "air-band-unavailable",
-            f"ADEME has no factor for {SEAT_LABELS[seats]} seats at {band.replace('_', '-')} km: "
-            f"used its {nearest.replace('_', '-')} km band",
+            N_("ADEME has no factor for {seats} seats at {band} km: used its {nearest} km band"),
+            seats=SEAT_LABELS[seats],
+            band=band.replace("_", "-"),
+            nearest=nearest.replace("_", "-"),
         )
         band = nearest
     text = f"{SEAT_LABELS[seats]} seats{'' if a.seats else ' (default)'}, {band.replace('_', '-')} km band"
@@ -440,9 +446,11 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
     if not a.contrails:
         ctx.warn(
             "contrails-excluded",
-            "the factor without contrails / radiative forcing leaves out aviation's non-CO2 "
-            "effects (about as much again as its CO2); ADEME asks for it only in the regulatory "
-            "Information GES des prestations de transport",
+            N_(
+                "the factor without contrails / radiative forcing leaves out aviation's non-CO2 "
+                "effects (about as much again as its CO2); ADEME asks for it only in the regulatory "
+                "Information GES des prestations de transport"
+            ),
         )
     travellers = ctx.q(a, "travellers", 1.0)
     quantity = distance_km * _legs(a) * travellers
@@ -481,8 +489,12 @@ def train(a: Train, ctx: Context) -> list[Draft]:
         if len(set(countries)) > 1:
             ctx.warn(
                 "rail-cross-border",
-                f"a journey {' → '.join(countries)} is counted with {region}'s rail factor all the way: give "
-                "kind: eurostar for Paris–London, or one activity per country",
+                N_(
+                    "a journey {countries} is counted with {region}'s rail factor all the way: give "
+                    "kind: eurostar for Paris–London, or one activity per country"
+                ),
+                countries=" → ".join(countries),
+                region=region,
             )
     return [_per_km_draft(a, ctx, what, route, use, "travellers")]
 

@@ -41,7 +41,9 @@ from pydantic import Field
 
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, Q_kg
+from shootprint.vocabulary import term
 
 CATEGORY = "waste"
 
@@ -103,8 +105,9 @@ def waste(a: Waste, ctx: Context) -> list[Draft]:
     if a.treatment is None:
         ctx.warn(
             "default-used",
-            f"waste without treatment: the average end of life of {a.stream} waste assumed "
-            f"(accepted: {', '.join(_treatments(ctx, a.stream))})",
+            N_("waste without treatment: the average end of life of {stream} waste assumed (accepted: {accepted})"),
+            stream=term("stream", a.stream),
+            accepted=", ".join(_treatments(ctx, a.stream)),
         )
     mass_kg = ctx.q(a, "mass")
     factor = ctx.main_factor(a, fid, "kgCO2e/kg")
@@ -146,8 +149,13 @@ def _avoided(a: Waste, ctx: Context, fid: str, treatment: str, mass_kg: object, 
         raise InputError(f"activities.{a.id}.avoided_emissions: {exc}") from None
     ctx.warn(
         "avoided-emissions-counted",
-        f"{a.id}: avoided emissions of {treatment} counted as a negative line, as asked "
-        f"(tag {AVOIDED_TAG}; exclude it with --exclude {AVOIDED_TAG})",
+        N_(
+            "{id}: avoided emissions of {treatment} counted as a negative line, as asked "
+            "(tag {tag}; exclude it with --exclude {tag})"
+        ),
+        id=a.id,
+        treatment=term("treatment", treatment),
+        tag=AVOIDED_TAG,
     )
     return Draft(
         label=f"{label}: avoided emissions (credit, asked for)",

@@ -34,6 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from shootprint import i18n
 from shootprint.errors import InputError
 from shootprint.report import charts
 
@@ -306,6 +307,10 @@ class View:
     def _(self, text: str) -> str:
         return str(self.tr.gettext(text))
 
+    def text(self, text: str) -> str:
+        """Engine-made text (a line label, a warning) in the report's language."""
+        return i18n.render(text, self.lang)
+
     def num(self, value: float | None, digits: int | None = None) -> str:
         return number(value, self.lang, digits)
 
@@ -502,7 +507,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     everything.sort(key=lambda t: -t[1].emissions_kgco2e)
     top_lines = everything[:TOP_LINES]
     top_rows = [
-        (f"{n} · {line.label or line.id}", line.emissions_kgco2e / scale, _category_colour(line.category))
+        (f"{n} · {view.text(line.label) or line.id}", line.emissions_kgco2e / scale, _category_colour(line.category))
         for n, line in top_lines
     ]
     top_cats = []
@@ -519,7 +524,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
         {
             "option": n,
             "id": line.id,
-            "label": line.label,
+            "label": view.text(line.label),
             "category": view.category(line.category),
             "quantity": f"{view.num(line.quantity)} {line.unit}",
             "factor": view.factor_name(
@@ -629,7 +634,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
                     {
                         "option": n,
                         "id": line.id,
-                        "label": line.label,
+                        "label": view.text(line.label),
                         "quantity": f"{view.num(line.quantity)} {line.unit}",
                     }
                 )
@@ -650,11 +655,11 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     for n in names:
         fp = by_name[n]
         for w in [w for line in fp.lines for w in line.warnings] + list(fp.warnings):
-            who = warnings.setdefault((w.code, w.message), [])
+            who = warnings.setdefault((w.code, w.text(view.lang)), [])
             if n not in who:
                 who.append(n)
     warning_rows = [{"code": c, "message": m, "options": ", ".join(o)} for (c, m), o in warnings.items()]
-    warning_rows.extend({"code": "comparison", "message": w, "options": ""} for w in comp.warnings)
+    warning_rows.extend({"code": "comparison", "message": view.text(w), "options": ""} for w in comp.warnings)
     excluded = sorted({x for fp in fps for x in fp.excluded})
     overrides_used = sorted({x for fp in fps for x in fp.overrides_used})
     versions = fps[0].versions if fps else {}
