@@ -24,7 +24,10 @@ STAGES: tuple[str, ...] = ("pre-production", "shoot", "post-production")
 _NUM = r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?"
 _PLUSMINUS = re.compile(rf"^\s*({_NUM})\s*([^±]*?)\s*(?:±|\+/-|\+-)\s*({_NUM})\s*%\s*$")
 _VALUE_UNIT = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
-_PARAM = re.compile(r"^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:\*\s*(" + _NUM + r"))?\s*$")
+#: the expression grammar of a quantity that refers to a parameter (nothing else is evaluated):
+#:   [NUMBER *] $name [(* | /) NUMBER]      e.g. $crew, $crew * 2, 2 * $crew, $days / 2
+_PARAM = re.compile(r"^\s*(?:(" + _NUM + r")\s*\*\s*)?\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:([*/])\s*(" + _NUM + r"))?\s*$")
+EXPRESSIONS = "'$name', '$name * 2', '2 * $name' or '$name / 2'"
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")
@@ -152,12 +155,24 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
     if isinstance(raw, str):
         m = _PARAM.match(raw)
         if m:
-            scale = _num(m.group(2)) if m.group(2) else 1.0
+            scale = _num(m.group(1)) if m.group(1) else 1.0
+            if m.group(4):
+                right = _num(m.group(4))
+                if m.group(3) == "/" and right == 0:
+                    raise ValueError(f"divides by 0 ({_short(raw)})")
+                scale = scale * right if m.group(3) == "*" else scale / right
+            if not math.isfinite(scale):
+                raise ValueError(f"must be a finite number (got {_short(raw)})")
             if scale < 0 and not allow_negative:
                 raise ValueError(
-                    f"must not be negative (got {_short(raw)}); accepted: '$name' or '$name * a positive number'"
+                    f"must not be negative (got {_short(raw)}); accepted: {EXPRESSIONS} with positive numbers"
                 )
-            return QuantitySpec(float("nan"), unit, param=m.group(1), scale=scale, written=_short(raw))
+            return QuantitySpec(float("nan"), unit, param=m.group(2), scale=scale, written=_short(raw))
+        if "$" in raw:
+            raise ValueError(
+                f"cannot read {_short(raw)!r}: a parameter is written {EXPRESSIONS}; two parameters or an "
+                "addition are not computed: define a parameter holding the value"
+            )
         m = _PLUSMINUS.match(raw)
         if m:
             if unit and not m.group(2):
@@ -295,6 +310,45 @@ def quantity_json_schema(unit: str) -> dict[str, Any]:
     }
 
 
+#: calendar units: 1 day is 24 h, not a working day; refused where hours of work are asked
+CALENDAR_UNITS = frozenset(
+    {"d", "day", "days", "week", "weeks", "wk", "month", "months", "year", "years", "a"}
+    | {"j", "jour", "jours", "semaine", "semaines", "mois", "an", "ans", "année", "années"}
+)
+
+
+def _written_unit(raw: Any) -> str:
+    if isinstance(raw, str):
+        return unit_of(raw)
+    if isinstance(raw, dict) and isinstance(raw.get("unit"), str):
+        return raw["unit"]
+    return ""
+
+
+def parse_work_hours(raw: Any) -> QuantitySpec:
+    """Hours of work (people at screens): calendar days, weeks … are refused, since a working day
+    is not 24 h; write the hours (``16 h`` for two 8-hour days)."""
+    unit = _written_unit(raw).strip()
+    if unit.lower() in CALENDAR_UNITS or unit.lower().rstrip("s") in CALENDAR_UNITS:
+        raise ValueError(
+            f"{_short(raw)} is calendar time (a {unit} counts 24 h): write the hours worked, e.g. '16 h' "
+            "for two 8-hour days"
+        )
+    return parse_quantity(raw, "h")
+
+
+_WORK_H = Annotated[
+    QuantitySpec,
+    BeforeValidator(parse_work_hours),
+    WithJsonSchema(
+        {
+            **quantity_json_schema("h"),
+            "description": "hours of work in h (or min, s): calendar days are refused, a working day is not 24 h",
+        }
+    ),
+]
+
+
 # Quantity fields by unit: ``distance: Q_km``. Type checkers see a QuantitySpec; pydantic sees the
 # validator that reads any accepted notation and converts it to the unit in the name.
 if TYPE_CHECKING:
@@ -305,6 +359,7 @@ if TYPE_CHECKING:
     Q_l: TypeAlias = QuantitySpec
     Q_day: TypeAlias = QuantitySpec
     Q_h: TypeAlias = QuantitySpec
+    Q_work_h: TypeAlias = QuantitySpec
     Q_s: TypeAlias = QuantitySpec
     Q_kw: TypeAlias = QuantitySpec
     Q_gb: TypeAlias = QuantitySpec
@@ -318,6 +373,7 @@ else:
     Q_l = Q["L"]
     Q_day = Q["day"]
     Q_h = Q["h"]
+    Q_work_h = _WORK_H
     Q_s = Q["s"]
     Q_kw = Q["kW"]
     Q_gb = Q["GB"]

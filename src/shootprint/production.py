@@ -158,13 +158,24 @@ Production = ProductionBase  # for type hints: the concrete model has ``activiti
 
 
 def check_references(prod: Any) -> list[str]:
-    """Unique ids; parameters that exist and whose units fit the fields that use them."""
+    """Unique ids; a measured run linked to one activity only; parameters that exist and whose units
+    fit the fields that use them."""
     problems: list[str] = []
     seen: set[str] = set()
+    measured_by: dict[str, str] = {}
     for act in prod.activities:
         if act.id in seen:
             problems.append(f"activities.{act.id}.id: used twice; each activity needs its own id")
         seen.add(act.id)
+        label = getattr(act, "measured", None)
+        if isinstance(label, str):
+            if label in measured_by:
+                problems.append(
+                    f"activities.{act.id}.measured: the runs labelled {label!r} are already the measure of "
+                    f"activities.{measured_by[label]}; a measured run counts once: give each activity its own label"
+                )
+            else:
+                measured_by[label] = act.id
         for name, value in act:
             if isinstance(value, QuantitySpec) and value.param:
                 if value.param not in prod.parameters:

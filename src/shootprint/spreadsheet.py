@@ -646,23 +646,87 @@ def _place(problem: str, source: str, where: dict[str, list[str]]) -> str:
     return problem
 
 
+#: limits of a workbook to import: a filled template is a few hundred KB with tens of rows a sheet
+MAX_WORKBOOK_BYTES = 10_000_000
+MAX_UNZIPPED_BYTES = 50_000_000
+MAX_ROWS = 5_000
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 10_000
+
+
+def check_workbook_limits(path: Path) -> None:
+    """Refuse a workbook too large to be a filled template, before any cell is loaded: its size on
+    disk, its size unzipped (a 1.5 MB file may hold a 1.5 GB string), and each sheet's dimensions as
+    the file declares them (read-only mode reads only that)."""
+    import os
+    import stat
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file; expected an .xlsx workbook")
+    if info.st_size > MAX_WORKBOOK_BYTES:
+        raise InputError(
+            f"{path.name}: {info.st_size:,} bytes; a workbook to import may be at most {MAX_WORKBOOK_BYTES:,} bytes"
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise InputError(
+            f"{path.name}: holds {unzipped:,} bytes once unzipped; a workbook to import may hold at most "
+            f"{MAX_UNZIPPED_BYTES:,}"
+        )
+    try:
+        wb = load_workbook(path, read_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+    try:
+        for ws in wb.worksheets:
+            _check_dimensions(path, ws)
+    finally:
+        wb.close()
+
+
+def _check_dimensions(path: Path, ws: Any) -> None:
+    rows, cols = ws.max_row or 0, ws.max_column or 0
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise InputError(
+            f"{path.name}: sheet '{str(ws.title)[:40]}' reaches row {rows:,}, column {cols:,}; a sheet to import "
+            f"may use at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns (delete the cells beyond the data)"
+        )
+
+
 def _open(path: Path) -> tuple[Any, Any]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
+    check_workbook_limits(path)
     try:
-        return load_workbook(path, data_only=True), load_workbook(path, data_only=False)
+        values, formulas = load_workbook(path, data_only=True), load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+    for ws in values.worksheets:  # a file may declare no dimension, or a false one: check what loaded
+        _check_dimensions(path, ws)
+    return values, formulas
 
 
 def _value(ws: Any, fws: Any, row: int, col: int, problems: _Problems, header: str | None) -> Any:
     """A cell's value; a formula whose value was never computed is an error, not a blank."""
     value = ws.cell(row, col).value
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        problems.add(f"the cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,}", ws.title, row, header)
+        return None
     if value is None:
         formula = fws.cell(row, col).value
         if isinstance(formula, str) and formula.startswith("="):

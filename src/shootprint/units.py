@@ -33,6 +33,14 @@ _DEFINITIONS = (
     "euro = EUR",
     "GPU_hour = hour",
     "m3 = meter ** 3",
+    # French spellings a French user writes (jours, heures, To, Go, Mo)
+    "jour = day",
+    "heure = hour",
+    "semaine = week",
+    "mois = month",
+    "To = TB",
+    "Go = GB",
+    "Mo = MB",
 )
 
 
@@ -71,6 +79,16 @@ _ATOMS: dict[str, tuple[str, float]] = {
     "km": ("length", 1.0),
     "L": ("volume", 1.0),
     "m3": ("volume", 1e3),
+    "jour": ("time", 24.0),
+    "jours": ("time", 24.0),
+    "heure": ("time", 1.0),
+    "heures": ("time", 1.0),
+    "semaine": ("time", 168.0),
+    "semaines": ("time", 168.0),
+    "mois": ("time", HOURS_PER_YEAR / 12),
+    "To": ("data", 1e3),
+    "Go": ("data", 1.0),
+    "Mo": ("data", 1e-3),
     "EUR": ("currency", 1.0),
     "kEUR": ("currency", 1e3),
 }

@@ -417,3 +417,51 @@ def test_local_crew_drops_baggage_keeps_scouting(tmp_path: Path) -> None:
     }
     out, _ = local_crew(data, None)
     assert [a["id"] for a in out["activities"]] == ["scouting"]
+
+
+def test_workstation_hours_refuse_calendar_days() -> None:
+    from shootprint.model import parse_work_hours
+
+    for raw in ("2 day", "2 jours", {"value": 2, "unit": "days"}, "1 week"):
+        with pytest.raises(ValueError, match="calendar time"):
+            parse_work_hours(raw)
+    assert parse_work_hours("16 h").central == 16
+    assert parse_work_hours("90 min").central == 1.5
+
+
+def test_workstation_in_days_is_an_error_in_a_file(tmp_path: Path) -> None:
+    text = BASE + "  - {id: edit, type: workstation, stage: post-production, hours: 2 day}\n"
+    out = invoke("estimate", write(tmp_path, text))
+    assert out.exit_code == 2 and "calendar" in text_of(out) and "activities.edit.hours" in text_of(out)
+
+
+# -- documented for a newcomer: the grammar and the units work as written ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "unit", "central"),
+    [("2 jours", "day", 2.0), ("3 heures", "h", 3.0), ("2 To", "TB", 2.0), ("500 Go", "TB", 0.5)],
+)
+def test_french_unit_spellings(raw: str, unit: str, central: float) -> None:
+    from shootprint.model import parse_quantity
+
+    assert parse_quantity(raw, unit).central == pytest.approx(central)
+
+
+def test_parameter_expressions() -> None:
+    from shootprint.model import parse_quantity
+
+    assert parse_quantity("3 * $crew", "").scale == 3
+    assert parse_quantity("$crew * 3", "").scale == 3
+    assert parse_quantity("$days / 4", "").scale == 0.25
+    for refused in ("$a * $b", "$a + 1", "__import__('os')", "$a ** 2"):
+        with pytest.raises(ValueError, match="parameter is written|cannot read"):
+            parse_quantity(refused, "")
+
+
+def test_expression_in_a_file(tmp_path: Path) -> None:
+    text = BASE.replace("travellers: 4", "travellers: 2 * $crew") + "parameters: {crew: 2}\n"
+    base = json.loads(invoke("estimate", write(tmp_path, BASE), "--format", "json").output)["total_kgco2e"]
+    out = invoke("estimate", write(tmp_path, text, "b.yaml"), "--format", "json")
+    assert out.exit_code == 0, text_of(out)
+    assert json.loads(out.output)["total_kgco2e"] == pytest.approx(base)

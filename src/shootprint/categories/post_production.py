@@ -45,7 +45,7 @@ from typing import Literal
 from shootprint.categories.energy import GRID, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.i18n import N_
-from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h
 from shootprint.vocabulary import term
 
 CATEGORY = "post_production"
@@ -69,7 +69,7 @@ class Workstation(ActivityBase):
     """People at screens: editing, grading, retouching, compositing, office work."""
 
     type: Literal["workstation"]
-    hours: Q_h
+    hours: Q_work_h
     count: Q_count | None = None
     kind: Kind = "desktop"
     monitors: Q_count | None = None
@@ -108,7 +108,7 @@ class ReviewMeeting(ActivityBase):
     """A video call: participants at screens plus the video they exchange."""
 
     type: Literal["review_meeting"]
-    hours: Q_h
+    hours: Q_work_h
     participants: Q_count
     kind: Kind = "laptop"
     network: Network = "fixed"
