@@ -184,7 +184,7 @@ def build() -> list[dict[str, str]]:
                 why = (
                     f"EcoLogits' provider figure {central}; the site running a given job is unknown, so "
                     f"the range of hyperscaler sites, {hyperscaler[0]}–{hyperscaler[1]} "
-                    "(ai-footprint.md §3)"
+                    "(docs/methodology/ai.md §3)"
                 )
             else:
                 why = "EcoLogits' provider range (min–max); central = its midpoint"

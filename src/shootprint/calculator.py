@@ -676,10 +676,12 @@ def _records(records: Records) -> tuple[Any, ...]:
     return tuple(records_from_data(records))
 
 
-def _exclude(exclude: Iterable[str]) -> tuple[str, ...]:
+def _exclude(exclude: Iterable[str] | None) -> tuple[str, ...]:
+    if exclude is None:
+        return ()
     if isinstance(exclude, str):
         return (exclude,)
-    out = tuple(exclude)
+    out = tuple(exclude) if isinstance(exclude, list | tuple | set | frozenset) else (None,)
     if not all(isinstance(x, str) for x in out):
         raise _problem("exclude", N_("exclude: expected names of categories or line tags"), location=("exclude",))
     return out

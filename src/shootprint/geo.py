@@ -27,7 +27,7 @@ import unicodedata
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from shootprint.errors import InputError
 from shootprint.i18n import N_, Message
@@ -349,6 +349,21 @@ def locate_with_notes(spec: PlaceSpec) -> tuple[Place, list[str]]:
         return _from_coordinates(_number(spec[0], spec, "lat"), _number(spec[1], spec, "lon"))
     if not isinstance(spec, str):
         raise InputError(f"place {_shown(spec)}: not understood; accepted: {_ACCEPTED}")
+    place, notes = _locate_text(spec)
+    return place, list(notes)
+
+
+#: place names kept once located (a production names a few; a server many, but not unboundedly)
+PLACE_CACHE = 4096
+
+
+@lru_cache(maxsize=PLACE_CACHE)
+def _locate_text(spec: str) -> tuple[Place, tuple[str, ...]]:
+    place, notes = _locate_text_uncached(spec)
+    return place, tuple(notes)
+
+
+def _locate_text_uncached(spec: str) -> tuple[Place, list[str]]:
     text = " ".join(spec.split())
     if not text:
         raise InputError(f"place is empty; accepted: {_ACCEPTED}")

@@ -54,7 +54,8 @@ def settings() -> dict[str, Any]:
 
 
 def _acts(data: dict[str, Any]) -> list[dict[str, Any]]:
-    return [a for a in data.get("activities") or [] if isinstance(a, dict)]
+    acts = data.get("activities")
+    return [a for a in (acts if isinstance(acts, list) else []) if isinstance(a, dict)]
 
 
 def _flight_km(act: dict[str, Any]) -> float | None:

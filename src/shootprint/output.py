@@ -20,18 +20,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from shootprint.cells import spreadsheet_safe
 from shootprint.errors import InputError
-
-#: first characters a spreadsheet reads as the start of a formula (OWASP, CSV injection)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell_text(value: Any) -> Any:
-    """``value`` as a spreadsheet cell may hold it safely: text that would start a formula gets a
-    leading ``'``; numbers and everything else are returned as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """``value`` as a spreadsheet cell may hold it safely (:func:`shootprint.cells.spreadsheet_safe`
+    for text; numbers and everything else are returned as they are)."""
+    return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -51,23 +51,27 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     if parts[0] == "activities":
         if len(parts) < 3:
             raise KeyError("expected activities.<id>.<field>")
-        acts = data.get("activities") or []
+        acts = data.get("activities")
+        acts = acts if isinstance(acts, list) else []
         ids = [a.get("id") for a in acts if isinstance(a, dict)]
         for act in acts:
             if isinstance(act, dict) and act.get("id") == parts[1]:
                 _set_in(act, parts[2:], value)
                 return
-        close = difflib.get_close_matches(parts[1], [i for i in ids if i], n=3)
+        close = difflib.get_close_matches(parts[1], [str(i) for i in ids if i], n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise KeyError(f"no activity with id {parts[1]!r} (ids: {', '.join(map(str, ids))}){hint}")
     if parts[0] == "parameters":
         if len(parts) != 2:
             raise KeyError("expected parameters.<name>")
         params = data.setdefault("parameters", {}) or {}
+        if not isinstance(params, dict):
+            raise KeyError("parameters is not a mapping")
         if parts[1] not in params:
+            params = {str(k): v for k, v in params.items()}
             close = difflib.get_close_matches(parts[1], list(params), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise KeyError(f"no parameter {parts[1]!r} (parameters: {', '.join(params)}){hint}")
+            raise KeyError(f"no parameter {parts[1]!r} (parameters: {', '.join(map(str, params))}){hint}")
         params[parts[1]] = _keep_unit(params[parts[1]], value)
         data["parameters"] = params
         return
@@ -90,7 +94,11 @@ def get_path(data: dict[str, Any], path: str) -> Any:
     parts = path.split(".")
     node: Any = data
     if parts[0] == "activities":
-        node = next((a for a in data.get("activities", []) if a.get("id") == parts[1]), None)
+        if len(parts) < 2:
+            raise KeyError("expected activities.<id>.<field>")
+        acts = data.get("activities")
+        acts = acts if isinstance(acts, list) else []
+        node = next((a for a in acts if isinstance(a, dict) and a.get("id") == parts[1]), None)
         if node is None:
             raise KeyError(f"no activity with id {parts[1]!r}")
         parts = parts[2:]

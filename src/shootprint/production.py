@@ -263,7 +263,8 @@ def _raw_reference_problems(data: dict[str, Any]) -> list[str]:
     params = data.get("parameters") if isinstance(data.get("parameters"), dict) else {}
     assert isinstance(params, dict)
     problems = []
-    for i, act in enumerate(data.get("activities") or []):
+    acts = data.get("activities")
+    for i, act in enumerate(acts if isinstance(acts, list) else []):
         if not isinstance(act, dict):
             continue
         where = f"activities.{act.get('id')}" if act.get("id") else f"activities[{i}]"
@@ -319,7 +320,8 @@ def _readable_path(loc: list[Any], data: dict[str, Any]) -> str:
         part = loc[i]
         if part == "activities" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
             idx = loc[i + 1]
-            acts = data.get("activities") or []
+            acts = data.get("activities")
+            acts = acts if isinstance(acts, list) else []
             act_id = acts[idx].get("id") if idx < len(acts) and isinstance(acts[idx], dict) else None
             parts.append(f"activities.{act_id}" if act_id else f"activities[{idx}]")
             i += 2

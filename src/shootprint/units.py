@@ -10,8 +10,9 @@ or to check a unit that differs.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 #: spellings of the units the categories expect, taken as-is (no conversion, no pint)
@@ -129,7 +130,8 @@ def registry() -> Any:
     """The pint registry, built once per process."""
     import pint
 
-    ureg: Any = pint.UnitRegistry(cache_folder=":auto:")
+    # no cache folder: pint's ":auto:" writes under the user's home; nothing is written but named outputs
+    ureg: Any = pint.UnitRegistry(cache_folder=None)
     for definition in _DEFINITIONS:
         ureg.define(definition)
     return ureg
@@ -141,7 +143,12 @@ def _check_no_short_ton(unit: str) -> None:
         raise ValueError(f"unit {unit!r} is ambiguous: write 't' or 'tonne' for the metric tonne (1000 kg)")
 
 
-@cache
+#: distinct (from, to) unit pairs kept (input is untrusted: the cache must stay bounded)
+CONVERTER_CACHE = 2048
+_PINT_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=CONVERTER_CACHE)
 def converter(from_unit: str, to_unit: str) -> Callable[[float], float]:
     """A function converting magnitudes from ``from_unit`` to ``to_unit``; ValueError if it can't."""
     src, dst = _canonical(from_unit), _canonical(to_unit)
@@ -151,6 +158,11 @@ def converter(from_unit: str, to_unit: str) -> Callable[[float], float]:
     fast = _fast_factor(src, dst)
     if fast is not None:
         return lambda value: value * fast
+    with _PINT_LOCK:  # pint's parser caches are not made for threads
+        return _pint_converter(from_unit, to_unit, src, dst)
+
+
+def _pint_converter(from_unit: str, to_unit: str, src: str, dst: str) -> Callable[[float], float]:
     import pint
 
     ureg = registry()
@@ -181,7 +193,8 @@ def check_unit(unit: str) -> None:
     import pint
 
     try:
-        registry().Unit(src)
+        with _PINT_LOCK:
+            registry().Unit(src)
     except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError):
         raise ValueError(f"unknown unit {unit!r}") from None
     except Exception as exc:  # pint's parser raises bare tokenizer errors on junk

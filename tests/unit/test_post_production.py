@@ -304,3 +304,40 @@ def test_every_row_is_valid_and_resolves() -> None:
             assert unc.uncertainty_kind == "published" and unc.uncertainty_pct, row.id
         if not row.alias_of:
             assert row.licence and row.source, row.id
+
+
+def test_workspace_office_home_suite_hand_computed() -> None:
+    from shootprint.engine import footprint as _footprint
+    from shootprint.factors import FactorTable as _Table
+    from shootprint.production import validate as _validate
+
+    def lines(act: dict[str, object]) -> list[object]:
+        prod = _validate({"name": "t", "country": "FR", "activities": [{"id": "w", "stage": "post-production", **act}]})
+        return list(_footprint(prod, _Table()).lines)
+
+    # office: 10 person-days × 12 m² (post_production.workspace.office.area_m2, after NF X35-102) ÷ 220 days
+    # electricity 121 kWh/m².year (ademe:23624) × FR grid 0.0519 (energy.grid.FR = ademe:43642)
+    # heating 184 kWh/m².year (ademe:23734) × natural gas 0.215 (ademe:37133)
+    elec, heat = lines({"type": "workspace", "person_days": 10})
+    assert elec.emissions_kgco2e == pytest.approx(10 * 12 * 121 / 220 * 0.0519)
+    assert heat.emissions_kgco2e == pytest.approx(10 * 12 * 184 / 220 * 0.215)
+    assert heat.id == "w/heating" and elec.unit == "kWh"
+    # home: 10 m², heating of a flat built after 1975 with gas, 125 kWh/m².year (ademe:23145)
+    _, home_heat = lines({"type": "workspace", "person_days": 10, "place": "home"})
+    assert home_heat.emissions_kgco2e == pytest.approx(10 * 10 * 125 / 220 * 0.215)
+    # a post-production suite with the area written: 15 m² instead of the 20 m² default
+    suite_elec, _ = lines({"type": "workspace", "person_days": 4, "place": "post_suite", "area_m2_per_person": 15})
+    assert suite_elec.emissions_kgco2e == pytest.approx(4 * 15 * 121 / 220 * 0.0519)
+    # a country without its heating row: the world row (natural gas) and a warning
+    prod = _validate(
+        {
+            "name": "t",
+            "country": "ZA",
+            "activities": [{"id": "w", "stage": "post-production", "type": "workspace", "person_days": 1}],
+        }
+    )
+    za_heat = _footprint(prod, _Table()).lines[1]
+    assert za_heat.emissions_kgco2e == pytest.approx(12 * 184 / 220 * 0.215)
+    assert "region-fallback-world" in {w.code for w in za_heat.warnings}
+    # --exclude workspace leaves the lines out (their tag)
+    assert _footprint(prod, _Table(), exclude=("workspace",)).total_kgco2e == 0

@@ -25,7 +25,7 @@ def test_override_brings_its_own_uncertainty(tmp_path: Path):
     prod = _write(
         tmp_path,
         "h.yaml",
-        "name: h\ncountry: FR\nactivities:\n  - {id: h, type: hotel, stage: shoot, nights: 16, region: FR}\n",
+        "name: h\ncountry: FR\nactivities:\n  - {id: h, type: hotel, stage: shoot, nights: 16, region: FR, breakfast: false}\n",
     )
     over = _write(
         tmp_path,

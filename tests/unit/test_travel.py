@@ -293,3 +293,23 @@ def test_cross_border_train_warns(ademe: FactorTable) -> None:
     assert "rail-cross-border" in codes(line)
     eurostar = one(ademe, {"type": "train", "kind": "eurostar", "from": "Paris, FR", "to": "London, GB"})
     assert "rail-cross-border" not in codes(eurostar)
+
+
+def test_urban_transit_kinds(ademe: FactorTable) -> None:
+    rer = one(ademe, {"type": "train", "kind": "rer", "distance": "15 km", "return": True, "travellers": 90})
+    assert rer.emissions_kgco2e == pytest.approx(15 * 2 * 90 * 0.00978)  # ademe:43254 RER et transilien 2022 IdF
+    assert rer.factors[0].resolved_id == "ademe:43254" and "RER / Transilien (Île-de-France)" in rer.label
+    metro = one(ademe, {"type": "train", "kind": "metro", "distance": "10 km"})
+    assert metro.emissions_kgco2e == pytest.approx(10 * 0.00442)  # ademe:43778 Métro 2022 IdF
+    tram = one(ademe, {"type": "train", "kind": "tram", "distance": "10 km"})
+    assert tram.emissions_kgco2e == pytest.approx(10 * 0.00421)  # ademe:43785 Tramway 2022 IdF
+    lyon = one(ademe, {"type": "train", "kind": "metro", "urban_area": "over_250k", "distance": "10 km"})
+    assert lyon.emissions_kgco2e == pytest.approx(10 * 0.00329)  # ademe:28151 agglomération > 250 000
+    small = one(ademe, {"type": "train", "kind": "tram", "urban_area": "100k_250k", "distance": "10 km"})
+    assert small.emissions_kgco2e == pytest.approx(10 * 0.00503)  # ademe:28150
+    bus = one(ademe, {"type": "bus", "kind": "city", "distance": "10 km", "travellers": 3})
+    assert bus.emissions_kgco2e == pytest.approx(10 * 3 * 0.151)  # ademe:28000 autobus moyen > 250 000
+    town = one(ademe, {"type": "bus", "kind": "city", "urban_area": "under_100k", "distance": "10 km"})
+    assert town.emissions_kgco2e == pytest.approx(10 * 0.202)  # ademe:27998
+    with pytest.raises(InputError, match=r"activities\.a0\.urban_area.*accepted: ile_de_france"):
+        run(ademe, {"type": "train", "kind": "rer", "urban_area": "over_250k", "distance": "10 km"})

@@ -14,13 +14,22 @@ country), with the world row and a ``region-fallback-world`` warning where a cou
 * ``desnz`` set: DESNZ 2025 everywhere it has a country, France included (6.7).
 * ``WORLD``: the median of DESNZ's country values (33.55), a judgement row.
 
-Breakfast is not in the night: count crew breakfasts as meals (catering). Holiday flats and
+* breakfast (its own line, category catering, unless ``breakfast: false``):
+  ``emissions_kgco2e = room_nights × catering.breakfast.hotel`` (2.98 kgCO2e per breakfast: ADEME's
+  hotel study, night with breakfast 9.91 less night without 6.93), one breakfast per room-night.
+  The French night factor excludes breakfast and DESNZ's measure the building's energy, so the
+  breakfast is never in the night; ``breakfast: false`` when it is not taken or is counted as
+  meals. See docs/methodology/accommodation.md.
+
+Holiday flats and
 short-term rentals have no published per-night factor in the sources shipped: not modelled.
 """
 
 from __future__ import annotations
 
 from typing import Literal
+
+from pydantic import Field
 
 from shootprint.categories.energy import region_of
 from shootprint.engine import Context, Draft, Num, v
@@ -37,6 +46,9 @@ class Hotel(ActivityBase):
     type: Literal["hotel"]
     nights: Q_count
     rooms: Q_count | None = None
+    breakfast: bool = Field(
+        True, description="false: breakfast not taken (or counted as meals); else one breakfast per room-night"
+    )
 
 
 def room_nights(a: Hotel, ctx: Context) -> Num:
@@ -55,16 +67,32 @@ def hotel(a: Hotel, ctx: Context) -> list[Draft]:
         factor = ctx.regional(HOTEL, region, "hotel night", "kgCO2e/room.night")
     quantity = room_nights(a, ctx)
     statuses = {ctx.status_of(a, "nights")} | ({ctx.status_of(a, "rooms")} if a.rooms is not None else set())
-    return [
+    status = "parameter" if "parameter" in statuses else "input"
+    drafts = [
         Draft(
             label=f"Hotel nights ({region})",
             quantity=quantity,
             unit="room.night",
             factors=[factor],
             emissions_kgco2e=quantity * v(factor),
-            quantity_status="parameter" if "parameter" in statuses else "input",
+            quantity_status=status,
         )
     ]
+    if a.breakfast:
+        breakfast = ctx.factor("catering.breakfast.hotel", "breakfast per room-night", "kgCO2e/meal")
+        drafts.append(
+            Draft(
+                label=f"Hotel breakfasts ({region}), one per room-night",
+                quantity=quantity,
+                unit="meal",
+                factors=[breakfast],
+                emissions_kgco2e=quantity * v(breakfast),
+                quantity_status=status,
+                suffix="breakfast",
+                category="catering",
+            )
+        )
+    return drafts
 
 
 ACTIVITIES = {

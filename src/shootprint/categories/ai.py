@@ -1,6 +1,6 @@
 """Category: ai — generative-AI production (images, video, upscales, LLM assistance).
 
-Method: shared/docs/ai-footprint.md §1. Every number is a row of ``data/curated/ai.csv``; the
+Method: docs/methodology/ai.md §1. Every number is a row of ``data/curated/ai.csv``; the
 model profiles (which energy row, its boundary, latency, steps, resolution, clip length, provider,
 default hosting) are ``data/ai_models.csv``. Symbols and units:
 

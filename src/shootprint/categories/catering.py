@@ -1,5 +1,7 @@
 """Category: catering — meals, drinks and snacks served on a production.
 
+Method: docs/methodology/catering.md.
+
 Formulas (units in names; every factor and default a sourced row of the factor table):
 
 * meal: ``emissions_kgco2e = meals × meal_kgco2e_per_meal(kind)`` — ``catering.meal.<kind>``:

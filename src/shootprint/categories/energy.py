@@ -1,5 +1,7 @@
 """Category: energy — grid electricity, generators, gas, studio hire.
 
+Method: docs/methodology/energy.md.
+
 Formulas (units in names; every factor a sourced row of the factor table):
 
 * grid electricity: ``emissions_kgco2e = energy_kwh × grid_kgco2e_per_kwh(region)``

@@ -1,5 +1,7 @@
 """Category: equipment — cameras, lenses, lights, grip, sound, computers and drones used on a shoot.
 
+Method: docs/methodology/equipment.md.
+
 Formula (units in names; every factor a sourced row of ``data/curated/equipment.csv``):
 
 * ``emissions_kgco2e = count × days × embodied_kgco2e[item] ÷ lifetime_days_of_use[item]``

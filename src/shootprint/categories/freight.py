@@ -1,5 +1,7 @@
 """Category: freight — goods carried for the production (sets, props, equipment), excess baggage.
 
+Method: docs/methodology/freight.md.
+
 Formulas (units in names; every factor and every default a sourced row of the factor table,
 ``data/curated/freight.csv``):
 

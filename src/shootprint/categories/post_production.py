@@ -1,5 +1,7 @@
 """Category: post_production — people at screens, render nodes, storage, data transfer, meetings.
 
+Method: docs/methodology/post_production.md.
+
 Formulas (units in names; every factor and default is a sourced row of the factor table,
 ``data/curated/post_production.csv``):
 
@@ -33,6 +35,21 @@ Formulas (units in names; every factor and default is a sourced row of the facto
 * review meeting (video call): screen work of ``participants × hours`` on the chosen kind, plus
   ``participants × hours × video_gb_per_hour × network_kgco2e_per_gb``.
 
+* work space (docs/methodology/workspace.md) — a person-day of desk work in an ``office``, a ``post_suite`` or at ``home`` costs the
+  building's energy whoever does it (see docs/methodology/workspace.md). Two lines, tag ``workspace``
+  (``--exclude workspace`` leaves them out):
+
+  - ``electricity``: ``person_days × area_m2_per_person × electricity_kwh_per_m2_year ÷
+    days_per_year × grid_kgco2e_per_kwh(region)``;
+  - ``heating``: ``person_days × area_m2_per_person × heating_kwh_per_m2_year ÷ days_per_year ×
+    heating_kgco2e_per_kwh(region)``.
+
+  ADEME's tertiary-office elements (23624 specific electricity 121, 23734 heating and hot water
+  184 kWh/m².year; home heating 23145), the heating fuel by country
+  (``post_production.workspace.heating.<CC>``, natural gas ademe:37133 by default), the area per
+  person (``post_production.workspace.<place>.area_m2``: 12 office, 20 suite, 10 home, after
+  NF X35-102) and 220 working days a year are sourced rows with ranges.
+
 Pinned factors (``factor:``): workstation → its embodied factor (kgCO2e/unit); render → the grid
 (kgCO2e/kWh, e.g. a cloud region's factor); storage → kgCO2e/TB.month; data transfer and
 review meeting → the network factor (kgCO2e/GB).
@@ -45,10 +62,11 @@ from typing import Literal
 from shootprint.categories.energy import GRID, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.i18n import N_
-from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h, label_number
 from shootprint.vocabulary import term
 
 CATEGORY = "post_production"
+TAGS = ("workspace",)  # offices' and suites' energy per person-day: what --exclude accepts besides the category
 
 
 WORKSTATION = "post_production.workstation"  # + ".<kind>.<what>"
@@ -112,6 +130,15 @@ class ReviewMeeting(ActivityBase):
     participants: Q_count
     kind: Kind = "laptop"
     network: Network = "fixed"
+
+
+class Workspace(ActivityBase):
+    """Person-days of desk work in an office, a post-production suite or at home: the room's energy."""
+
+    type: Literal["workspace"]
+    person_days: Q_count
+    place: Literal["office", "post_suite", "home"] = "office"
+    area_m2_per_person: Q_count | None = None
 
 
 # -- the shared rule for people at screens ---------------------------------------------------
@@ -340,7 +367,50 @@ def review_meeting(a: ReviewMeeting, ctx: Context) -> list[Draft]:
     return lines
 
 
+_PLACE_LABEL = {"office": "office", "post_suite": "post-production suite", "home": "home"}
+
+
+def workspace(a: Workspace, ctx: Context) -> list[Draft]:
+    region = region_of(a, ctx)
+    base = f"post_production.workspace.{a.place}"
+    chain: list[FactorUse] = []
+    area_m2 = ctx.q_or_default(a, "area_m2_per_person", f"{base}.area_m2", "floor area per person (m²)", "m2", chain)
+    days = ctx.factor("post_production.workspace.days_per_year", "working days per year (divides)", "day")
+    person_days = ctx.q(a, "person_days")
+    m2_days = person_days * area_m2
+    status = _combined_status(ctx.status_of(a, "person_days"), ctx.status_of(a, "area_m2_per_person"))
+    grid = ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
+    heating_fuel = ctx.regional("post_production.workspace.heating", region, "heating fuel", "kgCO2e/kWh")
+    lines = []
+    for what, energy_id, carrier in (
+        ("electricity", f"{base}.electricity", grid),
+        ("heating", f"{base}.heating", heating_fuel),
+    ):
+        intensity = ctx.factor(energy_id, f"{what} per m² and year (kWh/(m2.year))")
+        energy_kwh = m2_days * v(intensity) / v(days)
+        lines.append(
+            Draft(
+                label=f"Work space, {_PLACE_LABEL[a.place]} ({region}): {what}, "
+                f"{label_number(_central(ctx, a))} person-days",
+                quantity=energy_kwh,
+                unit="kWh",
+                factors=[carrier, intensity, days, *chain],
+                emissions_kgco2e=energy_kwh * v(carrier),
+                quantity_status=status,
+                suffix=what,
+                tag="workspace",
+            )
+        )
+    return lines
+
+
+def _central(ctx: Context, a: Workspace) -> float:
+    plain = Context(table=ctx.table, parameters=ctx.parameters)
+    return float(plain.value_of(a.person_days, f"activities.{a.id}.person_days"))
+
+
 ACTIVITIES = {
+    "workspace": (Workspace, workspace),
     "workstation": (Workstation, workstation),
     "render": (Render, render),
     "storage": (Storage, storage),

@@ -1,5 +1,7 @@
 """Category: sets — materials of sets and props, and costumes bought new.
 
+Method: docs/methodology/sets.md.
+
 Formulas (units in names; every factor a sourced row of ``data/curated/sets.csv``):
 
 * material: ``emissions_kgco2e = mass_kg × (1 − reuse) × material_kgco2e_per_kg(material)``

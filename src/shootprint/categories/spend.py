@@ -1,5 +1,7 @@
 """Category: spend — lines estimated from money spent, when no physical quantity is known.
 
+Method: docs/methodology/spend.md.
+
 Formula (units in names; ratios are rows of ``data/curated/spend.csv``):
 
 * ``emissions_kgco2e = amount_eur × ratio_kgco2e_per_eur``, with

@@ -23,6 +23,11 @@ and every assumption a sourced row of ``data/curated/travel.csv``):
   else short- or long-haul by ``travel.air.long_haul.min_km``) and cabin (``unknown``: DESNZ's
   "average passenger" rows, ``travel.air.desnz.<haul>.unknown.*``); ``contrails`` picks
   with or without radiative forcing.
+* urban transit (per passenger-km): ``train`` with ``kind: rer | metro | tram`` and ``bus`` with
+  ``kind: city`` take ADEME's Île-de-France elements (RER/Transilien 43254, metro 43778, tram
+  43785) or its urban-area elements by size (metro/tram 28151, 28150; city bus 28000, 27999,
+  27998), by ``urban_area`` (default ``ile_de_france``; rows ``travel.rail.<kind>.<area>``,
+  ``travel.bus.city.<area>``). See docs/methodology/travel.md.
 * train, bus/coach (per passenger-km, as their factors are defined):
   ``emissions_kgco2e = distance_km × legs × travellers × kgco2e_per_passenger_km``.
 * car, van, taxi, motorbike (per vehicle-km, as their factors are defined: one car's emissions
@@ -62,6 +67,14 @@ SEATS = {"<50": "20_50", "50-100": "51_100", "101-220": "101_220", ">220": "gt22
 SEAT_LABELS = {key: label for label, key in SEATS.items()}
 WTT_ROLE = "well-to-tank (fuel upstream)"
 TRAIN_NAMES = {"tgv": "Train, TGV", "ter": "Train, TER", "intercites": "Train, Intercités", "eurostar": "Eurostar"}
+URBAN_RAIL_NAMES = {"rer": "RER / Transilien", "metro": "Metro", "tram": "Tram"}
+UrbanArea = Literal["ile_de_france", "over_250k", "100k_250k", "under_100k"]
+URBAN_AREA_TEXT = {
+    "ile_de_france": "Île-de-France",
+    "over_250k": "urban area > 250,000",
+    "100k_250k": "urban area 100,000-250,000",
+    "under_100k": "urban area < 100,000",
+}
 
 PlaceSpec = str | dict[str, Any]
 #: a count of people or vehicles (a dimensionless quantity: ranges and $parameters allowed)
@@ -114,8 +127,12 @@ class Flight(_Trip):
 
 class Train(_Trip):
     type: Literal["train"]
-    kind: Literal["tgv", "ter", "intercites", "eurostar", "rail"] = Field(
-        "rail", description="French services, Eurostar, or 'rail': the country's average (region)"
+    kind: Literal["tgv", "ter", "intercites", "eurostar", "rail", "rer", "metro", "tram"] = Field(
+        "rail",
+        description="French services, Eurostar, urban rail (rer, metro, tram), or 'rail': the country's average (region)",
+    )
+    urban_area: UrbanArea = Field(
+        "ile_de_france", description="for rer, metro, tram: Île-de-France or the size of the French urban area"
     )
     travellers: Q_count | None = None
 
@@ -142,7 +159,10 @@ class Taxi(_Trip):
 
 class Bus(_Trip):
     type: Literal["bus"]
-    kind: Literal["coach", "bus"] = "coach"
+    kind: Literal["coach", "bus", "city"] = Field(
+        "coach", description="coach; bus (diesel bus, national); city: the urban area's average bus"
+    )
+    urban_area: UrbanArea = Field("ile_de_france", description="for kind city: Île-de-France or the urban area's size")
     travellers: Q_count | None = None
 
 
@@ -408,8 +428,10 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
         cabin_text = "cabin not stated: average passenger (all cabins)"
         ctx.warn(
             "cabin-unspecified",
-            "no cabin given: the factor per average passenger (all cabins) is used as published; "
-            "write cabin: economy (or another class) where it is known",
+            N_(
+                "no cabin given: the factor per average passenger (all cabins) is used as published; "
+                "write cabin: economy (or another class) where it is known"
+            ),
         )
     else:
         cabin_text = f"{a.cabin.replace('_', ' ')} (cabin written)"
@@ -475,7 +497,10 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
 
 def train(a: Train, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.rail.detour_factor")
-    if a.kind != "rail":
+    if a.kind in URBAN_RAIL_NAMES:
+        use = _pinned_or(ctx, a, _urban_id(a, ctx, f"travel.rail.{a.kind}"))
+        what = f"{URBAN_RAIL_NAMES[a.kind]} ({URBAN_AREA_TEXT[a.urban_area]})"
+    elif a.kind != "rail":
         use = _pinned_or(ctx, a, f"travel.rail.{a.kind}")
         what = TRAIN_NAMES[a.kind]
     elif a.factor:
@@ -519,8 +544,24 @@ def taxi(a: Taxi, ctx: Context) -> list[Draft]:
 
 def bus(a: Bus, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.road.detour_factor")
-    use = _pinned_or(ctx, a, f"travel.bus.{a.kind}")
-    return [_per_km_draft(a, ctx, "Coach" if a.kind == "coach" else "Bus", route, use, "travellers")]
+    if a.kind == "city":
+        use = _pinned_or(ctx, a, _urban_id(a, ctx, "travel.bus.city"))
+        what = f"City bus ({URBAN_AREA_TEXT[a.urban_area]})"
+    else:
+        use = _pinned_or(ctx, a, f"travel.bus.{a.kind}")
+        what = "Coach" if a.kind == "coach" else "Bus"
+    return [_per_km_draft(a, ctx, what, route, use, "travellers")]
+
+
+def _urban_id(a: Train | Bus, ctx: Context, prefix: str) -> str:
+    """``<prefix>.<urban_area>``: ADEME's Île-de-France or urban-area element (an error where it has none)."""
+    fid = f"{prefix}.{a.urban_area}"
+    if fid in ctx.table or a.factor:
+        return fid
+    areas = sorted(k for k in URBAN_AREA_TEXT if f"{prefix}.{k}" in ctx.table)
+    raise InputError(
+        f"activities.{a.id}.urban_area: no factor for {a.kind} in '{a.urban_area}'; accepted: {', '.join(areas)}"
+    )
 
 
 def motorbike(a: Motorbike, ctx: Context) -> list[Draft]:

@@ -1,5 +1,7 @@
 """Category: waste — what the production throws away, by stream and treatment.
 
+Method: docs/methodology/waste.md.
+
 Formula (units in names; every factor a sourced row of ``data/curated/waste.csv``):
 
 * ``emissions_kgco2e = mass_kg × treatment_kgco2e_per_kg(stream, treatment)``

@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from shootprint.cells import safe_row
 from shootprint.model import Footprint
 
 LINE_COLUMNS = (
@@ -81,9 +82,7 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> st
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    from shootprint.output import cell_text
-
-    writer.writerows({k: cell_text(v) for k, v in row.items()} for row in rows)
+    writer.writerows(safe_row(row) for row in rows)  # a name like '=HYPERLINK(…)' stays text
     return buf.getvalue().rstrip("\n")
 
 

@@ -45,8 +45,8 @@ REQUEST_ID_HEADER = "x-request-id"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 #: seconds; from a cached page (~1 ms) to a large Monte Carlo run or a PDF report (~10 s)
 LATENCY_BUCKETS_S = (0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
-#: the paths of this module's own endpoints (the access rules list them as public)
-HEALTH_PATHS = ("/healthz", "/readyz", "/metrics")
+#: the names of this module's own routes (the access rules declare them public)
+ROUTE_NAMES = ("healthz", "readyz", "metrics")
 
 #: a readiness check: () → None when ready, else a sentence saying what is wrong
 Check = Callable[[], "str | None"]
@@ -252,11 +252,11 @@ def install(app: FastAPI, checks: Mapping[str, Check], metrics_token: str | None
     app.state.metrics = metrics
     app.add_middleware(RequestObserver, metrics=metrics)
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.get("/healthz", name="healthz", include_in_schema=False)
     def healthz() -> JSONResponse:
         return JSONResponse({"status": "ok"}, headers={"Cache-Control": "no-store"})
 
-    @app.get("/readyz", include_in_schema=False)
+    @app.get("/readyz", name="readyz", include_in_schema=False)
     def readyz() -> JSONResponse:
         results = {name: check() for name, check in checks.items()}
         ready = all(problem is None for problem in results.values())
@@ -266,7 +266,7 @@ def install(app: FastAPI, checks: Mapping[str, Check], metrics_token: str | None
         }
         return JSONResponse(body, status_code=200 if ready else 503, headers={"Cache-Control": "no-store"})
 
-    @app.get("/metrics", include_in_schema=False)
+    @app.get("/metrics", name="metrics", include_in_schema=False)
     def metrics_endpoint(request: Request) -> Response:
         if metrics_token:
             given = request.headers.get("authorization", "")
