@@ -707,6 +707,36 @@ def schema_cmd(out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
+@app.command("models")
+@click.option("--kind", default=None, help="image, video, upscale, video_upscale or llm: only these.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def models_cmd(kind: str | None, fmt: str) -> None:
+    """The AI model profiles an AI activity's model: accepts, with their aliases and providers."""
+    import json
+
+    from shootprint.categories.ai import model_table
+
+    profiles = list(model_table())
+    kinds = sorted({p.kind for p in profiles})
+    if kind is not None and kind not in kinds:
+        _fail(f"--kind {kind[:40]!r}: accepted: {', '.join(kinds)}")
+    rows = [p for p in profiles if kind is None or p.kind == kind]
+    if fmt == "json":
+        data = [
+            {
+                "name": p.name, "kind": p.kind, "class": p.cls, "is_class": p.is_class, "provider": p.provider,
+                "hosting": p.hosting, "aliases": list(p.aliases), "energy_id": p.energy_id, "source": p.source,
+            }
+            for p in rows
+        ]  # fmt: skip
+        _echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for p in rows:
+        aliases = ", ".join(p.aliases)
+        flag = " (class)" if p.is_class else ""
+        _echo(f"{p.name + flag:<32} {p.kind:<14} {p.provider or '-':<12} {p.hosting:<6} {aliases}")
+
+
 @app.command("version")
 def version_cmd() -> None:
     """Code and data versions."""

@@ -141,12 +141,12 @@ def load_records(production: Any, base: Path) -> list[Any]:
         except InputError as exc:
             problems.extend(exc.details)
             continue
-        if not path.is_file():
+        if not path.exists():
             problems.append(
                 Problem.make(
                     "records-file-not-found",
                     N_("records.file: {file} not found"),
-                    source=str(base),
+                    source=source,
                     location=("records", "file"),
                     location_in_message=True,
                     file=ref.file,

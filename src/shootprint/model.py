@@ -285,10 +285,15 @@ Q = _QuantityField
 
 def quantity_json_schema(unit: str) -> dict[str, Any]:
     """What a quantity field accepts, for the published JSON Schema."""
-    unit_text = f"in {unit} or a unit convertible to it" if unit else "a count"
+    if unit:
+        description = (
+            f"a quantity in {unit} (or a unit convertible to it): '12 {unit}', '12 {unit} ± 10%', "
+            f"{{low: 8, high: 15, unit: {unit}}}, '$parameter' or '2 * $parameter'"
+        )
+    else:
+        description = "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter' or '2 * $parameter'"
     return {
-        "description": f"a quantity {unit_text}: '12 {unit}'".rstrip()
-        + "', '12 ± 10%', {low, high, unit}, or '$parameter'",
+        "description": description,
         "x-unit": unit,
         "anyOf": [
             *([{"type": "number", "minimum": 0}] if not unit else []),

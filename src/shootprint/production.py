@@ -307,6 +307,13 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
             msg = f"missing 'type'; accepted: {', '.join(sorted(activity_models))}"
         elif etype == "missing":
             msg = "required field missing"
+        elif etype == "string_pattern_mismatch" and loc and loc[-1] == "id":
+            from shootprint.yamlsafe import shown
+
+            msg = (
+                f"{shown(err.get('input'))} is not accepted: an id is made of ASCII letters, digits, '_', '.' and "
+                "'-', starting with a letter or a digit (no spaces or accents), e.g. crew-flights"
+            )
         elif etype == "literal_error":
             msg = msg.replace("Input should be", "accepted:")
         problems.append(f"{source}: {path}: {msg}")

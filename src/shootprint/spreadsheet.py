@@ -960,6 +960,8 @@ def workbook_to_yaml(path: Path) -> str:
     import yaml
 
     data = import_workbook(Path(path))
+    if "shootprint" not in data:  # a production file states its format version first (production.FORMAT_VERSION)
+        data = {"shootprint": 1, **data}
     head = f"# production imported from {Path(path).name} by shootprint import\n"
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)
 

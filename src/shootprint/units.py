@@ -172,8 +172,8 @@ def _pint_converter(from_unit: str, to_unit: str, src: str, dst: str) -> Callabl
         raise ValueError(f"unit {from_unit!r} cannot be converted to {to_unit!r}") from None
     except (pint.errors.UndefinedUnitError, AssertionError, AttributeError, TypeError):
         raise ValueError(f"unknown unit {from_unit!r}; expected a unit of {to_unit or 'count'}") from None
-    except Exception as exc:  # pint raises bare parser errors (tokenize, SyntaxError) on junk
-        raise ValueError(f"cannot read unit {from_unit!r} ({type(exc).__name__})") from None
+    except Exception:  # pint raises bare parser errors (tokenize, SyntaxError) on junk
+        raise ValueError(f"cannot read unit {from_unit[:40]!r}: not a unit expression") from None
     offset = ureg.Quantity(0.0, src or "dimensionless").to(dst or "dimensionless").magnitude
     if offset != 0.0:
         raise ValueError(f"unit {from_unit!r} has an offset (temperature?): not a quantity unit")
@@ -197,8 +197,8 @@ def check_unit(unit: str) -> None:
             registry().Unit(src)
     except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError):
         raise ValueError(f"unknown unit {unit!r}") from None
-    except Exception as exc:  # pint's parser raises bare tokenizer errors on junk
-        raise ValueError(f"cannot read unit {unit!r} ({type(exc).__name__})") from None
+    except Exception:  # pint's parser raises bare tokenizer errors on junk
+        raise ValueError(f"cannot read unit {unit[:40]!r}: not a unit expression") from None
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:

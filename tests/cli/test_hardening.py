@@ -479,3 +479,103 @@ def test_every_line_tag_is_accepted_by_exclude() -> None:
     tags = {m for f in folder.glob("*.py") for m in re.findall(r'tag="([^"]+)"', f.read_text(encoding="utf-8"))}
     assert tags, "no tag found: the pattern no longer matches how lines are tagged"
     assert tags <= set(excludable())
+
+
+# -- messages --------------------------------------------------------------------------------------
+
+
+def test_records_paths_that_are_not_files(tmp_path: Path) -> None:
+    from shootprint.errors import InputError
+    from shootprint.tracker import read_records
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        read_records(folder)
+    fifo = tmp_path / "fifo.jsonl"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_records(fifo)
+
+
+def test_a_file_that_is_not_jsonl_gets_a_capped_report(tmp_path: Path) -> None:
+    from shootprint.errors import InputError
+    from shootprint.tracker import read_records
+
+    path = tmp_path / "runs.jsonl"
+    path.write_text("not json\n" * 5000, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        read_records(path)
+    assert len(exc.value.problems) <= 21
+    assert "more lines not checked" in exc.value.problems[-1]
+
+
+def test_records_folder_named_in_a_production(tmp_path: Path) -> None:
+    (tmp_path / "runs").mkdir()
+    text = BASE + "records: [{file: runs}]\n"
+    out = invoke("estimate", write(tmp_path, text))
+    assert out.exit_code == 2 and "is a folder" in text_of(out)
+
+
+def test_messages_hold_no_python_internals(tmp_path: Path) -> None:
+    bad_id = BASE.replace("id: crew-hotel", "id: 'équipe hôtel'")
+    out = invoke("estimate", write(tmp_path, bad_id))
+    assert out.exit_code == 2 and "no spaces or accents" in text_of(out) and "pattern" not in text_of(out)
+    out = invoke("estimate", write(tmp_path, BASE, "b.yaml"), "--set", "activities.crew-hotel.nights=3 (((")
+    assert out.exit_code == 2
+    assert "Error" not in text_of(out) and "(in )" not in text_of(out)
+
+
+# -- documented for a newcomer ---------------------------------------------------------------------
+
+
+def test_reference_pages_are_up_to_date() -> None:
+    from shootprint.reference_pages import pages
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    stale = [rel for rel, text in pages().items() if not (docs / rel).is_file() or (docs / rel).read_text() != text]
+    assert not stale, f"rebuild with: python -m shootprint.reference_pages docs ({', '.join(stale)})"
+
+
+def test_every_activity_example_is_a_valid_production_in_its_stage() -> None:
+    from shootprint import api
+    from shootprint.categories import models, registry
+    from shootprint.production import validate
+    from shootprint.reference_pages import example_activity
+
+    examples = [example_activity(t) for t in models()]
+    fp = api.estimate(validate({"shootprint": 1, "name": "examples", "country": "FR", "activities": examples}))
+    assert {line.activity_id for line in fp.lines} == {e["id"] for e in examples}
+    for example in examples:
+        if registry()[example["type"]][0] in ("ai", "post_production") and example["type"] != "workspace":
+            assert example["stage"] != "shoot", example
+
+
+def test_models_command_lists_profiles_and_aliases() -> None:
+    out = invoke("models", "--format", "json")
+    data = json.loads(out.output)
+    kling = next(p for p in data if p["name"] == "Kling 2.6")
+    assert "kling" in kling["aliases"] and kling["provider"]
+    assert invoke("models", "--kind", "nope").exit_code == 2
+
+
+def test_schema_descriptions_read_as_sentences() -> None:
+    from shootprint.production import json_schema
+
+    text = json.dumps(json_schema())
+    assert "a quantity a count" not in text and "'12 ''" not in text
+
+
+def test_imported_files_start_with_the_format_version(tmp_path: Path) -> None:
+    import openpyxl
+
+    template = tmp_path / "t.xlsx"
+    assert invoke("template", "--out", template).exit_code == 0
+    wb = openpyxl.load_workbook(template)
+    ws = next(ws for ws in wb.worksheets if ws.title.lower() == "production")
+    ws.cell(2, 2, "Imported")
+    wb.save(template)
+    out = invoke("import", template)
+    assert out.exit_code == 0, text_of(out)
+    first = next(line for line in out.output.splitlines() if not line.startswith("#"))
+    assert first == "shootprint: 1"
