@@ -579,3 +579,17 @@ def test_imported_files_start_with_the_format_version(tmp_path: Path) -> None:
     assert out.exit_code == 0, text_of(out)
     first = next(line for line in out.output.splitlines() if not line.startswith("#"))
     assert first == "shootprint: 1"
+
+
+def test_a_very_short_flight_is_explained(tmp_path: Path) -> None:
+    text = BASE.replace("from: CDG\n    to: LIS\n    travellers: 4", "from: CDG\n    to: ORY\n    travellers: 4")
+    fp = json.loads(invoke("estimate", write(tmp_path, text), "--format", "json").output)
+    line = next(ln for ln in fp["lines"] if ln["activity_id"] == "crew-flights")
+    assert "flight-very-short" in [w["code"] for w in line["warnings"]]
+
+
+def test_recycling_says_what_ademe_counts(tmp_path: Path) -> None:
+    text = BASE + "  - {id: boxes, type: waste, stage: shoot, stream: cardboard, treatment: recycling, mass: 1000 kg}\n"
+    fp = json.loads(invoke("estimate", write(tmp_path, text), "--format", "json").output)
+    line = next(ln for ln in fp["lines"] if ln["activity_id"] == "boxes")
+    assert "waste-recycling-scope" in [w["code"] for w in line["warnings"]]
