@@ -593,3 +593,21 @@ def test_recycling_says_what_ademe_counts(tmp_path: Path) -> None:
     fp = json.loads(invoke("estimate", write(tmp_path, text), "--format", "json").output)
     line = next(ln for ln in fp["lines"] if ln["activity_id"] == "boxes")
     assert "waste-recycling-scope" in [w["code"] for w in line["warnings"]]
+
+
+@pytest.mark.parametrize(
+    ("vary", "said"),
+    [
+        ("name", "not a number"),
+        ("activities.crew-flights.cabin", "not a quantity"),
+        ("activities.crew-flights.return", "not a quantity"),
+        ("activities.nope.nights", "no activity"),
+        ("parameters.none", "parameter"),
+        ("activities.crew-hotel", "expected activities"),
+    ],
+)
+def test_breakeven_refuses_what_cannot_vary(tmp_path: Path, prod: Path, vary: str, said: str) -> None:
+    other = write(tmp_path, BASE.replace("nights: 8", "nights: 20"), "b.yaml")
+    out = invoke("breakeven", prod, other, "--vary", vary)
+    assert out.exit_code == 2 and said in text_of(out)
+    assert "range(" not in text_of(out) and "Error" not in text_of(out)
