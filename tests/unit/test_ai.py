@@ -464,3 +464,21 @@ def test_a_hosted_only_model_cannot_run_locally() -> None:
                 ],
             }
         )
+
+
+def test_hosted_video_api_range_is_the_class_judgement_and_1080p_scales() -> None:
+    fp = run({"type": "text_to_video", "model": "Veo 3", "kept": 1, "iterations": 1, "resolution": "1920x1080"})
+    energy = line(fp, "energy")
+    row = next(f for f in energy.factors if f.id.startswith("ai.energy.video.api"))
+    # ai.energy.video.api.google_veo_3_0: EcoLogits' 4.315 Wh/s central, a judgement range from its
+    # own low (2.7049) to the hosted-video class default's high (ai.energy.video.api: 160 Wh/s)
+    assert row.id == "ai.energy.video.api.google_veo_3_0"
+    # the provider's grid (US): OWID/Ember 2023 0.369473 by default, Base Carbone's IEA 2011 0.522 in the range
+    assert energy.factors[0].value == pytest.approx(0.369473) and energy.factors[0].uncertainty["high"] >= 0.522
+    assert row.uncertainty["kind"] == "judgement"
+    assert row.uncertainty["low"] == pytest.approx(2.7049) and row.uncertainty["high"] == pytest.approx(160.0)
+    # 8 s at 1080p: energy ∝ pixels, 1920×1080 ÷ 1280×720 = 2.25; Wh → kWh
+    assert energy.quantity == pytest.approx(8 * 4.315 * 2.25 / 1000)
+    for r in read_rows_csv(DATA / "curated" / "ai.csv", "curated"):
+        if r.id.startswith("ai.energy.video.api."):
+            assert r.uncertainty_kind == "judgement" and r.high is not None and r.high >= 160.0, r.id

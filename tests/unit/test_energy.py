@@ -33,7 +33,9 @@ def test_electricity_france_uses_ademe_2024_mix() -> None:
 @pytest.mark.parametrize(
     ("factor_set", "kgco2e_per_kwh", "resolved"),
     [
-        ("ademe", 0.927, "ademe:15656"),  # Base Carbone IEA 2011 mix, South Africa
+        # Base Carbone's South African mix (ademe:15656, 0.927, IEA 2011 data) is more than five years
+        # older than OWID/Ember 2023 (codecarbon.grid.ZA, 0.707686): the recent one is the default
+        ("ademe", 0.707686, "codecarbon.grid.ZA"),
         ("desnz", 0.707686, "codecarbon.grid.ZA"),  # OWID/Ember 2023 via codecarbon 3.3.2
     ],
 )
@@ -41,6 +43,17 @@ def test_electricity_south_africa_in_both_sets(factor_set: str, kgco2e_per_kwh: 
     fp = run({"type": "electricity", "energy": "200 kWh"}, country="ZA", factor_set=factor_set)
     assert fp.total_kgco2e == pytest.approx(200 * kgco2e_per_kwh)
     assert fp.lines[0].factors[0].resolved_id == resolved
+
+
+def test_old_ademe_grid_stays_in_the_range_and_the_name() -> None:
+    fp = run({"type": "electricity", "energy": "200 kWh"}, country="ZA")
+    grid = fp.lines[0].factors[0]
+    assert "OWID/Ember 2023" in grid.name and "0.927" in grid.name  # the line names both figures
+    low, high = grid.uncertainty["low"], grid.uncertainty["high"]
+    # the range spans both figures ±10 %: 0.707686 × 0.9 and 0.927 × 1.1 (ademe:15656)
+    assert low == pytest.approx(0.707686 * 0.9, rel=1e-3) and high == pytest.approx(0.927 * 1.1, rel=1e-3)
+    us = run({"type": "electricity", "energy": "100 kWh"}, country="US")
+    assert us.total_kgco2e == pytest.approx(100 * 0.369473)  # codecarbon.grid.US, OWID/Ember 2023
 
 
 def test_electricity_uk_desnz_is_generation_plus_td_plus_wtt() -> None:

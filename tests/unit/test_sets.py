@@ -29,7 +29,7 @@ def one(activity: dict[str, Any], **kw: Any) -> Any:
 @pytest.mark.parametrize(
     ("material", "kgco2e_per_kg", "row"),
     [
-        ("timber", 36.7 / 1000, "ademe:20909"),  # 36.7 kgCO2e/t
+        ("timber", 0.20, "ice_v2.timber.sawn_softwood"),  # cradle to gate by default
         ("plywood", 0.45, "ice_v2.timber.plywood"),
         ("mdf", 0.39, "ice_v2.timber.mdf"),
         ("steel", 2211 / 1000, "ademe:26729"),
@@ -119,6 +119,15 @@ def test_pinned_material_factor() -> None:
     line = one({"type": "material", "material": "timber", "mass": "100 kg", "factor": "ice_v2.timber.sawn_softwood"})
     assert line.emissions_kgco2e == pytest.approx(100 * 0.2)
     assert line.factor_status == "pinned"
+
+
+def test_timber_sawing_only_is_pinnable() -> None:
+    line = one(
+        {"type": "material", "material": "timber", "mass": "250 kg", "factor": "sets.material.timber.sawing_only"}
+    )
+    assert line.emissions_kgco2e == pytest.approx(250 * 36.7 / 1000)  # ademe:20909, 36.7 kgCO2e/t, sawing only
+    default = one({"type": "material", "material": "timber", "mass": "250 kg"})
+    assert default.emissions_kgco2e == pytest.approx(250 * 0.20)  # ice_v2.timber.sawn_softwood
 
 
 def test_sets_rows_valid_and_resolve() -> None:

@@ -5,6 +5,10 @@ Method: docs/methodology/energy.md.
 Formulas (units in names; every factor a sourced row of the factor table):
 
 * grid electricity: ``emissions_kgco2e = energy_kwh × grid_kgco2e_per_kwh(region)``
+  (``energy.grid.<CC>``: ADEME Base Carbone where its country figure is current; where it is more
+  than five years older than the Our World in Data / Ember figure the package ships (Base Carbone's
+  IEA 2011 "Autres pays du monde" mixes), the recent figure is the default, ADEME's stays in the
+  range and the factor's name gives both: rule and rows written by data-raw/codecarbon_grid.py)
 * generator by fuel: ``emissions_kgco2e = fuel_l × fuel_kgco2e_per_l`` (combustion + upstream)
 * generator by energy delivered: ``energy_kwh × generator_kgco2e_per_kwh_delivered(fuel)``
 * gas: ``energy_kwh × gas_kgco2e_per_kwh``
