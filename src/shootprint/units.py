@@ -169,7 +169,9 @@ def _pint_converter(from_unit: str, to_unit: str, src: str, dst: str) -> Callabl
     try:
         factor = ureg.Quantity(1.0, src or "dimensionless").to(dst or "dimensionless").magnitude
     except pint.errors.DimensionalityError:
-        raise ValueError(f"unit {from_unit!r} cannot be converted to {to_unit!r}") from None
+        src_text = f"unit {from_unit[:40]!r}" if from_unit.strip() else "a count (no unit)"
+        dst_text = repr(to_unit) if to_unit.strip() else "a count (no unit)"
+        raise ValueError(f"{src_text} cannot be converted to {dst_text}") from None
     except (pint.errors.UndefinedUnitError, AssertionError, AttributeError, TypeError):
         raise ValueError(f"unknown unit {from_unit!r}; expected a unit of {to_unit or 'count'}") from None
     except Exception:  # pint raises bare parser errors (tokenize, SyntaxError) on junk

@@ -611,3 +611,15 @@ def test_breakeven_refuses_what_cannot_vary(tmp_path: Path, prod: Path, vary: st
     out = invoke("breakeven", prod, other, "--vary", vary)
     assert out.exit_code == 2 and said in text_of(out)
     assert "range(" not in text_of(out) and "Error" not in text_of(out)
+
+
+def test_no_empty_unit_names_in_messages() -> None:
+    from shootprint import units
+    from shootprint.model import parse_quantity
+
+    with pytest.raises(ValueError) as exc:
+        units.convert(1.0, "km", "")
+    assert "''" not in str(exc.value) and "a count" in str(exc.value)
+    with pytest.raises(ValueError) as exc:
+        parse_quantity(None, "")
+    assert "(in )" not in str(exc.value)
