@@ -623,3 +623,13 @@ def test_no_empty_unit_names_in_messages() -> None:
     with pytest.raises(ValueError) as exc:
         parse_quantity(None, "")
     assert "(in )" not in str(exc.value)
+
+
+def test_numbers_read_without_e_notation_or_minus_zero() -> None:
+    from shootprint.report.text import _signed, kg, num, written_value
+
+    assert num(30960.4) == "30,960" and "e" not in num(1.23e-7)
+    assert kg(-0.0001) != "-0" and kg(-0.04) == "-0.04"
+    assert num(-0.0) == "0" and _signed(-0.01) == "0.0"
+    assert written_value({"low": 20, "value": 60, "high": 200}) == "60 (20–200)"
+    assert "{" not in written_value({"value": 12, "unit": "km", "pct": 10})
