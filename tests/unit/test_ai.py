@@ -77,6 +77,9 @@ def test_flux_dev_cloud_gpu_only_times_overheads_and_grid() -> None:
     water = e_fac_kwh / PUE_HYPERSCALER * (WUE_ONSITE_DC + PUE_HYPERSCALER * WUE_OFFSITE_FR)
     assert energy.indicators["water_l"] == pytest.approx(water)
     assert fp.indicators["water_l"] == pytest.approx(water)
+    # the same water, split and labelled: electricity generation (as on every grid line) + data-centre cooling
+    assert energy.indicators["water_electricity_l"] == pytest.approx(e_fac_kwh * WUE_OFFSITE_FR)
+    assert energy.indicators["water_datacentre_l"] == pytest.approx(e_fac_kwh / PUE_HYPERSCALER * WUE_ONSITE_DC)
 
 
 def test_default_iterations_come_from_the_class_row() -> None:

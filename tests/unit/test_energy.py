@@ -70,7 +70,7 @@ def test_electricity_region_overrides_country() -> None:
 def test_electricity_country_without_data_falls_back_to_world_with_warning() -> None:
     fp = run({"type": "electricity", "energy": "100 kWh"}, country="AQ")
     assert fp.total_kgco2e == pytest.approx(100 * 0.475)  # codecarbon.grid.world_average_fallback
-    assert [w.code for w in fp.lines[0].warnings] == ["region-fallback-world"]
+    assert {w.code for w in fp.lines[0].warnings} == {"region-fallback-world"}  # grid and water rows
 
 
 @pytest.mark.parametrize(
@@ -183,3 +183,33 @@ def test_no_region_and_no_country_says_the_world_average_is_used() -> None:
     (line,) = footprint(prod, FactorTable()).lines
     assert line.factor_id == "energy.grid.WORLD"
     assert "region-unknown" in [w.code for w in line.warnings]
+
+
+def test_water_of_electricity_on_every_grid_line() -> None:
+    # water consumed by electricity generation, by country: ai.wue.offsite.FR = 3.6737 L/kWh (EcoLogits FRA mix)
+    fp = run({"type": "electricity", "energy": "100 kWh"})
+    assert fp.lines[0].indicators["water_electricity_l"] == pytest.approx(100 * 3.6737)
+    studio = run({"type": "studio", "days": "2 day", "size": "small"})
+    # energy.studio.small.kwh_per_day 140 kWh/day × 2 days
+    assert studio.lines[0].indicators["water_electricity_l"] == pytest.approx(2 * 140 * 3.6737)
+    de = run({"type": "electricity", "energy": "10 kWh"}, country="DE")
+    assert de.indicators["water_electricity_l"] == pytest.approx(10 * 1.947)  # ai.wue.offsite.DE
+
+
+def test_generator_litres_from_load_and_hours_through_the_curve() -> None:
+    # 30 kW on an 80 kW set for 10 h: load fraction 0.375, between the quarter-load (0.39 L/kWh,
+    # energy.generator.sfc.quarter_load) and half-load (0.31, .half_load) points of the generatorsource.com
+    # chart: 0.39 + (0.31 - 0.39) × 0.5 = 0.35 L/kWh; 300 kWh × 0.35 = 105 L × 3.16 kgCO2e/L (ademe:14015)
+    fp = run({"type": "generator", "load": "30 kW", "hours": "10 h", "rated": "80 kW"})
+    assert fp.lines[0].quantity == pytest.approx(105.0)
+    assert fp.total_kgco2e == pytest.approx(105.0 * 3.16)
+    # without the rated power: the quarter-load point, 0.39 L/kWh
+    unrated = run({"type": "generator", "load": "30 kW", "hours": "10 h"})
+    assert unrated.lines[0].quantity == pytest.approx(300 * 0.39)
+    # below 10 % load the curve's lowest point (0.5 L/kWh, energy.generator.sfc.tenth_load)
+    light = run({"type": "generator", "load": "5 kW", "hours": "10 h", "rated": "100 kW"})
+    assert light.lines[0].quantity == pytest.approx(50 * 0.5)
+    with pytest.raises(InputError, match=r"activities\.a"):
+        run({"type": "generator", "load": "30 kW"})
+    with pytest.raises(InputError, match=r"activities\.a"):
+        run({"type": "generator", "load": "30 kW", "hours": "10 h", "volume": "100 L"})

@@ -69,6 +69,7 @@ def test_gpu_workstation_chain_lists_every_factor() -> None:
         "post_production.workstation.desktop_gpu.power",
         "post_production.workstation.desktop_gpu.monitors",
         "post_production.workstation.monitor.power",
+        "ai.wue.offsite.FR",  # water of the electricity's generation (indicator, not CO2e)
     ]
     emb_ids = [f.id for f in lines["w/embodied"].factors]
     assert emb_ids == [
@@ -145,6 +146,7 @@ def test_render_defaults() -> None:
         "energy.grid.FR",
         "post_production.render.power",
         "post_production.datacentre.pue",
+        "ai.wue.offsite.FR",  # water of the electricity's generation
     ]
     assert line.quantity_status == "default"
 
@@ -152,7 +154,7 @@ def test_render_defaults() -> None:
 def test_render_given_power_pue_and_nodes() -> None:
     (line,) = run(render(power="500 W", pue=1.1, count=2)).lines
     assert line.emissions_kgco2e == pytest.approx(10 * 2 * 0.5 * 1.1 * GRID_FR)
-    assert [f.id for f in line.factors] == ["energy.grid.FR"]
+    assert [f.id for f in line.factors] == ["energy.grid.FR", "ai.wue.offsite.FR"]
     assert line.quantity_status == "input"
 
 
@@ -184,7 +186,7 @@ def test_storage_ssd_with_given_replication_and_pue() -> None:
     (line,) = run(store(volume="2 TB", months=3, medium="ssd", replication=2, pue=1.2)).lines
     # ccf.storage_ssd 1.2 Wh/TB.h
     assert line.emissions_kgco2e == pytest.approx(2 * 3 * 1.2 / 1000 * H_PER_MONTH * 2 * 1.2 * GRID_FR)
-    assert [f.id for f in line.factors] == ["energy.grid.FR", "post_production.storage.ssd.energy"]
+    assert [f.id for f in line.factors] == ["energy.grid.FR", "post_production.storage.ssd.energy", "ai.wue.offsite.FR"]
 
 
 def test_storage_pinned_per_gb_year_factor() -> None:
@@ -339,5 +341,8 @@ def test_workspace_office_home_suite_hand_computed() -> None:
     za_heat = _footprint(prod, _Table()).lines[1]
     assert za_heat.emissions_kgco2e == pytest.approx(12 * 184 / 220 * 0.215)
     assert "region-fallback-world" in {w.code for w in za_heat.warnings}
+    # the electricity line carries the water of its generation: ai.wue.offsite.FR 3.6737 L/kWh; heating none
+    assert elec.indicators["water_electricity_l"] == pytest.approx(10 * 12 * 121 / 220 * 3.6737)
+    assert "water_electricity_l" not in heat.indicators
     # --exclude workspace leaves the lines out (their tag)
     assert _footprint(prod, _Table(), exclude=("workspace",)).total_kgco2e == 0

@@ -54,7 +54,7 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from shootprint.categories.energy import GRID, region_of
+from shootprint.categories.energy import GRID, WATER_ELECTRICITY, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import InputError
 from shootprint.i18n import N_
@@ -696,7 +696,13 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
             emissions_kgco2e=facility_kwh * v(grid),
             quantity_status="measured" if measured is not None else count.status,
             suffix="energy",
-            indicators={"water_l": water_l},
+            indicators={
+                "water_l": water_l,
+                # the same water split and labelled: electricity generation (as on every grid line,
+                # both sides) and the data centre's own cooling (AI compute only)
+                WATER_ELECTRICITY: facility_kwh * v(wue_offsite),
+                "water_datacentre_l": facility_kwh / v(pue) * v(wue_onsite),
+            },
             factor_status="measured" if measured is not None else None,
         )
     ]

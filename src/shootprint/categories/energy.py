@@ -9,8 +9,16 @@ Formulas (units in names; every factor a sourced row of the factor table):
   than five years older than the Our World in Data / Ember figure the package ships (Base Carbone's
   IEA 2011 "Autres pays du monde" mixes), the recent figure is the default, ADEME's stays in the
   range and the factor's name gives both: rule and rows written by data-raw/codecarbon_grid.py)
+* water (indicator ``water_electricity_l`` on every grid-electricity line here and in post-production,
+  work space and AI): ``energy_kwh × wue_offsite_l_per_kwh(region)`` (``ai.wue.offsite.<CC>``: water
+  consumed by electricity generation, EcoLogits' mixes; WORLD where a country has none)
 * generator by fuel: ``emissions_kgco2e = fuel_l × fuel_kgco2e_per_l`` (combustion + upstream)
 * generator by energy delivered: ``energy_kwh × generator_kgco2e_per_kwh_delivered(fuel)``
+* generator by load and hours (diesel or HVO): ``fuel_l = load_kw × hours × sfc_l_per_kwh(load_kw ÷
+  rated_kw)``, then ``fuel_l × fuel_kgco2e_per_l``; ``sfc`` is the consumption curve
+  ``energy.generator.sfc.{tenth,quarter,half,full}_load`` (0.50, 0.39, 0.31, 0.28 L/kWh at 10, 25,
+  50, 100 % load; generatorsource.com chart), read linearly between its points; without ``rated``
+  the quarter-load point (film generators run light)
 * gas: ``energy_kwh × gas_kgco2e_per_kwh``
 * studio hire: ``days × studio_kwh_per_day × grid_kgco2e_per_kwh(region)``; the studio's own kWh
   when the user knows them (``energy``) replace the per-day default.
@@ -20,11 +28,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
-from shootprint.engine import Context, Draft, v
+from shootprint.engine import Context, Draft, Num, v
 from shootprint.i18n import N_
-from shootprint.model import ActivityBase, Q_day, Q_kwh, Q_l
+from shootprint.model import ActivityBase, FactorUse, Q_day, Q_h, Q_kw, Q_kwh, Q_l
 
 CATEGORY = "energy"
 
@@ -46,11 +54,19 @@ class Generator(ActivityBase):
     fuel: Literal["diesel", "hvo", "petrol"] = "diesel"
     volume: Q_l | None = None
     energy: Q_kwh | None = None
+    load: Q_kw | None = Field(None, description="average electrical load (kW), with hours: litres from the curve")
+    hours: Q_h | None = Field(None, description="hours run at that load")
+    rated: Q_kw | None = Field(None, description="the set's rated power (kW): its load fraction picks the consumption")
 
     @model_validator(mode="after")
     def _one_quantity(self) -> Generator:
-        if (self.volume is None) == (self.energy is None):
-            raise ValueError("give either volume (litres of fuel) or energy (kWh delivered)")
+        given = [self.volume is not None, self.energy is not None, self.load is not None or self.hours is not None]
+        if sum(given) != 1:
+            raise ValueError("give one of: volume (litres of fuel), energy (kWh delivered), or load (kW) and hours")
+        if (self.load is None) != (self.hours is None):
+            raise ValueError("give load (kW) and hours together")
+        if self.load is not None and self.fuel == "petrol":
+            raise ValueError("load and hours: the consumption curve is a diesel set's (fuel: diesel or hvo)")
         return self
 
 
@@ -68,6 +84,21 @@ class Studio(ActivityBase):
     days: Q_day
     energy: Q_kwh | None = None
     size: Literal["small", "medium", "large"] = "medium"
+
+
+#: water consumed per kWh of electricity generated, by country (EcoLogits' electricity mixes): one
+#: indicator for every grid-electricity line, on every side (docs/methodology/energy.md)
+WATER_OFFSITE = "ai.wue.offsite"  # + ".<ISO alpha-2>" or ".WORLD"
+WATER_ELECTRICITY = "water_electricity_l"
+
+
+def electricity_water(ctx: Context, region: str, energy_kwh: Num) -> tuple[FactorUse, dict[str, Num]]:
+    """Off-site water of grid electricity: ``water_electricity_l = energy_kwh × wue_offsite(region)``.
+
+    Returns the water factor (for the line's chain) and the indicator to put on the line.
+    """
+    wue = ctx.regional(WATER_OFFSITE, region, "water: electricity generation (L/kWh)", "L/kWh")
+    return wue, {WATER_ELECTRICITY: energy_kwh * v(wue)}
 
 
 def region_of(activity: ActivityBase, ctx: Context) -> str:
@@ -90,14 +121,16 @@ def electricity(a: Electricity, ctx: Context) -> list[Draft]:
         if a.factor
         else ctx.regional(GRID, region_of(a, ctx), "grid", "kgCO2e/kWh")
     )
+    water, indicators = electricity_water(ctx, region_of(a, ctx), energy_kwh)
     return [
         Draft(
             label=f"Grid electricity ({region_of(a, ctx)})",
             quantity=energy_kwh,
             unit="kWh",
-            factors=[grid],
+            factors=[grid, water],
             emissions_kgco2e=energy_kwh * v(grid),
             quantity_status=ctx.status_of(a, "energy"),
+            indicators=indicators,
         )
     ]
 
@@ -116,6 +149,8 @@ def generator(a: Generator, ctx: Context) -> list[Draft]:
                 quantity_status=ctx.status_of(a, "volume"),
             )
         ]
+    if a.load is not None:
+        return [_generator_by_load(a, ctx)]
     energy_kwh = ctx.q(a, "energy")
     factor = ctx.main_factor(a, f"energy.generator.{a.fuel}", "kgCO2e/kWh")
     return [
@@ -128,6 +163,43 @@ def generator(a: Generator, ctx: Context) -> list[Draft]:
             quantity_status=ctx.status_of(a, "energy"),
         )
     ]
+
+
+SFC_CURVE = ((0.10, "tenth_load"), (0.25, "quarter_load"), (0.50, "half_load"), (1.00, "full_load"))
+
+
+def _generator_by_load(a: Generator, ctx: Context) -> Draft:
+    """Litres from load × hours through the consumption curve, read at the central load fraction."""
+    plain = Context(table=ctx.table, parameters=ctx.parameters)
+    load_kw = ctx.q(a, "load")
+    energy_kwh = load_kw * ctx.q(a, "hours")
+    if a.rated is None:
+        sfc_use = ctx.factor("energy.generator.sfc.quarter_load", "consumption (rated power not given)", "L/kWh")
+        chain = [sfc_use]
+        sfc = v(sfc_use)
+        fraction_text = "rated power not given: quarter-load consumption"
+    else:
+        assert a.load is not None  # the caller checked it
+        fraction = float(plain.value_of(a.load, "load")) / float(plain.value_of(a.rated, "rated"))
+        f = min(max(fraction, SFC_CURVE[0][0]), SFC_CURVE[-1][0])
+        (f0, lo), (f1, hi) = next((p, q) for p, q in zip(SFC_CURVE, SFC_CURVE[1:], strict=False) if f <= q[0])
+        u0 = ctx.factor(f"energy.generator.sfc.{lo}", "consumption curve point", "L/kWh")
+        u1 = ctx.factor(f"energy.generator.sfc.{hi}", "consumption curve point", "L/kWh")
+        t = (f - f0) / (f1 - f0)
+        sfc = v(u0) + (v(u1) - v(u0)) * t
+        chain = [u0, u1]
+        fraction_text = f"load {fraction:.0%} of rated"
+    fuel_l = energy_kwh * sfc
+    factor = ctx.main_factor(a, f"energy.fuel.{a.fuel}", "kgCO2e/L")
+    statuses = {ctx.status_of(a, "load"), ctx.status_of(a, "hours")}
+    return Draft(
+        label=f"Generator, {a.fuel} burnt, from load × hours ({fraction_text})",
+        quantity=fuel_l,
+        unit="L",
+        factors=[factor, *chain],
+        emissions_kgco2e=fuel_l * v(factor),
+        quantity_status="parameter" if "parameter" in statuses else "input",
+    )
 
 
 def gas(a: Gas, ctx: Context) -> list[Draft]:
@@ -158,14 +230,16 @@ def studio(a: Studio, ctx: Context) -> list[Draft]:
         energy_kwh = days * v(per_day)
         factors = [grid, per_day]
         status = "default"
+    water, indicators = electricity_water(ctx, region, energy_kwh)
     return [
         Draft(
             label=f"Studio hire, {a.size} ({region})",
             quantity=energy_kwh,
             unit="kWh",
-            factors=factors,
+            factors=[*factors, water],
             emissions_kgco2e=energy_kwh * v(grid),
             quantity_status=status,
+            indicators=indicators,
         )
     ]
 

@@ -59,7 +59,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shootprint.categories.energy import GRID, region_of
+from shootprint.categories.energy import GRID, electricity_water, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.i18n import N_
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h, label_number
@@ -175,14 +175,16 @@ def screen_work(
         monitors = v(default_monitors)
 
     energy_kwh = person_hours * (v(power) + monitors * v(monitor_power))
+    water, water_indicator = electricity_water(ctx, region, energy_kwh)
     use = Draft(
         label=f"{what}: electricity ({region})",
         quantity=energy_kwh,
         unit="kWh",
-        factors=[grid, power, *monitor_factors, monitor_power],
+        factors=[grid, power, *monitor_factors, monitor_power, water],
         emissions_kgco2e=energy_kwh * v(grid),
         quantity_status="default",  # kWh estimated from a power per kind
         suffix=f"{suffix_prefix}use",
+        indicators=water_indicator,
     )
 
     if embodied is None:
@@ -260,14 +262,16 @@ def render(a: Render, ctx: Context) -> list[Draft]:
     pue = ctx.q_or_default(a, "pue", DATACENTRE_PUE, "PUE", "1", factors)
     energy_kwh = ctx.q(a, "hours") * ctx.q(a, "count", default=1.0) * power_kw * pue
     defaulted = a.power is None or a.pue is None
+    water, water_indicator = electricity_water(ctx, region, energy_kwh)
     return [
         Draft(
             label=f"Render nodes: electricity ({region})",
             quantity=energy_kwh,
             unit="kWh",
-            factors=factors,
+            factors=[*factors, water],
             emissions_kgco2e=energy_kwh * v(grid),
             quantity_status="default" if defaulted else ctx.status_of(a, "hours"),
+            indicators=water_indicator,
         )
     ]
 
@@ -294,14 +298,16 @@ def storage(a: Storage, ctx: Context) -> list[Draft]:
     copies = ctx.q_or_default(a, "replication", f"{STORAGE}.replication", "copies kept", "1", factors)
     pue = ctx.q_or_default(a, "pue", DATACENTRE_PUE, "PUE", "1", factors)
     energy_kwh = tb_months * v(energy) * copies * pue
+    water, water_indicator = electricity_water(ctx, region, energy_kwh)
     return [
         Draft(
             label=f"Data storage, {a.medium.upper()} ({region})",
             quantity=tb_months,
             unit="TB.month",
-            factors=factors,
+            factors=[*factors, water],
             emissions_kgco2e=energy_kwh * v(grid),
             quantity_status=status,
+            indicators=water_indicator,
         )
     ]
 
@@ -388,17 +394,23 @@ def workspace(a: Workspace, ctx: Context) -> list[Draft]:
     ):
         intensity = ctx.factor(energy_id, f"{what} per m² and year (kWh/(m2.year))")
         energy_kwh = m2_days * v(intensity) / v(days)
+        extra: list[FactorUse] = []
+        water_indicator: dict[str, Num] = {}
+        if what == "electricity":
+            water, water_indicator = electricity_water(ctx, region, energy_kwh)
+            extra = [water]
         lines.append(
             Draft(
                 label=f"Work space, {_PLACE_LABEL[a.place]} ({region}): {what}, "
                 f"{label_number(_central(ctx, a))} person-days",
                 quantity=energy_kwh,
                 unit="kWh",
-                factors=[carrier, intensity, days, *chain],
+                factors=[carrier, intensity, days, *chain, *extra],
                 emissions_kgco2e=energy_kwh * v(carrier),
                 quantity_status=status,
                 suffix=what,
                 tag="workspace",
+                indicators=water_indicator,
             )
         )
     return lines
