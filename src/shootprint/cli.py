@@ -746,6 +746,14 @@ def version_cmd() -> None:
     _echo(f"shootprint {__version__} (data {FactorTable().data_version()})")
 
 
+# the web application's commands (shootprint serve, shootprint db upgrade); they need the server extra
+from shootprint.server.cli import db as _db_group  # noqa: E402
+from shootprint.server.cli import serve as _serve_command  # noqa: E402
+
+app.add_command(_serve_command)
+app.add_command(_db_group)
+
+
 def main() -> None:
     try:
         app(prog_name="shootprint")

@@ -1,0 +1,56 @@
+"""``create_app(settings)``: the FastAPI application (HTML pages; the REST API mounts beside them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from shootprint.server import access, migrations, observability
+from shootprint.server.access import Rule
+from shootprint.server.security import SecurityHeaders
+from shootprint.server.settings import Settings
+from shootprint.server.store.db import Database
+
+
+def prepare_database(db: Database, settings: Settings) -> None:
+    """Apply the migrations to a new database (an existing one is upgraded by ``shootprint db upgrade``)."""
+    if settings.migrate_on_start and migrations.current(db.engine) is None:
+        migrations.upgrade(db.engine)
+
+
+def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
+    from importlib import resources
+
+    from shootprint.server.web import accounts_pages, production_pages
+    from shootprint.server.web.context import guard
+
+    settings = settings or Settings.from_env()
+    db = database or Database(settings.database_url)
+    prepare_database(db, settings)
+    app = FastAPI(title="shootprint", docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.db = db
+    app.state.settings = settings
+    app.add_middleware(SecurityHeaders)
+
+    routes: list[tuple[str, str, Any, Rule, str]] = [*accounts_pages.ROUTES, *production_pages.ROUTES]
+    for method, path, handler, rule, name in routes:
+        access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
+
+    # /healthz, /readyz, /metrics and one JSON log line per request (server.observability)
+    observability.install(
+        app,
+        {
+            "database": observability.database_check(db.engine),
+            "migrations": observability.migrations_check(db.engine, str(migrations.HERE)),
+        },
+        metrics_token=settings.metrics_token,
+    )
+    for route in app.routes:  # probes and metrics: public (metrics take their own token when set)
+        if getattr(route, "path", "") in ("/healthz", "/readyz", "/metrics"):
+            access.declare(app, str(getattr(route, "name", "")), Rule.PUBLIC)
+    static = resources.files("shootprint.server.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    access.declare(app, "static", Rule.PUBLIC)
+    return app

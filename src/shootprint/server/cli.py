@@ -1,0 +1,100 @@
+"""``shootprint serve`` and ``shootprint db upgrade`` (the server's commands; need the server extra)."""
+
+from __future__ import annotations
+
+import click
+
+
+def _need_server_extra() -> None:
+    try:
+        import fastapi  # noqa: F401
+        import sqlalchemy  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise click.ClickException(
+            f"the web application needs the server extra ({exc.name} is missing): pip install 'shootprint[server]'"
+        ) from None
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Create (once) a demo organisation holding the reference campaign and print its sign-in.",
+)
+@click.option("--check", is_flag=True, help="Start, answer one request to /healthz, print the address and stop.")
+def serve(host: str, port: int, demo: bool, check: bool) -> None:
+    """Run the web application (SQLite in your data folder, or SHOOTPRINT_DATABASE_URL)."""
+    _need_server_extra()
+    import socket
+
+    import uvicorn
+
+    from shootprint.server.app import create_app
+    from shootprint.server.settings import Settings
+
+    settings = Settings.from_env()
+    app = create_app(settings)
+    if port == 0:
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            port = sock.getsockname()[1]
+    address = f"http://{host}:{port}/"
+    click.echo(f"shootprint: database {_masked(settings.database_url)}")
+    if demo:
+        from shootprint.server.demo import ensure_demo
+
+        email, password, slug = ensure_demo(app.state.db)
+        click.echo(f"shootprint: demo organisation at {address}o/{slug}/productions")
+        click.echo(f"shootprint: sign in as {email} with the password {password}")
+    click.echo(f"shootprint: serving on {address} (Ctrl-C stops)")
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    server = uvicorn.Server(config)
+    if check:
+        import threading
+        import urllib.request
+
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            for _ in range(200):
+                if server.started:
+                    break
+                threading.Event().wait(0.05)
+            with urllib.request.urlopen(f"{address}healthz", timeout=10) as resp:  # noqa: S310 (loopback)
+                click.echo(f"shootprint: {address}healthz answered {resp.status}")
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+        return
+    server.run()
+
+
+def _masked(url: str) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.group("db")
+def db() -> None:
+    """The web application's database."""
+
+
+@db.command("upgrade")
+def upgrade() -> None:
+    """Apply the schema migrations (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder)."""
+    _need_server_extra()
+    from shootprint.server import migrations
+    from shootprint.server.settings import Settings
+    from shootprint.server.store.db import Database
+
+    settings = Settings.from_env()
+    database = Database(settings.database_url)
+    before = migrations.current(database.engine)
+    migrations.upgrade(database.engine)
+    after = migrations.current(database.engine)
+    click.echo(f"{_masked(settings.database_url)}: {before or 'new'} → {after}")
+    database.dispose()

@@ -1,0 +1,34 @@
+"""Errors a use case raises; the routes turn them into 4xx answers (a 5xx is always a bug)."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    status = 400
+
+    def __init__(self, message: str, problems: list[str] | None = None, details: list[dict] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+        #: the core's structured problems (code, location, message, message_fr), when it gave them
+        self.details: list[dict] = details or []
+
+
+class NotFound(ServiceError):
+    status = 404
+
+
+class Forbidden(ServiceError):
+    status = 403
+
+
+class Invalid(ServiceError):
+    status = 422
+
+
+class Conflict(ServiceError):
+    status = 409
+
+
+class Throttled(ServiceError):
+    status = 429

@@ -1,0 +1,403 @@
+"""Productions: create, list, save as revisions, restore, trash, duplicate, footprints (cached)."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from shootprint.i18n import N_
+from shootprint.server.services import audit, compute
+from shootprint.server.services.errors import Conflict, Invalid, NotFound
+from shootprint.server.services.scope import Scope
+from shootprint.server.store.db import Database
+from shootprint.server.store.models import FactorOverride, FootprintCache, Production, Revision, User, utcnow
+
+TRASH_DAYS = 30
+WAYS = ("abroad", "outdoor", "studio", "ai", "hybrid")
+#: the reference ways a production can start from (examples/reference, shipped as package data)
+REFERENCE_WAYS = {
+    "outdoor-cape-town": "abroad",
+    "outdoor-marseille": "outdoor",
+    "studio-paris": "studio",
+    "ai-generated": "ai",
+    "hybrid-studio-ai": "hybrid",
+}
+
+
+@cache
+def reference_document(key: str) -> dict[str, Any]:
+    """A reference way of the campaign, as a document."""
+    import yaml
+
+    if key not in REFERENCE_WAYS:
+        raise NotFound(N_("No such reference way."))
+    text = resources.files("shootprint.server").joinpath(f"data/reference/{key}.yaml").read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    assert isinstance(doc, dict)
+    return compute.canonical(doc)
+
+
+def infer_way(document: dict[str, Any]) -> str:
+    """Abroad, outdoor at home, studio, AI or hybrid, from what the production contains."""
+    types = {str(a.get("type", "")) for a in document.get("activities") or [] if isinstance(a, dict)}
+    from shootprint.categories import registry
+
+    categories = {registry()[t][0] for t in types if t in registry()}
+    ai = "ai" in categories
+    shoot = bool(document.get("shoot_days")) or "studio" in types
+    if ai and shoot:
+        return "hybrid"
+    if ai:
+        return "ai"
+    if "studio" in types:
+        return "studio"
+    country = document.get("country")
+    for a in document.get("activities") or []:
+        if isinstance(a, dict) and a.get("region") and country and str(a["region"])[:2].upper() != str(country).upper():
+            return "abroad"
+    return "outdoor"
+
+
+@dataclass
+class ProductionSummary:
+    id: int
+    name: str
+    client: str | None
+    version: str
+    way: str
+    revision: int
+    updated_at: datetime
+    updated_by: str
+    total_kgco2e: float | None = None
+    intensities: dict[str, float | None] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    deleted_at: datetime | None = None
+    forecast_id: int | None = None
+
+
+@dataclass
+class RevisionView:
+    number: int
+    document: dict[str, Any]
+    author: str
+    created_at: datetime
+    note: str
+
+
+def _names(s: Session, ids: set[int | None]) -> dict[int | None, str]:
+    ids.discard(None)
+    out: dict[int | None, str] = {None: "—"}
+    if ids:
+        for uid, name, email in s.execute(sa.select(User.id, User.name, User.email).where(User.id.in_(ids))):
+            out[uid] = name or email
+    return out
+
+
+def _get(s: Session, sc: Scope, pid: int, *, deleted: bool = False) -> Production:
+    """The production ``pid`` of the scope's organisation (the scoping every use case goes through)."""
+    prod = s.scalar(sa.select(Production).where(Production.id == pid, Production.org_id == sc.org_id))
+    if prod is None or (prod.deleted_at is not None) != deleted:
+        raise NotFound(N_("No such production."))
+    return prod
+
+
+def _latest(s: Session, prod: Production) -> Revision:
+    rev = s.scalar(sa.select(Revision).where(Revision.production_id == prod.id, Revision.number == prod.revision_count))
+    assert rev is not None
+    return rev
+
+
+def _add_revision(s: Session, sc: Scope, prod: Production, document: dict[str, Any], note: str) -> int:
+    prod.revision_count += 1
+    prod.name = str(document.get("name", ""))[:300]
+    prod.client = (str(document["client"])[:300]) if document.get("client") else None
+    prod.version = str(document.get("version") or "forecast")
+    prod.updated_at = utcnow()
+    prod.updated_by = sc.user_id
+    s.add(
+        Revision(
+            production_id=prod.id,
+            number=prod.revision_count,
+            document=document,
+            document_hash=compute.document_hash(document),
+            author_id=sc.user_id,
+            note=note[:500],
+        )
+    )
+    return prod.revision_count
+
+
+def create(db: Database, sc: Scope, document: dict[str, Any], *, note: str = "", way: str | None = None) -> int:
+    sc.require("editor")
+    document = compute.canonical(document)
+    compute.validate(document)
+    if way is not None and way not in WAYS:
+        raise Invalid(N_("Unknown way of making."))
+    with db.transaction() as s:
+        prod = Production(
+            org_id=sc.org_id,
+            name=str(document["name"])[:300],
+            way=way or infer_way(document),
+            created_by=sc.user_id,
+            updated_by=sc.user_id,
+            forecast_id=None,
+        )
+        s.add(prod)
+        s.flush()
+        _add_revision(s, sc, prod, document, note or N_("created"))
+        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, target=str(prod.id))
+        return prod.id
+
+
+def save(
+    db: Database, sc: Scope, pid: int, document: dict[str, Any], *, base_revision: int | None, note: str = ""
+) -> int:
+    """A new revision; ``base_revision`` (the one the editor started from) guards against lost updates."""
+    sc.require("editor")
+    document = compute.canonical(document)
+    compute.validate(document)
+    with db.transaction() as s:
+        prod = _get(s, sc, pid)
+        if base_revision is not None and base_revision != prod.revision_count:
+            raise Conflict(N_("Someone saved this production meanwhile: open it again and redo your change."))
+        if compute.document_hash(document) == _latest(s, prod).document_hash:
+            return prod.revision_count
+        n = _add_revision(s, sc, prod, document, note)
+        audit.record(s, "production.save", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=n)
+        return n
+
+
+def set_way(db: Database, sc: Scope, pid: int, way: str) -> None:
+    sc.require("editor")
+    if way not in WAYS:
+        raise Invalid(N_("Unknown way of making."))
+    with db.transaction() as s:
+        _get(s, sc, pid).way = way
+
+
+def get(db: Database, sc: Scope, pid: int, *, deleted: bool = False) -> tuple[ProductionSummary, RevisionView]:
+    with db.transaction() as s:
+        prod = _get(s, sc, pid, deleted=deleted)
+        rev = _latest(s, prod)
+        names = _names(s, {prod.updated_by, rev.author_id})
+        return _summary(prod, names), RevisionView(
+            rev.number, rev.document, names[rev.author_id], rev.created_at, rev.note
+        )
+
+
+def _summary(prod: Production, names: dict[int | None, str]) -> ProductionSummary:
+    return ProductionSummary(
+        id=prod.id,
+        name=prod.name,
+        client=prod.client,
+        version=prod.version,
+        way=prod.way,
+        revision=prod.revision_count,
+        updated_at=prod.updated_at,
+        updated_by=names.get(prod.updated_by, "—"),
+        deleted_at=prod.deleted_at,
+        forecast_id=prod.forecast_id,
+    )
+
+
+def documents(db: Database, sc: Scope, pids: list[int]) -> list[dict[str, Any]]:
+    with db.transaction() as s:
+        return [_latest(s, _get(s, sc, pid)).document for pid in pids]
+
+
+def revisions(db: Database, sc: Scope, pid: int) -> list[RevisionView]:
+    with db.transaction() as s:
+        prod = _get(s, sc, pid)
+        revs = s.scalars(
+            sa.select(Revision).where(Revision.production_id == prod.id).order_by(Revision.number.desc())
+        ).all()
+        names = _names(s, {r.author_id for r in revs})
+        return [RevisionView(r.number, r.document, names[r.author_id], r.created_at, r.note) for r in revs]
+
+
+def revision(db: Database, sc: Scope, pid: int, number: int) -> RevisionView:
+    with db.transaction() as s:
+        prod = _get(s, sc, pid)
+        r = s.scalar(sa.select(Revision).where(Revision.production_id == prod.id, Revision.number == number))
+        if r is None:
+            raise NotFound(N_("No such revision."))
+        names = _names(s, {r.author_id})
+        return RevisionView(r.number, r.document, names[r.author_id], r.created_at, r.note)
+
+
+def restore_revision(db: Database, sc: Scope, pid: int, number: int) -> int:
+    """A new revision with the content of revision ``number`` (history is never rewritten)."""
+    sc.require("editor")
+    old = revision(db, sc, pid, number)
+    with db.transaction() as s:
+        prod = _get(s, sc, pid)
+        n = _add_revision(s, sc, prod, old.document, f"restored revision {number}")
+        audit.record(
+            s, "production.restore_revision", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=number
+        )
+        return n
+
+
+def trash(db: Database, sc: Scope, pid: int) -> None:
+    sc.require("editor")
+    with db.transaction() as s:
+        prod = _get(s, sc, pid)
+        prod.deleted_at = utcnow()
+        prod.deleted_by = sc.user_id
+        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+
+
+def untrash(db: Database, sc: Scope, pid: int) -> None:
+    sc.require("editor")
+    with db.transaction() as s:
+        prod = _get(s, sc, pid, deleted=True)
+        assert prod.deleted_at is not None
+        if prod.deleted_at < utcnow() - timedelta(days=TRASH_DAYS):
+            raise NotFound(N_("This production was in the trash for more than 30 days."))
+        prod.deleted_at = None
+        prod.deleted_by = None
+        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+
+
+def duplicate(db: Database, sc: Scope, pid: int, *, name: str, reference_way: str | None = None) -> int:
+    """A copy as another way of making the same deliverables.
+
+    With ``reference_way``, the copy keeps the production's name, client, deliverables and country and
+    takes its activities and parameters from that reference way (say, the AI-generated one), to edit.
+    """
+    sc.require("editor")
+    (summary, rev) = get(db, sc, pid)
+    doc = copy.deepcopy(rev.document)
+    way = summary.way
+    note = f"duplicated from production {pid}, revision {rev.number}"
+    if reference_way:
+        ref = reference_document(reference_way)
+        doc["activities"] = copy.deepcopy(ref.get("activities", []))
+        doc["parameters"] = copy.deepcopy(ref.get("parameters", {}))
+        doc["shoot_days"] = ref.get("shoot_days", 0)
+        for key in ("factor_set",):
+            doc.pop(key, None)
+        way = REFERENCE_WAYS[reference_way]
+        note += f"; activities of the reference way {reference_way}"
+    doc["name"] = name.strip() or f"{summary.name} (copy)"
+    return create(db, sc, doc, note=note, way=way)
+
+
+def make_final(db: Database, sc: Scope, pid: int) -> int:
+    """The final version of a forecast: a new production to update with what actually happened."""
+    sc.require("editor")
+    summary, rev = get(db, sc, pid)
+    if summary.version != "forecast":
+        raise Invalid(N_("Only a forecast can be turned into its final version."))
+    doc = copy.deepcopy(rev.document)
+    doc["version"] = "final"
+    new = create(db, sc, doc, note=f"final version of production {pid}", way=summary.way)
+    with db.transaction() as s:
+        _get(s, sc, new).forecast_id = pid
+    return new
+
+
+def overrides(db: Database, sc: Scope) -> list[compute.Override]:
+    with db.transaction() as s:
+        rows = s.scalars(sa.select(FactorOverride).where(FactorOverride.org_id == sc.org_id)).all()
+        return [compute.Override(r.factor_id, r.value, r.unit, r.uncertainty_pct, r.source, r.reason) for r in rows]
+
+
+def footprint_of(db: Database, sc: Scope, document: dict[str, Any]) -> dict[str, Any]:
+    """The footprint of a document under the organisation's overrides, from the cache when it has it."""
+    over = overrides(db, sc)
+    factor_set = str(document.get("factor_set") or "ademe")
+    key = (compute.document_hash(document), compute.data_version(), factor_set, compute.overrides_hash(over))
+    with db.transaction() as s:
+        hit = s.scalar(
+            sa.select(FootprintCache.result).where(
+                FootprintCache.document_hash == key[0],
+                FootprintCache.data_version == key[1],
+                FootprintCache.factor_set == key[2],
+                FootprintCache.overrides_hash == key[3],
+                FootprintCache.kind == "estimate",
+            )
+        )
+    if hit is not None:
+        return dict(hit)
+    result = compute.estimate(document, over)
+    try:
+        with db.transaction() as s:
+            s.add(
+                FootprintCache(
+                    document_hash=key[0], data_version=key[1], factor_set=key[2], overrides_hash=key[3], result=result
+                )
+            )
+    except sa.exc.IntegrityError:  # another request computed it meanwhile: same result
+        pass
+    return result
+
+
+def footprint(db: Database, sc: Scope, pid: int) -> dict[str, Any]:
+    _, rev = get(db, sc, pid)
+    return footprint_of(db, sc, rev.document)
+
+
+def listing(
+    db: Database,
+    sc: Scope,
+    *,
+    q: str = "",
+    version: str = "",
+    way: str = "",
+    client: str = "",
+    deleted: bool = False,
+    with_totals: bool = True,
+) -> list[ProductionSummary]:
+    with db.transaction() as s:
+        stmt = sa.select(Production).where(Production.org_id == sc.org_id)
+        if deleted:
+            since = utcnow() - timedelta(days=TRASH_DAYS)
+            stmt = stmt.where(Production.deleted_at.is_not(None), Production.deleted_at >= since)
+        else:
+            stmt = stmt.where(Production.deleted_at.is_(None))
+        if q:
+            like = f"%{q.lower()}%"
+            stmt = stmt.where(
+                sa.or_(
+                    sa.func.lower(Production.name).like(like),
+                    sa.func.lower(sa.func.coalesce(Production.client, "")).like(like),
+                )
+            )
+        if version:
+            stmt = stmt.where(Production.version == version)
+        if way:
+            stmt = stmt.where(Production.way == way)
+        if client:
+            stmt = stmt.where(Production.client == client)
+        prods = s.scalars(stmt.order_by(Production.updated_at.desc())).all()
+        names = _names(s, {p.updated_by for p in prods})
+        out = [_summary(p, names) for p in prods]
+        docs = {p.id: _latest(s, p).document for p in prods} if with_totals else {}
+    for item in out:
+        if item.id in docs:
+            try:
+                fp = footprint_of(db, sc, docs[item.id])
+            except Invalid as exc:  # a document valid when saved may fail under newer rules: say so
+                item.problems = exc.problems or [exc.message]
+                continue
+            item.total_kgco2e = fp["total_kgco2e"]
+            item.intensities = fp.get("intensities", {})
+    return out
+
+
+def clients(db: Database, sc: Scope) -> list[str]:
+    with db.transaction() as s:
+        rows = s.scalars(
+            sa.select(Production.client)
+            .where(Production.org_id == sc.org_id, Production.deleted_at.is_(None), Production.client.is_not(None))
+            .distinct()
+        ).all()
+        return sorted(str(c) for c in rows if c)

@@ -1,0 +1,59 @@
+"""Server settings, from the environment (``SHOOTPRINT_*``) with sensible defaults."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The user's data folder: $XDG_DATA_HOME/shootprint, else ~/.local/share/shootprint."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "shootprint"
+
+
+def default_database_url(environ: Mapping[str, str] | None = None) -> str:
+    return f"sqlite:///{data_dir(environ) / 'shootprint.sqlite'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application needs to start; ``from_env`` reads the environment."""
+
+    database_url: str = field(default_factory=default_database_url)
+    #: cookies only over HTTPS (set SHOOTPRINT_SECURE_COOKIES=1 behind TLS)
+    secure_cookies: bool = False
+    #: a signed-in session ends after this many hours without a request
+    session_idle_hours: float = 12.0
+    #: sign-in throttling: failures allowed in the window, per account and per address
+    throttle_window_minutes: float = 15.0
+    throttle_per_account: int = 5
+    throttle_per_address: int = 30
+    #: Monte Carlo draws of a comparison (the CLI's --samples for the web)
+    samples: int = 10_000
+    #: threads for long computations (Monte Carlo, PDF), so other requests are not blocked
+    compute_threads: int = 4
+    #: when set, GET /metrics needs ``Authorization: Bearer <token>`` (SHOOTPRINT_METRICS_TOKEN)
+    metrics_token: str | None = None
+    #: apply migrations when the database is new (``shootprint db upgrade`` does it explicitly)
+    migrate_on_start: bool = True
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        if env.get("SHOOTPRINT_DATABASE_URL"):
+            values["database_url"] = env["SHOOTPRINT_DATABASE_URL"]
+        else:
+            values["database_url"] = default_database_url(env)
+        if env.get("SHOOTPRINT_SECURE_COOKIES"):
+            values["secure_cookies"] = env["SHOOTPRINT_SECURE_COOKIES"].lower() in ("1", "true", "yes")
+        if env.get("SHOOTPRINT_METRICS_TOKEN"):
+            values["metrics_token"] = env["SHOOTPRINT_METRICS_TOKEN"]
+        if env.get("SHOOTPRINT_SAMPLES"):
+            values["samples"] = int(env["SHOOTPRINT_SAMPLES"])
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]

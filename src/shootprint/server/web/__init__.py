@@ -1,0 +1,1 @@
+"""The HTML application: server-rendered pages (Jinja2) that work without JavaScript."""

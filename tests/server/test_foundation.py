@@ -1,0 +1,87 @@
+"""Settings, migrations, the store and the server's commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from shootprint.server import migrations
+from shootprint.server.settings import Settings, data_dir, default_database_url
+from shootprint.server.store.db import Database
+from shootprint.server.store.models import Base
+
+
+def test_default_database_is_sqlite_in_the_user_data_folder(tmp_path: Path):
+    env = {"XDG_DATA_HOME": str(tmp_path)}
+    assert data_dir(env) == tmp_path / "shootprint"
+    assert default_database_url(env) == f"sqlite:///{tmp_path / 'shootprint' / 'shootprint.sqlite'}"
+    assert Settings.from_env(env).database_url == default_database_url(env)
+    home = data_dir({})
+    assert home.parts[-3:] == (".local", "share", "shootprint")
+
+
+def test_database_url_from_the_environment():
+    url = "postgresql+psycopg://u:p@127.0.0.1:5432/x"
+    assert Settings.from_env({"SHOOTPRINT_DATABASE_URL": url}).database_url == url
+
+
+def test_migrations_build_exactly_the_models(database_url: str):
+    """The shipped migrations and the models agree (no change left for a new migration)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    db = Database(database_url)
+    assert migrations.current(db.engine) is None
+    migrations.upgrade(db.engine)
+    assert migrations.current(db.engine) == migrations.head()
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    migrations.upgrade(db.engine)  # again: nothing to do
+    db.dispose()
+
+
+def test_app_migrates_a_new_database_on_start(database_url: str):
+    from shootprint.server.app import create_app
+
+    app = create_app(Settings(database_url=database_url))
+    with app.state.db.engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+    assert {"users", "organisations", "memberships", "revisions", "productions", "share_links"} <= tables
+    app.state.db.dispose()
+
+
+def test_db_upgrade_command(tmp_path: Path):
+    from shootprint.cli import app
+
+    url = f"sqlite:///{tmp_path / 'cmd.sqlite'}"
+    result = CliRunner().invoke(app, ["db", "upgrade"], env={"SHOOTPRINT_DATABASE_URL": url})
+    assert result.exit_code == 0, result.output
+    assert "new → 0001" in result.output
+    result = CliRunner().invoke(app, ["db", "upgrade"], env={"SHOOTPRINT_DATABASE_URL": url})
+    assert "0001 → 0001" in result.output
+
+
+def test_serve_check_with_demo_prints_address_and_sign_in(tmp_path: Path):
+    from shootprint.cli import app
+
+    url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
+    result = CliRunner().invoke(
+        app, ["serve", "--demo", "--check", "--port", "0"], env={"SHOOTPRINT_DATABASE_URL": url}
+    )
+    assert result.exit_code == 0, result.output
+    assert "sign in as demo@shootprint.example with the password" in result.output
+    assert "/healthz answered 200" in result.output
+    assert "/o/demo-agency/productions" in result.output
+
+
+def test_reference_ways_shipped_with_the_server_are_the_examples():
+    """The package's reference ways are examples/reference itself (a link), so they never drift."""
+    from shootprint.server.services import productions
+
+    root = Path(__file__).resolve().parents[2]
+    for key in productions.REFERENCE_WAYS:
+        example = root / "examples" / "reference" / f"{key}.yaml"
+        assert productions.reference_document(key)["name"] in example.read_text(encoding="utf-8")
