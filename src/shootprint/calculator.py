@@ -406,7 +406,7 @@ class Calculator:
         """
         import numpy as np
 
-        from shootprint.levers import parse_lever
+        from shootprint.levers import combined_order, parse_lever
         from shootprint.paths import apply_sets
         from shootprint.production import to_document
         from shootprint.scenarios import Scenario, compare_mc
@@ -449,6 +449,12 @@ class Calculator:
                 skipped.append({"lever": label, "reason": _first_sentence(exc)})
                 continue
             variants.append((label, prod, notes))
+        skipped_labels = {s["lever"] for s in skipped}
+        # "all levers": one order whatever the order of the flags (local_crew first: no flight is left
+        # to become a train arriving with no hotel)
+        for lever, value in combined_order(parsed):
+            if lever.name + (f"={value}" if value is not None else "") in skipped_labels:
+                continue
             try:
                 more_raw, more = lever.apply(combined, value)
                 self.prepare(more_raw, base.records, source=source)
@@ -559,6 +565,7 @@ class Calculator:
         a = self.prepare(production_a, records_a, source="<production A>")
         b = self.prepare(production_b, records_b, source="<production B>")
         source = getattr(a.production, "_source", "") or "<production A>"
+        _check_vary(a.production, vary)
         raw_a = dict(a.document) if a.document is not None else to_document(a.production)
         try:
             current = get_path(raw_a, vary)
@@ -745,6 +752,53 @@ def _unique_names(fps: Sequence[Footprint]) -> list[str]:
             )
             fp.name = name
     return warnings
+
+
+#: top-level numbers breakeven may vary
+_VARIABLE_TOP = ("shoot_days", "deliverables.still_images", "deliverables.film_seconds")
+
+
+def _quantity_fields(activity: Any) -> list[str]:
+    props = type(activity).model_json_schema(mode="validation")["properties"]
+    out = []
+    for name, prop in props.items():
+        options = [prop, *prop.get("anyOf", [])]
+        if any("x-unit" in o for o in options):
+            out.append(name)
+    return out
+
+
+def _check_vary(production: Any, vary: str) -> None:
+    """InputError unless ``vary`` names a number of the production A: an activity's quantity field,
+    a parameter, or shoot_days / deliverables (a text, a yes/no or a missing path is refused clearly)."""
+    from shootprint.yamlsafe import shown
+
+    parts = vary.strip().split(".")
+    where = f"--vary {shown(vary.strip(), 80)}"
+    if parts[0] == "activities":
+        if len(parts) != 3:
+            raise InputError(f"{where}: expected activities.<id>.<field>, e.g. activities.crew-flights.travellers")
+        ids = [a.id for a in production.activities]
+        act = next((a for a in production.activities if a.id == parts[1]), None)
+        if act is None:
+            raise InputError(f"{where}: no activity with id {shown(parts[1])} (ids: {', '.join(ids) or 'none'})")
+        fields = _quantity_fields(act)
+        if parts[2] not in fields:
+            raise InputError(
+                f"{where}: {shown(parts[2])} is not a quantity of {act.type} (a text, a choice or yes/no cannot be "
+                f"varied); accepted: {', '.join(fields) or 'none'}"
+            )
+        return
+    if parts[0] == "parameters":
+        if len(parts) != 2 or parts[1] not in production.parameters:
+            known = ", ".join(production.parameters) or "none"
+            raise InputError(f"{where}: expected parameters.<name> of a parameter of the file ({known})")
+        return
+    if ".".join(parts) not in _VARIABLE_TOP:
+        raise InputError(
+            f"{where}: not a number of the production; accepted: activities.<id>.<quantity field>, "
+            f"parameters.<name>, {', '.join(_VARIABLE_TOP)}"
+        )
 
 
 def _varied_unit_and_value(production: Any, vary: str) -> tuple[str, float]:

@@ -62,27 +62,49 @@ exclude_opt = click.option(
 set_opt = click.option(
     "--set", "set_", multiple=True, help="PATH=VALUE: change a field without editing the file (repeatable)."
 )
+MAX_SEED = 2**32 - 1  # shootprint.uncertainty.MAX_SEED (not imported here: it loads numpy)
+MAX_SAMPLES = 100_000  # shootprint.calculator.MAX_SAMPLES (not imported here: it loads pydantic)
+LANG_CHOICE = click.Choice(["en", "fr"])
+
+
+def _finite_level(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number; accepted: 0.5 to 0.999")
+    return value
+
+
 seed_opt = click.option(
-    "--seed", type=int, default=0, show_default=True, help="Seed of the draws: same seed, same output."
+    "--seed",
+    type=click.IntRange(0, MAX_SEED),
+    default=0,
+    show_default=True,
+    help="Seed of the draws: same seed, same output.",
 )
 level_opt = click.option(
     "--level",
     type=click.FloatRange(0.5, 0.999),
+    callback=_finite_level,
     default=0.90,
     show_default=True,
     help="Interval level, e.g. 0.90 for 5th–95th percentiles.",
 )
-format_opt = click.option("--format", "fmt", default="table", show_default=True, help="table, json or csv.")
+format_opt = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+    help="table, json or csv.",
+)  # fmt: skip
 data_format_opt = click.option(
-    "--format", "fmt", default="table", show_default=True, help="table, json, csv or xlsx (xlsx needs --out)."
-)
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True,
+    help="table, json, csv or xlsx (xlsx needs --out).",
+)  # fmt: skip
 out_opt = click.option("--out", type=PATH, default=None, help="Write to this file instead of standard output.")
 samples_opt = click.option(
     "--samples",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_SAMPLES),
     default=0,
     show_default=True,
-    help="Monte Carlo draws (0: central values only).",
+    help=f"Monte Carlo draws (0: central values only; at most {MAX_SAMPLES:,}).",
 )
 
 
@@ -105,9 +127,11 @@ def factors_app() -> None:
 @click.option("--unit", default=None, help="Keep rows whose unit contains this.")
 @click.option("--category", default=None, help="Keep rows of this category.")
 @click.option("--all", "all_", is_flag=True, help="Include archived rows.")
-@click.option("--limit", type=int, default=30, show_default=True, help="Rows to show at most (0: all).")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=30, show_default=True, help="Rows to show at most (0: all)."
+)
 @factor_set_opt
-@click.option("--lang", default="en", show_default=True, help="en or fr: the names shown.")
+@click.option("--lang", type=LANG_CHOICE, default="en", show_default=True, help="en or fr: the names shown.")
 def factors_search(
     text: str, unit: str | None, category: str | None, all_: bool, limit: int, factor_set: str | None, lang: str
 ) -> None:
@@ -122,7 +146,7 @@ def factors_search(
         _fail(exc)
     if not rows:
         close = table.close_words(text)
-        click.echo(f"No factor matches {text!r}.", err=True)
+        click.echo(f"No factor matches {text[:80]!r}.", err=True)
         if close:
             click.echo(f"Close words: {', '.join(close)}", err=True)
         sys.exit(1)
@@ -177,45 +201,80 @@ def factors_show(factor_id: str, factor_set: str | None, fmt: str) -> None:
 
 
 @factors_app.command("export")
-@click.option("--format", "fmt", default="csv", show_default=True, help="csv or json.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True, help="csv or json."
+)
 @click.option("--out", type=PATH, default=None, help="File to write (default: standard output).")
 @factor_set_opt
 def factors_export(fmt: str, out: Path | None, factor_set: str | None) -> None:
     """Every factor the package knows, ADEME elements included."""
     from shootprint.export import export_factors
     from shootprint.factors import FactorTable
+    from shootprint.output import write_with
 
-    if fmt not in ("csv", "json"):
-        _fail(f"--format {fmt!r}: accepted: csv, json")
     table = FactorTable(factor_set or "ademe")
     if out is None:
         export_factors(table, fmt, sys.stdout)
         return
-    with out.open("w", encoding="utf-8", newline="") as stream:
-        export_factors(table, fmt, stream)
+
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as stream:
+            export_factors(table, fmt, stream)
+
+    try:
+        write_with(out, write, suffixes=(f".{fmt}",))
+    except ShootprintError as exc:
+        _fail(exc)
 
 
 # -- productions ----------------------------------------------------------------------------
 
 
-def _emit(footprints: list[Any], render: Any, result: Any, fmt: str, out: Path | None) -> None:
-    """Print or write a result; xlsx (and csv with --out) through the spreadsheet writers."""
-    if fmt == "xlsx":
-        if out is None:
+def _check_out(out: Path | None, fmt: str, inputs: list[Path | None]) -> None:
+    """Before any computation: --out is not an input, has the format's extension, can be made."""
+    if out is None:
+        if fmt == "xlsx":
             _fail("--format xlsx needs --out FILE.xlsx")
-        from shootprint.spreadsheet import write_footprints_xlsx
-
-        write_footprints_xlsx(footprints, out)
-        click.echo(f"wrote {out}", err=True)
         return
-    if fmt not in ("table", "json", "csv"):
-        _fail(f"--format {fmt!r}: accepted: table, json, csv, xlsx")
-    rendered = render(result, fmt)
-    if out is not None:
-        out.write_text(rendered + "\n", encoding="utf-8")
-        click.echo(f"wrote {out}", err=True)
-    else:
-        _echo(rendered)
+    from shootprint.output import SUFFIXES, check_target
+
+    try:
+        check_target(out, SUFFIXES.get(fmt, ()) if fmt != "table" else (), [p for p in inputs if p], fmt.upper())
+    except ShootprintError as exc:
+        _fail(exc)
+
+
+def _emit(
+    footprints: list[Any],
+    render: Any,
+    result: Any,
+    fmt: str,
+    out: Path | None,
+    inputs: tuple[Path | None, ...] | list[Path | None] = (),
+) -> None:
+    """Print or write a result; xlsx (and csv with --out) through the spreadsheet writers."""
+    from shootprint.output import SUFFIXES, write_text
+
+    real_inputs = [p for p in inputs if p]
+    try:
+        if fmt == "xlsx":
+            if out is None:
+                _fail("--format xlsx needs --out FILE.xlsx")
+            from shootprint.spreadsheet import write_footprints_xlsx
+
+            write_footprints_xlsx(footprints, out, inputs=real_inputs)
+            click.echo(f"wrote {out}", err=True)
+            return
+        rendered = render(result, fmt)
+        if out is not None:
+            write_text(
+                out, rendered + "\n", suffixes=SUFFIXES.get(fmt, ()) if fmt != "table" else (), inputs=real_inputs
+            )
+            click.echo(f"wrote {out}", err=True)
+        else:
+            _echo(rendered)
+    except ShootprintError as exc:
+        _fail(exc)
 
 
 def _sets(values: tuple[str, ...]) -> dict[str, Any] | None:
@@ -253,6 +312,7 @@ def estimate_cmd(
     from shootprint import api
     from shootprint.report import text
 
+    _check_out(out, fmt, [file, overrides])
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
@@ -261,7 +321,7 @@ def estimate_cmd(
             fp = api.estimate(file, **common)
     except ShootprintError as exc:
         _fail(exc)
-    _emit([fp], text.render_footprint, fp, fmt, out)
+    _emit([fp], text.render_footprint, fp, fmt, out, [file, overrides])
 
 
 @app.command("compare")
@@ -296,6 +356,7 @@ def compare_cmd(
     from shootprint import api
     from shootprint.report import text
 
+    _check_out(out, fmt, [*files, overrides])
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
@@ -305,9 +366,12 @@ def compare_cmd(
     except ShootprintError as exc:
         _fail(exc)
     if per_line and fmt == "csv":
-        _emit(comparison.footprints, lambda fps, _fmt: text.render_lines_csv(fps), comparison.footprints, fmt, out)
+        _emit(
+            comparison.footprints, lambda fps, _fmt: text.render_lines_csv(fps), comparison.footprints, fmt, out,
+            [*files, overrides],
+        )  # fmt: skip
         return
-    _emit(comparison.footprints, text.render_comparison, comparison, fmt, out)
+    _emit(comparison.footprints, text.render_comparison, comparison, fmt, out, [*files, overrides])
 
 
 @app.command("sensitivity")
@@ -551,7 +615,7 @@ def push_cmd(file: Path, server_url: str, token: str | None, production_id: str 
 @app.command("report")
 @click.argument("files", type=PATH, nargs=-1, required=True)
 @click.option("--out", type=PATH, required=True, help="report.html (one self-contained file) or report.pdf.")
-@click.option("--lang", default="en", show_default=True, help="fr or en.")
+@click.option("--lang", type=LANG_CHOICE, default="en", show_default=True, help="fr or en.")
 @click.option(
     "--samples",
     type=click.IntRange(min=100),
@@ -590,7 +654,7 @@ def report_cmd(
 @click.option(
     "--out", type=PATH, default=Path("shootprint-template.xlsx"), show_default=True, help="The XLSX template to write."
 )
-@click.option("--lang", default="en", show_default=True, help="fr or en: the headers.")
+@click.option("--lang", type=LANG_CHOICE, default="en", show_default=True, help="fr or en: the headers.")
 def template_cmd(out: Path, lang: str) -> None:
     """Write an XLSX data-collection template: one sheet per category, units stated, drop-downs."""
     from shootprint.spreadsheet import write_template
@@ -607,14 +671,18 @@ def template_cmd(out: Path, lang: str) -> None:
 @out_opt
 def import_cmd(workbook: Path, out: Path | None) -> None:
     """Turn a filled XLSX template (WORKBOOK) into a production file (errors name sheet, row and column)."""
+    from shootprint.output import check_target, write_text
     from shootprint.spreadsheet import workbook_to_yaml
 
     try:
+        if out is not None:
+            check_target(out, (".yaml", ".yml"), [workbook], "production")
         text_ = workbook_to_yaml(workbook)
+        if out is not None:
+            write_text(out, text_, suffixes=(".yaml", ".yml"), inputs=[workbook], what="production")
     except ShootprintError as exc:
         _fail(exc)
     if out is not None:
-        out.write_text(text_, encoding="utf-8")
         click.echo(f"wrote {out}", err=True)
     else:
         click.echo(text_, nl=False)
@@ -626,13 +694,47 @@ def schema_cmd(out: Path | None) -> None:
     """The JSON Schema of the production file (what editors and forms validate against)."""
     import json
 
+    from shootprint.output import write_text
     from shootprint.production import json_schema
 
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if out:
-        out.write_text(text, encoding="utf-8")
+        try:
+            write_text(out, text, suffixes=(".json",), what="JSON Schema")
+        except ShootprintError as exc:
+            _fail(exc)
     else:
         click.echo(text, nl=False)
+
+
+@app.command("models")
+@click.option("--kind", default=None, help="image, video, upscale, video_upscale or llm: only these.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def models_cmd(kind: str | None, fmt: str) -> None:
+    """The AI model profiles an AI activity's model: accepts, with their aliases and providers."""
+    import json
+
+    from shootprint.categories.ai import model_table
+
+    profiles = list(model_table())
+    kinds = sorted({p.kind for p in profiles})
+    if kind is not None and kind not in kinds:
+        _fail(f"--kind {kind[:40]!r}: accepted: {', '.join(kinds)}")
+    rows = [p for p in profiles if kind is None or p.kind == kind]
+    if fmt == "json":
+        data = [
+            {
+                "name": p.name, "kind": p.kind, "class": p.cls, "is_class": p.is_class, "provider": p.provider,
+                "hosting": p.hosting, "aliases": list(p.aliases), "energy_id": p.energy_id, "source": p.source,
+            }
+            for p in rows
+        ]  # fmt: skip
+        _echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for p in rows:
+        aliases = ", ".join(p.aliases)
+        flag = " (class)" if p.is_class else ""
+        _echo(f"{p.name + flag:<32} {p.kind:<14} {p.provider or '-':<12} {p.hosting:<6} {aliases}")
 
 
 @app.command("version")

@@ -7,6 +7,7 @@ run on floats (deterministic mode) and on numpy arrays of Monte Carlo draws.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -305,7 +306,7 @@ def footprint(
         records=records,
         default_region=production.country,
     )
-    excluded_tags = set(exclude)
+    excluded_tags = set(check_exclude(exclude))
     lines: list[LineItem] = []
     excluded: list[str] = []
     problems: list[str] = []
@@ -324,15 +325,60 @@ def footprint(
         line_warnings = ctx._warnings[start:]
         for draft in drafts:
             line = _complete(draft, activity, category, line_warnings, sampler is not None)
+            if not math.isfinite(line.emissions_kgco2e) or not math.isfinite(line.quantity):
+                problems.append(
+                    f"activities.{activity.id}: its result is not a finite number (an input too large?); "
+                    "check the quantities and the factor"
+                )
+                break
             if line.category in excluded_tags or draft.tag in excluded_tags:
                 excluded.append(line.id)
                 continue
             lines.append(line)
     ctx.activity = None
+    if not problems and not math.isfinite(sum(line.emissions_kgco2e for line in lines)):
+        problems.append("the total is not a finite number (inputs too large?); check the quantities")
     if problems:
         source = getattr(production, "_source", "")
         raise InputError([f"{source}: {p}" if source else p for p in problems])
     return summarize(production, table, lines, ctx._warnings, sorted(ctx._overrides_used), excluded)
+
+
+def check_exclude(exclude: Iterable[str]) -> tuple[str, ...]:
+    """The categories and line tags to leave out, checked: each name known; "a,b" is two names;
+    case and spaces do not matter. InputError naming what is accepted otherwise."""
+    from shootprint.categories import excludable
+
+    accepted = excludable()
+    out: list[str] = []
+    problems: list[str] = []
+    for item in exclude:
+        if not isinstance(item, str):
+            problems.append(f"exclude: {item!r} is not a name; accepted: {', '.join(accepted)}")
+            continue
+        names = [n.strip().lower().replace(" ", "_") for n in item.split(",")]
+        if not any(names):
+            problems.append(f"exclude: an empty name; accepted: {', '.join(accepted)}")
+            continue
+        for name in names:
+            if not name:
+                continue
+            fixed = name.replace("-", "_") if name.replace("-", "_") in accepted else name
+            if fixed not in accepted:
+                import difflib
+
+                from shootprint.yamlsafe import shown
+
+                close = difflib.get_close_matches(fixed, accepted, n=2)
+                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                problems.append(
+                    f"exclude: unknown category or tag {shown(name)}; accepted: {', '.join(accepted)}{hint}"
+                )
+            elif fixed not in out:
+                out.append(fixed)
+    if problems:
+        raise InputError(problems)
+    return tuple(out)
 
 
 def _complete(

@@ -7,6 +7,7 @@ import json
 from typing import IO
 
 from shootprint.factors import FactorTable
+from shootprint.output import cell_text
 
 EXPORT_COLUMNS = (
     "id",
@@ -42,7 +43,7 @@ def export_factors(table: FactorTable, fmt: str, stream: IO[str]) -> int:
         writer.writeheader()
         for row in table.iter_rows():
             data = row.as_dict()
-            writer.writerow({k: ("" if data[k] is None else data[k]) for k in EXPORT_COLUMNS})
+            writer.writerow({k: ("" if data[k] is None else cell_text(data[k])) for k in EXPORT_COLUMNS})
             count += 1
         return count
     stream.write("[\n")

@@ -101,6 +101,24 @@ CSV_COLUMNS = tuple(
     if f.name not in ("tags_fr", "tags_en", "unit_source", "location", "validity", "origin")
 )
 _FLOAT_FIELDS = ("value", "uncertainty_pct", "low", "high")
+#: a search is a few words (SQLite refuses a statement of thousands of LIKE clauses)
+MAX_QUERY_CHARS = 200
+MAX_QUERY_WORDS = 20
+
+
+def _finite(raw: str, name: str) -> float:
+    """A finite number read from a cell; ValueError naming the field otherwise."""
+    import math
+
+    try:
+        value = float(raw)
+    except ValueError:
+        from shootprint.yamlsafe import shown
+
+        raise ValueError(f"{name}: expected a number, got {shown(raw)}") from None
+    if not math.isfinite(value):
+        raise ValueError(f"{name}: must be a finite number (got {raw[:20]})")
+    return value
 
 
 def row_from_strings(data: dict[str, str], origin: str) -> FactorRow:
@@ -109,9 +127,9 @@ def row_from_strings(data: dict[str, str], origin: str) -> FactorRow:
     for name in CSV_COLUMNS:
         raw = (data.get(name) or "").strip()
         if name in _FLOAT_FIELDS:
-            kwargs[name] = float(raw) if raw else None
+            kwargs[name] = _finite(raw, name) if raw else None
         elif name == "year":
-            kwargs[name] = int(float(raw)) if raw else None
+            kwargs[name] = int(_finite(raw, name)) if raw else None
         else:
             kwargs[name] = raw
     if not kwargs["kind"]:
@@ -329,6 +347,11 @@ class FactorTable:
         Accents and case are ignored; valid rows come before archived ones (shown only with
         ``include_archived``); French or English words both match.
         """
+        if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
+            raise InputError(
+                f"search text too long ({len(text):,} characters, {len(text.split()):,} words); "
+                f"accepted: at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words"
+            )
         words = normalize_text(text).split()
         unit_n = normalize_text(unit) if unit else None
         cat_n = normalize_text(category) if category else None

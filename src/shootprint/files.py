@@ -16,11 +16,58 @@ from shootprint.errors import InputError
 from shootprint.factors import FactorRow, override_rows
 from shootprint.problems import N_, Problem
 
+#: the largest file read as a production or an overrides file (a large production is a few hundred KB)
+MAX_TEXT_BYTES = 5_000_000
+#: rows of an overrides file at most
+MAX_OVERRIDES_ROWS = 10_000
+
+
+def check_regular_file(path: Path, what: str = "file", max_bytes: int = MAX_TEXT_BYTES) -> None:
+    """InputError when ``path`` is missing, a folder, a device or a pipe (each named as such, never
+    "not found" for what exists), or larger than ``max_bytes``."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(Problem.make("file-not-found", N_("{what} not found"), source=str(path), what=what)) from None
+    except OSError as exc:
+        raise InputError(
+            Problem.make(
+                "file-unreadable", N_("cannot read: {error}"), source=str(path), error=exc.strerror or str(exc)
+            )
+        ) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(
+            Problem.make("file-is-folder", N_("is a folder; expected a {what}"), source=str(path), what=what)
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(
+            Problem.make(
+                "file-not-regular",
+                N_("not a regular file (a device or a pipe?); expected a {what}"),
+                source=str(path),
+                what=what,
+            )
+        )
+    if info.st_size > max_bytes:
+        raise InputError(
+            Problem.make(
+                "file-too-large",
+                N_("{size} bytes; a {what} may hold at most {limit} bytes"),
+                source=str(path),
+                size=f"{info.st_size:,}",
+                what=what,
+                limit=f"{max_bytes:,}",
+            )
+        )
+
 
 def read_text(path: Path, what: str = "file") -> str:
-    """The UTF-8 text of ``path``; InputError naming it when missing or not text."""
-    if not path.is_file():
-        raise InputError(Problem.make("file-not-found", N_("{what} not found"), source=str(path), what=what))
+    """The UTF-8 text of ``path``; InputError naming it when missing, not a regular file, too large
+    or not text."""
+    check_regular_file(path, what)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -38,9 +85,7 @@ def read_file(path: str | Path) -> dict[str, Any]:
     from shootprint.production import parse_text
 
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
-    return parse_text(read_text(path), str(path))
+    return parse_text(read_text(path, "production file"), str(path))
 
 
 def load_production(path: str | Path, overrides: dict[str, Any] | None = None) -> Any:
@@ -96,12 +141,12 @@ def load_records(production: Any, base: Path) -> list[Any]:
         except InputError as exc:
             problems.extend(exc.details)
             continue
-        if not path.is_file():
+        if not path.exists():
             problems.append(
                 Problem.make(
                     "records-file-not-found",
                     N_("records.file: {file} not found"),
-                    source=str(base),
+                    source=source,
                     location=("records", "file"),
                     location_in_message=True,
                     file=ref.file,
@@ -120,31 +165,47 @@ def load_overrides(path: str | Path) -> list[FactorRow]:
     Every problem of the file is reported at once, naming the file, the row and the field.
     """
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: overrides file not found")
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
     raw_rows: list[Any]
-    if path.suffix.lower() in (".yaml", ".yml"):
-        import yaml
+    if suffix in (".yaml", ".yml"):
+        from shootprint import yamlsafe
 
-        try:
-            loaded = yaml.safe_load(read_text(path, "overrides file"))
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path}: not valid YAML ({exc})") from None
+        loaded = yamlsafe.load(read_text(path, "overrides file"), str(path))
         if isinstance(loaded, dict) and "factors" in loaded:
             loaded = loaded["factors"]
         if not isinstance(loaded, list):
             raise InputError(f"{path}: expected a list of factor rows (or a 'factors:' list)")
         raw_rows = loaded
-    elif path.suffix.lower() == ".csv":
-        # utf-8-sig: spreadsheets save CSV with a byte-order mark
-        try:
-            with path.open(encoding="utf-8-sig", newline="") as fh:
-                raw_rows = list(csv.DictReader(fh, restkey="(extra cells)"))
-        except UnicodeDecodeError:
-            raise InputError(f"{path}: not a UTF-8 text file") from None
     else:
-        raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
+        check_regular_file(path, "overrides file")
+        raw_rows = _csv_rows(path, path.read_bytes())
     return override_rows(raw_rows, str(path))
+
+
+def _csv_rows(path: Path, data: bytes) -> list[dict[str, Any]]:
+    """Rows of an overrides CSV: UTF-8 (with or without the byte-order mark spreadsheets add), else
+    Windows-1252, the encoding French Excel saves "CSV" in; a header split by ';' or tabs is named."""
+    import io
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    first = text.split("\n", 1)[0]
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        if sep in first and "," not in first:
+            raise InputError(
+                f"{path}: the header is separated by {name}; an overrides CSV is separated by commas "
+                "(in a spreadsheet: save as 'CSV UTF-8 (comma delimited)')"
+            )
+    rows = []
+    for i, row in enumerate(csv.DictReader(io.StringIO(text, newline=""), restkey="(extra cells)")):
+        if i >= MAX_OVERRIDES_ROWS:
+            raise InputError(f"{path}: more than {MAX_OVERRIDES_ROWS:,} rows; an overrides file holds at most that")
+        rows.append(row)
+    return rows
 
 
 def load_workbook_production(path: str | Path) -> dict[str, Any]:

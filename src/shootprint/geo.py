@@ -345,10 +345,10 @@ def locate_with_notes(spec: PlaceSpec) -> tuple[Place, list[str]]:
         return _from_mapping(spec)
     if isinstance(spec, tuple | list):
         if len(spec) != 2:
-            raise InputError(f"place {spec!r}: a coordinate pair is [lat, lon]; accepted: {_ACCEPTED}")
+            raise InputError(f"place {_shown(spec)}: a coordinate pair is [lat, lon]; accepted: {_ACCEPTED}")
         return _from_coordinates(_number(spec[0], spec, "lat"), _number(spec[1], spec, "lon"))
     if not isinstance(spec, str):
-        raise InputError(f"place {spec!r}: not understood; accepted: {_ACCEPTED}")
+        raise InputError(f"place {_shown(spec)}: not understood; accepted: {_ACCEPTED}")
     place, notes = _locate_text(spec)
     return place, list(notes)
 
@@ -389,7 +389,7 @@ def _locate_text_uncached(spec: str) -> tuple[Place, list[str]]:
                 close = _country_suggestions(country_text)
                 hint = f"; close matches: {', '.join(close)}" if close else ""
                 raise InputError(
-                    f"place {spec!r}: unknown country {country_text!r} after the comma (give an "
+                    f"place {_shown(spec)}: unknown country {_shown(country_text)} after the comma (give an "
                     f'ISO code or a country name, as in "Marseille, FR"){hint}'
                 )
             if len(city) == 3 and city.isascii() and city.isalpha() and not _city_ids(fold_name(city)):
@@ -397,7 +397,7 @@ def _locate_text_uncached(spec: str) -> tuple[Place, list[str]]:
                 if found is not None:
                     if found[0].country != code:
                         raise InputError(
-                            f"place {spec!r}: {city.upper()} is the IATA code of {found[0].name}, "
+                            f"place {_shown(spec)}: {city.upper()} is the IATA code of {found[0].name}, "
                             f"{found[0].country}, not in {code}"
                         )
                     return found
@@ -411,11 +411,11 @@ def _locate_text_uncached(spec: str) -> tuple[Place, list[str]]:
 
 def _number(value: object, spec: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError(f"place {spec!r}: {what} must be a number of decimal degrees")
+        raise InputError(f"place {_shown(spec)}: {what} must be a number of decimal degrees")
     try:
         return float(value)
-    except ValueError:
-        raise InputError(f"place {spec!r}: {what} must be a number of decimal degrees") from None
+    except (ValueError, OverflowError):
+        raise InputError(f"place {_shown(spec)}: {what} must be a number of decimal degrees") from None
 
 
 def _parse_coordinates(text: str) -> tuple[float, float] | None:
@@ -442,13 +442,36 @@ def _check_range(lat: float, lon: float) -> None:
         )
 
 
+def _shown(value: object) -> str:
+    from shootprint.yamlsafe import shown
+
+    return shown(value)
+
+
+#: the keys a place mapping may have (any other is an error, as in every mapping of a production)
+PLACE_KEYS = ("iata", "city", "country", "name", "lat", "lon", "lng", "latitude", "longitude")
+
+
 def _from_mapping(spec: Mapping[str, object]) -> tuple[Place, list[str]]:
+    from shootprint.yamlsafe import shown
+
+    unknown = [k for k in spec if k not in PLACE_KEYS]
+    if unknown:
+        import difflib
+
+        first = str(unknown[0])
+        close = difflib.get_close_matches(first, PLACE_KEYS, n=2)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise InputError(
+            f"place {shown(dict(spec))}: unknown key {shown(first)}{' (and more)' if len(unknown) > 1 else ''}; "
+            f"accepted: {', '.join(PLACE_KEYS)}{hint}"
+        )
     iata = spec.get("iata")
     if isinstance(iata, str) and iata.strip():
         code = iata.strip().upper()
         found = _from_iata(code, explicit=True) if len(code) == 3 and code.isascii() and code.isalpha() else None
         if found is None:
-            raise InputError(f"place {dict(spec)!r}: {iata!r} is not a known IATA code")
+            raise InputError(f"place {shown(dict(spec))}: {shown(iata)} is not a known IATA code")
         return found
     city = spec.get("city")
     if isinstance(city, str) and city.strip():
@@ -460,7 +483,7 @@ def _from_mapping(spec: Mapping[str, object]) -> tuple[Place, list[str]]:
     lon_v = spec.get("lon", spec.get("lng", spec.get("longitude")))
     if lat_v is None or lon_v is None:
         raise InputError(
-            f'place {dict(spec)!r}: a mapping needs "lat" and "lon" in decimal degrees (and may give '
+            f'place {shown(dict(spec))}: a mapping needs "lat" and "lon" in decimal degrees (and may give '
             '"name" and "country"), or "iata", or "city" (and may give "country")'
         )
     lat, lon = _number(lat_v, dict(spec), "lat"), _number(lon_v, dict(spec), "lon")
@@ -642,7 +665,7 @@ def _unknown_place_message(spec: object, name: str, country: str | None, ids: li
     if country is not None and ids:
         elsewhere = sorted({_city(i).country for i in ids})
         return (
-            f"place {spec!r}: no city {name!r} in {country}; there is one in "
+            f"place {_shown(spec)}: no city {_shown(name)} in {country}; there is one in "
             f"{', '.join(elsewhere)}. Accepted: {_ACCEPTED}"
         )
     close = _close_matches(name, country)
@@ -650,7 +673,7 @@ def _unknown_place_message(spec: object, name: str, country: str | None, ids: li
     three_letters = len(name) == 3 and name.isascii() and name.isalpha()
     what = "neither a known IATA code nor a known city" if three_letters else "not a known city"
     where = f" in {country}" if country else ""
-    return f"place {spec!r}: {what}{where}{hint}. Accepted: {_ACCEPTED}"
+    return f"place {_shown(spec)}: {what}{where}{hint}. Accepted: {_ACCEPTED}"
 
 
 def _close_matches(name: str, country: str | None, limit: int = 5) -> list[str]:

@@ -25,7 +25,9 @@ AI_TYPES = (
     "video_upscale",
     "llm_assist",
 )
-TRAVEL_OVERNIGHT = ("flight", "hotel")
+TRAVEL_OVERNIGHT = ("flight", "hotel", "excess_baggage")
+#: the largest distance train_instead_of_plane accepts (past a day by train it is not a replacement)
+MAX_TRAIN_KM = 2000.0
 #: what a flight keeps when it becomes a train journey (the rest is the flight's own)
 TRAIN_KEYS = frozenset(
     {"id", "type", "stage", "label", "reason", "region", "from", "to", "distance", "return", "travellers"}
@@ -68,8 +70,57 @@ def _flight_km(act: dict[str, Any]) -> float | None:
     return None
 
 
+def _number(value: str, lever: str, low: float, high: float, what: str, low_open: bool = False) -> float:
+    """VALUE of ``--lever lever=VALUE`` as a finite number within [low, high]; InputError otherwise."""
+    import math
+
+    from shootprint.yamlsafe import shown
+
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = math.nan
+    ok = math.isfinite(number) and (low < number if low_open else low <= number) and number <= high
+    if not ok:
+        bound = f"above {low:g}" if low_open else f"from {low:g}"
+        raise InputError(f"--lever {lever}={shown(value)}: accepted: {what}, a number {bound} to {high:g}")
+    return number
+
+
+def check_value(lever: Lever, value: str | None) -> None:
+    """InputError when VALUE is given to a lever that takes none, or is outside what it accepts."""
+    from shootprint.yamlsafe import shown
+
+    if value is None:
+        return
+    if not lever.takes_value:
+        raise InputError(f"--lever {lever.name}={shown(value)}: this lever takes no value; write --lever {lever.name}")
+    if lever.name == "train_instead_of_plane":
+        _number(value, lever.name, 0, MAX_TRAIN_KM, "the maximum great-circle km", low_open=True)
+    elif lever.name == "fewer_iterations":
+        _number(value, lever.name, 0, 1, "the fraction of iterations kept (0.5: half as many)", low_open=True)
+        if float(value.replace(",", ".")) >= 1:
+            raise InputError(
+                f"--lever fewer_iterations={shown(value)}: accepted: a fraction of iterations kept, above 0 and "
+                "below 1 (0.5: half as many)"
+            )
+    elif lever.name == "compute_region":
+        from shootprint.model import check_region
+
+        try:
+            check_region(value)
+        except ValueError as exc:
+            raise InputError(f"--lever compute_region: {exc}") from None
+    elif not value.strip():
+        raise InputError(f"--lever {lever.name}=: give a value ({lever.takes_value})")
+
+
 def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
-    max_km = float(value) if value else float(settings()["train_instead_of_plane"]["max_km"])
+    max_km = (
+        _number(value, "train_instead_of_plane", 0, MAX_TRAIN_KM, "the maximum great-circle km", low_open=True)
+        if value
+        else float(settings()["train_instead_of_plane"]["max_km"])
+    )
     out = copy.deepcopy(data)
     notes = []
     for act in _acts(out):
@@ -89,11 +140,15 @@ def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dic
 
 
 def local_crew(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+    """The shoot's crew is hired where it shoots: its flights, hotel nights and the excess baggage
+    they check in go. Pre-production trips (scouting) stay: someone still goes to see the place."""
     out = copy.deepcopy(data)
     kept, notes = [], []
     for act in out.get("activities") or []:
-        if isinstance(act, dict) and act.get("type") in TRAVEL_OVERNIGHT:
-            notes.append(f"{act['id']}: removed ({act['type']}: a local crew neither flies nor sleeps away)")
+        if isinstance(act, dict) and act.get("type") in TRAVEL_OVERNIGHT and act.get("stage") != "pre-production":
+            notes.append(
+                f"{act['id']}: removed ({act['type']}: a local crew neither flies, sleeps away nor checks in baggage)"
+            )
             continue
         kept.append(act)
     out["activities"] = kept
@@ -133,7 +188,11 @@ def vegetarian_catering(data: dict[str, Any], value: str | None) -> tuple[dict[s
 def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
     from shootprint.model import parse_quantity
 
-    fraction = float(value) if value else float(settings()["fewer_iterations"]["fraction"])
+    fraction = float(value.replace(",", ".")) if value else float(settings()["fewer_iterations"]["fraction"])
+    if not 0 < fraction < 1:
+        raise InputError(
+            f"--lever fewer_iterations={value}: accepted: a fraction of iterations kept, above 0 and below 1"
+        )
     out = copy.deepcopy(data)
     notes = []
     for act in _acts(out):
@@ -195,13 +254,13 @@ def ai_model(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], l
 
 
 LEVERS: dict[str, Lever] = {
+    "local_crew": Lever("local_crew", "hire locally: no shoot flights, hotel nights or excess baggage", local_crew),
     "train_instead_of_plane": Lever(
         "train_instead_of_plane",
         "flights up to a distance (default in levers.yaml) become train journeys",
         train_instead_of_plane,
         "maximum great-circle km",
     ),
-    "local_crew": Lever("local_crew", "hire locally: no flights, no hotel nights", local_crew),
     "hvo_instead_of_diesel": Lever(
         "hvo_instead_of_diesel",
         "generators burn HVO instead of diesel",
@@ -235,4 +294,14 @@ def parse_lever(text: str) -> tuple[Lever, str | None]:
         close = difflib.get_close_matches(name, list(LEVERS), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise InputError(f"--lever {name!r}: unknown lever; accepted: {', '.join(LEVERS)}{hint}")
-    return LEVERS[name], (value.strip() if sep else None)
+    lever, given = LEVERS[name], (value.strip() if sep else None)
+    check_value(lever, given)
+    return lever, given
+
+
+def combined_order(parsed: list[tuple[Lever, str | None]]) -> list[tuple[Lever, str | None]]:
+    """The levers in the one order "all levers" applies them, whatever the order they were given:
+    the order of :data:`LEVERS` (local_crew first: once the crew is local, no flight is left to
+    turn into a train that would arrive with no hotel)."""
+    rank = {name: i for i, name in enumerate(LEVERS)}
+    return sorted(parsed, key=lambda lv: (rank[lv[0].name], lv[1] or ""))

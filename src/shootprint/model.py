@@ -24,7 +24,10 @@ STAGES: tuple[str, ...] = ("pre-production", "shoot", "post-production")
 _NUM = r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?"
 _PLUSMINUS = re.compile(rf"^\s*({_NUM})\s*([^±]*?)\s*(?:±|\+/-|\+-)\s*({_NUM})\s*%\s*$")
 _VALUE_UNIT = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
-_PARAM = re.compile(r"^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:\*\s*(" + _NUM + r"))?\s*$")
+#: the expression grammar of a quantity that refers to a parameter (nothing else is evaluated):
+#:   [NUMBER *] $name [(* | /) NUMBER]      e.g. $crew, $crew * 2, 2 * $crew, $days / 2
+_PARAM = re.compile(r"^\s*(?:(" + _NUM + r")\s*\*\s*)?\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:([*/])\s*(" + _NUM + r"))?\s*$")
+EXPRESSIONS = "'$name', '$name * 2', '2 * $name' or '$name / 2'"
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")
@@ -141,47 +144,68 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
 
 
 def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
-    accepted = f"a number (in {unit}), 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
+    in_unit = f"a number (in {unit})" if unit else "a number"
+    accepted = f"{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
     if isinstance(raw, bool) or raw is None:
         raise ValueError(f"expected {accepted}")
     if isinstance(raw, int | float):
         if unit:
-            raise ValueError(f"missing unit: write it with its unit, e.g. '{raw} {unit}'")
-        return _checked(QuantitySpec(float(raw), unit, written=str(raw)), allow_negative)
+            raise ValueError(f"missing unit: write it with its unit, e.g. '{_short(raw)} {unit}'")
+        return _checked(QuantitySpec(_float(raw), unit, written=_short(raw)), allow_negative)
     if isinstance(raw, str):
         m = _PARAM.match(raw)
         if m:
-            scale = _num(m.group(2)) if m.group(2) else 1.0
+            scale = _num(m.group(1)) if m.group(1) else 1.0
+            if m.group(4):
+                right = _num(m.group(4))
+                if m.group(3) == "/" and right == 0:
+                    raise ValueError(f"divides by 0 ({_short(raw)})")
+                scale = scale * right if m.group(3) == "*" else scale / right
+            if not math.isfinite(scale):
+                raise ValueError(f"must be a finite number (got {_short(raw)})")
             if scale < 0 and not allow_negative:
-                raise ValueError(f"must not be negative (got {raw}); accepted: '$name' or '$name * a positive number'")
-            return QuantitySpec(float("nan"), unit, param=m.group(1), scale=scale, written=raw)
+                raise ValueError(
+                    f"must not be negative (got {_short(raw)}); accepted: {EXPRESSIONS} with positive numbers"
+                )
+            return QuantitySpec(float("nan"), unit, param=m.group(2), scale=scale, written=_short(raw))
+        if "$" in raw:
+            raise ValueError(
+                f"cannot read {_short(raw)!r}: a parameter is written {EXPRESSIONS}; two parameters or an "
+                "addition are not computed: define a parameter holding the value"
+            )
         m = _PLUSMINUS.match(raw)
         if m:
             if unit and not m.group(2):
                 raise ValueError(f"missing unit: write it with its unit, e.g. '{m.group(1)} {unit} ± {m.group(3)}%'")
             value, given_unit, pct = _num(m.group(1)), m.group(2) or unit, _num(m.group(3))
             if pct < 0:
-                raise ValueError(f"the ± percentage must be positive (got {raw})")
+                raise ValueError(f"the ± percentage must be positive (got {_short(raw)})")
+            if pct > 100 and not allow_negative:
+                raise ValueError(
+                    f"± {m.group(3)}% reaches below zero ({_short(raw)}); a quantity that cannot be negative "
+                    "takes at most ± 100%: write the range as {low, high, unit}"
+                )
             c = units.convert(value, given_unit, unit)
             half = abs(c) * pct / 100
-            return _checked(QuantitySpec(c, unit, c - half, c + half, written=raw), allow_negative)
+            return _checked(QuantitySpec(c, unit, c - half, c + half, written=_short(raw)), allow_negative)
         m = _VALUE_UNIT.match(raw)
         if m:
             if unit and not m.group(2):
                 raise ValueError(f"missing unit: write it with its unit, e.g. '{raw.strip()} {unit}'")
             given_unit = m.group(2) or unit
             c = units.convert(_num(m.group(1)), given_unit, unit)
-            return _checked(QuantitySpec(c, unit, written=raw), allow_negative)
-        raise ValueError(f"cannot read {raw!r}: expected {accepted}")
+            return _checked(QuantitySpec(c, unit, written=_short(raw)), allow_negative)
+        raise ValueError(f"cannot read {_short(raw)!r}: expected {accepted}")
     if isinstance(raw, dict):
         keys = set(raw)
         allowed = {"value", "central", "low", "high", "unit", "param", "pct"}
         if keys - allowed:
             raise ValueError(
-                f"unknown key(s) {', '.join(sorted(keys - allowed))}; accepted: {', '.join(sorted(allowed))}"
+                f"unknown key(s) {', '.join(_short(str(k)) for k in sorted(map(str, keys - allowed))[:10])}; "
+                f"accepted: {', '.join(sorted(allowed))}"
             )
         if "param" in raw:
-            return QuantitySpec(float("nan"), unit, param=str(raw["param"]), written=str(raw))
+            return QuantitySpec(float("nan"), unit, param=str(raw["param"]), written=_short(raw))
         if unit and not raw.get("unit"):
             raise ValueError(f"missing unit: add 'unit: {unit}' (or a unit convertible to it)")
         given_unit = str(raw.get("unit") or unit)
@@ -191,29 +215,47 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             raise ValueError("a range needs both low and high")
         for name, val in (("value", central_raw), ("low", low_raw), ("high", high_raw)):
             if val is not None and (isinstance(val, bool) or not isinstance(val, int | float)):
-                raise ValueError(f"{name} must be a number, got {val!r}")
+                raise ValueError(f"{name} must be a number, got {_short(val)}")
         if central_raw is None and low_raw is None:
             raise ValueError(f"expected {accepted}")
         conv = units.converter(given_unit, unit)
-        low = conv(float(low_raw)) if low_raw is not None else None
-        high = conv(float(high_raw)) if high_raw is not None else None
+        low = conv(_float(low_raw)) if low_raw is not None else None
+        high = conv(_float(high_raw)) if high_raw is not None else None
         if central_raw is not None:
-            central = conv(float(central_raw))
+            central = conv(_float(central_raw))
         else:
             assert low is not None and high is not None
             central = (low + high) / 2
         if "pct" in raw:
-            if float(raw["pct"]) < 0:
-                raise ValueError(f"pct must be positive (got {raw['pct']})")
-            half = abs(central) * float(raw["pct"]) / 100
+            pct = raw["pct"]
+            if isinstance(pct, bool) or not isinstance(pct, int | float) or not math.isfinite(_float(pct)):
+                raise ValueError(f"pct must be a finite number, got {_short(pct)}")
+            if pct < 0:
+                raise ValueError(f"pct must be positive (got {_short(pct)})")
+            half = abs(central) * _float(pct) / 100
             low, high = central - half, central + half
         if low is not None and high is not None:
             if low > high:
                 raise ValueError(f"low ({low_raw}) is above high ({high_raw})")
             if not low <= central <= high:
                 raise ValueError(f"value {central_raw} lies outside low–high")
-        return _checked(QuantitySpec(central, unit, low, high, written=str(raw)), allow_negative)
+        return _checked(QuantitySpec(central, unit, low, high, written=_short(raw)), allow_negative)
     raise ValueError(f"expected {accepted}, got {type(raw).__name__}")
+
+
+def _float(x: int | float) -> float:
+    """``float(x)``; an integer too large for a float becomes infinity (refused as "not finite")."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf
+
+
+def _short(raw: Any) -> str:
+    """User input as quoted in a message: at most 60 characters."""
+    from shootprint.yamlsafe import shown
+
+    return raw if isinstance(raw, str) and len(raw) <= 60 else shown(raw).strip("'")
 
 
 def _checked(q: QuantitySpec, allow_negative: bool) -> QuantitySpec:
@@ -243,10 +285,15 @@ Q = _QuantityField
 
 def quantity_json_schema(unit: str) -> dict[str, Any]:
     """What a quantity field accepts, for the published JSON Schema."""
-    unit_text = f"in {unit} or a unit convertible to it" if unit else "a count"
+    if unit:
+        description = (
+            f"a quantity in {unit} (or a unit convertible to it): '12 {unit}', '12 {unit} ± 10%', "
+            f"{{low: 8, high: 15, unit: {unit}}}, '$parameter' or '2 * $parameter'"
+        )
+    else:
+        description = "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter' or '2 * $parameter'"
     return {
-        "description": f"a quantity {unit_text}: '12 {unit}'".rstrip()
-        + "', '12 ± 10%', {low, high, unit}, or '$parameter'",
+        "description": description,
         "x-unit": unit,
         "anyOf": [
             *([{"type": "number", "minimum": 0}] if not unit else []),
@@ -268,6 +315,45 @@ def quantity_json_schema(unit: str) -> dict[str, Any]:
     }
 
 
+#: calendar units: 1 day is 24 h, not a working day; refused where hours of work are asked
+CALENDAR_UNITS = frozenset(
+    {"d", "day", "days", "week", "weeks", "wk", "month", "months", "year", "years", "a"}
+    | {"j", "jour", "jours", "semaine", "semaines", "mois", "an", "ans", "année", "années"}
+)
+
+
+def _written_unit(raw: Any) -> str:
+    if isinstance(raw, str):
+        return unit_of(raw)
+    if isinstance(raw, dict) and isinstance(raw.get("unit"), str):
+        return raw["unit"]
+    return ""
+
+
+def parse_work_hours(raw: Any) -> QuantitySpec:
+    """Hours of work (people at screens): calendar days, weeks … are refused, since a working day
+    is not 24 h; write the hours (``16 h`` for two 8-hour days)."""
+    unit = _written_unit(raw).strip()
+    if unit.lower() in CALENDAR_UNITS or unit.lower().rstrip("s") in CALENDAR_UNITS:
+        raise ValueError(
+            f"{_short(raw)} is calendar time (a {unit} counts 24 h): write the hours worked, e.g. '16 h' "
+            "for two 8-hour days"
+        )
+    return parse_quantity(raw, "h")
+
+
+_WORK_H = Annotated[
+    QuantitySpec,
+    BeforeValidator(parse_work_hours),
+    WithJsonSchema(
+        {
+            **quantity_json_schema("h"),
+            "description": "hours of work in h (or min, s): calendar days are refused, a working day is not 24 h",
+        }
+    ),
+]
+
+
 # Quantity fields by unit: ``distance: Q_km``. Type checkers see a QuantitySpec; pydantic sees the
 # validator that reads any accepted notation and converts it to the unit in the name.
 if TYPE_CHECKING:
@@ -278,6 +364,7 @@ if TYPE_CHECKING:
     Q_l: TypeAlias = QuantitySpec
     Q_day: TypeAlias = QuantitySpec
     Q_h: TypeAlias = QuantitySpec
+    Q_work_h: TypeAlias = QuantitySpec
     Q_s: TypeAlias = QuantitySpec
     Q_kw: TypeAlias = QuantitySpec
     Q_gb: TypeAlias = QuantitySpec
@@ -291,6 +378,7 @@ else:
     Q_l = Q["L"]
     Q_day = Q["day"]
     Q_h = Q["h"]
+    Q_work_h = _WORK_H
     Q_s = Q["s"]
     Q_kw = Q["kW"]
     Q_gb = Q["GB"]
@@ -301,7 +389,9 @@ else:
 class ActivityBase(BaseModel):
     """What every activity has: an id, a stage, why this quantity, an optional pinned factor."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True, allow_inf_nan=False
+    )
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="unique within the file")
     stage: Stage

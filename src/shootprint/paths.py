@@ -16,14 +16,16 @@ from shootprint.errors import InputError
 
 def parse_assignment(text: str) -> tuple[str, Any]:
     """``PATH=VALUE`` → (path, value read as YAML)."""
-    import yaml
+    from shootprint import yamlsafe
 
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
-        raise InputError(f"--set {text!r}: expected PATH=VALUE, e.g. activities.flights.travellers=4")
+        raise InputError(f"--set {yamlsafe.shown(text)}: expected PATH=VALUE, e.g. activities.flights.travellers=4")
     try:
-        value = yaml.safe_load(raw)
-    except yaml.YAMLError:
+        value = yamlsafe.load(raw, f"--set {path.strip()[:60]}")
+    except InputError as exc:
+        if "written twice" in str(exc) or "too large" in str(exc) or "nested more" in str(exc):
+            raise
         value = raw
     if isinstance(value, bool) and raw.strip().lower() not in ("true", "false"):
         value = raw.strip()  # YAML 1.1 reads NO (Norway), yes, on, off as booleans: keep the text

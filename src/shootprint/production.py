@@ -21,18 +21,22 @@ FORMAT_VERSION = 1
 READABLE_VERSIONS: tuple[int, ...] = (1,)
 
 
-class Deliverables(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+#: the largest count or duration a production states (a bound, so results stay finite numbers)
+MAX_COUNT = 10**12
 
-    still_images: int = Field(0, ge=0, description="number of still images delivered")
-    film_seconds: float = Field(0, ge=0, description="seconds of film delivered (all cuts)")
+
+class Deliverables(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    still_images: int = Field(0, ge=0, le=MAX_COUNT, description="number of still images delivered")
+    film_seconds: float = Field(0, ge=0, le=MAX_COUNT, description="seconds of film delivered (all cuts)")
     description: str | None = None
 
 
 class ProductionBase(BaseModel):
     """Everything but the activities (their union is built from the category registry)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
     _source: str = PrivateAttr("")  # the file it was read from, named in errors
 
     shootprint: int = Field(FORMAT_VERSION, description="production file format version")
@@ -44,7 +48,7 @@ class ProductionBase(BaseModel):
         None,
         description="ISO 3166-1 alpha-2 country of the production: the region of activities that name none",
     )
-    shoot_days: float = Field(0, ge=0)
+    shoot_days: float = Field(0, ge=0, le=MAX_COUNT, description="days of shooting (a finite number)")
     deliverables: Deliverables = Deliverables()
     factor_set: str | None = Field(None, description="ademe (default) or desnz")
     parameters: Annotated[
@@ -154,13 +158,24 @@ Production = ProductionBase  # for type hints: the concrete model has ``activiti
 
 
 def check_references(prod: Any) -> list[str]:
-    """Unique ids; parameters that exist and whose units fit the fields that use them."""
+    """Unique ids; a measured run linked to one activity only; parameters that exist and whose units
+    fit the fields that use them."""
     problems: list[str] = []
     seen: set[str] = set()
+    measured_by: dict[str, str] = {}
     for act in prod.activities:
         if act.id in seen:
             problems.append(f"activities.{act.id}.id: used twice; each activity needs its own id")
         seen.add(act.id)
+        label = getattr(act, "measured", None)
+        if isinstance(label, str):
+            if label in measured_by:
+                problems.append(
+                    f"activities.{act.id}.measured: the runs labelled {label!r} are already the measure of "
+                    f"activities.{measured_by[label]}; a measured run counts once: give each activity its own label"
+                )
+            else:
+                measured_by[label] = act.id
         for name, value in act:
             if isinstance(value, QuantitySpec) and value.param:
                 if value.param not in prod.parameters:
@@ -188,18 +203,12 @@ def check_references(prod: Any) -> list[str]:
 
 def parse_text(text: str, source: str = "<production>") -> dict[str, Any]:
     """A production document from its YAML (or JSON) text; raise InputError naming ``source``."""
-    import yaml
+    from shootprint import yamlsafe
 
     if not text.strip():
         raise InputError(f"{source}: the file is empty; expected a production (name:, activities: …)")
-    try:
-        # libyaml's loader when PyYAML has it (several times faster), else the pure-Python one
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"{source}: malformed YAML{where}: {problem}") from None
+    # duplicate keys refused, aliases and nesting bounded (see shootprint.yamlsafe)
+    data = yamlsafe.load(text, source)
     if not isinstance(data, dict):
         raise InputError(f"{source}: expected a mapping at the top (name:, activities: …), got {type(data).__name__}")
     return data
@@ -298,6 +307,13 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
             msg = f"missing 'type'; accepted: {', '.join(sorted(activity_models))}"
         elif etype == "missing":
             msg = "required field missing"
+        elif etype == "string_pattern_mismatch" and loc and loc[-1] == "id":
+            from shootprint.yamlsafe import shown
+
+            msg = (
+                f"{shown(err.get('input'))} is not accepted: an id is made of ASCII letters, digits, '_', '.' and "
+                "'-', starting with a letter or a digit (no spaces or accents), e.g. crew-flights"
+            )
         elif etype == "literal_error":
             msg = msg.replace("Input should be", "accepted:")
         problems.append(f"{source}: {path}: {msg}")

@@ -20,6 +20,7 @@ from shootprint.uncertainty import (
     interval,
     probability_less,
     summarize_samples,
+    too_few_draws,
 )
 
 DEFAULT_LEVEL = 0.90
@@ -63,6 +64,11 @@ def estimate_mc(
     _, summary = summarize_samples(fp_mc.lines, level)
     fp.uncertainty = _uncertainty_block(summary, fp, samples, seed, level, sampler)
     fp.warnings.extend(w for w in fp_mc.warnings if w.code == "uncertainty-default" and w not in fp.warnings)
+    few = too_few_draws(samples, level)
+    if few:
+        from shootprint.model import ResultWarning
+
+        fp.warnings.append(ResultWarning("too-few-draws", few))
     return fp
 
 
@@ -110,6 +116,7 @@ class ComparisonMC:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
+            **({"warning": few} if (few := too_few_draws(self.samples, self.level)) else {}),
             "samples": self.samples,
             "seed": self.seed,
             "level": self.level,

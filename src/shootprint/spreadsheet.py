@@ -371,9 +371,9 @@ def write_template(out: Path, lang: str = "en") -> Path:
         title = "; ".join(f"{h} ({', '.join(sheets)})" for h, sheets in choice_titles[listed].items())
         choices_ws.cell(1, n, title).font = head_font
         choices_ws.column_dimensions[get_column_letter(n)].width = 28
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    from shootprint.output import write_with
+
+    return write_with(Path(out), wb.save, suffixes=(".xlsx",), what="template")
 
 
 def _column_note(col: Column, spec: SheetSpec, lang: str) -> str:
@@ -646,23 +646,87 @@ def _place(problem: str, source: str, where: dict[str, list[str]]) -> str:
     return problem
 
 
+#: limits of a workbook to import: a filled template is a few hundred KB with tens of rows a sheet
+MAX_WORKBOOK_BYTES = 10_000_000
+MAX_UNZIPPED_BYTES = 50_000_000
+MAX_ROWS = 5_000
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 10_000
+
+
+def check_workbook_limits(path: Path) -> None:
+    """Refuse a workbook too large to be a filled template, before any cell is loaded: its size on
+    disk, its size unzipped (a 1.5 MB file may hold a 1.5 GB string), and each sheet's dimensions as
+    the file declares them (read-only mode reads only that)."""
+    import os
+    import stat
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file; expected an .xlsx workbook")
+    if info.st_size > MAX_WORKBOOK_BYTES:
+        raise InputError(
+            f"{path.name}: {info.st_size:,} bytes; a workbook to import may be at most {MAX_WORKBOOK_BYTES:,} bytes"
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise InputError(
+            f"{path.name}: holds {unzipped:,} bytes once unzipped; a workbook to import may hold at most "
+            f"{MAX_UNZIPPED_BYTES:,}"
+        )
+    try:
+        wb = load_workbook(path, read_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+    try:
+        for ws in wb.worksheets:
+            _check_dimensions(path, ws)
+    finally:
+        wb.close()
+
+
+def _check_dimensions(path: Path, ws: Any) -> None:
+    rows, cols = ws.max_row or 0, ws.max_column or 0
+    if rows > MAX_ROWS or cols > MAX_COLUMNS:
+        raise InputError(
+            f"{path.name}: sheet '{str(ws.title)[:40]}' reaches row {rows:,}, column {cols:,}; a sheet to import "
+            f"may use at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns (delete the cells beyond the data)"
+        )
+
+
 def _open(path: Path) -> tuple[Any, Any]:
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    if not path.is_file():
-        raise InputError(f"{path}: file not found")
+    check_workbook_limits(path)
     try:
-        return load_workbook(path, data_only=True), load_workbook(path, data_only=False)
+        values, formulas = load_workbook(path, data_only=True), load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+    for ws in values.worksheets:  # a file may declare no dimension, or a false one: check what loaded
+        _check_dimensions(path, ws)
+    return values, formulas
 
 
 def _value(ws: Any, fws: Any, row: int, col: int, problems: _Problems, header: str | None) -> Any:
     """A cell's value; a formula whose value was never computed is an error, not a blank."""
     value = ws.cell(row, col).value
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        problems.add(f"the cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,}", ws.title, row, header)
+        return None
     if value is None:
         formula = fws.cell(row, col).value
         if isinstance(formula, str) and formula.startswith("="):
@@ -896,6 +960,8 @@ def workbook_to_yaml(path: Path) -> str:
     import yaml
 
     data = import_workbook(Path(path))
+    if "shootprint" not in data:  # a production file states its format version first (production.FORMAT_VERSION)
+        data = {"shootprint": 1, **data}
     head = f"# production imported from {Path(path).name} by shootprint import\n"
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)
 
@@ -918,18 +984,20 @@ def _all_line_rows(footprints: list[Any]) -> list[dict[str, Any]]:
 
 def write_footprints_csv(footprints: list[Any], out: Path) -> Path:
     """One row per line of every footprint (columns of ``report.text.LINE_COLUMNS``), UTF-8."""
+    from shootprint.output import cell_text, write_with
     from shootprint.report.text import LINE_COLUMNS
 
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="") as stream:
-        writer = csv.DictWriter(stream, fieldnames=list(LINE_COLUMNS), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_all_line_rows(_footprint_list(footprints)))
-    return out
+    def write(tmp: Path) -> None:
+        with tmp.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(LINE_COLUMNS), lineterminator="\n")
+            writer.writeheader()
+            for row in _all_line_rows(_footprint_list(footprints)):
+                writer.writerow({k: cell_text(v) for k, v in row.items()})
+
+    return write_with(Path(out), write, suffixes=(".csv",), what="CSV")
 
 
-def write_footprints_xlsx(footprints: list[Any], out: Path) -> Path:
+def write_footprints_xlsx(footprints: list[Any], out: Path, inputs: Iterable[Path] = ()) -> Path:
     """Sheets: summary (one row per scenario), lines (one row per line), factors, warnings."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -1041,14 +1109,19 @@ def write_footprints_xlsx(footprints: list[Any], out: Path) -> Path:
         for w in fp.warnings
     ]
     table(wb.create_sheet("warnings"), ["scenario", "line_id", "code", "message"], warning_rows)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(out)
-    return out
+    from shootprint.output import write_with
+
+    return write_with(out, wb.save, suffixes=(".xlsx",), inputs=inputs, what="workbook")
 
 
 def _xlsx_value(value: Any) -> Any:
-    """Numbers stay numbers (so totals sum in the sheet); anything else becomes text."""
-    if value is None or isinstance(value, bool | int | float | str):
+    """Numbers stay numbers (so totals sum in the sheet); anything else becomes text, never a
+    formula (OWASP's rule: a leading ``'`` before ``=``, ``+``, ``-``, ``@``)."""
+    from shootprint.output import cell_text
+
+    if isinstance(value, str):
+        return cell_text(value)
+    if value is None or isinstance(value, bool | int | float):
         return value
     try:
         return float(value)  # numpy scalars

@@ -276,3 +276,28 @@ def unique_warnings(items: Iterable[Any]) -> list[Any]:
             seen.add(key)
             out.append(w)
     return out
+
+
+# -- too few draws ---------------------------------------------------------------------------------
+
+
+def too_few_draws(samples: int, level: float) -> str | None:
+    """A warning when ``samples`` draws cannot place the ends of a ``level`` interval (None if they can).
+
+    Each end needs at least 10 draws beyond it to be more than noise.
+    """
+    from shootprint.i18n import N_, Message
+
+    tail = (1 - level) / 2
+    need = math.ceil(10 / tail) if tail > 0 else samples
+    if samples < need:
+        return Message(
+            N_(
+                "{samples} draws are too few for a {pct} % interval: each end rests on fewer than 10 draws; "
+                "use --samples {need} or more"
+            ),
+            samples=samples,
+            pct=round(level * 100, 1),
+            need=need,
+        )
+    return None

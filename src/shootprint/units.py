@@ -34,6 +34,14 @@ _DEFINITIONS = (
     "euro = EUR",
     "GPU_hour = hour",
     "m3 = meter ** 3",
+    # French spellings a French user writes (jours, heures, To, Go, Mo)
+    "jour = day",
+    "heure = hour",
+    "semaine = week",
+    "mois = month",
+    "To = TB",
+    "Go = GB",
+    "Mo = MB",
 )
 
 
@@ -72,6 +80,16 @@ _ATOMS: dict[str, tuple[str, float]] = {
     "km": ("length", 1.0),
     "L": ("volume", 1.0),
     "m3": ("volume", 1e3),
+    "jour": ("time", 24.0),
+    "jours": ("time", 24.0),
+    "heure": ("time", 1.0),
+    "heures": ("time", 1.0),
+    "semaine": ("time", 168.0),
+    "semaines": ("time", 168.0),
+    "mois": ("time", HOURS_PER_YEAR / 12),
+    "To": ("data", 1e3),
+    "Go": ("data", 1.0),
+    "Mo": ("data", 1e-3),
     "EUR": ("currency", 1.0),
     "kEUR": ("currency", 1e3),
 }
@@ -151,11 +169,13 @@ def _pint_converter(from_unit: str, to_unit: str, src: str, dst: str) -> Callabl
     try:
         factor = ureg.Quantity(1.0, src or "dimensionless").to(dst or "dimensionless").magnitude
     except pint.errors.DimensionalityError:
-        raise ValueError(f"unit {from_unit!r} cannot be converted to {to_unit!r}") from None
+        src_text = f"unit {from_unit[:40]!r}" if from_unit.strip() else "a count (no unit)"
+        dst_text = repr(to_unit) if to_unit.strip() else "a count (no unit)"
+        raise ValueError(f"{src_text} cannot be converted to {dst_text}") from None
     except (pint.errors.UndefinedUnitError, AssertionError, AttributeError, TypeError):
         raise ValueError(f"unknown unit {from_unit!r}; expected a unit of {to_unit or 'count'}") from None
-    except Exception as exc:  # pint raises bare parser errors (tokenize, SyntaxError) on junk
-        raise ValueError(f"cannot read unit {from_unit!r} ({type(exc).__name__})") from None
+    except Exception:  # pint raises bare parser errors (tokenize, SyntaxError) on junk
+        raise ValueError(f"cannot read unit {from_unit[:40]!r}: not a unit expression") from None
     offset = ureg.Quantity(0.0, src or "dimensionless").to(dst or "dimensionless").magnitude
     if offset != 0.0:
         raise ValueError(f"unit {from_unit!r} has an offset (temperature?): not a quantity unit")
@@ -179,8 +199,8 @@ def check_unit(unit: str) -> None:
             registry().Unit(src)
     except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError):
         raise ValueError(f"unknown unit {unit!r}") from None
-    except Exception as exc:  # pint's parser raises bare tokenizer errors on junk
-        raise ValueError(f"cannot read unit {unit!r} ({type(exc).__name__})") from None
+    except Exception:  # pint's parser raises bare tokenizer errors on junk
+        raise ValueError(f"cannot read unit {unit[:40]!r}: not a unit expression") from None
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:

@@ -295,10 +295,11 @@ def test_measured_line_lists_only_the_factors_applied_to_the_measured_energy() -
     # the estimate's rows (energy per output, default iterations, edit share, clip length) are not
     # in a measured quantity: the line's factor chain must not show them
     rec = Record("r", [Device("gpu:0", 3.6e6, "nvml")], 3.6e6, duration_s=1800.0)
+    rec2 = Record("r2", [Device("gpu:0", 3.6e6, "nvml")], 3.6e6, duration_s=1800.0)
     fp = run(
         {"type": "image_edit", "model": "FLUX.1-dev", "kept": 3, "hosting": "local", "measured": "r"},
-        {"type": "text_to_video", "class": "video-small", "kept": 3, "region": "FR", "measured": "r"},
-        records=[rec],
+        {"type": "text_to_video", "class": "video-small", "kept": 3, "region": "FR", "measured": "r2"},
+        records=[rec, rec2],
     )
     edit, video = line(fp, "energy", "a0"), line(fp, "energy", "a1")
     assert edit.emissions_kgco2e == pytest.approx(1.0 * K_HOST * PUE_LOCAL * GRID_FR)  # no × 0.6 edit share
@@ -315,6 +316,24 @@ def test_measured_line_lists_only_the_factors_applied_to_the_measured_energy() -
     # the training share still counts generations (kept × default iterations)
     assert line(fp, "training", "a0").quantity == 3 * 20  # ai.iterations.image
     assert line(fp, "training", "a1").quantity == 3 * 5  # ai.iterations.video
+
+
+def test_one_measured_run_linked_twice_is_an_error() -> None:
+    rec = Record("r", [Device("gpu:0", 3.6e6, "nvml")], 3.6e6, duration_s=1800.0)
+    with pytest.raises(InputError, match=r"activities\.a1\.measured: .*'r'.*activities\.a0"):
+        run(
+            {"type": "text_to_image", "model": "SDXL", "kept": 1, "measured": "r"},
+            {"type": "text_to_image", "model": "SDXL", "kept": 1, "measured": "r"},
+            records=[rec],
+        )
+
+
+def test_a_model_alias_is_named_in_a_warning() -> None:
+    fp = run({"type": "text_to_video", "model": "kling", "kept": 1, "hosting": "api"})
+    codes = {w.code: w.message for w in fp.warnings + [w for ln in fp.lines for w in ln.warnings]}
+    assert "Kling 2.6" in codes["ai-model-alias"]
+    with pytest.raises(InputError, match="Runway Gen-4"):
+        run({"type": "text_to_video", "model": "Runway Gen-4", "kept": 1, "hosting": "api"})
 
 
 def test_measured_label_without_records_is_an_input_error() -> None:

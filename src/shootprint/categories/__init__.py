@@ -53,3 +53,12 @@ def models() -> dict[str, Any]:
         for mod in _modules()
         for type_name, (model, _compute) in getattr(mod, "ACTIVITIES", {}).items()
     }
+
+
+@cache
+def excludable() -> list[str]:
+    """What ``--exclude`` accepts: every category, then every line tag (``TAGS`` of a module)."""
+    names = [mod.CATEGORY for mod in _modules()]
+    for mod in _modules():
+        names.extend(t for t in getattr(mod, "TAGS", ()) if t not in names)
+    return names

@@ -61,6 +61,7 @@ from shootprint.i18n import N_
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_s, QuantitySpec
 
 CATEGORY = "ai"
+TAGS = ("training",)  # lines of model training, which --exclude can leave out
 
 MODELS_FILE = "ai_models.csv"
 KWH_PER_WH = 1 / 1000
@@ -623,6 +624,13 @@ def _site(a: _AIActivity, hosting: str, p: ModelProfile, ctx: Context) -> tuple[
 def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
     """All lines of one AI activity: energy (with water), embodied, training."""
     p = a.profile()
+    if a.model and _key(a.model) != _key(p.name):
+        ctx.warn(
+            "ai-model-alias",
+            N_("model {written}: read as the profile {profile} (an alias the model table declares)"),
+            written=repr(a.model),
+            profile=p.name,
+        )
     hosting = a.hosting or p.hosting
     task = _TASKS[a.type]  # type: ignore[attr-defined]
     count = _count(a, ctx)

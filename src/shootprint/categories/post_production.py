@@ -62,10 +62,11 @@ from typing import Literal
 from shootprint.categories.energy import GRID, electricity_water, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.i18n import N_
-from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, label_number
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h, label_number
 from shootprint.vocabulary import term
 
 CATEGORY = "post_production"
+TAGS = ("workspace",)  # offices' and suites' energy per person-day: what --exclude accepts besides the category
 
 
 WORKSTATION = "post_production.workstation"  # + ".<kind>.<what>"
@@ -86,7 +87,7 @@ class Workstation(ActivityBase):
     """People at screens: editing, grading, retouching, compositing, office work."""
 
     type: Literal["workstation"]
-    hours: Q_h
+    hours: Q_work_h
     count: Q_count | None = None
     kind: Kind = "desktop"
     monitors: Q_count | None = None
@@ -125,7 +126,7 @@ class ReviewMeeting(ActivityBase):
     """A video call: participants at screens plus the video they exchange."""
 
     type: Literal["review_meeting"]
-    hours: Q_h
+    hours: Q_work_h
     participants: Q_count
     kind: Kind = "laptop"
     network: Network = "fixed"

@@ -411,6 +411,10 @@ def _desnz_haul(a: Flight, ctx: Context, places: tuple[geo.Place, geo.Place] | N
     return "long_haul" if central_km >= long_min else "short_haul"
 
 
+#: below this great-circle distance a flight's fixed uplift outweighs the trip: the line says so
+SHORT_FLIGHT_KM = 100.0
+
+
 def flight(a: Flight, ctx: Context) -> list[Draft]:
     route = _great_circle(a, ctx)
     uplift_km = ctx.factor("travel.air.distance.uplift_km", "distance uplift (km added)", "km")
@@ -423,6 +427,18 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
         distance_text += f" × {uplift_factor.value:g} (DESNZ uplift)"
     if uplift_km.value != 0.0:
         distance_text += f" + {uplift_km.value:g} km (EN 16258)"
+    if route.central_km < SHORT_FLIGHT_KM and uplift_km.value > 0:
+        ctx.warn(
+            "flight-very-short",
+            N_(
+                "a flight of {km} km great circle is charged as {charged} km: the {uplift} km added for "
+                "take-off, landing and detours (EN 16258) outweigh the trip; check the places, or write "
+                "the trip as ground travel"
+            ),
+            km=label_number(route.central_km),
+            charged=label_number(central_km),
+            uplift=f"{uplift_km.value:g}",
+        )
 
     if a.cabin == "unknown":
         cabin_text = "cabin not stated: average passenger (all cabins)"

@@ -52,6 +52,7 @@ CATEGORY = "waste"
 WASTE = "waste"  # + ".<stream>.<treatment>" (+ ".avoided")
 DEFAULT_TREATMENT = "average"
 AVOIDED_TAG = "avoided-emissions"
+TAGS = (AVOIDED_TAG,)  # what --exclude accepts besides the category
 
 Stream = Literal[
     "mixed",
@@ -113,6 +114,17 @@ def waste(a: Waste, ctx: Context) -> list[Draft]:
     mass_kg = ctx.q(a, "mass")
     factor = ctx.main_factor(a, fid, "kgCO2e/kg")
     status = ctx.status_of(a, "mass")
+    if treatment == "recycling" and getattr(ctx.table, "factor_set", "") == "ademe" and not a.factor:
+        ctx.warn(
+            "waste-recycling-scope",
+            N_(
+                "recycling of {stream}: ADEME's element counts the reprocessing into secondary material "
+                "(collection, sorting, remanufacturing), which may exceed landfill; the material it replaces "
+                "is not subtracted: avoided_emissions: true shows that credit apart, --factor-set desnz "
+                "counts only the transport to the facility"
+            ),
+            stream=term("stream", a.stream),
+        )
     label = f"Waste: {a.stream.replace('_', ' ')}, {treatment.replace('_', ' ')}"
     drafts = [
         Draft(

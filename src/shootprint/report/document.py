@@ -124,16 +124,18 @@ def write_report(
     Raises InputError for an unknown suffix or language (before any computation) and for bad
     production files (from the API).
     """
+    from shootprint.output import check_target, write_with
+
     out = Path(out)
     kind = check_options(out, lang, files, samples)
+    check_target(out, (".html", ".htm", ".pdf"), inputs=[Path(f) for f in files], what="report")
+    if overrides is not None:
+        check_target(out, inputs=[Path(overrides)])
     data = gather(files, samples=samples, seed=seed, factor_set=factor_set, overrides=overrides, exclude=exclude)
     html = render_html(data, lang, pdf=kind == "pdf")
-    out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "pdf":
-        write_pdf(html, out)
-    else:
-        out.write_text(html, encoding="utf-8")
-    return out
+        return write_with(out, lambda tmp: write_pdf(html, tmp), inputs=files)
+    return write_with(out, lambda tmp: tmp.write_text(html, encoding="utf-8"), inputs=files)
 
 
 def check_options(out: Path, lang: str, files: Sequence[Path], samples: int) -> str:

@@ -30,14 +30,61 @@ LINE_COLUMNS = (
 )
 
 
+def _no_minus_zero(text: str) -> str:
+    """'-0', '-0.0', '-0.00 %' read as a loss of nothing: write them without the sign."""
+    return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
+
+
+def num(value: float, digits: int = 4) -> str:
+    """A number for a reader: ``digits`` significant figures, never in e-notation (30,960 not
+    3.096e+04), thousands separated, no '-0'."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return "n/a"
+    if abs(value) >= 10 ** (digits - 1):
+        return _no_minus_zero(f"{value:,.0f}")
+    text = f"{value:,.{digits}g}"
+    if "e" in text:  # tiny numbers: fixed point with the significant figures kept
+        text = f"{value:.{digits}f}".rstrip("0").rstrip(".") or "0"
+    return _no_minus_zero(text)
+
+
+def written_value(value: Any) -> str:
+    """A value as a production file writes it, for a sentence: 60 (20–200), 12 km ± 10%, not a
+    Python mapping."""
+    if isinstance(value, dict):
+        unit = f" {value['unit']}" if value.get("unit") else ""
+        central = value.get("value", value.get("central"))
+        if "param" in value:
+            return f"${value['param']}"
+        if value.get("low") is not None and value.get("high") is not None:
+            head = f"{num(central)}{unit} " if isinstance(central, int | float) else ""
+            return f"{head}({num(value['low'])}–{num(value['high'])}{unit})".strip()
+        if isinstance(central, int | float):
+            pct = f" ± {num(value['pct'])}%" if isinstance(value.get("pct"), int | float) else ""
+            return f"{num(central)}{unit}{pct}"
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return num(value)
+    return str(value)[:80]
+
+
+def _signed(value: float) -> str:
+    """+12.3 or -12.3; a change that rounds to nothing is 0.0, without a sign."""
+    text = f"{value:+,.1f}"
+    return text[1:] if text in ("+0.0", "-0.0") else text
+
+
 def kg(value: float | None) -> str:
     if value is None:
         return "n/a"
     if abs(value) >= 100:
-        return f"{value:,.0f}"
+        return _no_minus_zero(f"{value:,.0f}")
     if abs(value) >= 1:
-        return f"{value:,.1f}"
-    return f"{value:.3g}"
+        return _no_minus_zero(f"{value:,.1f}")
+    return _no_minus_zero(f"{value:.3g}")
 
 
 def _table(rows: list[list[str]], right: set[int]) -> str:
@@ -110,7 +157,7 @@ def render_footprint(fp: Footprint, fmt: str = "table") -> str:
                 line.id,
                 line.category,
                 line.stage,
-                f"{line.quantity:,.4g} {line.unit}",
+                f"{num(line.quantity)} {line.unit}",
                 line.factor_id,
                 line.factor_status,
                 kg(line.emissions_kgco2e),
@@ -126,7 +173,7 @@ def render_footprint(fp: Footprint, fmt: str = "table") -> str:
     inten = ", ".join(f"{k.removesuffix('_kgco2e')} {kg(v)}" for k, v in fp.intensities.items())
     parts.append(f"Intensities (kgCO2e): {inten}")
     for key, val in fp.indicators.items():
-        parts.append(f"{key}: {val:,.4g}")
+        parts.append(f"{key}: {num(val)}")
     if fp.overrides_used:
         parts.append(f"Overridden factors: {', '.join(fp.overrides_used)}")
     if fp.excluded:
@@ -265,14 +312,14 @@ def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15
                 r["input"],
                 f"{r['S1']:.2f}",
                 f"{r['ST']:.2f}",
-                f"{r['at_p05']:,.4g}",
-                f"{r['at_p95']:,.4g}",
+                num(r["at_p05"]),
+                num(r["at_p95"]),
             ]
         )
     return "\n".join(
         [
             f"Sensitivity of the {target} (Sobol, N={result['base_samples']}, {result['evaluations']:,} runs, seed {result['seed']})",
-            f"output at medians: {result['output_at_medians']:,.4g}; S1 first-order, ST total share of variance",
+            f"output at medians: {num(result['output_at_medians'])}; S1 first-order, ST total share of variance",
             "",
             _table(rows, {1, 2, 3, 4}),
         ]
@@ -324,13 +371,16 @@ def render_breakeven(result: dict[str, Any], fmt: str = "table") -> str:
             "current_total_kgco2e",
             "target_total_kgco2e",
         ]
-        return _csv([{c: result[c] for c in cols}], cols)
+        row = {c: result[c] for c in cols}
+        row["current_value"] = written_value(row["current_value"])
+        return _csv([row], cols)
     be = result["breakeven_value"]
+    current = written_value(result["current_value"])
     return "\n".join(
         [
-            f"{result['scenario']}: {kg(result['current_total_kgco2e'])} kgCO2e with {result['vary']} = {result['current_value']}",
+            f"{result['scenario']}: {kg(result['current_total_kgco2e'])} kgCO2e with {result['vary']} = {current}",
             f"{result['against']}: {kg(result['target_total_kgco2e'])} kgCO2e",
-            f"Break-even: {result['vary']} = {be:,.4g} {result.get('unit', '')}".rstrip()
+            f"Break-even: {result['vary']} = {num(be)} {result.get('unit', '')}".rstrip()
             if be is not None
             else f"Break-even: none — {result['note']}",
         ]
@@ -354,22 +404,22 @@ def render_diff(result: dict[str, Any], fmt: str = "table") -> str:
         return _csv([{c: r[c] for c in cols} for r in result["lines"]], cols)
     rows = [["line", "status", "forecast", "final", "change", "share"]]
     for r in result["lines"]:
-        share = "" if r["share_of_change"] is None else f"{r['share_of_change'] * 100:.0f} %"
+        share = "" if r["share_of_change"] is None else _no_minus_zero(f"{r['share_of_change'] * 100:.0f} %")
         rows.append(
             [
                 r["id"],
                 r["status"],
                 kg(r["forecast_kgco2e"]),
                 kg(r["final_kgco2e"]),
-                f"{r['change_kgco2e']:+,.1f}",
+                _signed(r["change_kgco2e"]),
                 share,
             ]
         )
-    pct = "" if result["change_pct"] is None else f" ({result['change_pct']:+.1f} %)"
+    pct = "" if result["change_pct"] is None else f" ({_signed(result['change_pct'])} %)"
     return "\n".join(
         [
             f"Forecast {result['forecast']}: {kg(result['forecast_total_kgco2e'])} kgCO2e → final {result['final']}: "
-            f"{kg(result['final_total_kgco2e'])} kgCO2e; change {result['change_kgco2e']:+,.1f} kgCO2e{pct}",
+            f"{kg(result['final_total_kgco2e'])} kgCO2e; change {_signed(result['change_kgco2e'])} kgCO2e{pct}",
             "",
             _table(rows, {2, 3, 4, 5}),
         ]

@@ -44,16 +44,55 @@ def summary_line(record: Record, out: Path | None) -> str:
     return line
 
 
-def _wait_through_ctrl_c(child: subprocess.Popen[bytes]) -> int:
-    """Wait for the child; the terminal's Ctrl-C reaches it too, and the tracker outlives it."""
+#: seconds a command has to end after the tracker passed it SIGTERM/SIGHUP, before it is killed
+STOP_GRACE_S = 10.0
+#: signals that stop the tracker (``timeout``, schedulers, a closed terminal): passed on to the
+#: command, whose end is then recorded as usual
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _wait_through_ctrl_c(child: subprocess.Popen[bytes], received: list[int] | None = None) -> int:
+    """Wait for the child; the tracker outlives it and still writes the record.
+
+    The terminal's Ctrl-C reaches the child too (same process group). SIGTERM and SIGHUP sent to
+    the tracker are passed on to the child; a child still running :data:`STOP_GRACE_S` seconds
+    later is killed. The signals received are appended to ``received``.
+    """
+    import threading
+
+    got = received if received is not None else []
+
+    def stop(signum: int, frame: object) -> None:
+        got.append(signum)
+        if child.poll() is None:
+            try:
+                child.send_signal(signum)
+            except OSError:
+                return
+            grace = float(os.environ.get("SHOOTPRINT_TRACK_STOP_GRACE_S", STOP_GRACE_S))
+            timer = threading.Timer(grace, _kill_if_running, args=(child,))
+            timer.daemon = True
+            timer.start()
+
     try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        previous = {signal.SIGINT: signal.signal(signal.SIGINT, signal.SIG_IGN)}
+        for sig in STOP_SIGNALS:
+            previous[sig] = signal.signal(sig, stop)
     except ValueError:  # not the main thread: signals cannot be handled here
         return child.wait()
     try:
         return child.wait()
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _kill_if_running(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        try:
+            child.kill()
+        except OSError:
+            pass
 
 
 def track_command(
@@ -113,7 +152,15 @@ def _run_tracked(tracker: Tracker, argv: list[str]) -> int:
             tracker.out = None  # nothing ran: no record is written nor sent
             tracker.push = None
             raise CommandError(f"track: cannot run {argv[0]!r}: {err.strerror or err}") from err
-        returncode = _wait_through_ctrl_c(child)
+        received: list[int] = []
+        returncode = _wait_through_ctrl_c(child, received)
+        if received:
+            name = signal.Signals(received[0]).name
+            tracker.warn(
+                "tracker-stopped",
+                f"shootprint track received {name}: the command was stopped; the record covers it until then",
+            )
+            print(f"shootprint track: received {name}: stopped the command, the record is kept", file=sys.stderr)
         if returncode > 0:
             tracker.warn("job-failed", f"the command exited with status {returncode}")
         elif returncode < 0:

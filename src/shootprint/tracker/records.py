@@ -223,15 +223,22 @@ def read_records(path: str | Path) -> list[Record]:
     """
     from pydantic import ValidationError
 
+    _check_records_path(Path(path))
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputError(f"{path}: cannot read the records file: {err}") from err
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file; expected JSON Lines written by shootprint track") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the records file: {err.strerror or err}") from None
     adapter = _record_adapter()
     records: list[Record] = []
     problems: list[str] = []
+    bad_lines = 0
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
+            continue
+        if len(problems) >= MAX_PROBLEMS:
+            bad_lines += 1
             continue
         try:
             obj = json.loads(line)
@@ -245,8 +252,38 @@ def read_records(path: str | Path) -> list[Record]:
                 where = ".".join(str(p) for p in e["loc"]) or "record"
                 problems.append(f"{path}, line {lineno}, field {where}: {e['msg']}.")
     if problems:
+        if bad_lines:
+            problems.append(
+                f"{path}: {bad_lines:,} more lines not checked after {MAX_PROBLEMS} problems: is it a JSON Lines "
+                "file written by shootprint track?"
+            )
         raise InputError(problems)
     return records
+
+
+def _check_records_path(path: Path) -> None:
+    """A folder, a device or a pipe is named as such (never "not found"); a huge file is refused."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise InputError(f"{path}: records file not found") from None
+    except OSError as err:
+        raise InputError(f"{path}: cannot read the records file: {err.strerror or err}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path}: is a folder; expected a records file (JSON Lines written by shootprint track)")
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file (a device or a pipe?); expected a records file")
+    if info.st_size > MAX_RECORDS_BYTES:
+        raise InputError(f"{path}: {info.st_size:,} bytes; a records file may hold at most {MAX_RECORDS_BYTES:,}")
+
+
+#: problems reported for one records file at most (a file that is not JSON Lines has one per line)
+MAX_PROBLEMS = 20
+#: a records file holds a line per tracked job: 100 MB is far beyond any real one
+MAX_RECORDS_BYTES = 100_000_000
 
 
 def records_from_data(objects: Iterable[Any], source: str = "records") -> list[Record]:
