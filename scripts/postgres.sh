@@ -27,5 +27,8 @@ as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='shootpr
 as_postgres "psql -p $port -qtAc \"SELECT 1 FROM pg_database WHERE datname='shootprint_test'\"" | grep -q 1 ||
   as_postgres "psql -p $port -qc 'CREATE DATABASE shootprint_test OWNER shootprint'"
 
+# The backup tests end their own stray connections (pg_terminate_backend) whatever role opened them.
+as_postgres "psql -p $port -qc 'GRANT pg_signal_backend TO shootprint'" >/dev/null
+
 export SHOOTPRINT_TEST_POSTGRES_URL="postgresql+psycopg://shootprint:shootprint@127.0.0.1:$port/shootprint_test"
 echo "PostgreSQL on 127.0.0.1:$port (SHOOTPRINT_TEST_POSTGRES_URL set)"
