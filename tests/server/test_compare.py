@@ -56,7 +56,7 @@ def test_comparison_refuses_clearly(world: World, two: tuple[int, int]):
     page = client.get(f"/o/{world.org}/compare?p={studio}&p={ai}&samples=5")
     assert page.status_code == 422 and "100 to 100,000" in page.text
     page = client.get(f"/o/{world.org}/compare?p={studio}&p={ai}&seed=x")
-    assert page.status_code == 422 and "seed" in page.text
+    assert page.status_code == 422 and "whole numbers" in page.text
     outsider = world.client("outsider")  # another organisation's productions are not found
     page = outsider.get(f"/o/{world.other_org}/compare?p={studio}&p={ai}")
     assert page.status_code == 404

@@ -32,7 +32,7 @@ def _int(ctx: Ctx, name: str, default: int) -> int:
     try:
         return int(text)
     except ValueError:
-        raise Invalid(N_("{name}: expected a whole number.").format(name=name)) from None
+        raise Invalid(N_("The draws, the seed and the productions chosen are whole numbers.")) from None
 
 
 def chosen_ids(ctx: Ctx) -> list[int]:
