@@ -231,7 +231,9 @@ def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str,
         for key in ("iterations", "generations"):
             if act.get(key) is not None:
                 spec = parse_quantity(act[key], "")
-                if spec.param:
+                if spec.expr is not None:
+                    act[key] = f"({spec.written}) * {fraction!r}"
+                elif spec.param:
                     act[key] = f"${spec.param} * {spec.scale * fraction!r}"
                 elif spec.is_range:
                     assert spec.low is not None and spec.high is not None
