@@ -52,7 +52,7 @@ CANDIDATE_LEVERS = (
 )
 TOP_LINES = 10
 TORNADO_ROWS = 10
-SENSITIVITY_SAMPLES = 256  # Sobol base samples (a power of 2, as SALib's Sobol sequence wants)
+SENSITIVITY_SAMPLES = 256  # Sobol base samples (a power of 2 keeps the Sobol sequence balanced)
 TONNE_THRESHOLD_KG = 10_000  # charts switch to t CO2e when the largest total reaches 10 t
 KG_PER_T = 1000.0
 FONT_DIR = Path(__file__).parent / "fonts"
