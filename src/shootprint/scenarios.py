@@ -24,6 +24,9 @@ from shootprint.uncertainty import (
 )
 
 DEFAULT_LEVEL = 0.90
+#: the most productions whose every ordered pair gets a ratio interval and P(A < B); beyond, each
+#: production is compared with the reference (the lowest) only, so the cost stays linear
+PAIRWISE_MAX = 12
 
 
 @dataclass
@@ -114,20 +117,34 @@ class ComparisonMC:
             return None
         return interval(self.ratio(a, b), self.level).to_dict()
 
+    @property
+    def pairwise(self) -> bool:
+        """Whether every ordered pair is compared (up to :data:`PAIRWISE_MAX` productions)."""
+        return len(self.names) <= PAIRWISE_MAX
+
     def to_dict(self) -> dict[str, Any]:
+        names, ref = self.names, self.reference
+        if self.pairwise:
+            ratios: dict[str, dict[str, Any]] | None = {
+                a: {b: self.ratio_interval(a, b) for b in names if b != a} for a in names
+            }
+            against = {a: [b for b in names if b != a] for a in names}
+        else:  # each against the reference: linear in the number of productions
+            ratios = None
+            against = {a: [ref] if a != ref else [] for a in names}
         out: dict[str, Any] = {
             **({"warning": few} if (few := too_few_draws(self.samples, self.level)) else {}),
             "samples": self.samples,
             "seed": self.seed,
             "level": self.level,
             "common_random_numbers": self.common,
-            "reference": self.reference,
+            "reference": ref,
+            "pairwise_max": PAIRWISE_MAX,
             "totals_kgco2e": {n: interval(t, self.level).to_dict() for n, t in self.totals.items()},
-            "ratios_to_reference": {n: self.ratio_interval(n, self.reference) for n in self.names},
-            "ratios": {a: {b: self.ratio_interval(a, b) for b in self.names if b != a} for a in self.names},
+            "ratios_to_reference": {n: self.ratio_interval(n, ref) for n in names},
+            "ratios": ratios,
             "probability_lower": {
-                a: {b: probability_less(self.totals[a], self.totals[b]) for b in self.names if b != a}
-                for a in self.names
+                a: {b: probability_less(self.totals[a], self.totals[b]) for b in against[a]} for a in names
             },
         }
         return out
@@ -147,8 +164,11 @@ def compare_mc(
     det = [run(sc, table, None, exclude) for sc in scenarios]
     totals: dict[str, np.ndarray] = {}
     inputs: dict[str, Any] = {}
+    shared: dict[Any, np.ndarray] = {}  # with common random numbers, a shared factor is drawn once
     for name, sc in zip(names, scenarios, strict=True):
-        sampler = MonteCarlo(samples, seed, common=common, salt=name)
+        sampler = MonteCarlo(samples, seed, common=common, salt=name, medians=False)
+        if common:
+            sampler.draws = shared
         fp = run(sc, table, sampler, exclude)
         totals[name] = total_samples(fp, samples)
         inputs.update({k: d.describe() for k, d in sampler.seen.items()})
@@ -167,7 +187,7 @@ def discover_inputs(scenarios: Sequence[Scenario], table: FactorTable, exclude: 
     """Every uncertain input (factor or quantity key) the scenarios draw, with its distribution."""
     seen: dict[str, Any] = {}
     for sc in scenarios:
-        sampler = MonteCarlo(2, 0)
+        sampler = MonteCarlo(2, 0, medians=False)
         run(sc, table, sampler, exclude)
         seen.update(sampler.seen)
     return seen
@@ -199,8 +219,12 @@ def sensitivity(
 
     def model(u: np.ndarray) -> np.ndarray:
         uniforms = {k: u[:, i] for i, k in enumerate(keys)}
+        shared: dict[Any, np.ndarray] = {}
         totals = [
-            total_samples(run(sc, table, MonteCarlo(len(u), seed, uniforms=uniforms), exclude), len(u))
+            total_samples(
+                run(sc, table, MonteCarlo(len(u), seed, uniforms=uniforms, draws=shared, medians=False), exclude),
+                len(u),
+            )
             for sc in scenarios
         ]
         return totals[0] if len(totals) == 1 else totals[0] / totals[1]

@@ -140,9 +140,11 @@ def _triangular(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarr
     if high <= low:
         return np.full_like(u, mode)
     fc = (mode - low) / (high - low)
-    left = low + np.sqrt(u * (high - low) * (mode - low))
-    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
-    return np.where(u < fc, left, right)
+    left = u < fc
+    # one square root per draw: of u·(h−l)(m−l) left of the mode, of (1−u)·(h−l)(h−m) right of it
+    x = np.where(left, u * ((high - low) * (mode - low)), (1 - u) * ((high - low) * (high - mode)))
+    np.sqrt(x, out=x)
+    return np.where(left, low + x, high - x)
 
 
 def lognormal_from_pct(value: float, pct: float, rule: str, defaulted: bool = False) -> Distribution:
@@ -233,7 +235,12 @@ def key_seed(seed: int, key: str) -> list[int]:
 
 @dataclass
 class MonteCarlo(Sampler):
-    """Draws keyed by what is drawn; ``uniforms`` (key → u) replaces the generator (Sobol)."""
+    """Draws keyed by what is drawn; ``uniforms`` (key → u) replaces the generator (Sobol).
+
+    ``draws``: a cache of draws by (key, distribution) that several samplers of one comparison
+    share: with common random numbers a factor two productions use is drawn once, not once each
+    (the draws are the same either way: they are seeded from the seed and the key).
+    """
 
     n: int
     seed: int = 0
@@ -241,13 +248,14 @@ class MonteCarlo(Sampler):
     salt: str = ""
     uniforms: Mapping[str, np.ndarray] | None = None
     seen: dict[str, Distribution] = field(default_factory=dict)
-    _cache: dict[str, np.ndarray] = field(default_factory=dict)
+    draws: dict[tuple[str, str, float, float, float], np.ndarray] = field(default_factory=dict)
+    medians: bool = True
 
     def _draw(self, key: str, dist: Distribution) -> np.ndarray:
         self.seen.setdefault(key, dist)
         full_key = key if self.common else f"{self.salt}|{key}"
-        cache_key = f"{full_key}|{dist}"
-        cached = self._cache.get(cache_key)
+        cache_key = (full_key, dist.kind, dist.a, dist.b, dist.c)
+        cached = self.draws.get(cache_key)
         if cached is not None:
             return cached
         if self.uniforms is not None:
@@ -261,7 +269,8 @@ class MonteCarlo(Sampler):
                 draws = dist.from_uniform(np.empty(self.n), rng.standard_normal(self.n))
             else:
                 draws = dist.from_uniform(rng.random(self.n))
-        self._cache[cache_key] = draws
+        draws.flags.writeable = False  # shared: a formula must not change the draws in place
+        self.draws[cache_key] = draws
         return draws
 
     def factor(self, row_id: str, resolved: Resolved, category: str) -> tuple[Any, dict[str, Any]]:
@@ -290,8 +299,12 @@ class Interval:
         return {"median": self.median, "low": self.low, "high": self.high, "level": self.level}
 
 
-def interval(samples: np.ndarray, level: float = 0.90) -> Interval:
+def interval(samples: np.ndarray, level: float = 0.90, median: float | None = None) -> Interval:
+    """The median and the central ``level`` interval of ``samples`` (``median`` when already known)."""
     tail = (1 - level) / 2 * 100
+    if median is not None:
+        lo, hi = np.percentile(samples, [tail, 100 - tail])
+        return Interval(float(median), float(lo), float(hi), level)
     lo, med, hi = np.percentile(samples, [tail, 50.0, 100 - tail])
     return Interval(float(med), float(lo), float(hi), level)
 
@@ -308,7 +321,9 @@ def summarize_samples(lines: Sequence[Any], level: float = 0.90) -> tuple[np.nda
         total = s if total is None else total + s
         by_cat[line.category] = by_cat.get(line.category, 0.0) + s
         by_stage[line.stage] = by_stage.get(line.stage, 0.0) + s
-        per_line[line.id] = interval(np.atleast_1d(s), level).to_dict()
+        # a line with draws carries their median already (its emissions figure): not computed again
+        known = line.emissions_kgco2e if line.samples is not None else None
+        per_line[line.id] = interval(np.atleast_1d(s), level, known).to_dict()
     if total is None:
         total = np.zeros(1)
     return total, {

@@ -460,9 +460,9 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     lowest = reference
     highest = max(names, key=lambda n: by_name[n].total_kgco2e)
 
-    # -- ratio matrix
+    # -- ratio matrix (every pair up to scenarios.PAIRWISE_MAX options; beyond, the ratio chart only)
     matrix = []
-    for a in names:
+    for a in names if u.get("ratios") else ():
         cells: list[dict[str, str] | None] = []
         for b in names:
             if a == b:
@@ -470,7 +470,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
                 continue
             cells.append(
                 {
-                    "ratio": view.interval(u.get("ratios", {}).get(a, {}).get(b), view.ratio),
+                    "ratio": view.interval((u.get("ratios") or {}).get(a, {}).get(b), view.ratio),
                     "p": view.num(u.get("probability_lower", {}).get(a, {}).get(b), 2),
                 }
             )
