@@ -23,7 +23,7 @@ def prepare_database(db: Database, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 
-    from shootprint.server.web import accounts_pages, production_pages
+    from shootprint.server.web import accounts_pages, edit_pages, production_pages
     from shootprint.server.web.context import guard
 
     settings = settings or Settings.from_env()
@@ -34,7 +34,11 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.add_middleware(SecurityHeaders)
 
-    routes: list[tuple[str, str, Any, Rule, str]] = [*accounts_pages.ROUTES, *production_pages.ROUTES]
+    routes: list[tuple[str, str, Any, Rule, str]] = [
+        *accounts_pages.ROUTES,
+        *production_pages.ROUTES,
+        *edit_pages.ROUTES,
+    ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
     api.install(app, settings)  # /api/v1: REST routes, problem+json errors, OpenAPI and its documentation
