@@ -101,6 +101,15 @@ class Context:
         return self.value_of(spec, f"activities.{activity.id}.{field_name}")
 
     def value_of(self, spec: QuantitySpec, key: str) -> Num:
+        if spec.expr is not None:  # $a * $b, $a + 1 …: each parameter drawn once, under its own key
+            from shootprint import expressions
+
+            def parameter(name: str) -> Num:
+                pspec = self.parameters[name]
+                value = self.value_of(pspec, f"parameters.{name}")
+                return value * units.convert(1.0, pspec.unit, spec.unit) if pspec.unit else value
+
+            return expressions.evaluate(spec.expr, parameter)
         if spec.param:
             pspec = self.parameters[spec.param]
             scale = spec.scale * units.convert(1.0, pspec.unit, spec.unit) if pspec.unit else spec.scale
