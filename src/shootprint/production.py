@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from shootprint import units
 from shootprint.errors import InputError
+from shootprint.i18n import N_
 from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema, unit_of
 
 FORMAT_VERSION = 1
@@ -99,7 +100,7 @@ class ProductionBase(BaseModel):
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            raise ValueError("expected a mapping of name: value")
+            raise ValueError(N_("expected a mapping of name: value"))
         out = {}
         problems = []
         for name, value in raw.items():
@@ -342,10 +343,11 @@ def validate(data: dict[str, Any], source: str = "<production>") -> Any:
     try:
         prod = model.model_validate(data)
     except ValidationError as exc:
-        problems = format_errors(exc, data, source)
+        problems: list[Any] = list(format_errors(exc, data, source))
         # references are checked on the model below; when the model fails, check them on the raw
         # data too, so a file's every error comes in one run
-        problems += [f"{source}: {p}" for p in _raw_reference_problems(data) if f"{source}: {p}" not in problems]
+        seen = {str(p) for p in problems}
+        problems += [f"{source}: {p}" for p in _raw_reference_problems(data) if f"{source}: {p}" not in seen]
         raise InputError(problems) from None
     problems = check_references(prod)
     if problems:
@@ -376,11 +378,22 @@ def _raw_reference_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> list[str]:
-    """pydantic's errors as sentences: file, field path with activity ids, what is accepted."""
-    from shootprint.categories import models
+def _location(path: str) -> tuple[str | int, ...]:
+    """A field path as a problem's location, split as sentences are (``activities.flight-1.distance``)."""
+    from shootprint.problems import split_sentence
 
-    problems: list[str] = []
+    _, location, _ = split_sentence(f"{path}: -")
+    return location or (path,)
+
+
+def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> list[Any]:
+    """pydantic's errors as problems: file, field path with activity ids, what is accepted (each a
+    :class:`~shootprint.problems.Problem` whose French comes from the catalogs; ``str()`` of one is
+    the sentence ``source: path: message``)."""
+    from shootprint.categories import models
+    from shootprint.problems import Problem
+
+    problems: list[Any] = []
     activity_models = models()
     for err in exc.errors(include_url=False):
         loc = list(err["loc"])
@@ -393,18 +406,46 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
             model_fields = _fields_at(loc, data, activity_models)
             field_name = str(loc[-1])
             close = difflib.get_close_matches(field_name, model_fields, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            msg = f"unknown field; accepted: {', '.join(model_fields)}{hint}"
+            template = (
+                N_("unknown field; accepted: {accepted}; did you mean {close}?")
+                if close
+                else N_("unknown field; accepted: {accepted}")
+            )
+            problems.append(
+                Problem.make(
+                    "unknown-field", template, source=source, location=_location(path), accepted=", ".join(model_fields),
+                    close=", ".join(close),
+                )
+            )  # fmt: skip
+            continue
         elif etype == "union_tag_invalid":
             given = str(err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else "")
             close = difflib.get_close_matches(given, list(activity_models), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            msg = f"unknown activity type {given!r}; accepted: {', '.join(sorted(activity_models))}{hint}"
-            path = path + ".type"
+            template = (
+                N_("unknown activity type {given}; accepted: {accepted}; did you mean {close}?")
+                if close
+                else N_("unknown activity type {given}; accepted: {accepted}")
+            )
+            problems.append(
+                Problem.make(
+                    "unknown-activity-type", template, source=source, location=_location(path + ".type"), given=repr(given),
+                    accepted=", ".join(sorted(activity_models)), close=", ".join(close),
+                )
+            )  # fmt: skip
+            continue
         elif etype == "union_tag_not_found":
-            msg = f"missing 'type'; accepted: {', '.join(sorted(activity_models))}"
+            problems.append(
+                Problem.make(
+                    "missing-type", N_("missing 'type'; accepted: {accepted}"), source=source, location=_location(path),
+                    accepted=", ".join(sorted(activity_models)),
+                )
+            )  # fmt: skip
+            continue
         elif etype == "missing":
-            msg = "required field missing"
+            problems.append(
+                Problem.make("missing-field", N_("required field missing"), source=source, location=_location(path))
+            )
+            continue
         elif etype == "string_pattern_mismatch" and loc and loc[-1] == "id":
             from shootprint.yamlsafe import shown
 
