@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    # validators are built at a model's first use, not at import: a command that prints text never pays
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, defer_build=True)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True)
