@@ -10,7 +10,7 @@ Each function reads the files it is given (through :mod:`shootprint.files`) and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,9 +113,12 @@ def estimate_uncertain(
     overrides: str | Path | None = None,
     exclude: Iterable[str] = (),
     sets: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Footprint:
     calc = calculator(factor_set, overrides)
-    return calc.estimate(prepared(path, sets), samples=samples, seed=seed, level=level, exclude=exclude)
+    return calc.estimate(
+        prepared(path, sets), samples=samples, seed=seed, level=level, exclude=exclude, progress=progress
+    )
 
 
 def compare_uncertain(
@@ -129,12 +132,14 @@ def compare_uncertain(
     exclude: Iterable[str] = (),
     sets: dict[str, Any] | None = None,
     common: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> Comparison:
     """A comparison with each total's interval, each ratio's median and interval, P(A < B)."""
     calc = calculator(factor_set, overrides)
     return calc.compare(
-        [prepared(p, sets) for p in paths], samples=samples, seed=seed, level=level, exclude=exclude, common=common
-    )
+        [prepared(p, sets) for p in paths], samples=samples, seed=seed, level=level, exclude=exclude, common=common,
+        progress=progress,
+    )  # fmt: skip
 
 
 def sensitivity(

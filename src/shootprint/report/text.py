@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from typing import Any
 
 from shootprint.cells import safe_row
@@ -214,7 +215,7 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
     table_rows.append(["total kgCO2e", *[kg(fp.total_kgco2e) for fp in comparison.footprints]])
     table_rows.append(
         [
-            "× lowest",
+            "× lowest (central values)",
             *[("n/a" if ratios[fp.name] is None else f"{ratios[fp.name]:,.1f}×") for fp in comparison.footprints],
         ]
     )
@@ -236,32 +237,61 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
     if u:
         ref = u["reference"]
         out.append("")
+        one = u["samples"] == 1
         out.append(
-            f"Monte Carlo ({u['samples']:,} draws, seed {u['seed']}, common random numbers: "
-            f"{'yes' if u['common_random_numbers'] else 'no'}); median [{(1 - u['level']) / 2 * 100:g}th–"
-            f"{(1 + u['level']) / 2 * 100:g}th percentiles]"
+            f"Monte Carlo ({_draws(u['samples'])}, seed {u['seed']}, common random numbers: "
+            f"{'yes' if u['common_random_numbers'] else 'no'}); "
+            + (
+                f"one draw has no interval: use --samples {_enough(u['level'])} or more"
+                if one
+                else f"median [{(1 - u['level']) / 2 * 100:g}th–{(1 + u['level']) / 2 * 100:g}th percentiles]"
+            )
         )
-        rows2 = [["", "total kgCO2e", f"ratio to {ref}", f"P(lower than {ref})"]]
+        ratio_head = f"ratio to {ref} (one draw)" if one else f"median ratio to {ref}"
+        rows2 = [["", "total kgCO2e", ratio_head, f"P(lower than {ref})"]]
         for name in u["totals_kgco2e"]:
             p = u["probability_lower"][name].get(ref) if name != ref else None
             rows2.append(
                 [
                     name,
-                    _interval(u["totals_kgco2e"][name]),
-                    _interval(u["ratios_to_reference"][name], _ratio),
-                    "" if p is None else f"{p:.2f}",
+                    _interval(u["totals_kgco2e"][name], one=one),
+                    _interval(u["ratios_to_reference"][name], _ratio, one=one),
+                    "" if p is None or one else f"{p:.2f}",
                 ]
             )
         out.append(_table(rows2, set()))
+        out.append(
+            "× lowest (central values): the ratio of the totals computed with central values; "
+            + (
+                "ratio (one draw): the ratio of the totals of that draw"
+                if one
+                else "median ratio: the median of the ratios of each draw"
+            )
+            + " (they differ where factors are skewed)"
+        )
+        if u.get("warning"):
+            out.append(f"warning: {u['warning']}")
     for w in comparison.warnings:
         out.append(f"warning: {w}")
     return "\n".join(out)
 
 
-def _interval(d: dict[str, float] | None, fmt: Any = kg) -> str:
+def _interval(d: dict[str, float] | None, fmt: Any = kg, one: bool = False) -> str:
+    """'median [low–high]'; the value alone for one draw (``one``), which has no interval."""
     if not d:
         return ""
+    if one:
+        return fmt(d["median"])
     return f"{fmt(d['median'])} [{fmt(d['low'])}–{fmt(d['high'])}]"
+
+
+def _enough(level: float) -> int:
+    """Draws for 10 beyond each end of a ``level`` interval (shootprint.uncertainty.too_few_draws)."""
+    return math.ceil(10 / ((1 - level) / 2))
+
+
+def _draws(samples: int) -> str:
+    return "1 draw" if samples == 1 else f"{samples:,} draws"
 
 
 def _ratio(x: float | None) -> str:
@@ -281,12 +311,18 @@ def uncertainty_lines(fp: Footprint) -> list[str]:
     if not u:
         return []
     lo, hi = (1 - u["level"]) / 2 * 100, (1 + u["level"]) / 2 * 100
+    one = u["samples"] == 1
+    what = (
+        f"one draw has no interval: use --samples {_enough(u['level'])} or more"
+        if one
+        else f"median and {lo:g}th–{hi:g}th percentiles"
+    )
     out = [
-        f"Monte Carlo ({u['samples']:,} draws, seed {u['seed']}): median and {lo:g}th–{hi:g}th percentiles",
-        f"  total: {_interval(u['total_kgco2e'])} kgCO2e   (deterministic, central values: {kg(u['deterministic_kgco2e'])})",
+        f"Monte Carlo ({_draws(u['samples'])}, seed {u['seed']}): {what}",
+        f"  total: {_interval(u['total_kgco2e'], one=one)} kgCO2e   (deterministic, central values: {kg(u['deterministic_kgco2e'])})",
     ]
     for cat, d in u["by_category"].items():
-        out.append(f"  {cat}: {_interval(d)}")
+        out.append(f"  {cat}: {_interval(d, one=one)}")
     if u.get("defaulted_uncertainty"):
         out.append(f"  inputs with a default uncertainty (no published one): {len(u['defaulted_uncertainty'])}")
     return out
