@@ -60,6 +60,16 @@ def prepared(path: str | Path, sets: dict[str, Any] | None = None) -> Prepared:
     return Prepared(prod, tuple(load_records(prod, path.parent)), document if not sets else None)
 
 
+def _prepare_many(productions: Sequence[str | Path | Any], sets: dict[str, Any] | None) -> list[Any]:
+    """Each production prepared; several validate with one model (see ``production.many_productions``)."""
+    from contextlib import nullcontext
+
+    from shootprint.production import many_productions
+
+    with many_productions() if len(productions) > 1 else nullcontext():
+        return [_prepare(p, sets) for p in productions]
+
+
 def _prepare(production: str | Path | Any, sets: dict[str, Any] | None) -> Any:
     if isinstance(production, str | Path):
         return prepared(production, sets)
@@ -100,7 +110,7 @@ def compare(
     if len(productions) < 1:
         raise InputError("compare needs at least one production file")
     calc = calculator(factor_set, overrides)
-    return calc.compare([_prepare(p, sets) for p in productions], exclude=exclude)
+    return calc.compare(_prepare_many(productions, sets), exclude=exclude)
 
 
 def estimate_uncertain(
@@ -137,7 +147,7 @@ def compare_uncertain(
     """A comparison with each total's interval, each ratio's median and interval, P(A < B)."""
     calc = calculator(factor_set, overrides)
     return calc.compare(
-        [prepared(p, sets) for p in paths], samples=samples, seed=seed, level=level, exclude=exclude, common=common,
+        _prepare_many(paths, sets), samples=samples, seed=seed, level=level, exclude=exclude, common=common,
         progress=progress,
     )  # fmt: skip
 
@@ -153,9 +163,7 @@ def sensitivity(
     sets: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     calc = calculator(factor_set, overrides)
-    return calc.sensitivity(
-        [prepared(p, sets) for p in paths], base_samples=base_samples, seed=seed, exclude=exclude
-    ).to_dict()
+    return calc.sensitivity(_prepare_many(paths, sets), base_samples=base_samples, seed=seed, exclude=exclude).to_dict()
 
 
 def whatif(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from shootprint.server import access, migrations, observability
+from shootprint.server import access, api, migrations, observability
 from shootprint.server.access import Rule
 from shootprint.server.security import SecurityHeaders
 from shootprint.server.settings import Settings
@@ -23,7 +23,7 @@ def prepare_database(db: Database, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 
-    from shootprint.server.web import accounts_pages, edit_pages, production_pages
+    from shootprint.server.web import accounts_pages, compare_pages, edit_pages, production_pages, share_pages
     from shootprint.server.web.context import guard
 
     settings = settings or Settings.from_env()
@@ -38,9 +38,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         *accounts_pages.ROUTES,
         *production_pages.ROUTES,
         *edit_pages.ROUTES,
+        *compare_pages.ROUTES,
+        *share_pages.ROUTES,
     ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
+    api.install(app, settings)  # /api/v1: REST routes, problem+json errors, OpenAPI and its documentation
 
     # /healthz, /readyz, /metrics and one JSON log line per request (server.observability)
     observability.install(

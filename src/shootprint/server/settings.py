@@ -40,6 +40,10 @@ class Settings:
     metrics_token: str | None = None
     #: apply migrations when the database is new (``shootprint db upgrade`` does it explicitly)
     migrate_on_start: bool = True
+    #: requests an API token may make per minute, counted in the database (SHOOTPRINT_API_RATE_PER_MINUTE)
+    api_rate_per_minute: int = 600
+    #: the largest request body the REST API reads (SHOOTPRINT_API_MAX_BODY_BYTES)
+    api_max_body_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -55,5 +59,9 @@ class Settings:
             values["metrics_token"] = env["SHOOTPRINT_METRICS_TOKEN"]
         if env.get("SHOOTPRINT_SAMPLES"):
             values["samples"] = int(env["SHOOTPRINT_SAMPLES"])
+        if env.get("SHOOTPRINT_API_RATE_PER_MINUTE"):
+            values["api_rate_per_minute"] = int(env["SHOOTPRINT_API_RATE_PER_MINUTE"])
+        if env.get("SHOOTPRINT_API_MAX_BODY_BYTES"):
+            values["api_max_body_bytes"] = int(env["SHOOTPRINT_API_MAX_BODY_BYTES"])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
