@@ -176,6 +176,11 @@ class Calculator:
         if factor_set is not None:
             self.table(factor_set)  # an unknown set is refused now, not at the first call
 
+    @property
+    def overrides(self) -> tuple[FactorRow, ...]:
+        """The override rows, validated."""
+        return self._overrides
+
     # -- tables ------------------------------------------------------------------------------
     def table(self, factor_set: str | None = None) -> FactorTable:
         """The factor table of ``factor_set`` (else this Calculator's, else the default) with the overrides."""
