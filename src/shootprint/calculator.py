@@ -16,7 +16,7 @@ Every error a user can cause is a :class:`~shootprint.problems.ProblemsError` (`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -314,8 +314,10 @@ class Calculator:
         samples: int = 0,
         seed: int = 0,
         level: float = 0.90,
+        progress: Callable[[int], None] | None = None,
     ) -> Footprint:
-        """The footprint of one production; with ``samples``, medians and intervals beside it."""
+        """The footprint of one production; with ``samples``, medians and intervals beside it
+        (``progress(draws_done)`` after each chunk of a large run)."""
         from shootprint.engine import footprint
 
         prepared = self.prepare(production, records, sets=sets)
@@ -329,7 +331,7 @@ class Calculator:
         _check_seed(seed)
         lvl = _check_level(level)
         sc = Scenario(prepared.production, prepared.records)
-        return _guard(lambda: estimate_mc(sc, table, samples, seed, lvl, exclude))
+        return _guard(lambda: estimate_mc(sc, table, samples, seed, lvl, exclude, progress))
 
     def compare(
         self,
@@ -342,6 +344,7 @@ class Calculator:
         seed: int = 0,
         level: float = 0.90,
         common: bool = True,
+        progress: Callable[[int], None] | None = None,
     ) -> Comparison:
         """Footprints of several productions with one factor table, so they compare; with
         ``samples``, each total's interval, each ratio to the lowest and P(A < B) (common random
@@ -362,7 +365,7 @@ class Calculator:
         _check_seed(seed)
         lvl = _check_level(level)
         scs = [Scenario(p.production, p.records) for p in prepared]
-        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude, common))
+        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude, common, progress))
         comparison = Comparison(mc.deterministic, table.factor_set, _unique_names(mc.deterministic))
         comparison.uncertainty = mc.to_dict()
         return comparison
