@@ -10,7 +10,7 @@ Each function reads the files it is given (through :mod:`shootprint.files`) and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,12 @@ def prepared(path: str | Path, sets: dict[str, Any] | None = None) -> Prepared:
     document = read_file(path)
     prod = validate_with_sets(document, sets, str(path))
     return Prepared(prod, tuple(load_records(prod, path.parent)), document if not sets else None)
+
+
+def prepare_files(paths: Sequence[str | Path], sets: dict[str, Any] | None = None) -> list[Prepared]:
+    """Each production file read once, validated (with ``--set`` changes) with the records it
+    names: what a report computes several results from."""
+    return list(_prepare_many(list(paths), sets))
 
 
 def _prepare_many(productions: Sequence[str | Path | Any], sets: dict[str, Any] | None) -> list[Any]:
@@ -123,9 +129,12 @@ def estimate_uncertain(
     overrides: str | Path | None = None,
     exclude: Iterable[str] = (),
     sets: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Footprint:
     calc = calculator(factor_set, overrides)
-    return calc.estimate(prepared(path, sets), samples=samples, seed=seed, level=level, exclude=exclude)
+    return calc.estimate(
+        prepared(path, sets), samples=samples, seed=seed, level=level, exclude=exclude, progress=progress
+    )
 
 
 def compare_uncertain(
@@ -139,12 +148,14 @@ def compare_uncertain(
     exclude: Iterable[str] = (),
     sets: dict[str, Any] | None = None,
     common: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> Comparison:
     """A comparison with each total's interval, each ratio's median and interval, P(A < B)."""
     calc = calculator(factor_set, overrides)
     return calc.compare(
-        _prepare_many(paths, sets), samples=samples, seed=seed, level=level, exclude=exclude, common=common
-    )
+        _prepare_many(paths, sets), samples=samples, seed=seed, level=level, exclude=exclude, common=common,
+        progress=progress,
+    )  # fmt: skip
 
 
 def sensitivity(

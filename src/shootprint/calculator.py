@@ -16,7 +16,7 @@ Every error a user can cause is a :class:`~shootprint.problems.ProblemsError` (`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -176,6 +176,11 @@ class Calculator:
         if factor_set is not None:
             self.table(factor_set)  # an unknown set is refused now, not at the first call
 
+    @property
+    def overrides(self) -> tuple[FactorRow, ...]:
+        """The override rows, validated."""
+        return self._overrides
+
     # -- tables ------------------------------------------------------------------------------
     def table(self, factor_set: str | None = None) -> FactorTable:
         """The factor table of ``factor_set`` (else this Calculator's, else the default) with the overrides."""
@@ -309,8 +314,10 @@ class Calculator:
         samples: int = 0,
         seed: int = 0,
         level: float = 0.90,
+        progress: Callable[[int], None] | None = None,
     ) -> Footprint:
-        """The footprint of one production; with ``samples``, medians and intervals beside it."""
+        """The footprint of one production; with ``samples``, medians and intervals beside it
+        (``progress(draws_done)`` after each chunk of a large run)."""
         from shootprint.engine import footprint
 
         prepared = self.prepare(production, records, sets=sets)
@@ -324,7 +331,7 @@ class Calculator:
         _check_seed(seed)
         lvl = _check_level(level)
         sc = Scenario(prepared.production, prepared.records)
-        return _guard(lambda: estimate_mc(sc, table, samples, seed, lvl, exclude))
+        return _guard(lambda: estimate_mc(sc, table, samples, seed, lvl, exclude, progress))
 
     def compare(
         self,
@@ -337,6 +344,7 @@ class Calculator:
         seed: int = 0,
         level: float = 0.90,
         common: bool = True,
+        progress: Callable[[int], None] | None = None,
     ) -> Comparison:
         """Footprints of several productions with one factor table, so they compare; with
         ``samples``, each total's interval, each ratio to the lowest and P(A < B) (common random
@@ -357,7 +365,7 @@ class Calculator:
         _check_seed(seed)
         lvl = _check_level(level)
         scs = [Scenario(p.production, p.records) for p in prepared]
-        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude, common))
+        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude, common, progress))
         comparison = Comparison(mc.deterministic, table.factor_set, _unique_names(mc.deterministic))
         comparison.uncertainty = mc.to_dict()
         return comparison
@@ -457,7 +465,9 @@ class Calculator:
                 changed, notes = lever.apply(base_raw, value)
                 prod = self.prepare(changed, base.records, source=source).production
             except (ProblemsError, ValueError) as exc:
-                skipped.append({"lever": label, "reason": _first_sentence(exc)})
+                skipped.append(
+                    {"lever": label, "reason": _first_sentence(exc), "reason_fr": _first_sentence(exc, "fr")}
+                )
                 continue
             variants.append((label, prod, notes))
         skipped_labels = {s["lever"] for s in skipped}
@@ -745,9 +755,11 @@ def _too_many_activities(count: int, source: str) -> InputError:
     )
 
 
-def _first_sentence(exc: BaseException) -> str:
+def _first_sentence(exc: BaseException, lang: str = "en") -> str:
     if isinstance(exc, ProblemsError) and exc.details:
-        return exc.details[0].message
+        first = exc.details[0]
+        text = (first.message_fr or first.message) if lang == "fr" else first.message
+        return f"{first.where}: {text}" if first.location and not first.location_in_message else text
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
