@@ -60,6 +60,12 @@ def prepared(path: str | Path, sets: dict[str, Any] | None = None) -> Prepared:
     return Prepared(prod, tuple(load_records(prod, path.parent)), document if not sets else None)
 
 
+def prepare_files(paths: Sequence[str | Path], sets: dict[str, Any] | None = None) -> list[Prepared]:
+    """Each production file read once, validated (with ``--set`` changes) with the records it
+    names: what a report computes several results from."""
+    return list(_prepare_many(list(paths), sets))
+
+
 def _prepare_many(productions: Sequence[str | Path | Any], sets: dict[str, Any] | None) -> list[Any]:
     """Each production prepared; several validate with one model (see ``production.many_productions``)."""
     from contextlib import nullcontext
