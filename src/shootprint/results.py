@@ -191,6 +191,7 @@ class WhatifVariant(_Result):
 class SkippedLever(_Result):
     lever: str
     reason: str
+    reason_fr: str | None = Field(None, description="the reason in French")
 
 
 class WhatifResult(_Result):

@@ -535,6 +535,9 @@ def render_whatif(result: dict[str, Any], fmt: str = "table", lang: str = "en") 
         changes = r.get("changes_fr") if lang == "fr" and r.get("changes_fr") else r["changes"]
         if changes:
             out.append(f"{r['variant']}: " + "; ".join(changes))
+    for s in result.get("skipped", []):
+        reason = s.get("reason_fr") if lang == "fr" and s.get("reason_fr") else s["reason"]
+        out.append(gettext(lang, "skipped, cannot apply here: {lever}: {reason}", lever=s["lever"], reason=reason))
     return "\n".join(out)
 
 
