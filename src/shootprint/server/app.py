@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     from shootprint.server.web import (
         accounts_pages,
         compare_pages,
+        dashboard_pages,
         edit_pages,
         factor_pages,
         production_pages,
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         *compare_pages.ROUTES,
         *share_pages.ROUTES,
         *factor_pages.ROUTES,
+        *dashboard_pages.ROUTES,
     ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
