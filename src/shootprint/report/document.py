@@ -38,6 +38,7 @@ from typing import Any
 from shootprint import i18n
 from shootprint.errors import InputError
 from shootprint.report import charts
+from shootprint.report.text import input_labels
 
 #: report language → Babel locale used for numbers
 LOCALES = {"en": "en", "fr": "fr_FR"}
@@ -53,6 +54,7 @@ CANDIDATE_LEVERS = (
 )
 TOP_LINES = 10
 TORNADO_ROWS = 10
+TORNADO_LABEL_CHARS = 37  # what charts.tornado shows of a label
 SENSITIVITY_SAMPLES = 256  # Sobol base samples (a power of 2 keeps the Sobol sequence balanced)
 TONNE_THRESHOLD_KG = 10_000  # charts switch to t CO2e when the largest total reaches 10 t
 KG_PER_T = 1000.0
@@ -543,10 +545,14 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     sens = data.sensitivity or {}
     tornado_rows = []
     moving = [r for r in sens.get("inputs") or [] if r["at_p05"] != r["at_p95"]]  # constants say nothing
-    for r in moving[:TORNADO_ROWS]:
+    shown = moving[:TORNADO_ROWS]
+    # the chart cuts labels at 37 characters: cut here, so two factors never read the same
+    short = input_labels(shown, view.lang, limit=TORNADO_LABEL_CHARS)
+    for r, chart_label in zip(shown, short, strict=True):
         tornado_rows.append(
             {
                 "label": _input_label(r["input"], view),
+                "chart_label": chart_label,
                 "key": r["input"],
                 "st": view.num(r["ST"], 2),
                 "s1": view.num(r["S1"], 2),
@@ -559,7 +565,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     tornado_chart = ""
     if tornado_rows:
         tornado_chart = charts.tornado(
-            [(r["label"], r["at_p05"] / scale, r["at_p95"] / scale) for r in tornado_rows],
+            [(r["chart_label"], r["at_p05"] / scale, r["at_p95"] / scale) for r in tornado_rows],
             sens["output_at_medians"] / scale,
             fmt=view.num,
             unit=unit,
