@@ -465,7 +465,9 @@ class Calculator:
                 changed, notes = lever.apply(base_raw, value)
                 prod = self.prepare(changed, base.records, source=source).production
             except (ProblemsError, ValueError) as exc:
-                skipped.append({"lever": label, "reason": _first_sentence(exc)})
+                skipped.append(
+                    {"lever": label, "reason": _first_sentence(exc), "reason_fr": _first_sentence(exc, "fr")}
+                )
                 continue
             variants.append((label, prod, notes))
         skipped_labels = {s["lever"] for s in skipped}
@@ -753,9 +755,11 @@ def _too_many_activities(count: int, source: str) -> InputError:
     )
 
 
-def _first_sentence(exc: BaseException) -> str:
+def _first_sentence(exc: BaseException, lang: str = "en") -> str:
     if isinstance(exc, ProblemsError) and exc.details:
-        return exc.details[0].message
+        first = exc.details[0]
+        text = (first.message_fr or first.message) if lang == "fr" else first.message
+        return f"{first.where}: {text}" if first.location and not first.location_in_message else text
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 

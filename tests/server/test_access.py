@@ -16,6 +16,7 @@ QUERIES = {
     "production_download": "?format=csv",
     "compare_download": "?p={pid}&p={forecast}&format=csv",
     "shared_download": "?format=csv",
+    "factor": "?id=energy.studio.large.kwh_per_day",
 }
 ROLES = ["anonymous", "outsider", "admin", "viewer", "editor", "owner"]
 RANK = {"viewer": 1, "editor": 2, "owner": 3}
@@ -64,6 +65,7 @@ def values(world: World) -> dict[str, str]:
         "forecast": str(pid),
         "share_token": shares.create(world.db, sc, [pid, final]),
         "sid": "1",
+        "oid": "1",
         "number": "1",
         "lang": "fr",
         "token": token,

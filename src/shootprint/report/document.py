@@ -596,6 +596,16 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     lever_chart = (
         charts.savings(lever_groups, fmt=view.num, unit=unit, title=_("Savings of the levers")) if lever_groups else ""
     )
+    # levers that cannot apply to an option (e.g. fewer iterations of a single one): said, with why
+    levers_skipped = [
+        {
+            "option": name,
+            "lever": view.lever(s["lever"]),
+            "reason": (s.get("reason_fr") or s["reason"]) if view.lang == "fr" else s["reason"],
+        }
+        for name, result in data.whatifs
+        for s in result.get("skipped", [])
+    ]
 
     # -- equivalences
     equivalences = []
@@ -687,6 +697,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
         "sensitivity_evaluations": view.num(float(sens.get("evaluations", 0)), 0),
         "lever_chart": lever_chart,
         "lever_table": lever_table,
+        "levers_skipped": levers_skipped,
         "equivalences": equivalences,
         "categories": [
             {

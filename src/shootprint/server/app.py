@@ -23,7 +23,15 @@ def prepare_database(db: Database, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 
-    from shootprint.server.web import accounts_pages, compare_pages, edit_pages, production_pages, share_pages
+    from shootprint.server.web import (
+        accounts_pages,
+        compare_pages,
+        dashboard_pages,
+        edit_pages,
+        factor_pages,
+        production_pages,
+        share_pages,
+    )
     from shootprint.server.web.context import guard
 
     settings = settings or Settings.from_env()
@@ -40,6 +48,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         *edit_pages.ROUTES,
         *compare_pages.ROUTES,
         *share_pages.ROUTES,
+        *factor_pages.ROUTES,
+        *dashboard_pages.ROUTES,
     ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
