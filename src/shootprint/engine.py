@@ -51,6 +51,21 @@ class Sampler:
         raise NotImplementedError
 
 
+def step(use: FactorUse, operation: str) -> FactorUse:
+    """``use`` as a step of a line's chain that is not a plain ``×`` (a copy: a factor is shared)."""
+    from dataclasses import replace
+
+    from shootprint.model import OPERATIONS
+
+    assert operation in OPERATIONS, operation
+    return replace(use, operation=operation)
+
+
+def in_quantity(uses: list[FactorUse]) -> list[FactorUse]:
+    """Factors that made a line's quantity (power × hours, a detour …): shown, not applied again."""
+    return [step(u, "in quantity") for u in uses]
+
+
 @dataclass(slots=True)
 class Draft:
     """What a category function returns for one line; the engine completes it into a LineItem."""

@@ -56,6 +56,12 @@ class FactorUse(_Result):
     resolved_id: str | None = None
     licence: str | None = None
     uncertainty: dict[str, Any] | None = None
+    operation: str = Field(
+        "×",
+        description="how the factor enters the line's emissions, read left to right from its quantity: × or ÷ "
+        "the value so far, + added to the factor before it; 'in quantity': it made the line's quantity; "
+        "'other indicator': it gives another indicator (water)",
+    )
 
 
 class Line(_Result):

@@ -42,7 +42,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shootprint.engine import Context, Draft, Num, v
+from shootprint.engine import Context, Draft, Num, in_quantity, step, v
 from shootprint.errors import InputError
 from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_day, Q_h, Q_kw, Q_kwh, Q_l
@@ -140,7 +140,7 @@ def electricity_water(ctx: Context, region: str, energy_kwh: Num) -> tuple[Facto
     Returns the water factor (for the line's chain) and the indicator to put on the line.
     """
     wue = ctx.regional(WATER_OFFSITE, region, "water: electricity generation (L/kWh)", "L/kWh")
-    return wue, {WATER_ELECTRICITY: energy_kwh * v(wue)}
+    return step(wue, "other indicator"), {WATER_ELECTRICITY: energy_kwh * v(wue)}
 
 
 def region_of(activity: ActivityBase, ctx: Context) -> str:
@@ -240,7 +240,7 @@ def _generator_by_load(a: Generator, ctx: Context) -> Draft:
         ),
         quantity=fuel_l,
         unit="L",
-        factors=[factor, *chain],
+        factors=[factor, *in_quantity(chain)],
         emissions_kgco2e=fuel_l * v(factor),
         quantity_status="parameter" if "parameter" in statuses else "input",
     )
@@ -274,7 +274,7 @@ def studio(a: Studio, ctx: Context) -> list[Draft]:
     else:
         per_day = ctx.factor(f"energy.studio.{a.size}.kwh_per_day", "studio kWh per day", "kWh/day")
         energy_kwh = days * v(per_day)
-        factors = [grid, per_day]
+        factors = [grid, *in_quantity([per_day])]
         status = "default"
     water, indicators = electricity_water(ctx, region, energy_kwh)
     return [
@@ -383,7 +383,7 @@ def _studio_listed(a: Studio, ctx: Context) -> list[Draft]:
                 ),
                 quantity=kwh,
                 unit="kWh",
-                factors=[carrier, intensity, per_year, *area_chain, *extra],
+                factors=[carrier, *in_quantity([intensity, per_year, *area_chain]), *extra],
                 emissions_kgco2e=kwh * v(carrier),
                 quantity_status="default" if area_chain else days_status,
                 suffix=f"building-{part}",
@@ -414,7 +414,7 @@ def _studio_listed(a: Studio, ctx: Context) -> list[Draft]:
                 ),
                 quantity=kwh,
                 unit="kWh",
-                factors=[grid, *chain, *(hours_chain if uses_default else []), water],
+                factors=[grid, *in_quantity([*chain, *(hours_chain if uses_default else [])]), water],
                 emissions_kgco2e=kwh * v(grid),
                 quantity_status=status,
                 suffix=field_name,

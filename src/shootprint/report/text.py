@@ -142,6 +142,30 @@ def _table(rows: list[list[str]], right: set[int]) -> str:
     return "\n".join(out)
 
 
+def chain_text(factors: Any) -> str:
+    """A line's factors as its emissions are computed, read left to right from its quantity:
+    ``A=… × B=… ÷ C=…``, where ``+ D=…`` adds D to the factor before it, so that
+    ``quantity × (A + D) × B ÷ C`` gives the emissions; then the factors that made the quantity
+    (``; in quantity: …``) and those of another indicator (``; other indicators: …``)."""
+    main: list[str] = []
+    groups: dict[str, list[str]] = {"in quantity": [], "other indicator": []}
+    for f in factors:
+        term = f"{f.id}={f.value:.6g} {f.unit}"
+        operation = getattr(f, "operation", "×")
+        if operation in groups:
+            groups[operation].append(term)
+        elif not main and operation == "×":
+            main.append(term)
+        else:
+            main.append(f"{operation} {term}")
+    text = " ".join(main)
+    if groups["in quantity"]:
+        text += "; in quantity: " + ", ".join(groups["in quantity"])
+    if groups["other indicator"]:
+        text += "; other indicators: " + ", ".join(groups["other indicator"])
+    return text
+
+
 def line_rows(fp: Footprint, scenario: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
     rows = []
     for line in fp.lines:
@@ -162,7 +186,7 @@ def line_rows(fp: Footprint, scenario: str | None = None, lang: str = "en") -> l
                 "source": line.source,
                 "factor_status": line.factor_status,
                 "emissions_kgco2e": line.emissions_kgco2e,
-                "factor_chain": " × ".join(f"{f.id}={f.value:.6g} {f.unit}" for f in line.factors),
+                "factor_chain": chain_text(line.factors),
                 "warnings": "; ".join(w.code for w in line.warnings),
             }
         )
