@@ -24,7 +24,8 @@ BIN = Path(sys.executable).parent
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 HELP_COMMANDS = [[], ["factors", "search"], ["factors", "show"], ["factors", "export"], ["estimate"], ["compare"],
                  ["sensitivity"], ["whatif"], ["breakeven"], ["diff"], ["report"], ["template"], ["import"],
-                 ["track"], ["push"], ["schema"], ["version"], ["serve"], ["db", "upgrade"]]  # fmt: skip
+                 ["track"], ["push"], ["schema"], ["models"], ["version"], ["serve"], ["db", "upgrade"],
+                 ["admin", "backup"], ["admin", "restore"]]  # fmt: skip
 
 
 def run(cmd: str) -> str:

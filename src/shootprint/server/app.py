@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from shootprint.server import access, migrations, observability
 from shootprint.server.access import Rule
+from shootprint.server.limits import BodyLimit
 from shootprint.server.security import SecurityHeaders
 from shootprint.server.settings import Settings
 from shootprint.server.store.db import Database
@@ -32,7 +33,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app = FastAPI(title="shootprint", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.db = db
     app.state.settings = settings
-    app.add_middleware(SecurityHeaders)
+    # a body over the limit is answered 413 before any route, access check or form parser sees it
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outside BodyLimit: its 413 carries the headers too
 
     routes: list[tuple[str, str, Any, Rule, str]] = [*accounts_pages.ROUTES, *production_pages.ROUTES]
     for method, path, handler, rule, name in routes:

@@ -40,6 +40,8 @@ class Settings:
     metrics_token: str | None = None
     #: apply migrations when the database is new (``shootprint db upgrade`` does it explicitly)
     migrate_on_start: bool = True
+    #: no request body (form, upload, API call) larger than this reaches a route: 413 (SHOOTPRINT_MAX_BODY_BYTES)
+    max_body_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -55,5 +57,14 @@ class Settings:
             values["metrics_token"] = env["SHOOTPRINT_METRICS_TOKEN"]
         if env.get("SHOOTPRINT_SAMPLES"):
             values["samples"] = int(env["SHOOTPRINT_SAMPLES"])
+        if env.get("SHOOTPRINT_MAX_BODY_BYTES"):
+            try:
+                values["max_body_bytes"] = int(env["SHOOTPRINT_MAX_BODY_BYTES"])
+            except ValueError:
+                raise ValueError(
+                    f"SHOOTPRINT_MAX_BODY_BYTES: {env['SHOOTPRINT_MAX_BODY_BYTES']!r} is not a whole number of bytes"
+                ) from None
+            if values["max_body_bytes"] <= 0:  # type: ignore[operator]
+                raise ValueError("SHOOTPRINT_MAX_BODY_BYTES: the limit must be a positive number of bytes")
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
