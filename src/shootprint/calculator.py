@@ -814,8 +814,9 @@ def _varied_unit_and_value(production: Any, vary: str) -> tuple[str, float]:
         spec = getattr(act, parts[2], None) if act is not None else None
     if isinstance(spec, QuantitySpec):
         if spec.param:
-            pspec = production.parameters[spec.param]
-            central = pspec.central * spec.scale
+            from shootprint.model import parameter_value
+
+            central = parameter_value(spec, production.parameters)
         else:
             central = spec.central
         return spec.unit, (central if central and central > 0 else 1.0)

@@ -40,6 +40,9 @@ class Sampler:
     """
 
     n: int
+    #: whether each line's median is computed beside its draws (False where only the draws are read:
+    #: comparisons and sensitivity; the line's figure is then the draws' mean)
+    medians: bool = True
 
     def factor(self, row_id: str, resolved: Resolved, category: str) -> tuple[Any, dict[str, Any]]:
         raise NotImplementedError
@@ -85,6 +88,7 @@ class Context:
         default_factory=dict
     )
     _overrides_used: set[str] = field(default_factory=set)
+    _warning_keys: set[tuple[str, str, str | None]] = field(default_factory=set)  # de-duplication, O(1)
 
     # -- quantities ---------------------------------------------------------------------------
     def q(self, activity: ActivityBase, field_name: str, default: float | None = None) -> Num:
@@ -97,6 +101,15 @@ class Context:
         return self.value_of(spec, f"activities.{activity.id}.{field_name}")
 
     def value_of(self, spec: QuantitySpec, key: str) -> Num:
+        if spec.expr is not None:  # $a * $b, $a + 1 …: each parameter drawn once, under its own key
+            from shootprint import expressions
+
+            def parameter(name: str) -> Num:
+                pspec = self.parameters[name]
+                value = self.value_of(pspec, f"parameters.{name}")
+                return value * units.convert(1.0, pspec.unit, spec.unit) if pspec.unit else value
+
+            return expressions.evaluate(spec.expr, parameter)
         if spec.param:
             pspec = self.parameters[spec.param]
             scale = spec.scale * units.convert(1.0, pspec.unit, spec.unit) if pspec.unit else spec.scale
@@ -231,7 +244,9 @@ class Context:
         still works (shown in English unless the catalog has that very sentence)."""
         line_id = self.activity.id if self.activity is not None else None
         message = Message(template, **params)
-        if not any(w.code == code and w.message == message and w.line_id == line_id for w in self._warnings):
+        key = (code, str(message), line_id)
+        if key not in self._warning_keys:
+            self._warning_keys.add(key)
             self._warnings.append(ResultWarning(code, message, line_id))
 
 
@@ -324,7 +339,7 @@ def footprint(
             continue
         line_warnings = ctx._warnings[start:]
         for draft in drafts:
-            line = _complete(draft, activity, category, line_warnings, sampler is not None)
+            line = _complete(draft, activity, category, line_warnings, sampler)
             if not math.isfinite(line.emissions_kgco2e) or not math.isfinite(line.quantity):
                 problems.append(
                     f"activities.{activity.id}: its result is not a finite number (an input too large?); "
@@ -382,20 +397,19 @@ def check_exclude(exclude: Iterable[str]) -> tuple[str, ...]:
 
 
 def _complete(
-    d: Draft, activity: ActivityBase, category: str, warnings: list[ResultWarning], sampling: bool
+    d: Draft, activity: ActivityBase, category: str, warnings: list[ResultWarning], sampler: Sampler | None
 ) -> LineItem:
     primary = d.factors[d.primary] if d.factors else None
     emissions = d.emissions_kgco2e
     samples = None
-    if sampling and not isinstance(emissions, float | int):
+    central = _median if sampler is None or sampler.medians else _mean
+    if sampler is not None and not isinstance(emissions, float | int):
         samples = emissions
-        emissions = _central_estimate(d)
+        emissions = central(emissions)
     quantity = d.quantity
     if not isinstance(quantity, float | int):
-        quantity = float(_median(quantity))
-    indicators = {
-        k: (float(val) if isinstance(val, float | int) else float(_median(val))) for k, val in d.indicators.items()
-    }
+        quantity = central(quantity)
+    indicators = {k: (float(val) if isinstance(val, float | int) else central(val)) for k, val in d.indicators.items()}
     line_id = activity.id + (f"/{d.suffix}" if d.suffix else "")
     status = d.factor_status or (primary.status if primary else "default")
     return LineItem(
@@ -420,15 +434,16 @@ def _complete(
     )
 
 
-def _central_estimate(d: Draft) -> float:
-    # the deterministic figure beside the draws: the engine is rerun without a sampler for it
-    return float(_median(d.emissions_kgco2e))
-
-
 def _median(values: Any) -> float:
     import numpy as np
 
     return float(np.median(values))
+
+
+def _mean(values: Any) -> float:
+    import numpy as np
+
+    return float(np.mean(values))
 
 
 def summarize(

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from shootprint.errors import InputError
+from shootprint.errors import InputError, ShootprintError
 
 AI_TYPES = (
     "text_to_image",
@@ -115,7 +115,24 @@ def check_value(lever: Lever, value: str | None) -> None:
         raise InputError(f"--lever {lever.name}=: give a value ({lever.takes_value})")
 
 
+def _flight_ends(act: dict[str, Any]) -> tuple[Any, Any] | None:
+    """The flight's two places, or None when it has no from/to or one cannot be located (the
+    production's own check names that problem)."""
+    from shootprint import geo
+
+    if not (act.get("from") and act.get("to")):
+        return None
+    try:
+        return geo.locate(act["from"]), geo.locate(act["to"])
+    except (ValueError, TypeError, ShootprintError):
+        return None
+
+
 def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
+    """Flights between places one passenger rail network links (:mod:`shootprint.rail`), up to a
+    great-circle distance, become train journeys; the others stay flights and a note says why."""
+    from shootprint.rail import rail_link
+
     max_km = (
         _number(value, "train_instead_of_plane", 0, MAX_TRAIN_KM, "the maximum great-circle km", low_open=True)
         if value
@@ -126,7 +143,20 @@ def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dic
     for act in _acts(out):
         if act.get("type") != "flight":
             continue
-        km = _flight_km(act)
+        ends = _flight_ends(act)
+        if ends is None:
+            notes.append(
+                f"{act.get('id')}: stays a flight (no from and to: a rail link between its ends cannot be checked)"
+            )
+            continue
+        linked, why = rail_link(*ends)
+        if not linked:
+            notes.append(f"{act.get('id')}: stays a flight ({why})")
+            continue
+        try:
+            km = _flight_km(act)
+        except (ValueError, TypeError, ShootprintError):
+            km = None
         if km is None or km > max_km:
             continue
         dropped = sorted(k for k in act if k not in TRAIN_KEYS)
@@ -201,7 +231,9 @@ def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str,
         for key in ("iterations", "generations"):
             if act.get(key) is not None:
                 spec = parse_quantity(act[key], "")
-                if spec.param:
+                if spec.expr is not None:
+                    act[key] = f"({spec.written}) * {fraction!r}"
+                elif spec.param:
                     act[key] = f"${spec.param} * {spec.scale * fraction!r}"
                 elif spec.is_range:
                     assert spec.low is not None and spec.high is not None
@@ -257,7 +289,8 @@ LEVERS: dict[str, Lever] = {
     "local_crew": Lever("local_crew", "hire locally: no shoot flights, hotel nights or excess baggage", local_crew),
     "train_instead_of_plane": Lever(
         "train_instead_of_plane",
-        "flights up to a distance (default in levers.yaml) become train journeys",
+        "flights between places a passenger railway links (rail_links.yaml), up to a distance (levers.yaml), "
+        "become train journeys",
         train_instead_of_plane,
         "maximum great-circle km",
     ),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
@@ -24,7 +25,8 @@ STAGES: tuple[str, ...] = ("pre-production", "shoot", "post-production")
 _NUM = r"[-+]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?"
 _PLUSMINUS = re.compile(rf"^\s*({_NUM})\s*([^±]*?)\s*(?:±|\+/-|\+-)\s*({_NUM})\s*%\s*$")
 _VALUE_UNIT = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
-#: the expression grammar of a quantity that refers to a parameter (nothing else is evaluated):
+#: the simplest expressions of a quantity that refers to a parameter (the others, $a * $b, $a + 1,
+#: parentheses …, are read by :mod:`shootprint.expressions`; nothing is evaluated by Python):
 #:   [NUMBER *] $name [(* | /) NUMBER]      e.g. $crew, $crew * 2, 2 * $crew, $days / 2
 _PARAM = re.compile(r"^\s*(?:(" + _NUM + r")\s*\*\s*)?\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:([*/])\s*(" + _NUM + r"))?\s*$")
 EXPRESSIONS = "'$name', '$name * 2', '2 * $name' or '$name / 2'"
@@ -67,13 +69,16 @@ class QuantitySpec:
     param_unit: str | None = None
     scale: float = 1.0
     written: str = ""
+    #: an expression of parameters beyond ``$name * NUMBER`` (``$a * $b``, ``$a + 1``): its tree
+    #: (:mod:`shootprint.expressions`); ``param`` then names its first parameter
+    expr: tuple[Any, ...] | None = None
     #: the value as the document gave it (``"12 km ± 10%"``, ``{low, high, unit}``, ``"$crew"``):
     #: what :meth:`document` gives back, so a production round-trips as written
     raw: Any = field(default=None, compare=False, hash=False, repr=False)
 
     def _key(self) -> tuple[Any, ...]:
         central = None if math.isnan(self.central) else self.central
-        return (central, self.unit, self.low, self.high, self.param, self.param_unit, self.scale)
+        return (central, self.unit, self.low, self.high, self.param, self.param_unit, self.scale, self.expr)
 
     def __eq__(self, other: object) -> bool:
         # a parameter reference has no value of its own (NaN): compare what defines the quantity
@@ -90,6 +95,8 @@ class QuantitySpec:
         """The quantity as a production document writes it (as it was written, when known)."""
         if self.raw is not None:
             return copy.deepcopy(self.raw)
+        if self.expr is not None:
+            return self.written
         if self.param:
             return f"${self.param}" + (f" * {self.scale!r}" if self.scale != 1.0 else "")
         if not self.unit and not self.is_range:
@@ -107,6 +114,8 @@ class QuantitySpec:
             out["low"], out["high"] = self.low, self.high
         if self.param:
             out["param"] = self.param
+        if self.expr is not None:
+            out["expression"] = self.written
         return out
 
 
@@ -145,7 +154,7 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
 
 def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
     in_unit = f"a number (in {unit})" if unit else "a number"
-    accepted = f"{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, or '$parameter'"
+    accepted = f"{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, '$parameter' or an expression of parameters"
     if isinstance(raw, bool) or raw is None:
         raise ValueError(f"expected {accepted}")
     if isinstance(raw, int | float):
@@ -169,10 +178,7 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
                 )
             return QuantitySpec(float("nan"), unit, param=m.group(2), scale=scale, written=_short(raw))
         if "$" in raw:
-            raise ValueError(
-                f"cannot read {_short(raw)!r}: a parameter is written {EXPRESSIONS}; two parameters or an "
-                "addition are not computed: define a parameter holding the value"
-            )
+            return _expression(raw, unit, allow_negative)
         m = _PLUSMINUS.match(raw)
         if m:
             if unit and not m.group(2):
@@ -243,6 +249,40 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
     raise ValueError(f"expected {accepted}, got {type(raw).__name__}")
 
 
+def _expression(raw: str, unit: str, allow_negative: bool) -> QuantitySpec:
+    """A quantity written as an expression of parameters (:mod:`shootprint.expressions`)."""
+    from shootprint import expressions
+
+    try:
+        tree = expressions.parse(raw, unit)
+    except expressions.ExpressionError as exc:
+        raise ValueError(str(exc)) from None
+    simple = expressions.linear(tree)
+    if simple is not None:
+        name, scale = simple
+        if not math.isfinite(scale):
+            raise ValueError(f"must be a finite number (got {_short(raw)})")
+        return QuantitySpec(float("nan"), unit, param=name, scale=scale, written=_short(raw))
+    return QuantitySpec(float("nan"), unit, param=expressions.params(tree)[0], expr=tree, written=raw.strip())
+
+
+def parameter_value(spec: QuantitySpec, parameters: Mapping[str, QuantitySpec], pick: str = "central") -> float:
+    """The value of a quantity that refers to parameters, from their ``pick`` values (central, low or
+    high; the bound itself when a parameter has none), in the quantity's unit."""
+    from shootprint import expressions
+
+    def one(name: str) -> float:
+        pspec = parameters[name]
+        value = getattr(pspec, pick)
+        value = pspec.central if value is None else value
+        return float(value) * (units.convert(1.0, pspec.unit, spec.unit) if pspec.unit else 1.0)
+
+    if spec.expr is not None:
+        return float(expressions.evaluate(spec.expr, one))
+    assert spec.param is not None
+    return one(spec.param) * spec.scale
+
+
 def _float(x: int | float) -> float:
     """``float(x)``; an integer too large for a float becomes infinity (refused as "not finite")."""
     try:
@@ -288,10 +328,14 @@ def quantity_json_schema(unit: str) -> dict[str, Any]:
     if unit:
         description = (
             f"a quantity in {unit} (or a unit convertible to it): '12 {unit}', '12 {unit} ± 10%', "
-            f"{{low: 8, high: 15, unit: {unit}}}, '$parameter' or '2 * $parameter'"
+            f"{{low: 8, high: 15, unit: {unit}}}, '$parameter', '2 * $parameter' or an expression such as "
+            f"'$a * $b' or '$a + 1 {unit}'"
         )
     else:
-        description = "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter' or '2 * $parameter'"
+        description = (
+            "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter', '2 * $parameter' or an expression "
+            "such as '$a * $b' or '($a + 1) * 2'"
+        )
     return {
         "description": description,
         "x-unit": unit,

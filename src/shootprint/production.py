@@ -7,6 +7,7 @@ naming the file, the field path (``activities.<id>.<field>``) and what is accept
 from __future__ import annotations
 
 import difflib
+import math
 from functools import cache
 from typing import Annotated, Any, Literal
 
@@ -178,23 +179,49 @@ def check_references(prod: Any) -> list[str]:
                 measured_by[label] = act.id
         for name, value in act:
             if isinstance(value, QuantitySpec) and value.param:
-                if value.param not in prod.parameters:
-                    close = difflib.get_close_matches(value.param, list(prod.parameters), n=3)
-                    hint = f"; did you mean {', '.join(close)}?" if close else ""
-                    known = ", ".join(prod.parameters) or "none"
-                    problems.append(
-                        f"activities.{act.id}.{name}: unknown parameter ${value.param} (parameters: {known}){hint}"
-                    )
-                    continue
-                pspec = prod.parameters[value.param]
-                try:
-                    units.convert(1.0, pspec.unit, value.unit)
-                except ValueError:
-                    problems.append(
-                        f"activities.{act.id}.{name}: parameter ${value.param} is in "
-                        f"{pspec.unit or 'a count'}, this field needs {value.unit or 'a count'}"
-                    )
+                problems.extend(_parameter_problems(prod, f"activities.{act.id}.{name}", value))
     return problems
+
+
+def _parameter_problems(prod: Any, where: str, value: QuantitySpec) -> list[str]:
+    """What is wrong with the parameters a quantity refers to: unknown ones, units that do not fit
+    the field, an expression whose units do not combine or whose value is not finite."""
+    from shootprint import expressions
+    from shootprint.model import parameter_value
+
+    names = expressions.params(value.expr) if value.expr is not None else [str(value.param)]
+    problems: list[str] = []
+    for param in names:
+        if param not in prod.parameters:
+            close = difflib.get_close_matches(param, list(prod.parameters), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            known = ", ".join(prod.parameters) or "none"
+            problems.append(f"{where}: unknown parameter ${param} (parameters: {known}){hint}")
+            continue
+        pspec = prod.parameters[param]
+        if value.expr is not None and not pspec.unit:
+            continue  # a count in an expression: a multiplier, or added to counts (checked below)
+        try:
+            units.convert(1.0, pspec.unit, value.unit)
+        except ValueError:
+            problems.append(
+                f"{where}: parameter ${param} is in {pspec.unit or 'a count'}, this field needs {value.unit or 'a count'}"
+            )
+    if problems or value.expr is None:
+        return problems
+    try:
+        quantity = expressions.check_units(value.expr, value.unit, {p: prod.parameters[p].unit for p in names})
+    except expressions.ExpressionError as exc:
+        return [f"{where}: {value.written}: {exc}"]
+    if value.unit and not quantity:
+        return [
+            f"{where}: {value.written} gives a count, this field needs {value.unit}: give one term a unit "
+            f"(a parameter in {value.unit}, or a number written '2 {value.unit}')"
+        ]
+    for pick in ("central", "high"):
+        if not math.isfinite(parameter_value(value, prod.parameters, pick)):
+            return [f"{where}: {value.written} is not a finite number with these parameters"]
+    return []
 
 
 # -- reading --------------------------------------------------------------------------------

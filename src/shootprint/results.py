@@ -121,6 +121,9 @@ class ComparisonUncertainty(_Result):
     probability_lower: dict[str, dict[str, float]] = Field(
         description="P(row total < column total); against the reference only beyond pairwise_max productions"
     )
+    pairwise_max: int | None = Field(
+        None, description="the most productions compared pair by pair; beyond, each against the reference only"
+    )
 
 
 class ComparisonResult(_Result):

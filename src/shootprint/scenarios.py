@@ -24,6 +24,9 @@ from shootprint.uncertainty import (
 )
 
 DEFAULT_LEVEL = 0.90
+#: the most productions whose every ordered pair gets a ratio interval and P(A < B); beyond, each
+#: production is compared with the reference (the lowest) only, so the cost stays linear
+PAIRWISE_MAX = 12
 
 
 @dataclass
@@ -114,20 +117,34 @@ class ComparisonMC:
             return None
         return interval(self.ratio(a, b), self.level).to_dict()
 
+    @property
+    def pairwise(self) -> bool:
+        """Whether every ordered pair is compared (up to :data:`PAIRWISE_MAX` productions)."""
+        return len(self.names) <= PAIRWISE_MAX
+
     def to_dict(self) -> dict[str, Any]:
+        names, ref = self.names, self.reference
+        if self.pairwise:
+            ratios: dict[str, dict[str, Any]] | None = {
+                a: {b: self.ratio_interval(a, b) for b in names if b != a} for a in names
+            }
+            against = {a: [b for b in names if b != a] for a in names}
+        else:  # each against the reference: linear in the number of productions
+            ratios = None
+            against = {a: [ref] if a != ref else [] for a in names}
         out: dict[str, Any] = {
             **({"warning": few} if (few := too_few_draws(self.samples, self.level)) else {}),
             "samples": self.samples,
             "seed": self.seed,
             "level": self.level,
             "common_random_numbers": self.common,
-            "reference": self.reference,
+            "reference": ref,
+            "pairwise_max": PAIRWISE_MAX,
             "totals_kgco2e": {n: interval(t, self.level).to_dict() for n, t in self.totals.items()},
-            "ratios_to_reference": {n: self.ratio_interval(n, self.reference) for n in self.names},
-            "ratios": {a: {b: self.ratio_interval(a, b) for b in self.names if b != a} for a in self.names},
+            "ratios_to_reference": {n: self.ratio_interval(n, ref) for n in names},
+            "ratios": ratios,
             "probability_lower": {
-                a: {b: probability_less(self.totals[a], self.totals[b]) for b in self.names if b != a}
-                for a in self.names
+                a: {b: probability_less(self.totals[a], self.totals[b]) for b in against[a]} for a in names
             },
         }
         return out
@@ -147,8 +164,11 @@ def compare_mc(
     det = [run(sc, table, None, exclude) for sc in scenarios]
     totals: dict[str, np.ndarray] = {}
     inputs: dict[str, Any] = {}
+    shared: dict[Any, np.ndarray] = {}  # with common random numbers, a shared factor is drawn once
     for name, sc in zip(names, scenarios, strict=True):
-        sampler = MonteCarlo(samples, seed, common=common, salt=name)
+        sampler = MonteCarlo(samples, seed, common=common, salt=name, medians=False)
+        if common:
+            sampler.draws = shared
         fp = run(sc, table, sampler, exclude)
         totals[name] = total_samples(fp, samples)
         inputs.update({k: d.describe() for k, d in sampler.seen.items()})
@@ -167,7 +187,7 @@ def discover_inputs(scenarios: Sequence[Scenario], table: FactorTable, exclude: 
     """Every uncertain input (factor or quantity key) the scenarios draw, with its distribution."""
     seen: dict[str, Any] = {}
     for sc in scenarios:
-        sampler = MonteCarlo(2, 0)
+        sampler = MonteCarlo(2, 0, medians=False)
         run(sc, table, sampler, exclude)
         seen.update(sampler.seen)
     return seen
@@ -181,14 +201,13 @@ def sensitivity(
     exclude: Sequence[str] = (),
     top: int | None = None,
 ) -> dict[str, Any]:
-    """Sobol indices (SALib) of a total (one scenario) or of the ratio of two scenarios.
+    """Sobol indices (:mod:`shootprint.sobol`) of a total (one scenario) or of the ratio of two scenarios.
 
     Inputs are the uniforms behind each uncertain factor and quantity, so every input's own
     distribution is kept; first-order (S1) and total (ST) indices rank them by share of variance.
     Tornado data: the output with each input at its 5th and 95th percentile, others at their median.
     """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
+    from shootprint import sobol
 
     if len(scenarios) not in (1, 2):
         raise ValueError("sensitivity takes one production (its total) or two (their ratio)")
@@ -196,14 +215,16 @@ def sensitivity(
     keys = sorted(inputs)
     if not keys:
         return {"target": "total", "inputs": [], "note": "no uncertain input"}
-    problem = {"num_vars": len(keys), "names": keys, "bounds": [[0.0, 1.0]] * len(keys)}
-    x = sobol_sample.sample(problem, base_samples, calc_second_order=False, seed=seed)
-    x = np.clip(x, 1e-9, 1 - 1e-9)
+    x = sobol.saltelli_design(base_samples, len(keys), seed)  # points inside (0, 1), never on its ends
 
     def model(u: np.ndarray) -> np.ndarray:
         uniforms = {k: u[:, i] for i, k in enumerate(keys)}
+        shared: dict[Any, np.ndarray] = {}
         totals = [
-            total_samples(run(sc, table, MonteCarlo(len(u), seed, uniforms=uniforms), exclude), len(u))
+            total_samples(
+                run(sc, table, MonteCarlo(len(u), seed, uniforms=uniforms, draws=shared, medians=False), exclude),
+                len(u),
+            )
             for sc in scenarios
         ]
         return totals[0] if len(totals) == 1 else totals[0] / totals[1]
@@ -215,7 +236,8 @@ def sensitivity(
         zeros = np.zeros(len(keys))
         si = {"S1": zeros, "S1_conf": zeros, "ST": zeros, "ST_conf": zeros}
     else:
-        si = sobol_analyze.analyze(problem, y, calc_second_order=False, seed=seed)
+        found = sobol.analyze(y, len(keys), seed)
+        si = {"S1": found.S1, "S1_conf": found.S1_conf, "ST": found.ST, "ST_conf": found.ST_conf}
     # tornado: each input at 5 % and 95 %, the others at their median
     d = len(keys)
     grid = np.full((2 * d, d), 0.5)

@@ -58,9 +58,7 @@ class Distribution:
             return np.full_like(u, self.a)
         if self.kind == "lognormal":
             if z is None:
-                from scipy.special import ndtri
-
-                z = ndtri(u)
+                z = normal_ppf(u)
             sign = -1.0 if self.a < 0 else 1.0
             return sign * abs(self.a) * np.exp(self.b * z)
         if self.kind == "triangular":
@@ -80,13 +78,73 @@ class Distribution:
         return out
 
 
+def _polynomial(coefficients: tuple[float, ...], r: np.ndarray) -> np.ndarray:
+    out = np.full_like(r, coefficients[0])
+    for c in coefficients[1:]:
+        out = out * r + c
+    return out
+
+
+# Wichura's algorithm AS241 (PPND16), Applied Statistics 37 (3), 477–484 (1988), doi:10.2307/2347330:
+# the coefficients of its three rational approximations, highest power first (about 1e-16 relative)
+_AS241 = (
+    (
+        (2509.0809287301226727, 33430.575583588128105, 67265.770927008700853, 45921.953931549871457,
+         13731.693765509461125, 1971.5909503065514427, 133.14166789178437745, 3.387132872796366608),
+        (5226.495278852854561, 28729.085735721942674, 39307.89580009271061, 21213.794301586595867,
+         5394.1960214247511077, 687.1870074920579083, 42.313330701600911252, 1.0),
+    ),
+    (
+        (7.7454501427834140764e-4, 0.0227238449892691845833, 0.24178072517745061177, 1.27045825245236838258,
+         3.64784832476320460504, 5.7694972214606914055, 4.6303378461565452959, 1.42343711074968357734),
+        (1.05075007164441684324e-9, 5.475938084995344946e-4, 0.0151986665636164571966, 0.14810397642748007459,
+         0.68976733498510000455, 1.6763848301838038494, 2.05319162663775882187, 1.0),
+    ),
+    (
+        (2.01033439929228813265e-7, 2.71155556874348757815e-5, 0.0012426609473880784386, 0.026532189526576123093,
+         0.29656057182850489123, 1.7848265399172913358, 5.4637849111641143699, 6.6579046435011037772),
+        (2.04426310338993978564e-15, 1.4215117583164458887e-7, 1.8463183175100546818e-5,
+         7.868691311456132591e-4, 0.0148753612908506148525, 0.13692988092273580531, 0.59983220655588793769, 1.0),
+    ),
+)  # fmt: skip
+
+
+def normal_ppf(u: np.ndarray) -> np.ndarray:
+    """The standard normal quantile of each ``u`` in (0, 1) (Wichura's AS241, as Python's
+    ``statistics.NormalDist.inv_cdf``), in numpy: no SciPy import for a sensitivity analysis."""
+    u = np.asarray(u, dtype=float)
+    q = u - 0.5
+    out = np.empty_like(q)
+    central = np.abs(q) <= 0.425
+    if central.any():
+        qc = q[central]
+        r = 0.180625 - qc * qc
+        num, den = _AS241[0]
+        out[central] = qc * _polynomial(num, r) / _polynomial(den, r)
+    tails = ~central
+    if tails.any():
+        qt = q[tails]
+        with np.errstate(divide="ignore"):
+            r = np.sqrt(-np.log(np.where(qt <= 0.0, u[tails], 1.0 - u[tails])))
+        x = np.full_like(r, np.inf)  # u of exactly 0 or 1: an infinite quantile
+        near = r <= 5.0
+        for mask, shift, (num, den) in ((near, 1.6, _AS241[1]), ((r > 5.0) & np.isfinite(r), 5.0, _AS241[2])):
+            if mask.any():
+                rr = r[mask] - shift
+                x[mask] = _polynomial(num, rr) / _polynomial(den, rr)
+        out[tails] = np.where(qt < 0.0, -x, x)
+    return out
+
+
 def _triangular(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
     if high <= low:
         return np.full_like(u, mode)
     fc = (mode - low) / (high - low)
-    left = low + np.sqrt(u * (high - low) * (mode - low))
-    right = high - np.sqrt((1 - u) * (high - low) * (high - mode))
-    return np.where(u < fc, left, right)
+    left = u < fc
+    # one square root per draw: of u·(h−l)(m−l) left of the mode, of (1−u)·(h−l)(h−m) right of it
+    x = np.where(left, u * ((high - low) * (mode - low)), (1 - u) * ((high - low) * (high - mode)))
+    np.sqrt(x, out=x)
+    return np.where(left, low + x, high - x)
 
 
 def lognormal_from_pct(value: float, pct: float, rule: str, defaulted: bool = False) -> Distribution:
@@ -177,7 +235,12 @@ def key_seed(seed: int, key: str) -> list[int]:
 
 @dataclass
 class MonteCarlo(Sampler):
-    """Draws keyed by what is drawn; ``uniforms`` (key → u) replaces the generator (Sobol)."""
+    """Draws keyed by what is drawn; ``uniforms`` (key → u) replaces the generator (Sobol).
+
+    ``draws``: a cache of draws by (key, distribution) that several samplers of one comparison
+    share: with common random numbers a factor two productions use is drawn once, not once each
+    (the draws are the same either way: they are seeded from the seed and the key).
+    """
 
     n: int
     seed: int = 0
@@ -185,13 +248,14 @@ class MonteCarlo(Sampler):
     salt: str = ""
     uniforms: Mapping[str, np.ndarray] | None = None
     seen: dict[str, Distribution] = field(default_factory=dict)
-    _cache: dict[str, np.ndarray] = field(default_factory=dict)
+    draws: dict[tuple[str, str, float, float, float], np.ndarray] = field(default_factory=dict)
+    medians: bool = True
 
     def _draw(self, key: str, dist: Distribution) -> np.ndarray:
         self.seen.setdefault(key, dist)
         full_key = key if self.common else f"{self.salt}|{key}"
-        cache_key = f"{full_key}|{dist}"
-        cached = self._cache.get(cache_key)
+        cache_key = (full_key, dist.kind, dist.a, dist.b, dist.c)
+        cached = self.draws.get(cache_key)
         if cached is not None:
             return cached
         if self.uniforms is not None:
@@ -205,7 +269,8 @@ class MonteCarlo(Sampler):
                 draws = dist.from_uniform(np.empty(self.n), rng.standard_normal(self.n))
             else:
                 draws = dist.from_uniform(rng.random(self.n))
-        self._cache[cache_key] = draws
+        draws.flags.writeable = False  # shared: a formula must not change the draws in place
+        self.draws[cache_key] = draws
         return draws
 
     def factor(self, row_id: str, resolved: Resolved, category: str) -> tuple[Any, dict[str, Any]]:
@@ -234,8 +299,12 @@ class Interval:
         return {"median": self.median, "low": self.low, "high": self.high, "level": self.level}
 
 
-def interval(samples: np.ndarray, level: float = 0.90) -> Interval:
+def interval(samples: np.ndarray, level: float = 0.90, median: float | None = None) -> Interval:
+    """The median and the central ``level`` interval of ``samples`` (``median`` when already known)."""
     tail = (1 - level) / 2 * 100
+    if median is not None:
+        lo, hi = np.percentile(samples, [tail, 100 - tail])
+        return Interval(float(median), float(lo), float(hi), level)
     lo, med, hi = np.percentile(samples, [tail, 50.0, 100 - tail])
     return Interval(float(med), float(lo), float(hi), level)
 
@@ -252,7 +321,9 @@ def summarize_samples(lines: Sequence[Any], level: float = 0.90) -> tuple[np.nda
         total = s if total is None else total + s
         by_cat[line.category] = by_cat.get(line.category, 0.0) + s
         by_stage[line.stage] = by_stage.get(line.stage, 0.0) + s
-        per_line[line.id] = interval(np.atleast_1d(s), level).to_dict()
+        # a line with draws carries their median already (its emissions figure): not computed again
+        known = line.emissions_kgco2e if line.samples is not None else None
+        per_line[line.id] = interval(np.atleast_1d(s), level, known).to_dict()
     if total is None:
         total = np.zeros(1)
     return total, {

@@ -451,14 +451,29 @@ def test_french_unit_spellings(raw: str, unit: str, central: float) -> None:
 
 
 def test_parameter_expressions() -> None:
+    import re
+
     from shootprint.model import parse_quantity
 
     assert parse_quantity("3 * $crew", "").scale == 3
     assert parse_quantity("$crew * 3", "").scale == 3
     assert parse_quantity("$days / 4", "").scale == 0.25
-    for refused in ("$a * $b", "$a + 1", "__import__('os')", "$a ** 2"):
-        with pytest.raises(ValueError, match="parameter is written|cannot read"):
-            parse_quantity(refused, "")
+    assert parse_quantity("$a * $b", "").expr == ("*", ("param", "a"), ("param", "b"))
+    assert parse_quantity("$a + 1", "").expr == ("+", ("param", "a"), ("num", 1.0, False))
+    for refused, said in [
+        ("__import__('os')", "cannot read"),
+        ("$a ** 2", "powers"),
+        ("$a - 1", "subtraction"),
+        ("$a / $b", "divides by a parameter"),
+        ("$a / 0", "divides by 0"),
+        ("$a * (" * 12 + "1" + ")" * 12, "nested"),
+        ("$a + " * 100 + "1", "at most"),
+        ("$a $b", "'$b' is not expected"),
+        ("$a * 2 km", "cannot be converted"),
+        ("$a.__class__", "cannot read"),
+    ]:
+        with pytest.raises(ValueError, match=re.escape(said)):
+            parse_quantity(refused, "day" if "km" in refused else "")
 
 
 def test_expression_in_a_file(tmp_path: Path) -> None:
@@ -467,6 +482,61 @@ def test_expression_in_a_file(tmp_path: Path) -> None:
     out = invoke("estimate", write(tmp_path, text, "b.yaml"), "--format", "json")
     assert out.exit_code == 0, text_of(out)
     assert json.loads(out.output)["total_kgco2e"] == pytest.approx(base)
+
+
+EXPRESSIONS = """\
+shootprint: 1
+name: expressions
+country: FR
+parameters: {leg: 12 km, trips: 3, crew: {low: 3, value: 4, high: 6}, days: 2}
+activities:
+  - {id: a, type: car, stage: shoot, distance: DIST}
+  - {id: h, type: hotel, stage: shoot, region: FR, nights: NIGHTS}
+"""
+
+
+@pytest.mark.parametrize(
+    ("distance", "nights", "km", "room_nights"),
+    [
+        ("$leg * $trips", "$crew * $days", 36, 8),
+        ("3 * $leg", "$crew + 1", 36, 5),
+        ("$leg + 500 m", "($crew + 2) * $days", 12.5, 12),
+        ("($leg + 3 km) * 2", "$days / 2", 30, 1),
+    ],
+)
+def test_expressions_in_a_file(tmp_path: Path, distance: str, nights: str, km: float, room_nights: float) -> None:
+    text = EXPRESSIONS.replace("DIST", distance).replace("NIGHTS", nights)
+    out = invoke("estimate", write(tmp_path, text), "--format", "json")
+    assert out.exit_code == 0, text_of(out)
+    quantity = {line["id"]: line["quantity"] for line in json.loads(out.output)["lines"]}
+    assert quantity["a"] == pytest.approx(km) and quantity["h"] == pytest.approx(room_nights)
+
+
+@pytest.mark.parametrize(
+    ("distance", "said"),
+    [
+        ("$leg + 1", "adds a quantity in km and a count"),
+        ("$leg * $leg", "multiplies two quantities"),
+        ("$trips + 1", "gives a count, this field needs km"),
+        ("$leg * $nope", "unknown parameter $nope"),
+    ],
+)
+def test_expression_units_are_checked(tmp_path: Path, distance: str, said: str) -> None:
+    text = EXPRESSIONS.replace("DIST", distance).replace("NIGHTS", "2")
+    out = invoke("estimate", write(tmp_path, text))
+    assert out.exit_code == 2 and said in text_of(out) and "activities.a.distance" in text_of(out)
+
+
+def test_an_expression_draws_each_parameter_once(tmp_path: Path) -> None:
+    from shootprint import api
+
+    def band(nights: str, name: str) -> dict[str, float]:
+        text = EXPRESSIONS.replace("DIST", "12 km").replace("NIGHTS", nights)
+        fp = api.estimate_uncertain(write(tmp_path, text, name), samples=400, seed=1)
+        return dict(fp.uncertainty["lines"]["h"])
+
+    # $crew + $crew is the same draw twice, so it equals $crew * 2 draw for draw
+    assert band("$crew + $crew", "a.yaml") == pytest.approx(band("$crew * 2", "b.yaml"))
 
 
 def test_every_line_tag_is_accepted_by_exclude() -> None:

@@ -11,6 +11,11 @@ from shootprint.server import access
 from shootprint.server.access import ORG_RULES, Rule
 from shootprint.server.services import organisations, productions
 
+#: query strings some pages need to answer 200 (cheap formats: the downloads themselves are tested elsewhere)
+QUERIES = {
+    "production_download": "?format=csv",
+    "compare_download": "?p={pid}&p={forecast}&format=csv",
+}
 ROLES = ["anonymous", "outsider", "admin", "viewer", "editor", "owner"]
 RANK = {"viewer": 1, "editor": 2, "owner": 3}
 
@@ -55,6 +60,7 @@ def values(world: World) -> dict[str, str]:
     return {
         "org": world.org,
         "pid": str(final),
+        "forecast": str(pid),
         "number": "1",
         "lang": "fr",
         "token": token,
@@ -71,7 +77,7 @@ def test_every_page_for_every_role(world: World, values: dict[str, str], role: s
     for r in access.rules(world.app):
         if "GET" not in r.methods or r.name in ("static", "signout", "set_lang"):
             continue
-        url = _fill(r.path, values)
+        url = _fill(r.path, values) + QUERIES.get(r.name, "").format(**values)
         response = client.get(url, follow_redirects=False)
         want = expected_status(r.rule, role)
         if r.rule == Rule.PUBLIC and response.status_code == 303:  # e.g. /signin when signed in

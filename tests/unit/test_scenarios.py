@@ -119,6 +119,8 @@ def test_levers_do_what_they_say():
                 "id": "f",
                 "type": "flight",
                 "stage": "shoot",
+                "from": "Paris, FR",
+                "to": "Marseille, FR",
                 "distance": "600 km",
                 "engine": "turboprop",
                 "factor": "ademe:28132",
@@ -127,7 +129,10 @@ def test_levers_do_what_they_say():
         ]
     }
     out, notes = lever.apply(data, value)
-    assert out["activities"][0] == {"id": "f", "type": "train", "stage": "shoot", "distance": "600 km", "kind": "rail"}
+    assert out["activities"][0] == {
+        "id": "f", "type": "train", "stage": "shoot", "from": "Paris, FR", "to": "Marseille, FR",
+        "distance": "600 km", "kind": "rail",
+    }  # fmt: skip
     assert "factor" in notes[0]
 
 

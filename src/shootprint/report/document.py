@@ -52,7 +52,7 @@ CANDIDATE_LEVERS = (
 )
 TOP_LINES = 10
 TORNADO_ROWS = 10
-SENSITIVITY_SAMPLES = 256  # Sobol base samples (a power of 2, as SALib's Sobol sequence wants)
+SENSITIVITY_SAMPLES = 256  # Sobol base samples (a power of 2 keeps the Sobol sequence balanced)
 TONNE_THRESHOLD_KG = 10_000  # charts switch to t CO2e when the largest total reaches 10 t
 KG_PER_T = 1000.0
 FONT_DIR = Path(__file__).parent / "fonts"
@@ -460,9 +460,9 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     lowest = reference
     highest = max(names, key=lambda n: by_name[n].total_kgco2e)
 
-    # -- ratio matrix
+    # -- ratio matrix (every pair up to scenarios.PAIRWISE_MAX options; beyond, the ratio chart only)
     matrix = []
-    for a in names:
+    for a in names if u.get("ratios") else ():
         cells: list[dict[str, str] | None] = []
         for b in names:
             if a == b:
@@ -470,7 +470,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
                 continue
             cells.append(
                 {
-                    "ratio": view.interval(u.get("ratios", {}).get(a, {}).get(b), view.ratio),
+                    "ratio": view.interval((u.get("ratios") or {}).get(a, {}).get(b), view.ratio),
                     "p": view.num(u.get("probability_lower", {}).get(a, {}).get(b), 2),
                 }
             )

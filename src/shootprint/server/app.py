@@ -24,7 +24,7 @@ def prepare_database(db: Database, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 
-    from shootprint.server.web import accounts_pages, production_pages
+    from shootprint.server.web import accounts_pages, compare_pages, edit_pages, production_pages
     from shootprint.server.web.context import guard
 
     settings = settings or Settings.from_env()
@@ -37,7 +37,12 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(SecurityHeaders)  # outside BodyLimit: its 413 carries the headers too
 
-    routes: list[tuple[str, str, Any, Rule, str]] = [*accounts_pages.ROUTES, *production_pages.ROUTES]
+    routes: list[tuple[str, str, Any, Rule, str]] = [
+        *accounts_pages.ROUTES,
+        *production_pages.ROUTES,
+        *edit_pages.ROUTES,
+        *compare_pages.ROUTES,
+    ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
 

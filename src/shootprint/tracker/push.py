@@ -262,6 +262,7 @@ class Pusher:
         self._thread: threading.Thread | None = None
         self._client: Any = None
         self._inflight: _Batch | None = None
+        self._collecting: list[dict[str, Any]] = []  # taken off the queue, not yet a batch in flight
 
     # -- the job's side: never blocks --------------------------------------------------------
 
@@ -294,8 +295,11 @@ class Pusher:
             self._thread.join(timeout)
             if self._thread.is_alive():  # the server hangs: what is still queued goes to the spool
                 inflight = self._inflight
+                collecting = list(self._collecting)
                 if inflight is not None:  # may also arrive: the same key makes the server count it once
                     self._spool_batch(inflight)
+                sent = {id(r) for r in inflight.records} if inflight is not None else set()
+                self._spool([r for r in collecting if id(r) not in sent])  # a batch still being gathered
                 self._drain_to_spool()
         else:
             self._drain_to_spool()
@@ -322,6 +326,7 @@ class Pusher:
             stop = False
             while not stop:
                 batch: list[dict[str, Any]] = []
+                self._collecting = batch
                 item = self._queue.get()
                 if item is _STOP:
                     break
@@ -386,6 +391,7 @@ class Pusher:
     def _send_or_spool(self, batch: _Batch) -> bool:
         """Send one batch with retries; spool it if it cannot be sent. True when sent."""
         self._inflight = batch
+        self._collecting = []
         try:
             outcome = self._send(batch, self.retries)
             if outcome == "rejected":

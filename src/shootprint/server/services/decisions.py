@@ -1,0 +1,202 @@
+"""Compare and decide: comparisons, sensitivity, what-if, break-even and downloads of productions.
+
+Every call is scoped to the organisation (through :mod:`productions`) and runs the core's
+Calculator with the organisation's overrides. Monte Carlo work is bounded: at most
+``Settings.compute_threads`` heavy computations run at once (others wait for a slot), and each
+runs in a worker thread, so the server keeps answering other requests meanwhile. Comparisons are
+cached like footprints (by what determines them), so opening the same comparison twice is cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from shootprint.i18n import N_
+from shootprint.server.services import compute, productions
+from shootprint.server.services.errors import Invalid
+from shootprint.server.services.scope import Scope
+from shootprint.server.store.db import Database
+from shootprint.server.store.models import FootprintCache
+
+T = TypeVar("T")
+MIN_SAMPLES = 100
+#: the most productions one comparison page takes (the core accepts more; a page stays readable)
+MAX_COMPARED = 20
+DOWNLOADS = {
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+_SLOTS: dict[int, threading.BoundedSemaphore] = {}
+_SLOTS_LOCK = threading.Lock()
+
+
+@contextmanager
+def slot(threads: int) -> Iterator[None]:
+    """Wait for one of ``threads`` slots of heavy computation (Monte Carlo, reports)."""
+    with _SLOTS_LOCK:
+        sem = _SLOTS.setdefault(max(threads, 1), threading.BoundedSemaphore(max(threads, 1)))
+    with sem:
+        yield
+
+
+def heavy(threads: int, fn: Callable[[], T]) -> T:
+    with slot(threads):
+        return fn()
+
+
+def check_samples(samples: int) -> int:
+    if not MIN_SAMPLES <= samples <= compute.MAX_SAMPLES:
+        raise Invalid(N_("Draws: a whole number from 100 to 100,000."))
+    return samples
+
+
+def _pids(pids: list[int]) -> list[int]:
+    out = list(dict.fromkeys(pids))
+    if len(out) < 2:
+        raise Invalid(N_("Pick at least two productions to compare."))
+    if len(out) > MAX_COMPARED:
+        raise Invalid(N_("Compare at most 20 productions at once."))
+    return out
+
+
+def _cached(db: Database, key: tuple[str, str, str, str], kind: str, make: Callable[[], dict[str, Any]]) -> Any:
+    with db.transaction() as s:
+        hit = s.scalar(
+            sa.select(FootprintCache.result).where(
+                FootprintCache.document_hash == key[0],
+                FootprintCache.data_version == key[1],
+                FootprintCache.factor_set == key[2],
+                FootprintCache.overrides_hash == key[3],
+                FootprintCache.kind == kind,
+            )
+        )
+    if hit is not None:
+        return dict(hit)
+    result = make()
+    try:
+        with db.transaction() as s:
+            s.add(
+                FootprintCache(
+                    document_hash=key[0],
+                    data_version=key[1],
+                    factor_set=key[2],
+                    overrides_hash=key[3],
+                    kind=kind,
+                    result=result,
+                )
+            )
+    except sa.exc.IntegrityError:  # another request computed it meanwhile: same result
+        pass
+    return result
+
+
+def _key(documents: list[dict[str, Any]], over: list[compute.Override], **options: Any) -> tuple[str, str, str, str]:
+    text = json.dumps([[compute.document_hash(d) for d in documents], options], sort_keys=True)
+    sets = sorted({str(d.get("factor_set") or "ademe") for d in documents})
+    return (
+        hashlib.sha256(text.encode()).hexdigest(),
+        compute.data_version(),
+        ",".join(sets)[:40],
+        compute.overrides_hash(over),
+    )
+
+
+def comparison(
+    db: Database, sc: Scope, pids: list[int], *, samples: int, seed: int, threads: int
+) -> tuple[list[productions.ProductionSummary], dict[str, Any]]:
+    """The productions ``pids`` compared (intervals, ratios, probability lower), in their order."""
+    pids = _pids(pids)
+    check_samples(samples)
+    summaries = [productions.get(db, sc, pid)[0] for pid in pids]
+    documents = productions.documents(db, sc, pids)
+    over = productions.overrides(db, sc)
+    key = _key(documents, over, samples=samples, seed=seed, level=0.9)
+
+    def make() -> dict[str, Any]:
+        result = heavy(threads, lambda: compute.compare(documents, over, samples=samples, seed=seed))
+        result.pop("footprints", None)  # the lines are on each production's page
+        return result
+
+    return summaries, _cached(db, key, "compare", make)
+
+
+def sensitivity(db: Database, sc: Scope, pid: int, *, seed: int, threads: int) -> dict[str, Any]:
+    document = productions.documents(db, sc, [pid])[0]
+    over = productions.overrides(db, sc)
+    key = _key([document], over, seed=seed, base_samples=256)
+    return _cached(
+        db, key, "sensitivity", lambda: heavy(threads, lambda: compute.sensitivity(document, over, seed=seed))
+    )
+
+
+def whatif(
+    db: Database, sc: Scope, pid: int, levers: list[str], *, samples: int, seed: int, threads: int
+) -> dict[str, Any]:
+    known = [name for name, _ in compute.levers()]
+    chosen = [lever for lever in levers if lever.split("=", 1)[0] in known]
+    if not chosen:
+        raise Invalid(N_("Choose at least one lever."))
+    check_samples(samples)
+    document = productions.documents(db, sc, [pid])[0]
+    over = productions.overrides(db, sc)
+    return heavy(threads, lambda: compute.whatif(document, chosen, over, samples=samples, seed=seed))
+
+
+def breakeven(db: Database, sc: Scope, a: int, b: int, vary: str, *, threads: int) -> dict[str, Any]:
+    doc_a, doc_b = productions.documents(db, sc, [a, b])
+    over = productions.overrides(db, sc)
+    return heavy(threads, lambda: compute.breakeven(doc_a, doc_b, vary.strip(), over))
+
+
+@cache
+def _quantity_fields(type_name: str) -> tuple[str, ...]:
+    from shootprint.categories import models
+
+    model = models().get(type_name)
+    if model is None:
+        return ()
+    props = model.model_json_schema(mode="validation")["properties"]
+    return tuple(n for n, p in props.items() if any("x-unit" in o for o in [p, *p.get("anyOf", [])]))
+
+
+def variable_paths(document: dict[str, Any]) -> list[str]:
+    """What break-even may vary in a production: its parameters, quantities and top-level numbers."""
+    out = [f"parameters.{name}" for name in (document.get("parameters") or {})]
+    for act in document.get("activities") or []:
+        if not isinstance(act, dict):
+            continue
+        for name in _quantity_fields(str(act.get("type", ""))):
+            if act.get(name) is not None:
+                out.append(f"activities.{act.get('id')}.{name}")
+    return [*out, "shoot_days", "deliverables.still_images", "deliverables.film_seconds"]
+
+
+def download(
+    db: Database,
+    sc: Scope,
+    pids: list[int],
+    kind: str,
+    *,
+    lang: str,
+    samples: int,
+    seed: int,
+    threads: int,
+) -> bytes:
+    """The report (HTML or PDF, in ``lang``) or the line-by-line export (XLSX, CSV) of ``pids``."""
+    if kind not in DOWNLOADS:
+        raise Invalid(N_("Formats: pdf, html, xlsx or csv."))
+    documents = productions.documents(db, sc, pids)
+    over = productions.overrides(db, sc)
+    if kind in ("xlsx", "csv"):
+        return heavy(threads, lambda: compute.footprints_export(documents, over, kind))
+    return heavy(threads, lambda: compute.report(documents, over, kind=kind, lang=lang, samples=samples, seed=seed))
