@@ -496,7 +496,8 @@ class Calculator:
                     "saving_interval_kgco2e": interval(saving, lvl).to_dict(),
                     "saving_pct": ((base_det - det.total_kgco2e) / base_det * 100 if base_det else None),
                     "probability_lower": probability_less(mc.totals[name], base_total),
-                    "changes": notes,
+                    "changes": [str(n) for n in notes],
+                    "changes_fr": [render(n, "fr") for n in notes],
                 }
             )
         return WhatifResult.model_validate(
@@ -585,6 +586,17 @@ class Calculator:
 
         current_total = _guard(lambda: footprint(a.production, table, records=a.records, exclude=excl).total_kgco2e)
         value = _guard(lambda: solve(total_at, target, start=start))
+        note = (
+            Message("no accepted value of the input up to 1e9 makes the totals equal")
+            if value is None
+            else Message(
+                "at {vary} = {value}, {a} emits as much as {b}",
+                vary=vary,
+                value=f"{value:,.6g} {unit}".rstrip(),
+                a=a.name,
+                b=b.name,
+            )
+        )
         return BreakevenResult.model_validate(
             {
                 "vary": vary,
@@ -595,11 +607,8 @@ class Calculator:
                 "current_total_kgco2e": current_total,
                 "target_total_kgco2e": target,
                 "breakeven_value": value,
-                "note": (
-                    "no accepted value of the input up to 1e9 makes the totals equal"
-                    if value is None
-                    else f"at {vary} = {value:,.6g} {unit}".rstrip() + f", {a.name} emits as much as {b.name}"
-                ),
+                "note": str(note),
+                "note_fr": render(note, "fr"),
                 "factor_set": table.factor_set,
             }
         )

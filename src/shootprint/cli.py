@@ -24,9 +24,12 @@ PATH = click.Path(path_type=Path)
 CONTEXT = {"help_option_names": ["--help", "-h"], "max_content_width": 100}
 
 
-def _fail(exc: ShootprintError | str) -> NoReturn:
-    for line in str(exc).splitlines():
-        click.echo(f"error: {line}", err=True)
+def _fail(exc: ShootprintError | str, lang: str = "en") -> NoReturn:
+    details = getattr(exc, "details", None)
+    text = "\n".join(p.text(lang) for p in details) if lang != "en" and details else str(exc)
+    prefix = "erreur" if lang == "fr" else "error"
+    for line in text.splitlines():
+        click.echo(f"{prefix}: {line}", err=True)
     sys.exit(2)
 
 
@@ -65,6 +68,21 @@ set_opt = click.option(
 MAX_SEED = 2**32 - 1  # shootprint.uncertainty.MAX_SEED (not imported here: it loads numpy)
 MAX_SAMPLES = 100_000  # shootprint.calculator.MAX_SAMPLES (not imported here: it loads pydantic)
 LANG_CHOICE = click.Choice(["en", "fr"])
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    from shootprint.i18n import lang_from_env
+
+    return value or lang_from_env()
+
+
+lang_opt = click.option(
+    "--lang",
+    type=LANG_CHOICE,
+    default=None,
+    callback=_lang,
+    help="en or fr: the language of tables, labels, warnings and errors (default: the locale's, else en).",
+)
 
 
 def _finite_level(ctx: click.Context, param: click.Parameter, value: float) -> float:
@@ -131,7 +149,7 @@ def factors_app() -> None:
     "--limit", type=click.IntRange(min=0), default=30, show_default=True, help="Rows to show at most (0: all)."
 )
 @factor_set_opt
-@click.option("--lang", type=LANG_CHOICE, default="en", show_default=True, help="en or fr: the names shown.")
+@lang_opt
 def factors_search(
     text: str, unit: str | None, category: str | None, all_: bool, limit: int, factor_set: str | None, lang: str
 ) -> None:
@@ -143,16 +161,18 @@ def factors_search(
         table = FactorTable(factor_set or "ademe")
         rows = table.search(text, unit=unit, category=category, include_archived=all_, limit=limit or None)
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if not rows:
+        from shootprint.i18n import gettext
+
         close = table.close_words(text)
-        click.echo(f"No factor matches {text[:80]!r}.", err=True)
+        click.echo(gettext(lang, "No factor matches {query}.", query=repr(text[:80])), err=True)
         if close:
-            click.echo(f"Close words: {', '.join(close)}", err=True)
+            click.echo(gettext(lang, "Close words: {words}", words=", ".join(close)), err=True)
         sys.exit(1)
     for row in rows:
         unc = f"±{row.uncertainty_pct:g}%" if row.uncertainty_pct is not None else row.uncertainty_kind
-        flag = " [archived]" if row.archived else ""
+        flag = (" [archivé]" if lang == "fr" else " [archived]") if row.archived else ""
         value = "alias→" + row.alias_of if row.alias_of else f"{row.value:.4g}"
         _echo(f"{row.id:<48} {value:>12} {row.unit:<24} {unc:<10} {row.name(lang)[:90]}{flag}")
 
@@ -161,7 +181,8 @@ def factors_search(
 @click.argument("factor_id")
 @factor_set_opt
 @format_opt
-def factors_show(factor_id: str, factor_set: str | None, fmt: str) -> None:
+@lang_opt
+def factors_show(factor_id: str, factor_set: str | None, fmt: str, lang: str) -> None:
     """Everything about one factor (e.g. ademe:43741, energy.grid.FR): value, unit, uncertainty, source,
     posts, status, licence."""
     import json
@@ -174,7 +195,7 @@ def factors_show(factor_id: str, factor_set: str | None, fmt: str) -> None:
         resolved = table.resolve(factor_id) if row.alias_of else None
         posts = table.posts(factor_id)
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     data = row.as_dict()
     data.pop("origin")
     if resolved is not None:
@@ -195,9 +216,10 @@ def factors_show(factor_id: str, factor_set: str | None, fmt: str) -> None:
             continue
         _echo(f"{key:<20} {val}")
     if posts:
-        _echo("posts:")
+        _echo("postes :" if lang == "fr" else "posts:")
         for post in posts:
-            _echo(f"  {post['type'] or '':<24} {post['value']:>12.6g}  {post['name_en'] or post['name_fr']}")
+            name = (post["name_fr"] or post["name_en"]) if lang == "fr" else (post["name_en"] or post["name_fr"])
+            _echo(f"  {post['type'] or '':<24} {post['value']:>12.6g}  {name}")
 
 
 @factors_app.command("export")
@@ -296,6 +318,7 @@ production_opts = _options(factor_set_opt, overrides_opt, exclude_opt, set_opt)
 @samples_opt
 @seed_opt
 @level_opt
+@lang_opt
 def estimate_cmd(
     file: Path,
     fmt: str,
@@ -307,6 +330,7 @@ def estimate_cmd(
     samples: int,
     seed: int,
     level: float,
+    lang: str,
 ) -> None:
     """The footprint of one production, line by line with every factor's source."""
     from shootprint import api
@@ -320,8 +344,8 @@ def estimate_cmd(
         else:
             fp = api.estimate(file, **common)
     except ShootprintError as exc:
-        _fail(exc)
-    _emit([fp], text.render_footprint, fp, fmt, out, [file, overrides])
+        _fail(exc, lang)
+    _emit([fp], lambda r, f: text.render_footprint(r, f, lang), fp, fmt, out, [file, overrides])
 
 
 @app.command("compare")
@@ -338,6 +362,7 @@ def estimate_cmd(
 @samples_opt
 @seed_opt
 @level_opt
+@lang_opt
 def compare_cmd(
     files: tuple[Path, ...],
     fmt: str,
@@ -350,6 +375,7 @@ def compare_cmd(
     samples: int,
     seed: int,
     level: float,
+    lang: str,
 ) -> None:
     """Totals side by side, each total's ratio to the lowest, categories side by side (FILES: ways of
     making the same deliverables)."""
@@ -364,14 +390,17 @@ def compare_cmd(
         else:
             comparison = api.compare(list(files), **common)
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if per_line and fmt == "csv":
         _emit(
-            comparison.footprints, lambda fps, _fmt: text.render_lines_csv(fps), comparison.footprints, fmt, out,
-            [*files, overrides],
+            comparison.footprints, lambda fps, _fmt: text.render_lines_csv(fps, lang), comparison.footprints, fmt,
+            out, [*files, overrides],
         )  # fmt: skip
         return
-    _emit(comparison.footprints, text.render_comparison, comparison, fmt, out, [*files, overrides])
+    _emit(
+        comparison.footprints, lambda r, f: text.render_comparison(r, f, lang), comparison, fmt, out,
+        [*files, overrides],
+    )  # fmt: skip
 
 
 @app.command("sensitivity")
@@ -387,6 +416,7 @@ def compare_cmd(
 @seed_opt
 @click.option("--top", type=int, default=15, show_default=True, help="Inputs to list (0: all).")
 @production_opts
+@lang_opt
 def sensitivity_cmd(
     files: tuple[Path, ...],
     fmt: str,
@@ -397,6 +427,7 @@ def sensitivity_cmd(
     overrides: Path | None,
     exclude: tuple[str, ...],
     set_: tuple[str, ...],
+    lang: str,
 ) -> None:
     """Which inputs and factors drive a total (one FILE) or the ratio of two productions (two FILES):
     Sobol indices."""
@@ -404,15 +435,17 @@ def sensitivity_cmd(
     from shootprint.report import text
 
     if len(files) not in (1, 2):
-        _fail("sensitivity takes one production file (its total) or two (their ratio)")
+        from shootprint.i18n import gettext
+
+        _fail(gettext(lang, "sensitivity takes one production file (its total) or two (their ratio)"), lang)
     try:
         result = api.sensitivity(
             list(files), base_samples=samples, seed=seed, factor_set=factor_set, overrides=overrides,
             exclude=exclude, sets=_sets(set_),
         )  # fmt: skip
     except ShootprintError as exc:
-        _fail(exc)
-    _echo(text.render_sensitivity(result, fmt, top))
+        _fail(exc, lang)
+    _echo(text.render_sensitivity(result, fmt, top, lang))
 
 
 @app.command("whatif")
@@ -432,6 +465,7 @@ def sensitivity_cmd(
 @factor_set_opt
 @overrides_opt
 @exclude_opt
+@lang_opt
 def whatif_cmd(
     file: Path,
     levers: tuple[str, ...],
@@ -443,6 +477,7 @@ def whatif_cmd(
     factor_set: str | None,
     overrides: Path | None,
     exclude: tuple[str, ...],
+    lang: str,
 ) -> None:
     """What a change saves: --set PATH=VALUE and named levers, each with its saving and interval."""
     from shootprint import api
@@ -454,8 +489,8 @@ def whatif_cmd(
             factor_set=factor_set, overrides=overrides, exclude=exclude,
         )  # fmt: skip
     except ShootprintError as exc:
-        _fail(exc)
-    _echo(text.render_whatif(result, fmt))
+        _fail(exc, lang)
+    _echo(text.render_whatif(result, fmt, lang))
 
 
 @app.command("breakeven")
@@ -466,6 +501,7 @@ def whatif_cmd(
 @factor_set_opt
 @overrides_opt
 @exclude_opt
+@lang_opt
 def breakeven_cmd(
     file_a: Path,
     file_b: Path,
@@ -474,6 +510,7 @@ def breakeven_cmd(
     factor_set: str | None,
     overrides: Path | None,
     exclude: tuple[str, ...],
+    lang: str,
 ) -> None:
     """The value of one input of FILE_A at which it emits as much as FILE_B."""
     from shootprint import api
@@ -482,8 +519,8 @@ def breakeven_cmd(
     try:
         result = api.breakeven(file_a, file_b, vary=vary, factor_set=factor_set, overrides=overrides, exclude=exclude)
     except ShootprintError as exc:
-        _fail(exc)
-    _echo(text.render_breakeven(result, fmt))
+        _fail(exc, lang)
+    _echo(text.render_breakeven(result, fmt, lang))
 
 
 @app.command("diff")
@@ -492,7 +529,8 @@ def breakeven_cmd(
 @format_opt
 @factor_set_opt
 @overrides_opt
-def diff_cmd(forecast: Path, final: Path, fmt: str, factor_set: str | None, overrides: Path | None) -> None:
+@lang_opt
+def diff_cmd(forecast: Path, final: Path, fmt: str, factor_set: str | None, overrides: Path | None, lang: str) -> None:
     """FORECAST against FINAL, line by line, with each change's share of the total change."""
     from shootprint import api
     from shootprint.report import text
@@ -500,8 +538,8 @@ def diff_cmd(forecast: Path, final: Path, fmt: str, factor_set: str | None, over
     try:
         result = api.diff(forecast, final, factor_set=factor_set, overrides=overrides)
     except ShootprintError as exc:
-        _fail(exc)
-    _echo(text.render_diff(result, fmt))
+        _fail(exc, lang)
+    _echo(text.render_diff(result, fmt, lang))
 
 
 @app.command("track", context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False})
@@ -615,7 +653,7 @@ def push_cmd(file: Path, server_url: str, token: str | None, production_id: str 
 @app.command("report")
 @click.argument("files", type=PATH, nargs=-1, required=True)
 @click.option("--out", type=PATH, required=True, help="report.html (one self-contained file) or report.pdf.")
-@click.option("--lang", type=LANG_CHOICE, default="en", show_default=True, help="fr or en.")
+@lang_opt
 @click.option(
     "--samples",
     type=click.IntRange(min=100),
@@ -646,7 +684,7 @@ def report_cmd(
             overrides=overrides, exclude=exclude,
         )  # fmt: skip
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     click.echo(f"wrote {path}", err=True)
 
 
@@ -710,7 +748,8 @@ def schema_cmd(out: Path | None) -> None:
 @app.command("models")
 @click.option("--kind", default=None, help="image, video, upscale, video_upscale or llm: only these.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def models_cmd(kind: str | None, fmt: str) -> None:
+@lang_opt
+def models_cmd(kind: str | None, fmt: str, lang: str) -> None:
     """The AI model profiles an AI activity's model: accepts, with their aliases and providers."""
     import json
 
@@ -719,7 +758,11 @@ def models_cmd(kind: str | None, fmt: str) -> None:
     profiles = list(model_table())
     kinds = sorted({p.kind for p in profiles})
     if kind is not None and kind not in kinds:
-        _fail(f"--kind {kind[:40]!r}: accepted: {', '.join(kinds)}")
+        from shootprint.i18n import gettext
+
+        _fail(
+            gettext(lang, "--kind {kind}: accepted: {accepted}", kind=repr(kind[:40]), accepted=", ".join(kinds)), lang
+        )
     rows = [p for p in profiles if kind is None or p.kind == kind]
     if fmt == "json":
         data = [
@@ -733,7 +776,7 @@ def models_cmd(kind: str | None, fmt: str) -> None:
         return
     for p in rows:
         aliases = ", ".join(p.aliases)
-        flag = " (class)" if p.is_class else ""
+        flag = (" (classe)" if lang == "fr" else " (class)") if p.is_class else ""
         _echo(f"{p.name + flag:<32} {p.kind:<14} {p.provider or '-':<12} {p.hosting:<6} {aliases}")
 
 

@@ -417,7 +417,9 @@ def _complete(
         activity_id=activity.id,
         category=d.category or category,
         stage=activity.stage,
-        label=d.label if not activity.label else (activity.label + (f" — {d.label}" if d.suffix else "")),
+        label=d.label
+        if not activity.label
+        else (Message("{label} — {part}", label=activity.label, part=d.label) if d.suffix else activity.label),
         quantity=float(quantity),
         unit=d.unit,
         quantity_status=d.quantity_status,

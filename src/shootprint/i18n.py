@@ -18,6 +18,7 @@ Extraction (``data-raw/compile_catalogs.py``) collects the first argument of ``N
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,35 @@ class Message(str):
         if lang == DEFAULT_LANG:
             return str(self)
         return gettext(lang, self.template, **{k: _param(v, lang) for k, v in self.params.items()})
+
+
+class Joined(Message):
+    """Pieces of a label joined by a separator, each rendered in the reader's language.
+
+    The pieces carry their own catalog entries (Messages, terms); the joint itself has none: it is
+    only the separator, the same in every language. Empty pieces are left out.
+    """
+
+    def __new__(cls, parts: Sequence[Any], sep: str = ", ") -> Joined:
+        kept = [p for p in parts if p not in ("", None)]
+        escaped = sep.replace("{", "{{").replace("}", "}}")
+        template = escaped.join(f"{{p{i}}}" for i in range(len(kept)))
+        return super().__new__(cls, template, **{f"p{i}": p for i, p in enumerate(kept)})  # type: ignore[return-value]
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        if lang == DEFAULT_LANG:
+            return str(self)
+        return self.template.format(**{k: _param(v, lang) for k, v in self.params.items()})
+
+
+class Exact(Message):
+    """A number written with all its figures (``47.75``, ``:g``), with the reader's decimal sign."""
+
+    def __new__(cls, value: float) -> Exact:
+        return super().__new__(cls, f"{value:g}")  # type: ignore[return-value]
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        return str(self).replace(".", ",") if lang == "fr" else str(self)
 
 
 def render(text: str, lang: str = DEFAULT_LANG) -> str:

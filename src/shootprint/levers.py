@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from shootprint.errors import InputError, ShootprintError
+from shootprint.i18n import Message
 
 AI_TYPES = (
     "text_to_image",
@@ -139,7 +140,7 @@ def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dic
         else float(settings()["train_instead_of_plane"]["max_km"])
     )
     out = copy.deepcopy(data)
-    notes = []
+    notes: list[str] = []
     for act in _acts(out):
         if act.get("type") != "flight":
             continue
@@ -164,8 +165,17 @@ def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dic
             act.pop(key)
         act["type"] = "train"
         act.setdefault("kind", settings()["train_instead_of_plane"]["train_kind"])
-        note = f"{act['id']}: flight of {km:,.0f} km great circle → train"
-        notes.append(note + (f" (flight-only fields dropped: {', '.join(dropped)})" if dropped else ""))
+        if dropped:
+            notes.append(
+                Message(
+                    "{id}: flight of {km} km great circle → train (flight-only fields dropped: {fields})",
+                    id=act["id"],
+                    km=f"{km:,.0f}",
+                    fields=", ".join(dropped),
+                )
+            )
+        else:
+            notes.append(Message("{id}: flight of {km} km great circle → train", id=act["id"], km=f"{km:,.0f}"))
     return out, notes
 
 
@@ -173,11 +183,16 @@ def local_crew(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any],
     """The shoot's crew is hired where it shoots: its flights, hotel nights and the excess baggage
     they check in go. Pre-production trips (scouting) stay: someone still goes to see the place."""
     out = copy.deepcopy(data)
-    kept, notes = [], []
+    kept: list[Any] = []
+    notes: list[str] = []
     for act in out.get("activities") or []:
         if isinstance(act, dict) and act.get("type") in TRAVEL_OVERNIGHT and act.get("stage") != "pre-production":
             notes.append(
-                f"{act['id']}: removed ({act['type']}: a local crew neither flies, sleeps away nor checks in baggage)"
+                Message(
+                    "{id}: removed ({type}: a local crew neither flies, sleeps away nor checks in baggage)",
+                    id=act["id"],
+                    type=act["type"],
+                )
             )
             continue
         kept.append(act)
@@ -193,12 +208,14 @@ def _set_field(
         target = value if (value is not None and new is None) else new
         if target is None:
             raise InputError(f"--lever: this lever needs a value (NAME=VALUE) for {field}")
-        notes = []
+        notes: list[str] = []
         for act in _acts(out):
             if act.get("type") in types and (only is None or act.get(field, only[0]) in only):
                 old = act.get(field)
                 act[field] = target
-                notes.append(f"{act['id']}: {field} {old!r} → {target!r}")
+                notes.append(
+                    Message("{id}: {field} {old} → {new}", id=act["id"], field=field, old=repr(old), new=repr(target))
+                )
         return out, notes
 
     return apply
@@ -206,10 +223,10 @@ def _set_field(
 
 def vegetarian_catering(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], list[str]]:
     out = copy.deepcopy(data)
-    notes = []
+    notes: list[str] = []
     for act in _acts(out):
         if act.get("type") == "meal" and act.get("kind", "mixed") not in MEATLESS_MEALS:
-            notes.append(f"{act['id']}: kind {act.get('kind', 'mixed')!r} → 'vegetarian'")
+            notes.append(Message("{id}: kind {old} → 'vegetarian'", id=act["id"], old=repr(act.get("kind", "mixed"))))
             act["kind"] = "vegetarian"
             act.pop("factor", None)
     return out, notes
@@ -224,7 +241,7 @@ def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str,
             f"--lever fewer_iterations={value}: accepted: a fraction of iterations kept, above 0 and below 1"
         )
     out = copy.deepcopy(data)
-    notes = []
+    notes: list[str] = []
     for act in _acts(out):
         if act.get("type") not in AI_TYPES:
             continue
@@ -244,10 +261,12 @@ def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str,
                     }
                 else:
                     act[key] = spec.central * fraction
-                notes.append(f"{act['id']}: {key} × {fraction:g}")
+                notes.append(Message("{id}: {key} × {fraction}", id=act["id"], key=key, fraction=f"{fraction:g}"))
                 break
         else:
-            notes.append(f"{act['id']}: unchanged (its iterations are the class default: write them to vary them)")
+            notes.append(
+                Message("{id}: unchanged (its iterations are the class default: write them to vary them)", id=act["id"])
+            )
     return out, notes
 
 
@@ -273,10 +292,17 @@ def ai_model(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], l
     except ValueError as exc:
         raise InputError(f"--lever ai_model: {exc}") from None
     out = copy.deepcopy(data)
-    notes = []
+    notes: list[str] = []
     for act in _acts(out):
         if TYPE_KINDS.get(str(act.get("type"))) == kind:
-            notes.append(f"{act['id']}: model {act.get('model', act.get('class'))!r} → {value!r}")
+            notes.append(
+                Message(
+                    "{id}: model {old} → {new}",
+                    id=act["id"],
+                    old=repr(act.get("model", act.get("class"))),
+                    new=repr(value),
+                )
+            )
             act.pop("class", None)
             act["model"] = value
             if act.get("hosting") == "api" and not find_model(value).provider:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from shootprint import i18n, units
 from shootprint.i18n import Message
+from shootprint.vocabulary import INTENSITY_NAMES
 
 Stage = Literal["pre-production", "shoot", "post-production"]
 STAGES: tuple[str, ...] = ("pre-production", "shoot", "post-production")
@@ -560,7 +561,8 @@ class LineItem:
             "activity_id": self.activity_id,
             "category": self.category,
             "stage": self.stage,
-            "label": self.label,
+            "label": str(self.label),
+            "label_fr": i18n.render(self.label, "fr"),
             "quantity": self.quantity,
             "unit": self.unit,
             "quantity_status": self.quantity_status,
@@ -613,6 +615,10 @@ class Footprint:
             "by_category": self.by_category,
             "by_stage": self.by_stage,
             "intensities": self.intensities,
+            "intensity_labels": {k: INTENSITY_NAMES[k] for k in self.intensities if k in INTENSITY_NAMES},
+            "intensity_labels_fr": {
+                k: i18n.gettext("fr", INTENSITY_NAMES[k]) for k in self.intensities if k in INTENSITY_NAMES
+            },
             "indicators": self.indicators,
             "versions": self.versions,
             "warnings": [w.to_dict() for w in self.warnings],

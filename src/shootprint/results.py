@@ -40,6 +40,7 @@ class Warning_(_Result):
 
     code: str = Field(description="stable code, e.g. region-fallback-world, default-used")
     message: str
+    message_fr: str | None = Field(None, description="the message in French")
     line_id: str | None = None
 
 
@@ -62,6 +63,7 @@ class Line(_Result):
     category: str
     stage: str
     label: str
+    label_fr: str | None = Field(None, description="the label in French")
     quantity: float
     unit: str
     quantity_status: str = Field(description="input | default | parameter | measured")
@@ -88,6 +90,10 @@ class FootprintResult(_Result):
     by_category: dict[str, float]
     by_stage: dict[str, float]
     intensities: dict[str, float | None]
+    intensity_labels: dict[str, str] | None = Field(
+        None, description="what each intensity is, in English: each divides the whole total of the production"
+    )
+    intensity_labels_fr: dict[str, str] | None = Field(None, description="the same in French")
     indicators: dict[str, float]
     versions: dict[str, str] = Field(description="code, data and factor_set versions")
     warnings: list[Warning_]
@@ -178,6 +184,7 @@ class WhatifVariant(_Result):
     saving_pct: float | None
     probability_lower: float
     changes: list[str]
+    changes_fr: list[str] = Field(default_factory=list, description="the changes in French")
 
 
 class SkippedLever(_Result):
@@ -217,6 +224,7 @@ class BreakevenResult(_Result):
     target_total_kgco2e: float
     breakeven_value: float | None
     note: str
+    note_fr: str = Field("", description="the note in French")
     factor_set: str
 
 
@@ -225,6 +233,7 @@ class DiffLine(_Result):
     status: str = Field(description="added | removed | changed | same")
     category: str
     label: str
+    label_fr: str | None = Field(None, description="the label in French")
     forecast_kgco2e: float
     final_kgco2e: float
     change_kgco2e: float

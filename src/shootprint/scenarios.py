@@ -14,6 +14,7 @@ import numpy as np
 
 from shootprint.engine import footprint
 from shootprint.factors import FactorTable
+from shootprint.i18n import render
 from shootprint.model import Footprint, unique_names
 from shootprint.uncertainty import (
     MonteCarlo,
@@ -296,7 +297,8 @@ def diff(forecast: Footprint, final: Footprint) -> dict[str, Any]:
                 "id": line_id,
                 "status": "added" if la is None else "removed" if lb is None else "changed" if change else "same",
                 "category": (lb or la).category,  # type: ignore[union-attr]
-                "label": (lb or la).label,  # type: ignore[union-attr]
+                "label": str((lb or la).label),  # type: ignore[union-attr]
+                "label_fr": render((lb or la).label, "fr"),  # type: ignore[union-attr]
                 "forecast_kgco2e": before,
                 "final_kgco2e": after,
                 "change_kgco2e": change,

@@ -49,6 +49,40 @@ TERMS: dict[str, dict[str, str]] = {
         "lpg": N_("lpg"),
         "unknown": N_("unknown"),
     },
+    "garment": {
+        "shirt_cotton": N_("shirt cotton"),
+        "shirt_viscose": N_("shirt viscose"),
+        "jeans": N_("jeans"),
+        "t_shirt_cotton": N_("t shirt cotton"),
+        "t_shirt_polyester": N_("t shirt polyester"),
+        "polo": N_("polo"),
+        "sweater_acrylic": N_("sweater acrylic"),
+        "sweater_wool": N_("sweater wool"),
+        "sweater_recycled_cotton": N_("sweater recycled cotton"),
+        "sweatshirt": N_("sweatshirt"),
+        "fleece": N_("fleece"),
+        "coat": N_("coat"),
+        "jacket_rain": N_("jacket rain"),
+        "jacket_faux_leather": N_("jacket faux leather"),
+        "dress_cotton": N_("dress cotton"),
+        "dress_polyester": N_("dress polyester"),
+        "dress_viscose": N_("dress viscose"),
+        "shoes_leather": N_("shoes leather"),
+        "shoes_fabric": N_("shoes fabric"),
+        "shoes_sport": N_("shoes sport"),
+    },
+    "cabin": {
+        "economy": N_("economy"),
+        "premium_economy": N_("premium economy"),
+        "business": N_("business"),
+        "first": N_("first"),
+    },
+    "haul": {
+        "domestic": N_("domestic"),
+        "international": N_("international"),
+        "short_haul": N_("short-haul"),
+        "long_haul": N_("long-haul"),
+    },
     "size": {"small": N_("small"), "medium": N_("medium"), "large": N_("large")},
     "vehicle": {"van": N_("van"), "rigid": N_("rigid"), "articulated": N_("articulated")},
     "network": {"fixed": N_("fixed"), "mobile": N_("mobile")},
@@ -104,6 +138,14 @@ TERMS: dict[str, dict[str, str]] = {
         "spend": N_("spend"),
         "ai": N_("ai"),
     },
+}
+
+
+#: what each intensity of a footprint divides: the whole total of the production, not a share of it
+INTENSITY_NAMES: dict[str, str] = {
+    "per_still_image_kgco2e": N_("per still image (whole total ÷ images)"),
+    "per_film_second_kgco2e": N_("per film second (whole total ÷ seconds)"),
+    "per_shoot_day_kgco2e": N_("per shoot day (whole total ÷ days)"),
 }
 
 

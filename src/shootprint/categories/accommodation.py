@@ -33,6 +33,7 @@ from pydantic import Field
 
 from shootprint.categories.energy import region_of
 from shootprint.engine import Context, Draft, Num, v
+from shootprint.i18n import Message
 from shootprint.model import ActivityBase, Q_count
 
 CATEGORY = "accommodation"
@@ -70,7 +71,7 @@ def hotel(a: Hotel, ctx: Context) -> list[Draft]:
     status = "parameter" if "parameter" in statuses else "input"
     drafts = [
         Draft(
-            label=f"Hotel nights ({region})",
+            label=Message("Hotel nights ({region})", region=region),
             quantity=quantity,
             unit="room.night",
             factors=[factor],
@@ -82,7 +83,7 @@ def hotel(a: Hotel, ctx: Context) -> list[Draft]:
         breakfast = ctx.factor("catering.breakfast.hotel", "breakfast per room-night", "kgCO2e/meal")
         drafts.append(
             Draft(
-                label=f"Hotel breakfasts ({region}), one per room-night",
+                label=Message("Hotel breakfasts ({region}), one per room-night", region=region),
                 quantity=quantity,
                 unit="meal",
                 factors=[breakfast],

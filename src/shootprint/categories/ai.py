@@ -57,8 +57,9 @@ from pydantic import Field, field_validator, model_validator
 from shootprint.categories.energy import GRID, WATER_ELECTRICITY, region_of
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import InputError
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Joined, Message
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_s, QuantitySpec
+from shootprint.vocabulary import term
 
 CATEGORY = "ai"
 TAGS = ("training",)  # lines of model training, which --exclude can leave out
@@ -402,13 +403,13 @@ class LLMAssist(_AIActivity):
 
 
 _TASKS = {
-    "text_to_image": "text to image",
-    "image_edit": "image edit",
-    "upscale": "upscale",
-    "text_to_video": "text to video",
-    "image_to_video": "image to video",
-    "video_upscale": "video upscale",
-    "llm_assist": "LLM assistance",
+    "text_to_image": N_("text to image"),
+    "image_edit": N_("image edit"),
+    "upscale": N_("upscale"),
+    "text_to_video": N_("text to video"),
+    "image_to_video": N_("image to video"),
+    "video_upscale": N_("video upscale"),
+    "llm_assist": N_("LLM assistance"),
 }
 _UNIT = {
     "image": "Wh/image",
@@ -442,13 +443,15 @@ def _written(spec: Any) -> str:
 
 def _count(a: _AIActivity, ctx: Context) -> _Count:
     if isinstance(a, LLMAssist):
-        return _Count(ctx.q(a, "prompts"), ctx.status_of(a, "prompts"), f"{_written(a.prompts)} prompts", [])
+        return _Count(
+            ctx.q(a, "prompts"), ctx.status_of(a, "prompts"), Message("{n} prompts", n=_written(a.prompts)), []
+        )
     assert isinstance(a, _Generations)
     if a.generations is not None:
         return _Count(
             ctx.q(a, "generations"),
             ctx.status_of(a, "generations"),
-            f"{_written(a.generations)} generations",
+            Message("{n} generations", n=_written(a.generations)),
             [],
         )
     kept = ctx.q(a, "kept")
@@ -458,22 +461,22 @@ def _count(a: _AIActivity, ctx: Context) -> _Count:
         return _Count(
             kept * its,
             _combine([ctx.status_of(a, "kept"), ctx.status_of(a, "iterations")]),
-            f"{_written(a.kept)} kept × {_written(a.iterations)} iterations",
+            Message("{kept} kept × {n} iterations", kept=_written(a.kept), n=_written(a.iterations)),
             [],
         )
     row = ctx.factor(a._ITERATIONS_ROW, "iterations per kept asset (default)", "1")
     return _Count(
         kept * v(row),
         "default",
-        f"{_written(a.kept)} kept × {row.value:g} iterations (default)",
+        Message("{kept} kept × {n} iterations (default)", kept=_written(a.kept), n=f"{row.value:g}"),
         [row],
     )
 
 
-def _scale(a: _AIActivity, p: ModelProfile, ctx: Context) -> tuple[float, str]:
+def _scale(a: _AIActivity, p: ModelProfile, ctx: Context) -> tuple[float, Message | str]:
     """Steps and pixel-count scaling relative to the measured settings (a plain float)."""
     factor = 1.0
-    notes = []
+    notes: list[Message] = []
     steps = getattr(a, "steps", None)
     if steps is not None:
         if p.steps is None:
@@ -485,7 +488,7 @@ def _scale(a: _AIActivity, p: ModelProfile, ctx: Context) -> tuple[float, str]:
             )
         elif steps != p.steps:
             factor *= steps / p.steps
-            notes.append(f"{steps}/{p.steps} steps")
+            notes.append(Message("{steps}/{measured} steps", steps=steps, measured=p.steps))
     res = getattr(a, "resolution", None)
     if res is not None:
         w, h = parse_resolution(res)
@@ -499,10 +502,12 @@ def _scale(a: _AIActivity, p: ModelProfile, ctx: Context) -> tuple[float, str]:
         elif (w, h) != p.resolution:
             w0, h0 = p.resolution
             factor *= (w * h) / (w0 * h0)
-            notes.append(f"{w}×{h} vs {w0}×{h0} measured")
+            notes.append(Message("{size} vs {measured} measured", size=f"{w}×{h}", measured=f"{w0}×{h0}"))
     if not notes:
         return factor, ""
-    return factor, f"; scaled ×{factor:.3g} ({', '.join(notes)}; energy ∝ steps × pixel count)"
+    return factor, Message(
+        "scaled ×{factor} ({notes}; energy ∝ steps × pixel count)", factor=f"{factor:.3g}", notes=notes
+    )
 
 
 def _records(a: _AIActivity, ctx: Context) -> list[Any]:
@@ -563,13 +568,12 @@ def _measured(records: list[Any]) -> _Measured:
             durations_known = False
         else:
             gpu_hours += float(duration) * max(n_gpus, 1) / S_PER_H
-    what = "GPU + host" if host_measured else "GPU"
-    return _Measured(
-        total_j * KWH_PER_J,
-        host_measured,
-        gpu_hours if durations_known else None,
-        f"measured {what} energy of {len(records)} run(s)",
+    text = (
+        Message("measured GPU + host energy of {n} run(s)", n=len(records))
+        if host_measured
+        else Message("measured GPU energy of {n} run(s)", n=len(records))
     )
+    return _Measured(total_j * KWH_PER_J, host_measured, gpu_hours if durations_known else None, text)
 
 
 def _provider(a: _AIActivity, p: ModelProfile, ctx: Context) -> str:
@@ -632,7 +636,7 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
             profile=p.name,
         )
     hosting = a.hosting or p.hosting
-    task = _TASKS[a.type]  # type: ignore[attr-defined]
+    task = Message(_TASKS[a.type])  # type: ignore[attr-defined]
     count = _count(a, ctx)
     energy_row = ctx.main_factor(a, p.energy_id, _UNIT[p.kind], role="energy per output")
     chain: list[FactorUse] = [energy_row, *count.factors]
@@ -677,19 +681,29 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
     water_l = facility_kwh / v(pue) * (v(wue_onsite) + v(pue) * v(wue_offsite))
 
     if measured is not None:
-        how = measured.text + " × " + " × ".join(f.role.split(" (")[0] for f in overheads)
+        how: Message = Joined([measured.text, *(f.role.split(" (")[0] for f in overheads)], " × ")
         # the estimate is replaced: its energy row, the count default (iterations), the clip
         # length and the edit share are not in the measured quantity
         chain = []
     elif boundary == "gpu":
-        how = "GPU-only energy × " + " × ".join(f.role.split(" (")[0] for f in overheads)
+        how = Joined([Message("GPU-only energy"), *(f.role.split(" (")[0] for f in overheads)], " × ")
     else:
-        how = "facility-level energy (no PUE or overhead re-applied)"
-    where = f"{hosting} ({region})" + (f", {a.gpu}" if a.gpu else "")
+        how = Message("facility-level energy (no PUE or overhead re-applied)")
+    where = Joined([Message("{hosting} ({region})", hosting=term("hosting", hosting), region=region), a.gpu or ""])
     energy_factors = [grid, *chain, *(f for f in overheads if f is not pue), pue, wue_onsite, wue_offsite]
     lines = [
         Draft(
-            label=f"AI {task}, {p.name}: {count.text}, {where}; {how}{scale_text}; water of the AI compute only",
+            label=Joined(
+                [
+                    Message(
+                        "AI {task}, {model}: {count}, {where}", task=task, model=p.name, count=count.text, where=where
+                    ),
+                    how,
+                    scale_text,
+                    Message("water of the AI compute only"),
+                ],
+                "; ",
+            ),
             quantity=facility_kwh,
             unit="kWh",
             factors=energy_factors,
@@ -720,19 +734,21 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
     emb_chain.append(util)
     if measured is not None and measured.gpu_hours is not None:
         gpu_hours: Num = measured.gpu_hours
-        hours_text = "measured run time"
+        hours_text: Message = Message("measured run time")
     elif measured is None and p.latency_s is not None:
         gpu_hours = count.n * p.latency_s * time_scale / S_PER_H
-        hours_text = f"latency {p.latency_s:g} s per output"
+        hours_text = Message("latency {s} s per output", s=f"{p.latency_s:g}")
     else:
         power = ctx.factor("ai.gpu.average_power_kw", "average GPU power (assumption)", "kW")
         emb_chain.append(power)
         basis = base_kwh if boundary == "gpu" else facility_kwh
         gpu_hours = basis / v(power)
-        hours_text = "energy ÷ average GPU power"
+        hours_text = Message("energy ÷ average GPU power")
     lines.append(
         Draft(
-            label=f"AI {task}, {p.name}: embodied hardware share ({hours_text})",
+            label=Message(
+                "AI {task}, {model}: embodied hardware share ({how})", task=task, model=p.name, how=hours_text
+            ),
             quantity=gpu_hours,
             unit="GPU_hour",
             factors=emb_chain,
@@ -756,7 +772,7 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
         )
         lines.append(
             Draft(
-                label=f"AI {task}, {p.name}: share of model training (scenario)",
+                label=Message("AI {task}, {model}: share of model training (scenario)", task=task, model=p.name),
                 quantity=count.n,
                 unit=_OUTPUT[p.kind],
                 factors=[share],

@@ -24,7 +24,9 @@ from typing import Literal
 from pydantic import model_validator
 
 from shootprint.engine import Context, Draft, v
+from shootprint.i18n import Message
 from shootprint.model import ActivityBase, Q_count, Q_kg, Q_l
+from shootprint.vocabulary import term
 
 CATEGORY = "catering"
 
@@ -88,7 +90,7 @@ def meal(a: Meal, ctx: Context) -> list[Draft]:
     factor = ctx.main_factor(a, f"catering.meal.{a.kind}", "kgCO2e/meal")
     return [
         Draft(
-            label=f"Meals, {a.kind.replace('_', ' ')}",
+            label=Message("Meals, {kind}", kind=term("meal", a.kind)),
             quantity=meals,
             unit="meal",
             factors=[factor],
@@ -112,7 +114,7 @@ def drinks(a: Drinks, ctx: Context) -> list[Draft]:
         status = "default"  # litres per serving is a default, the servings are input
     return [
         Draft(
-            label=f"Drinks, {a.kind.replace('_', ' ')}",
+            label=Message("Drinks, {kind}", kind=term("drink", a.kind)),
             quantity=volume_l,
             unit="L",
             factors=factors,
@@ -135,7 +137,7 @@ def snacks(a: Snacks, ctx: Context) -> list[Draft]:
         status = "default"  # the mass is a default per person-day, the person-days are input
     return [
         Draft(
-            label=f"Snacks, {a.kind.replace('_', ' ')}",
+            label=Message("Snacks, {kind}", kind=term("snack", a.kind)),
             quantity=mass_kg,
             unit="kg",
             factors=factors,

@@ -31,8 +31,9 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from shootprint.engine import Context, Draft, Num, v
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, FactorUse, Q_day, Q_h, Q_kw, Q_kwh, Q_l
+from shootprint.vocabulary import term
 
 CATEGORY = "energy"
 
@@ -124,7 +125,7 @@ def electricity(a: Electricity, ctx: Context) -> list[Draft]:
     water, indicators = electricity_water(ctx, region_of(a, ctx), energy_kwh)
     return [
         Draft(
-            label=f"Grid electricity ({region_of(a, ctx)})",
+            label=Message("Grid electricity ({region})", region=region_of(a, ctx)),
             quantity=energy_kwh,
             unit="kWh",
             factors=[grid, water],
@@ -141,7 +142,7 @@ def generator(a: Generator, ctx: Context) -> list[Draft]:
         factor = ctx.main_factor(a, f"energy.fuel.{a.fuel}", "kgCO2e/L")
         return [
             Draft(
-                label=f"Generator, {a.fuel} burnt",
+                label=Message("Generator, {fuel} burnt", fuel=term("fuel", a.fuel)),
                 quantity=fuel_l,
                 unit="L",
                 factors=[factor],
@@ -155,7 +156,7 @@ def generator(a: Generator, ctx: Context) -> list[Draft]:
     factor = ctx.main_factor(a, f"energy.generator.{a.fuel}", "kgCO2e/kWh")
     return [
         Draft(
-            label=f"Generator, {a.fuel}, energy delivered",
+            label=Message("Generator, {fuel}, energy delivered", fuel=term("fuel", a.fuel)),
             quantity=energy_kwh,
             unit="kWh",
             factors=[factor],
@@ -177,7 +178,7 @@ def _generator_by_load(a: Generator, ctx: Context) -> Draft:
         sfc_use = ctx.factor("energy.generator.sfc.quarter_load", "consumption (rated power not given)", "L/kWh")
         chain = [sfc_use]
         sfc = v(sfc_use)
-        fraction_text = "rated power not given: quarter-load consumption"
+        fraction_text = Message("rated power not given: quarter-load consumption")
     else:
         assert a.load is not None  # the caller checked it
         fraction = float(plain.value_of(a.load, "load")) / float(plain.value_of(a.rated, "rated"))
@@ -188,12 +189,14 @@ def _generator_by_load(a: Generator, ctx: Context) -> Draft:
         t = (f - f0) / (f1 - f0)
         sfc = v(u0) + (v(u1) - v(u0)) * t
         chain = [u0, u1]
-        fraction_text = f"load {fraction:.0%} of rated"
+        fraction_text = Message("load {pct}% of rated", pct=f"{fraction * 100:.0f}")
     fuel_l = energy_kwh * sfc
     factor = ctx.main_factor(a, f"energy.fuel.{a.fuel}", "kgCO2e/L")
     statuses = {ctx.status_of(a, "load"), ctx.status_of(a, "hours")}
     return Draft(
-        label=f"Generator, {a.fuel} burnt, from load × hours ({fraction_text})",
+        label=Message(
+            "Generator, {fuel} burnt, from load × hours ({how})", fuel=term("fuel", a.fuel), how=fraction_text
+        ),
         quantity=fuel_l,
         unit="L",
         factors=[factor, *chain],
@@ -207,7 +210,7 @@ def gas(a: Gas, ctx: Context) -> list[Draft]:
     factor = ctx.main_factor(a, "energy.gas.natural_gas", "kgCO2e/kWh")
     return [
         Draft(
-            label="Natural gas",
+            label=Message("Natural gas"),
             quantity=energy_kwh,
             unit="kWh",
             factors=[factor],
@@ -233,7 +236,7 @@ def studio(a: Studio, ctx: Context) -> list[Draft]:
     water, indicators = electricity_water(ctx, region, energy_kwh)
     return [
         Draft(
-            label=f"Studio hire, {a.size} ({region})",
+            label=Message("Studio hire, {size} ({region})", size=term("size", a.size), region=region),
             quantity=energy_kwh,
             unit="kWh",
             factors=[*factors, water],

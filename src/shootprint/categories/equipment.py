@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import Literal
 
 from shootprint.engine import Context, Draft, v
+from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_count, Q_day
 
 CATEGORY = "equipment"
@@ -55,21 +56,21 @@ Item = Literal[
 ]
 
 _LABEL: dict[str, str] = {
-    "camera_body": "Camera body (photo)",
-    "cinema_camera": "Cinema camera",
-    "lens": "Lens",
-    "led_panel": "LED panel",
-    "hmi_light": "HMI light with ballast",
-    "grip_kit": "Grip package",
-    "sound_kit": "Sound kit",
-    "laptop": "Laptop",
-    "monitor": "Monitor",
-    "tablet": "Tablet",
-    "smartphone": "Smartphone",
-    "video_projector": "Video projector",
-    "tv": "TV screen",
-    "drone": "Drone",
-    "external_hdd": "External hard drive",
+    "camera_body": N_("Camera body (photo)"),
+    "cinema_camera": N_("Cinema camera"),
+    "lens": N_("Lens"),
+    "led_panel": N_("LED panel"),
+    "hmi_light": N_("HMI light with ballast"),
+    "grip_kit": N_("Grip package"),
+    "sound_kit": N_("Sound kit"),
+    "laptop": N_("Laptop"),
+    "monitor": N_("Monitor"),
+    "tablet": N_("Tablet"),
+    "smartphone": N_("Smartphone"),
+    "video_projector": N_("Video projector"),
+    "tv": N_("TV screen"),
+    "drone": N_("Drone"),
+    "external_hdd": N_("External hard drive"),
 }
 
 
@@ -91,7 +92,7 @@ def equipment(a: Equipment, ctx: Context) -> list[Draft]:
         status = ctx.status_of(a, "count")
     return [
         Draft(
-            label=f"{_LABEL[a.item]}, manufacture amortised over its days of use",
+            label=Message("{item}, manufacture amortised over its days of use", item=Message(_LABEL[a.item])),
             quantity=item_days,
             unit="day",
             factors=[embodied, lifetime],

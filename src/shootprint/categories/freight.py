@@ -50,8 +50,8 @@ from pydantic import ConfigDict, Field, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, Num, v
 from shootprint.errors import FactorError, InputError
-from shootprint.i18n import N_
-from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec, label_number
+from shootprint.i18n import N_, Joined, Message
+from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec
 from shootprint.vocabulary import term
 
 CATEGORY = "freight"
@@ -170,7 +170,7 @@ def _distance(a: _Route, ctx: Context, mode: str) -> _Distance:
     if a.distance is not None:
         km = ctx.q(a, "distance")
         central = _central(a.distance, ctx, f"activities.{a.id}.distance")
-        return _Distance(km, central, [], f"{label_number(central)} km", ctx.status_of(a, "distance"))
+        return _Distance(km, central, [], Message("{km} km", km=central), ctx.status_of(a, "distance"))
     origin, dest = _places(a, ctx)
     gc_km = geo.distance_km(origin, dest)
     route = f"{_place_name(origin)} → {_place_name(dest)}"
@@ -180,14 +180,31 @@ def _distance(a: _Route, ctx: Context, mode: str) -> _Distance:
         km = gc_km * v(mult) + v(add)
         central = gc_km * mult.value + add.value
         # wording only: say the convention applied (× 1.08 for DESNZ, + 95 km for EN 16258)
-        times = f" × {mult.value:g}" if mult.value != 1 else ""
-        plus = f" + {add.value:g} km" if add.value else ""
-        text = f"{route}, {label_number(gc_km)} km great circle{times}{plus} = {label_number(central)} km"
+        times = Message("× {factor}", factor=mult.value) if mult.value != 1 else ""
+        plus = Message("+ {km} km", km=add.value) if add.value else ""
+        text = Joined(
+            [
+                route,
+                Joined([Message("{km} km great circle", km=gc_km), times, plus, Message("= {km} km", km=central)], " "),
+            ]
+        )
         return _Distance(km, central, [mult, add], text, "input")
     detour = ctx.factor(f"freight.{mode}.detour_factor", f"{mode} detour factor", "1")
     km = gc_km * v(detour)
     central = gc_km * detour.value
-    text = f"{route}, {label_number(gc_km)} km great circle × {detour.value:g} = {label_number(central)} km"
+    text = Joined(
+        [
+            route,
+            Joined(
+                [
+                    Message("{km} km great circle", km=gc_km),
+                    Message("× {factor}", factor=detour.value),
+                    Message("= {km} km", km=central),
+                ],
+                " ",
+            ),
+        ]
+    )
     if mode == "sea":
         ctx.warn(
             "sea-distance-estimated",
@@ -240,16 +257,16 @@ def _with_wtt(ctx: Context, factor: FactorUse, default_id: str) -> list[FactorUs
     return [factor, ctx.factor(f"{default_id}.wtt", WTT_ROLE, "kgCO2e/t.km")]
 
 
-def _draft(a: _Route, ctx: Context, label: str, factors: list[FactorUse], dist: _Distance) -> list[Draft]:
+def _draft(a: _Route, ctx: Context, label: Message, factors: list[FactorUse], dist: _Distance) -> list[Draft]:
     mass_t = ctx.q(a, "mass") * T_PER_KG
     tkm = mass_t * dist.km * _legs(a)
     mass_central = _central(a.mass, ctx, f"activities.{a.id}.mass")
-    ways = "return" if a.return_ else "one way"
+    ways = Message("return") if a.return_ else Message("one way")
     # places count as input: the detour or uplift applied to them is a link of the chain
     status = "parameter" if "parameter" in (ctx.status_of(a, "mass"), dist.status) else "input"
     return [
         Draft(
-            label=f"{label}, {dist.text}, {label_number(mass_central)} kg, {ways}",
+            label=Joined([label, dist.text, Message("{kg} kg", kg=mass_central), ways]),
             quantity=tkm,
             unit="t.km",
             factors=[*factors, *dist.links],
@@ -274,7 +291,7 @@ def freight(a: Freight, ctx: Context) -> list[Draft]:
                 accepted=", ".join(VEHICLES),
             )
         default_id = f"freight.road.{vehicle}"
-        label = f"Freight by road ({vehicle})"
+        label = Message("Freight by road ({vehicle})", vehicle=term("vehicle", vehicle))
     elif a.mode == "air":
         contrails = True if a.contrails is None else a.contrails
         scheme, band = _air_band(ctx, dist.central_km)
@@ -284,17 +301,21 @@ def freight(a: Freight, ctx: Context) -> list[Draft]:
             ctx.warn(
                 "contrails-excluded", N_("air freight without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
             )
-        label = f"Air freight ({scheme} band {band}, {'with' if contrails else 'without'} contrails)"
+        label = (
+            Message("Air freight ({scheme} band {band}, with contrails)", scheme=scheme, band=band)
+            if contrails
+            else Message("Air freight ({scheme} band {band}, without contrails)", scheme=scheme, band=band)
+        )
     elif a.mode == "sea":
         default_id = "freight.sea.container"
-        label = "Sea freight (container ship)"
+        label = Message("Sea freight (container ship)")
     else:
         region = a.region
         if region is None and a.from_ is not None:
             region = _places(a, ctx)[0].country or None
         region = (region or ctx.default_region or "WORLD").upper()
         default_id = f"{RAIL}.{region}"
-        label = f"Rail freight ({region})"
+        label = Message("Rail freight ({region})", region=region)
         if not a.factor and default_id not in ctx.table:
             factor = ctx.regional(RAIL, region, "emission factor", "kgCO2e/t.km")
             return _draft(a, ctx, label, _with_wtt(ctx, factor, factor.id), dist)
@@ -312,7 +333,11 @@ def excess_baggage(a: ExcessBaggage, ctx: Context) -> list[Draft]:
         ctx.warn(
             "contrails-excluded", N_("excess baggage without contrails (ADEME 'SANS trainées' / DESNZ without RF)")
         )
-    label = f"Excess baggage ({scheme} band {band}, {'with' if a.contrails else 'without'} contrails)"
+    label = (
+        Message("Excess baggage ({scheme} band {band}, with contrails)", scheme=scheme, band=band)
+        if a.contrails
+        else Message("Excess baggage ({scheme} band {band}, without contrails)", scheme=scheme, band=band)
+    )
     return _draft(a, ctx, label, _with_wtt(ctx, factor, default_id), dist)
 
 

@@ -61,8 +61,8 @@ from typing import Literal
 
 from shootprint.categories.energy import GRID, electricity_water, region_of
 from shootprint.engine import Context, Draft, Num, v
-from shootprint.i18n import N_
-from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h, label_number
+from shootprint.i18n import N_, Message
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h
 from shootprint.vocabulary import term
 
 CATEGORY = "post_production"
@@ -80,7 +80,12 @@ VIDEO_CALL_GB_PER_HOUR = "post_production.video_call.gb_per_hour"
 Kind = Literal["laptop", "desktop", "desktop_gpu"]
 Network = Literal["fixed", "mobile"]
 
-_KIND_LABEL = {"laptop": "laptop", "desktop": "desktop", "desktop_gpu": "GPU workstation"}
+_KIND_LABEL = {"laptop": N_("laptop"), "desktop": N_("desktop"), "desktop_gpu": N_("GPU workstation")}
+_CALL_LABEL = {
+    "laptop": N_("Video call, laptops"),
+    "desktop": N_("Video call, desktops"),
+    "desktop_gpu": N_("Video call, GPU workstations"),
+}
 
 
 class Workstation(ActivityBase):
@@ -164,7 +169,7 @@ def screen_work(
     ``<suffix_prefix>use`` and ``<suffix_prefix>embodied``.
     """
     base = f"{WORKSTATION}.{kind}"
-    what = what or _KIND_LABEL.get(kind, kind)
+    what = what or (Message(_KIND_LABEL[kind]) if kind in _KIND_LABEL else kind)
     grid = ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
     power = ctx.factor(f"{base}.power", "power", "kW")
     monitor_power = ctx.factor(f"{MONITOR}.power", "monitor power", "kW")
@@ -177,7 +182,7 @@ def screen_work(
     energy_kwh = person_hours * (v(power) + monitors * v(monitor_power))
     water, water_indicator = electricity_water(ctx, region, energy_kwh)
     use = Draft(
-        label=f"{what}: electricity ({region})",
+        label=Message("{what}: electricity ({region})", what=what, region=region),
         quantity=energy_kwh,
         unit="kWh",
         factors=[grid, power, *monitor_factors, monitor_power, water],
@@ -198,7 +203,7 @@ def screen_work(
         + monitors * v(monitor_embodied) / (v(monitor_years) * v(hours_per_year))
     )
     manufacture = Draft(
-        label=f"{what}: manufacture, amortised",
+        label=Message("{what}: manufacture, amortised", what=what),
         quantity=person_hours,
         unit="h",
         factors=[
@@ -265,7 +270,7 @@ def render(a: Render, ctx: Context) -> list[Draft]:
     water, water_indicator = electricity_water(ctx, region, energy_kwh)
     return [
         Draft(
-            label=f"Render nodes: electricity ({region})",
+            label=Message("Render nodes: electricity ({region})", region=region),
             quantity=energy_kwh,
             unit="kWh",
             factors=[*factors, water],
@@ -283,7 +288,7 @@ def storage(a: Storage, ctx: Context) -> list[Draft]:
         pinned = ctx.main_factor(a, f"{STORAGE}.{a.medium}.energy", "kgCO2e/TB.month")
         return [
             Draft(
-                label="Data storage",
+                label=Message("Data storage"),
                 quantity=tb_months,
                 unit="TB.month",
                 factors=[pinned],
@@ -301,7 +306,7 @@ def storage(a: Storage, ctx: Context) -> list[Draft]:
     water, water_indicator = electricity_water(ctx, region, energy_kwh)
     return [
         Draft(
-            label=f"Data storage, {a.medium.upper()} ({region})",
+            label=Message("Data storage, {medium} ({region})", medium=a.medium.upper(), region=region),
             quantity=tb_months,
             unit="TB.month",
             factors=[*factors, water],
@@ -334,7 +339,7 @@ def data_transfer(a: DataTransfer, ctx: Context) -> list[Draft]:
     network = _network_factor(a, a.network, region_of(a, ctx), ctx)
     return [
         Draft(
-            label=f"Data transfer, {a.network} network",
+            label=Message("Data transfer, {network} network", network=term("network", a.network)),
             quantity=volume_gb,
             unit="GB",
             factors=[network],
@@ -354,14 +359,14 @@ def review_meeting(a: ReviewMeeting, ctx: Context) -> list[Draft]:
         kind=a.kind,
         region=region,
         quantity_status=status,
-        what=f"Video call, {_KIND_LABEL[a.kind]}s",
+        what=Message(_CALL_LABEL[a.kind]),
     )
     network = _network_factor(a, a.network, region, ctx)
     gb_per_hour = ctx.factor(VIDEO_CALL_GB_PER_HOUR, "video per participant-hour", "GB/h")
     volume_gb = person_hours * v(gb_per_hour)
     lines.append(
         Draft(
-            label=f"Video call: data, {a.network} network",
+            label=Message("Video call: data, {network} network", network=term("network", a.network)),
             quantity=volume_gb,
             unit="GB",
             factors=[network, gb_per_hour],
@@ -373,7 +378,8 @@ def review_meeting(a: ReviewMeeting, ctx: Context) -> list[Draft]:
     return lines
 
 
-_PLACE_LABEL = {"office": "office", "post_suite": "post-production suite", "home": "home"}
+_PLACE_LABEL = {"office": N_("office"), "post_suite": N_("post-production suite"), "home": N_("home")}
+_WORKSPACE_PART = {"electricity": N_("electricity"), "heating": N_("heating")}
 
 
 def workspace(a: Workspace, ctx: Context) -> list[Draft]:
@@ -401,8 +407,13 @@ def workspace(a: Workspace, ctx: Context) -> list[Draft]:
             extra = [water]
         lines.append(
             Draft(
-                label=f"Work space, {_PLACE_LABEL[a.place]} ({region}): {what}, "
-                f"{label_number(_central(ctx, a))} person-days",
+                label=Message(
+                    "Work space, {place} ({region}): {what}, {days} person-days",
+                    place=Message(_PLACE_LABEL[a.place]),
+                    region=region,
+                    what=Message(_WORKSPACE_PART[what]),
+                    days=_central(ctx, a),
+                ),
                 quantity=energy_kwh,
                 unit="kWh",
                 factors=[carrier, intensity, days, *chain, *extra],

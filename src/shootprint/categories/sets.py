@@ -32,8 +32,9 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from shootprint.engine import Context, Draft, v
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_count, Q_kg, QuantitySpec
+from shootprint.vocabulary import term
 
 CATEGORY = "sets"
 
@@ -141,9 +142,9 @@ def _status(a: ActivityBase, ctx: Context, field_name: str) -> str:
 
 def _reuse_text(a: _Reuse, ctx: Context) -> str:
     if a.reuse is None:
-        return "all new"
+        return Message("all new")
     share = float(Context(table=ctx.table, parameters=ctx.parameters).value_of(a.reuse, "reuse"))
-    return f"{share:.0%} from stock"
+    return Message("{pct}% from stock", pct=f"{share * 100:.0f}")
 
 
 def material(a: Material, ctx: Context) -> list[Draft]:
@@ -153,7 +154,11 @@ def material(a: Material, ctx: Context) -> list[Draft]:
     ctx.warn("end-of-life-in-waste", END_OF_LIFE_RULE)
     return [
         Draft(
-            label=f"Material: {a.material.replace('_', ' ')} ({_reuse_text(a, ctx)}), cradle to gate",
+            label=Message(
+                "Material: {material} ({reuse}), cradle to gate",
+                material=term("material", a.material),
+                reuse=_reuse_text(a, ctx),
+            ),
             quantity=new_kg,
             unit="kg",
             factors=[factor],
@@ -169,7 +174,9 @@ def costume(a: Costume, ctx: Context) -> list[Draft]:
     factor = ctx.main_factor(a, f"{COSTUME}.{a.garment}", "kgCO2e/unit")
     return [
         Draft(
-            label=f"Costume: {a.garment.replace('_', ' ')} ({_reuse_text(a, ctx)})",
+            label=Message(
+                "Costume: {garment} ({reuse})", garment=term("garment", a.garment), reuse=_reuse_text(a, ctx)
+            ),
             quantity=new_count,
             unit="unit",
             factors=[factor],

@@ -30,6 +30,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import InputError
+from shootprint.i18n import Message
 from shootprint.model import ActivityBase, Q_count, Q_eur, QuantitySpec, parse_quantity
 
 CATEGORY = "spend"
@@ -114,9 +115,9 @@ def spend(a: Spend, ctx: Context) -> list[Draft]:
     status = ctx.status_of(a, "amount")
     if a.currency != "EUR":
         amount_eur = amount_eur * ctx.q(a, "rate")
-    label = f"Spend, {a.ratio.replace('_', ' ')}"
+    label = Message("Spend, {ratio}", ratio=a.ratio.replace("_", " "))
     if a.currency != "EUR":
-        label += f" (in {a.currency})"
+        label = Message("Spend, {ratio} (in {currency})", ratio=a.ratio.replace("_", " "), currency=a.currency)
     return [
         Draft(
             label=label,

@@ -53,8 +53,9 @@ from pydantic import Field, field_validator, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Exact, Joined, Message
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_km, label_number
+from shootprint.vocabulary import term
 
 CATEGORY = "travel"
 
@@ -66,14 +67,21 @@ AIR_DISTANCE_BANDS = ("lt500", "500_1000", "1000_2000", "2000_5000", "gt5000")
 SEATS = {"<50": "20_50", "50-100": "51_100", "101-220": "101_220", ">220": "gt220"}
 SEAT_LABELS = {key: label for label, key in SEATS.items()}
 WTT_ROLE = "well-to-tank (fuel upstream)"
-TRAIN_NAMES = {"tgv": "Train, TGV", "ter": "Train, TER", "intercites": "Train, Intercités", "eurostar": "Eurostar"}
-URBAN_RAIL_NAMES = {"rer": "RER / Transilien", "metro": "Metro", "tram": "Tram"}
+TRAIN_NAMES = {
+    "tgv": N_("Train, TGV"),
+    "ter": N_("Train, TER"),
+    "intercites": N_("Train, Intercités"),
+    "eurostar": N_("Eurostar"),
+}
+URBAN_RAIL_NAMES = {"rer": N_("RER / Transilien"), "metro": N_("Metro"), "tram": N_("Tram")}
+#: a label's count of people or vehicles, by the field counted
+COUNT_TEXT = {"travellers": N_("{n} travellers"), "cars": N_("{n} cars"), "vehicles": N_("{n} vehicles")}
 UrbanArea = Literal["ile_de_france", "over_250k", "100k_250k", "under_100k"]
 URBAN_AREA_TEXT = {
-    "ile_de_france": "Île-de-France",
-    "over_250k": "urban area > 250,000",
-    "100k_250k": "urban area 100,000-250,000",
-    "under_100k": "urban area < 100,000",
+    "ile_de_france": N_("Île-de-France"),
+    "over_250k": N_("urban area > 250,000"),
+    "100k_250k": N_("urban area 100,000-250,000"),
+    "under_100k": N_("urban area < 100,000"),
 }
 
 PlaceSpec = str | dict[str, Any]
@@ -184,7 +192,7 @@ class _Route:
     places: tuple[geo.Place, geo.Place] | None
     explicit: bool
     chain: list[FactorUse] = field(default_factory=list)
-    text: str = ""
+    text: str = ""  # a Message: how the distance came, for the label
 
 
 def _central(ctx: Context, a: ActivityBase, field_name: str) -> float:
@@ -216,6 +224,13 @@ def _route_text(places: tuple[geo.Place, geo.Place] | None) -> str:
     return f" {_place_name(places[0])} → {_place_name(places[1])}" if places else ""
 
 
+def _count_text(ctx: Context, a: ActivityBase, field_name: str) -> str:
+    """``10 travellers``: the count of a label, where the file gives one."""
+    if not getattr(a, field_name):
+        return ""
+    return Message(COUNT_TEXT[field_name], n=Exact(_central(ctx, a, field_name)))
+
+
 def _great_circle(a: _Trip, ctx: Context) -> _Route:
     """Great-circle (flights) distance: the explicit one, else between the places."""
     places = _places(a, ctx)
@@ -230,10 +245,10 @@ def _ground_route(a: _Trip, ctx: Context, detour_id: str) -> _Route:
     """Route distance on the ground: explicit, else great circle × the mode's detour factor."""
     route = _great_circle(a, ctx)
     if route.explicit:
-        route.text = f"{label_number(route.central_km)} km"
+        route.text = Message("{km} km", km=route.central_km)
         return route
     detour = ctx.factor(detour_id, "detour factor (route ÷ great circle)", "1")
-    route.text = f"{label_number(route.central_km)} km great circle × {detour.value:g} detour"
+    route.text = Message("{km} km great circle × {detour} detour", km=route.central_km, detour=detour.value)
     route.km = route.km * v(detour)
     route.central_km = route.central_km * detour.value
     route.chain.append(detour)
@@ -245,7 +260,7 @@ def _legs(a: _Trip) -> int:
 
 
 def _return_text(a: _Trip) -> str:
-    return ", return (× 2)" if a.return_ else ", one way"
+    return Message("return (× 2)") if a.return_ else Message("one way")
 
 
 # -- factors -------------------------------------------------------------------------------------
@@ -318,10 +333,16 @@ def _per_km_draft(
     else:
         count = ctx.q(a, count_field, 1.0)
         status_field, unit = count_field, "vehicle.km"
-    count_text = f", {_central(ctx, a, status_field):g} {status_field}" if getattr(a, status_field) else ""
     quantity = route.km * _legs(a) * count
     return Draft(
-        label=f"{what}{_route_text(route.places)}, {route.text}{_return_text(a)}{count_text}",
+        label=Joined(
+            [
+                Joined([what, _route_text(route.places)], ""),
+                route.text,
+                _return_text(a),
+                _count_text(ctx, a, status_field),
+            ]
+        ),
         quantity=quantity,
         unit=unit,
         factors=chain + route.chain,
@@ -361,7 +382,7 @@ def _pick(ctx: Context, prefix: str, keys: tuple[str, ...], central_km: float) -
     return best
 
 
-def _ademe_flight_factor(a: Flight, ctx: Context, central_km: float) -> tuple[str, str]:
+def _ademe_flight_factor(a: Flight, ctx: Context, central_km: float) -> tuple[str, Message]:
     """(factor id, text) of the ADEME 2023 factor for this flight's seats and distance band."""
     seats = SEATS[a.seats] if a.seats else _pick(ctx, "travel.air.default_seats", tuple(SEATS.values()), central_km)
     band = _pick(ctx, "travel.air.distance_band", AIR_DISTANCE_BANDS, central_km)
@@ -394,7 +415,10 @@ def _ademe_flight_factor(a: Flight, ctx: Context, central_km: float) -> tuple[st
             nearest=nearest.replace("_", "-"),
         )
         band = nearest
-    text = f"{SEAT_LABELS[seats]} seats{'' if a.seats else ' (default)'}, {band.replace('_', '-')} km band"
+    seats_text = Message("{seats} seats", seats=SEAT_LABELS[seats])
+    if not a.seats:
+        seats_text = Message("{seats} seats (default)", seats=SEAT_LABELS[seats])
+    text = Joined([seats_text, Message("{band} km band", band=band.replace("_", "-"))])
     return f"{prefix}.{band}.{tag}", text
 
 
@@ -422,11 +446,14 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
     distance_km = route.km * v(uplift_factor) + v(uplift_km)
     central_km = route.central_km * uplift_factor.value + uplift_km.value
     distance_chain = [u for u in (uplift_km, uplift_factor) if u.value != (0.0 if u is uplift_km else 1.0)]
-    distance_text = f"{label_number(route.central_km)} km great circle"
-    if uplift_factor.value != 1.0:
-        distance_text += f" × {uplift_factor.value:g} (DESNZ uplift)"
-    if uplift_km.value != 0.0:
-        distance_text += f" + {uplift_km.value:g} km (EN 16258)"
+    distance_text = Joined(
+        [
+            Message("{km} km great circle", km=route.central_km),
+            Message("× {factor} (DESNZ uplift)", factor=uplift_factor.value) if uplift_factor.value != 1.0 else "",
+            Message("+ {km} km (EN 16258)", km=uplift_km.value) if uplift_km.value != 0.0 else "",
+        ],
+        " ",
+    )
     if route.central_km < SHORT_FLIGHT_KM and uplift_km.value > 0:
         ctx.warn(
             "flight-very-short",
@@ -441,7 +468,7 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
         )
 
     if a.cabin == "unknown":
-        cabin_text = "cabin not stated: average passenger (all cabins)"
+        cabin_text = Message("cabin not stated: average passenger (all cabins)")
         ctx.warn(
             "cabin-unspecified",
             N_(
@@ -450,7 +477,7 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
             ),
         )
     else:
-        cabin_text = f"{a.cabin.replace('_', ' ')} (cabin written)"
+        cabin_text = Message("{cabin} (cabin written)", cabin=term("cabin", a.cabin))
     if _desnz_method(ctx):
         haul = _desnz_haul(a, ctx, route.places, central_km)
         rf = "with_rf" if a.contrails else "without_rf"
@@ -462,8 +489,8 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
             wtt = ctx.factor(f"travel.air.desnz.{haul}.{a.cabin}.wtt", WTT_ROLE, "kgCO2e/passenger.km")
             chain.append(wtt)
             kgco2e_per_pkm = kgco2e_per_pkm + v(wtt)
-        factor_text = f"DESNZ {haul.replace('_', '-')}"
-        contrail_text = "with radiative forcing" if a.contrails else "without radiative forcing"
+        factor_text = Message("DESNZ {haul}", haul=term("haul", haul))
+        contrail_text = Message("with radiative forcing") if a.contrails else Message("without radiative forcing")
     else:
         fid, factor_text = _ademe_flight_factor(a, ctx, central_km)
         main = ctx.main_factor(a, fid, "kgCO2e/passenger.km")
@@ -478,9 +505,9 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
             average = ctx.factor(f"travel.air.cabin.{haul}.average", "average passenger multiplier (divides)", "1")
             chain.extend([multiplier, average])
             kgco2e_per_pkm = kgco2e_per_pkm * v(multiplier) / v(average)
-        contrail_text = "with contrails" if a.contrails else "without contrails"
+        contrail_text = Message("with contrails") if a.contrails else Message("without contrails")
     if main.status == "pinned":
-        factor_text = f"pinned factor {main.id}"
+        factor_text = Message("pinned factor {id}", id=main.id)
     if not a.contrails:
         ctx.warn(
             "contrails-excluded",
@@ -492,12 +519,18 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
         )
     travellers = ctx.q(a, "travellers", 1.0)
     quantity = distance_km * _legs(a) * travellers
-    traveller_text = f", {_central(ctx, a, 'travellers'):g} travellers" if a.travellers else ""
     return [
         Draft(
-            label=(
-                f"Flight{_route_text(route.places)}, {distance_text}, {cabin_text}, {factor_text}, "
-                f"{contrail_text}{_return_text(a)}{traveller_text}"
+            label=Joined(
+                [
+                    Joined([Message("Flight"), _route_text(route.places)], ""),
+                    distance_text,
+                    cabin_text,
+                    factor_text,
+                    contrail_text,
+                    _return_text(a),
+                    _count_text(ctx, a, "travellers"),
+                ]
             ),
             quantity=quantity,
             unit="passenger.km",
@@ -515,17 +548,19 @@ def train(a: Train, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.rail.detour_factor")
     if a.kind in URBAN_RAIL_NAMES:
         use = _pinned_or(ctx, a, _urban_id(a, ctx, f"travel.rail.{a.kind}"))
-        what = f"{URBAN_RAIL_NAMES[a.kind]} ({URBAN_AREA_TEXT[a.urban_area]})"
+        what = Message(
+            "{service} ({area})", service=Message(URBAN_RAIL_NAMES[a.kind]), area=Message(URBAN_AREA_TEXT[a.urban_area])
+        )
     elif a.kind != "rail":
         use = _pinned_or(ctx, a, f"travel.rail.{a.kind}")
-        what = TRAIN_NAMES[a.kind]
+        what = Message(TRAIN_NAMES[a.kind])
     elif a.factor:
         use = _pinned_or(ctx, a, "")
-        what = "Train"
+        what = Message("Train")
     else:
         region = _region(a, ctx, route.places)
         use = ctx.regional("travel.rail", region, "emission factor")
-        what = f"Train ({region} average)"
+        what = Message("Train ({region} average)", region=region)
         countries = [p.country for p in route.places or [] if p.country]
         if len(set(countries)) > 1:
             ctx.warn(
@@ -543,29 +578,29 @@ def train(a: Train, ctx: Context) -> list[Draft]:
 def car(a: Car, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.road.detour_factor")
     use = _pinned_or(ctx, a, f"travel.car.{a.fuel}")
-    return [_per_km_draft(a, ctx, f"Car, {a.fuel}", route, use, "cars")]
+    return [_per_km_draft(a, ctx, Message("Car, {fuel}", fuel=term("fuel", a.fuel)), route, use, "cars")]
 
 
 def van(a: Van, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.road.detour_factor")
     use = _pinned_or(ctx, a, f"travel.van.{a.fuel}")
-    return [_per_km_draft(a, ctx, f"Van, {a.fuel}", route, use, "vehicles")]
+    return [_per_km_draft(a, ctx, Message("Van, {fuel}", fuel=term("fuel", a.fuel)), route, use, "vehicles")]
 
 
 def taxi(a: Taxi, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.road.detour_factor")
     use = _pinned_or(ctx, a, "travel.taxi")
-    return [_per_km_draft(a, ctx, "Taxi", route, use, "vehicles")]
+    return [_per_km_draft(a, ctx, Message("Taxi"), route, use, "vehicles")]
 
 
 def bus(a: Bus, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.road.detour_factor")
     if a.kind == "city":
         use = _pinned_or(ctx, a, _urban_id(a, ctx, "travel.bus.city"))
-        what = f"City bus ({URBAN_AREA_TEXT[a.urban_area]})"
+        what = Message("City bus ({area})", area=Message(URBAN_AREA_TEXT[a.urban_area]))
     else:
         use = _pinned_or(ctx, a, f"travel.bus.{a.kind}")
-        what = "Coach" if a.kind == "coach" else "Bus"
+        what = Message("Coach") if a.kind == "coach" else Message("Bus")
     return [_per_km_draft(a, ctx, what, route, use, "travellers")]
 
 
@@ -583,8 +618,8 @@ def _urban_id(a: Train | Bus, ctx: Context, prefix: str) -> str:
 def motorbike(a: Motorbike, ctx: Context) -> list[Draft]:
     route = _ground_route(a, ctx, "travel.road.detour_factor")
     use = _pinned_or(ctx, a, f"travel.motorbike.{a.size}")
-    size = "up to 250 cm3" if a.size == "le250" else "over 250 cm3"
-    return [_per_km_draft(a, ctx, f"Motorbike {size}", route, use, "vehicles")]
+    what = Message("Motorbike up to 250 cm3") if a.size == "le250" else Message("Motorbike over 250 cm3")
+    return [_per_km_draft(a, ctx, what, route, use, "vehicles")]
 
 
 ACTIVITIES = {

@@ -43,7 +43,7 @@ from pydantic import Field
 
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_kg
 from shootprint.vocabulary import term
 
@@ -125,10 +125,12 @@ def waste(a: Waste, ctx: Context) -> list[Draft]:
             ),
             stream=term("stream", a.stream),
         )
-    label = f"Waste: {a.stream.replace('_', ' ')}, {treatment.replace('_', ' ')}"
+    label = Message(
+        "Waste: {stream}, {treatment}", stream=term("stream", a.stream), treatment=term("treatment", treatment)
+    )
     drafts = [
         Draft(
-            label=f"{label} (no avoided-emission credit)",
+            label=Message("{label} (no avoided-emission credit)", label=label),
             quantity=mass_kg,
             unit="kg",
             factors=[factor],
@@ -171,7 +173,7 @@ def _avoided(a: Waste, ctx: Context, fid: str, treatment: str, mass_kg: object, 
         tag=AVOIDED_TAG,
     )
     return Draft(
-        label=f"{label}: avoided emissions (credit, asked for)",
+        label=Message("{label}: avoided emissions (credit, asked for)", label=label),
         quantity=mass_kg,
         unit="kg",
         factors=[credit],

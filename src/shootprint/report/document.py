@@ -601,7 +601,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
                     "interval": view.interval(v["saving_interval_kgco2e"]),
                     "pct": view.num(v["saving_pct"], 1) if v["saving_pct"] is not None else "—",
                     "p": view.num(v["probability_lower"], 2),
-                    "changes": v["changes"],
+                    "changes": v.get("changes_fr") or v["changes"] if view.lang == "fr" else v["changes"],
                 }
             )
     lever_chart = (

@@ -1,4 +1,11 @@
-"""Footprints and comparisons as a readable table, JSON or CSV (what the CLI prints)."""
+"""Footprints and comparisons as a readable table, JSON or CSV (what the CLI prints).
+
+Every ``render_*`` takes ``lang`` (``en`` or ``fr``): the tables' headings and sentences come from
+the catalogs (:mod:`shootprint.i18n`), line labels and warnings are rendered in that language and
+numbers are written the reader's way (French: narrow no-break space between thousands, decimal
+comma). JSON is the same in every language: ``message`` and ``label`` in English, with ``message_fr``
+and ``label_fr`` beside them. CSV keeps its columns; its labels and warnings follow ``lang``.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,9 @@ import json
 from typing import Any
 
 from shootprint.cells import safe_row
+from shootprint.i18n import N_, gettext, render
 from shootprint.model import Footprint
+from shootprint.vocabulary import INTENSITY_NAMES
 
 LINE_COLUMNS = (
     "scenario",
@@ -35,20 +44,32 @@ def _no_minus_zero(text: str) -> str:
     return text[1:] if text.startswith("-") and not any(c in "123456789" for c in text) else text
 
 
-def num(value: float, digits: int = 4) -> str:
+def localized(text: str, lang: str = "en") -> str:
+    """A number written in English (``30,960.5``) the reader's way: French ``30 960,5`` (narrow
+    no-break space between thousands, decimal comma)."""
+    if lang != "fr":
+        return text
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def _na(lang: str) -> str:
+    return gettext(lang, "n/a")
+
+
+def num(value: float, digits: int = 4, lang: str = "en") -> str:
     """A number for a reader: ``digits`` significant figures, never in e-notation (30,960 not
     3.096e+04), thousands separated, no '-0'."""
     if value != value or value in (float("inf"), float("-inf")):
-        return "n/a"
+        return _na(lang)
     if abs(value) >= 10 ** (digits - 1):
-        return _no_minus_zero(f"{value:,.0f}")
+        return localized(_no_minus_zero(f"{value:,.0f}"), lang)
     text = f"{value:,.{digits}g}"
     if "e" in text:  # tiny numbers: fixed point with the significant figures kept
         text = f"{value:.{digits}f}".rstrip("0").rstrip(".") or "0"
-    return _no_minus_zero(text)
+    return localized(_no_minus_zero(text), lang)
 
 
-def written_value(value: Any) -> str:
+def written_value(value: Any, lang: str = "en") -> str:
     """A value as a production file writes it, for a sentence: 60 (20–200), 12 km ± 10%, not a
     Python mapping."""
     if isinstance(value, dict):
@@ -57,34 +78,56 @@ def written_value(value: Any) -> str:
         if "param" in value:
             return f"${value['param']}"
         if value.get("low") is not None and value.get("high") is not None:
-            head = f"{num(central)}{unit} " if isinstance(central, int | float) else ""
-            return f"{head}({num(value['low'])}–{num(value['high'])}{unit})".strip()
+            head = f"{num(central, lang=lang)}{unit} " if isinstance(central, int | float) else ""
+            return f"{head}({num(value['low'], lang=lang)}–{num(value['high'], lang=lang)}{unit})".strip()
         if isinstance(central, int | float):
-            pct = f" ± {num(value['pct'])}%" if isinstance(value.get("pct"), int | float) else ""
-            return f"{num(central)}{unit}{pct}"
+            pct = f" ± {num(value['pct'], lang=lang)}%" if isinstance(value.get("pct"), int | float) else ""
+            return f"{num(central, lang=lang)}{unit}{pct}"
     if value is None:
-        return "(not set)"
+        return gettext(lang, "(not set)")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext(lang, "yes") if value else gettext(lang, "no")
     if isinstance(value, int | float):
-        return num(value)
+        return num(value, lang=lang)
     return str(value)[:80]
 
 
-def _signed(value: float) -> str:
+def _signed(value: float, lang: str = "en") -> str:
     """+12.3 or -12.3; a change that rounds to nothing is 0.0, without a sign."""
     text = f"{value:+,.1f}"
-    return text[1:] if text in ("+0.0", "-0.0") else text
+    return localized(text[1:] if text in ("+0.0", "-0.0") else text, lang)
 
 
-def kg(value: float | None) -> str:
+def kg(value: float | None, lang: str = "en") -> str:
     if value is None:
-        return "n/a"
+        return _na(lang)
     if abs(value) >= 100:
-        return _no_minus_zero(f"{value:,.0f}")
+        return localized(_no_minus_zero(f"{value:,.0f}"), lang)
     if abs(value) >= 1:
-        return _no_minus_zero(f"{value:,.1f}")
-    return _no_minus_zero(f"{value:.3g}")
+        return localized(_no_minus_zero(f"{value:,.1f}"), lang)
+    return localized(_no_minus_zero(f"{value:.3g}"), lang)
+
+
+def _names(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    from shootprint.report.document import CATEGORY_NAMES, STAGE_NAMES, STATUS_NAMES
+
+    return CATEGORY_NAMES, STAGE_NAMES, STATUS_NAMES
+
+
+def _category(key: str, lang: str) -> str:
+    """A category as the tables name it: its key in English (as always), its name in French."""
+    names = _names(lang)[0]
+    return gettext(lang, names[key]) if lang != "en" and key in names else key
+
+
+def _stage(key: str, lang: str) -> str:
+    names = _names(lang)[1]
+    return gettext(lang, names[key]).lower() if lang != "en" and key in names else key
+
+
+def _status(key: str, lang: str) -> str:
+    names = _names(lang)[2]
+    return gettext(lang, names[key]) if lang != "en" and key in names else key
 
 
 def _table(rows: list[list[str]], right: set[int]) -> str:
@@ -98,7 +141,7 @@ def _table(rows: list[list[str]], right: set[int]) -> str:
     return "\n".join(out)
 
 
-def line_rows(fp: Footprint, scenario: str | None = None) -> list[dict[str, Any]]:
+def line_rows(fp: Footprint, scenario: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
     rows = []
     for line in fp.lines:
         primary = line.factors[0] if line.factors else None
@@ -108,7 +151,7 @@ def line_rows(fp: Footprint, scenario: str | None = None) -> list[dict[str, Any]
                 "id": line.id,
                 "category": line.category,
                 "stage": line.stage,
-                "label": line.label,
+                "label": render(line.label, lang),
                 "quantity": line.quantity,
                 "unit": line.unit,
                 "quantity_status": line.quantity_status,
@@ -133,62 +176,84 @@ def _csv(rows: list[dict[str, Any]], columns: tuple[str, ...] | list[str]) -> st
     return buf.getvalue().rstrip("\n")
 
 
-def render_lines_csv(footprints: list[Footprint]) -> str:
+def render_lines_csv(footprints: list[Footprint], lang: str = "en") -> str:
     """One row per line of every footprint, with its factor chain and sources."""
-    return _csv([row for fp in footprints for row in line_rows(fp)], LINE_COLUMNS)
+    return _csv([row for fp in footprints for row in line_rows(fp, lang=lang)], LINE_COLUMNS)
 
 
-def render_footprint(fp: Footprint, fmt: str = "table") -> str:
+def intensity_name(key: str, lang: str = "en") -> str:
+    """An intensity's name for a reader, saying that it divides the whole total."""
+    return gettext(lang, INTENSITY_NAMES[key]) if key in INTENSITY_NAMES else key.removesuffix("_kgco2e")
+
+
+def render_footprint(fp: Footprint, fmt: str = "table", lang: str = "en") -> str:
     if fmt == "json":
         return json.dumps(fp.to_dict(), ensure_ascii=False, indent=2)
     if fmt == "csv":
-        return _csv(line_rows(fp), LINE_COLUMNS)
+        return _csv(line_rows(fp, lang=lang), LINE_COLUMNS)
     if fmt != "table":
         raise ValueError(f"--format {fmt!r}: accepted: table, json, csv")
     meta = fp.metadata
-    head = (
-        f"{fp.name}  ({meta.get('version', '')}; factor set {fp.versions['factor_set']}; "
-        f"data {fp.versions['data']}; shootprint {fp.versions['code']})"
+    head = gettext(
+        lang,
+        "{name}  ({version}; factor set {factor_set}; data {data}; shootprint {code})",
+        name=fp.name,
+        version=meta.get("version", ""),
+        factor_set=fp.versions["factor_set"],
+        data=fp.versions["data"],
+        code=fp.versions["code"],
     )
-    rows = [["line", "category", "stage", "quantity", "factor", "status", "kgCO2e"]]
+    rows = [
+        [
+            gettext(lang, "line"),
+            gettext(lang, "category"),
+            gettext(lang, "stage"),
+            gettext(lang, "quantity"),
+            gettext(lang, "factor"),
+            gettext(lang, "status"),
+            "kgCO2e",
+        ]
+    ]
     for line in fp.lines:
         rows.append(
             [
                 line.id,
-                line.category,
-                line.stage,
-                f"{num(line.quantity)} {line.unit}",
+                _category(line.category, lang),
+                _stage(line.stage, lang),
+                f"{num(line.quantity, lang=lang)} {line.unit}",
                 line.factor_id,
-                line.factor_status,
-                kg(line.emissions_kgco2e),
+                _status(line.factor_status, lang),
+                kg(line.emissions_kgco2e, lang),
             ]
         )
     parts = [head, "", _table(rows, {3, 6}), ""]
-    parts.append(f"Total: {kg(fp.total_kgco2e)} kgCO2e")
-    parts.extend(uncertainty_lines(fp))
-    cats = ", ".join(f"{c} {kg(v)}" for c, v in sorted(fp.by_category.items(), key=lambda t: -t[1]))
-    parts.append(f"By category (kgCO2e): {cats}")
-    stages = ", ".join(f"{s} {kg(v)}" for s, v in fp.by_stage.items())
-    parts.append(f"By stage (kgCO2e): {stages}")
-    inten = ", ".join(f"{k.removesuffix('_kgco2e')} {kg(v)}" for k, v in fp.intensities.items())
-    parts.append(f"Intensities (kgCO2e): {inten}")
+    parts.append(gettext(lang, "Total: {total} kgCO2e", total=kg(fp.total_kgco2e, lang)))
+    parts.extend(uncertainty_lines(fp, lang))
+    cats = ", ".join(
+        f"{_category(c, lang)} {kg(v, lang)}" for c, v in sorted(fp.by_category.items(), key=lambda t: -t[1])
+    )
+    parts.append(gettext(lang, "By category (kgCO2e): {items}", items=cats))
+    stages = ", ".join(f"{_stage(s, lang)} {kg(v, lang)}" for s, v in fp.by_stage.items())
+    parts.append(gettext(lang, "By stage (kgCO2e): {items}", items=stages))
+    inten = ", ".join(f"{intensity_name(k, lang)} {kg(v, lang)}" for k, v in fp.intensities.items())
+    parts.append(gettext(lang, "Intensities (kgCO2e): {items}", items=inten))
     for key, val in fp.indicators.items():
-        parts.append(f"{key}: {num(val)}")
+        parts.append(f"{key}: {num(val, lang=lang)}")
     if fp.overrides_used:
-        parts.append(f"Overridden factors: {', '.join(fp.overrides_used)}")
+        parts.append(gettext(lang, "Overridden factors: {ids}", ids=", ".join(fp.overrides_used)))
     if fp.excluded:
-        parts.append(f"Excluded lines: {', '.join(fp.excluded)}")
+        parts.append(gettext(lang, "Excluded lines: {ids}", ids=", ".join(fp.excluded)))
     if fp.warnings or any(line.warnings for line in fp.lines):
-        parts.append("Warnings:")
+        parts.append(gettext(lang, "Warnings:"))
         seen: set[tuple[str, str]] = set()
         for w in [w for line in fp.lines for w in line.warnings] + fp.warnings:
             if (w.code, w.message) not in seen:
                 seen.add((w.code, w.message))
-                parts.append(f"  [{w.code}] {w.message}")
+                parts.append(f"  [{w.code}] {w.text(lang)}")
     return "\n".join(parts)
 
 
-def render_comparison(comparison: Any, fmt: str = "table") -> str:
+def render_comparison(comparison: Any, fmt: str = "table", lang: str = "en") -> str:
     if fmt == "json":
         return json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2)
     if fmt == "csv":
@@ -211,24 +276,31 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
     ratios = comparison.ratios_to_lowest()
     header = ["", *[fp.name for fp in comparison.footprints]]
     table_rows: list[list[str]] = [header]
-    table_rows.append(["total kgCO2e", *[kg(fp.total_kgco2e) for fp in comparison.footprints]])
+    table_rows.append([gettext(lang, "total kgCO2e"), *[kg(fp.total_kgco2e, lang) for fp in comparison.footprints]])
     table_rows.append(
         [
-            "× lowest",
-            *[("n/a" if ratios[fp.name] is None else f"{ratios[fp.name]:,.1f}×") for fp in comparison.footprints],
+            gettext(lang, "× lowest"),
+            *[
+                (_na(lang) if ratios[fp.name] is None else localized(f"{ratios[fp.name]:,.1f}×", lang))
+                for fp in comparison.footprints
+            ],
         ]
     )
     for cat in comparison.categories():
-        table_rows.append([f"  {cat}", *[kg(fp.by_category.get(cat, 0.0)) for fp in comparison.footprints]])
+        table_rows.append(
+            [f"  {_category(cat, lang)}", *[kg(fp.by_category.get(cat, 0.0), lang) for fp in comparison.footprints]]
+        )
     for key in ("per_still_image_kgco2e", "per_film_second_kgco2e", "per_shoot_day_kgco2e"):
         table_rows.append(
-            [
-                key.removesuffix("_kgco2e").replace("_", " "),
-                *[kg(fp.intensities.get(key)) for fp in comparison.footprints],
-            ]
+            [intensity_name(key, lang), *[kg(fp.intensities.get(key), lang) for fp in comparison.footprints]]
         )
     out = [
-        f"Comparison (factor set {comparison.factor_set}; lowest: {comparison.lowest.name})",
+        gettext(
+            lang,
+            "Comparison (factor set {factor_set}; lowest: {lowest})",
+            factor_set=comparison.factor_set,
+            lowest=comparison.lowest.name,
+        ),
         "",
         _table(table_rows, set(range(1, len(header)))),
     ]
@@ -237,35 +309,49 @@ def render_comparison(comparison: Any, fmt: str = "table") -> str:
         ref = u["reference"]
         out.append("")
         out.append(
-            f"Monte Carlo ({u['samples']:,} draws, seed {u['seed']}, common random numbers: "
-            f"{'yes' if u['common_random_numbers'] else 'no'}); median [{(1 - u['level']) / 2 * 100:g}th–"
-            f"{(1 + u['level']) / 2 * 100:g}th percentiles]"
+            gettext(
+                lang,
+                "Monte Carlo ({samples} draws, seed {seed}, common random numbers: {crn}); "
+                "median [{low}th–{high}th percentiles]",
+                samples=localized(f"{u['samples']:,}", lang),
+                seed=u["seed"],
+                crn=gettext(lang, "yes") if u["common_random_numbers"] else gettext(lang, "no"),
+                low=localized(f"{(1 - u['level']) / 2 * 100:g}", lang),
+                high=localized(f"{(1 + u['level']) / 2 * 100:g}", lang),
+            )
         )
-        rows2 = [["", "total kgCO2e", f"ratio to {ref}", f"P(lower than {ref})"]]
+        rows2 = [
+            [
+                "",
+                gettext(lang, "total kgCO2e"),
+                gettext(lang, "ratio to {name}", name=ref),
+                gettext(lang, "P(lower than {name})", name=ref),
+            ]
+        ]
         for name in u["totals_kgco2e"]:
             p = u["probability_lower"][name].get(ref) if name != ref else None
             rows2.append(
                 [
                     name,
-                    _interval(u["totals_kgco2e"][name]),
-                    _interval(u["ratios_to_reference"][name], _ratio),
-                    "" if p is None else f"{p:.2f}",
+                    _interval(u["totals_kgco2e"][name], kg, lang),
+                    _interval(u["ratios_to_reference"][name], _ratio, lang),
+                    "" if p is None else localized(f"{p:.2f}", lang),
                 ]
             )
         out.append(_table(rows2, set()))
     for w in comparison.warnings:
-        out.append(f"warning: {w}")
+        out.append(gettext(lang, "warning: {message}", message=render(w, lang)))
     return "\n".join(out)
 
 
-def _interval(d: dict[str, float] | None, fmt: Any = kg) -> str:
+def _interval(d: dict[str, float] | None, fmt: Any = kg, lang: str = "en") -> str:
     if not d:
         return ""
-    return f"{fmt(d['median'])} [{fmt(d['low'])}–{fmt(d['high'])}]"
+    return f"{fmt(d['median'], lang)} [{fmt(d['low'], lang)}–{fmt(d['high'], lang)}]"
 
 
-def _ratio(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:,.3g}×" if x < 100 else f"{x:,.0f}×"
+def _ratio(x: float | None, lang: str = "en") -> str:
+    return _na(lang) if x is None else localized(f"{x:,.3g}×" if x < 100 else f"{x:,.0f}×", lang)
 
 
 def _dump(data: Any, fmt: str) -> str | None:
@@ -276,23 +362,43 @@ def _dump(data: Any, fmt: str) -> str | None:
     return None
 
 
-def uncertainty_lines(fp: Footprint) -> list[str]:
+def uncertainty_lines(fp: Footprint, lang: str = "en") -> list[str]:
     u = fp.uncertainty
     if not u:
         return []
     lo, hi = (1 - u["level"]) / 2 * 100, (1 + u["level"]) / 2 * 100
     out = [
-        f"Monte Carlo ({u['samples']:,} draws, seed {u['seed']}): median and {lo:g}th–{hi:g}th percentiles",
-        f"  total: {_interval(u['total_kgco2e'])} kgCO2e   (deterministic, central values: {kg(u['deterministic_kgco2e'])})",
+        gettext(
+            lang,
+            "Monte Carlo ({samples} draws, seed {seed}): median and {low}th–{high}th percentiles",
+            samples=localized(f"{u['samples']:,}", lang),
+            seed=u["seed"],
+            low=localized(f"{lo:g}", lang),
+            high=localized(f"{hi:g}", lang),
+        ),
+        "  "
+        + gettext(
+            lang,
+            "total: {interval} kgCO2e   (deterministic, central values: {central})",
+            interval=_interval(u["total_kgco2e"], kg, lang),
+            central=kg(u["deterministic_kgco2e"], lang),
+        ),
     ]
     for cat, d in u["by_category"].items():
-        out.append(f"  {cat}: {_interval(d)}")
+        out.append(f"  {_category(cat, lang)}: {_interval(d, kg, lang)}")
     if u.get("defaulted_uncertainty"):
-        out.append(f"  inputs with a default uncertainty (no published one): {len(u['defaulted_uncertainty'])}")
+        out.append(
+            "  "
+            + gettext(
+                lang,
+                "inputs with a default uncertainty (no published one): {count}",
+                count=len(u["defaulted_uncertainty"]),
+            )
+        )
     return out
 
 
-def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15) -> str:
+def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15, lang: str = "en") -> str:
     dumped = _dump(result, fmt)
     if dumped is not None:
         return dumped
@@ -301,63 +407,90 @@ def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15
         cols = ["input", "S1", "S1_conf", "ST", "ST_conf", "at_p05", "at_p95", "swing"]
         return _csv([{c: r[c] for c in cols} for r in rows_in], cols)
     target = (
-        "total kgCO2e of " + result["scenarios"][0]
+        gettext(lang, "total kgCO2e of {name}", name=result["scenarios"][0])
         if result["target"] == "total_kgco2e"
-        else (f"ratio {result['scenarios'][0]} / {result['scenarios'][1]}")
+        else gettext(lang, "ratio {a} / {b}", a=result["scenarios"][0], b=result["scenarios"][1])
     )
-    rows = [["input", "S1", "ST", "at p5", "at p95"]]
+    rows = [[gettext(lang, "input"), "S1", "ST", gettext(lang, "at p5"), gettext(lang, "at p95")]]
     for r in rows_in:
         rows.append(
             [
                 r["input"],
-                f"{r['S1']:.2f}",
-                f"{r['ST']:.2f}",
-                num(r["at_p05"]),
-                num(r["at_p95"]),
+                localized(f"{r['S1']:.2f}", lang),
+                localized(f"{r['ST']:.2f}", lang),
+                num(r["at_p05"], lang=lang),
+                num(r["at_p95"], lang=lang),
             ]
         )
     return "\n".join(
         [
-            f"Sensitivity of the {target} (Sobol, N={result['base_samples']}, {result['evaluations']:,} runs, seed {result['seed']})",
-            f"output at medians: {num(result['output_at_medians'])}; S1 first-order, ST total share of variance",
+            gettext(
+                lang,
+                "Sensitivity of the {target} (Sobol, N={n}, {runs} runs, seed {seed})",
+                target=target,
+                n=result["base_samples"],
+                runs=localized(f"{result['evaluations']:,}", lang),
+                seed=result["seed"],
+            ),
+            gettext(
+                lang,
+                "output at medians: {value}; S1 first-order, ST total share of variance",
+                value=num(result["output_at_medians"], lang=lang),
+            ),
             "",
             _table(rows, {1, 2, 3, 4}),
         ]
     )
 
 
-def render_whatif(result: dict[str, Any], fmt: str = "table") -> str:
+def render_whatif(result: dict[str, Any], fmt: str = "table", lang: str = "en") -> str:
     dumped = _dump(result, fmt)
     if dumped is not None:
         return dumped
     cols = ["variant", "total_kgco2e", "saving_kgco2e", "saving_pct", "probability_lower"]
     if fmt == "csv":
         return _csv([{c: r[c] for c in cols} for r in result["variants"]], cols)
-    rows = [["variant", "total kgCO2e", "saving kgCO2e", "saving interval", "saving %", "P(lower)"]]
+    rows = [
+        [
+            gettext(lang, "variant"),
+            gettext(lang, "total kgCO2e"),
+            gettext(lang, "saving kgCO2e"),
+            gettext(lang, "saving interval"),
+            gettext(lang, "saving %"),
+            gettext(lang, "P(lower)"),
+        ]
+    ]
     for r in result["variants"]:
         rows.append(
             [
                 r["variant"],
-                kg(r["total_kgco2e"]),
-                kg(r["saving_kgco2e"]),
-                _interval(r["saving_interval_kgco2e"]),
-                "n/a" if r["saving_pct"] is None else f"{r['saving_pct']:.1f} %",
-                f"{r['probability_lower']:.2f}",
+                kg(r["total_kgco2e"], lang),
+                kg(r["saving_kgco2e"], lang),
+                _interval(r["saving_interval_kgco2e"], kg, lang),
+                _na(lang) if r["saving_pct"] is None else localized(f"{r['saving_pct']:.1f} %", lang),
+                localized(f"{r['probability_lower']:.2f}", lang),
             ]
         )
     out = [
-        f"What if — {result['production']}: {kg(result['base_total_kgco2e'])} kgCO2e as written "
-        f"({result['samples']:,} draws, seed {result['seed']}, common random numbers)",
+        gettext(
+            lang,
+            "What if — {production}: {total} kgCO2e as written ({samples} draws, seed {seed}, common random numbers)",
+            production=result["production"],
+            total=kg(result["base_total_kgco2e"], lang),
+            samples=localized(f"{result['samples']:,}", lang),
+            seed=result["seed"],
+        ),
         "",
         _table(rows, {1, 2, 4, 5}),
     ]
     for r in result["variants"]:
-        if r["changes"]:
-            out.append(f"{r['variant']}: " + "; ".join(r["changes"]))
+        changes = r.get("changes_fr") if lang == "fr" and r.get("changes_fr") else r["changes"]
+        if changes:
+            out.append(f"{r['variant']}: " + "; ".join(changes))
     return "\n".join(out)
 
 
-def render_breakeven(result: dict[str, Any], fmt: str = "table") -> str:
+def render_breakeven(result: dict[str, Any], fmt: str = "table", lang: str = "en") -> str:
     dumped = _dump(result, fmt)
     if dumped is not None:
         return dumped
@@ -375,19 +508,33 @@ def render_breakeven(result: dict[str, Any], fmt: str = "table") -> str:
         row["current_value"] = written_value(row["current_value"])
         return _csv([row], cols)
     be = result["breakeven_value"]
-    current = written_value(result["current_value"])
+    current = written_value(result["current_value"], lang)
+    note = result.get("note_fr") if lang == "fr" and result.get("note_fr") else result.get("note", "")
     return "\n".join(
         [
-            f"{result['scenario']}: {kg(result['current_total_kgco2e'])} kgCO2e with {result['vary']} = {current}",
-            f"{result['against']}: {kg(result['target_total_kgco2e'])} kgCO2e",
-            f"Break-even: {result['vary']} = {num(be)} {result.get('unit', '')}".rstrip()
+            gettext(
+                lang,
+                "{scenario}: {total} kgCO2e with {vary} = {value}",
+                scenario=result["scenario"],
+                total=kg(result["current_total_kgco2e"], lang),
+                vary=result["vary"],
+                value=current,
+            ),
+            f"{result['against']}: {kg(result['target_total_kgco2e'], lang)} kgCO2e",
+            gettext(
+                lang,
+                "Break-even: {vary} = {value} {unit}",
+                vary=result["vary"],
+                value=num(be, lang=lang),
+                unit=result.get("unit", ""),
+            ).rstrip()
             if be is not None
-            else f"Break-even: none — {result['note']}",
+            else gettext(lang, "Break-even: none — {note}", note=render(note or "", lang)),
         ]
     )
 
 
-def render_diff(result: dict[str, Any], fmt: str = "table") -> str:
+def render_diff(result: dict[str, Any], fmt: str = "table", lang: str = "en") -> str:
     dumped = _dump(result, fmt)
     if dumped is not None:
         return dumped
@@ -402,24 +549,43 @@ def render_diff(result: dict[str, Any], fmt: str = "table") -> str:
     ]
     if fmt == "csv":
         return _csv([{c: r[c] for c in cols} for r in result["lines"]], cols)
-    rows = [["line", "status", "forecast", "final", "change", "share"]]
+    rows = [
+        [
+            gettext(lang, "line"),
+            gettext(lang, "status"),
+            gettext(lang, "forecast"),
+            gettext(lang, "final"),
+            gettext(lang, "change"),
+            gettext(lang, "share"),
+        ]
+    ]
+    statuses = {"changed": N_("changed"), "added": N_("added"), "removed": N_("removed"), "same": N_("same")}
     for r in result["lines"]:
         share = "" if r["share_of_change"] is None else _no_minus_zero(f"{r['share_of_change'] * 100:.0f} %")
         rows.append(
             [
                 r["id"],
-                r["status"],
-                kg(r["forecast_kgco2e"]),
-                kg(r["final_kgco2e"]),
-                _signed(r["change_kgco2e"]),
+                gettext(lang, statuses[r["status"]]) if r["status"] in statuses else r["status"],
+                kg(r["forecast_kgco2e"], lang),
+                kg(r["final_kgco2e"], lang),
+                _signed(r["change_kgco2e"], lang),
                 share,
             ]
         )
-    pct = "" if result["change_pct"] is None else f" ({_signed(result['change_pct'])} %)"
+    pct = "" if result["change_pct"] is None else f" ({_signed(result['change_pct'], lang)} %)"
     return "\n".join(
         [
-            f"Forecast {result['forecast']}: {kg(result['forecast_total_kgco2e'])} kgCO2e → final {result['final']}: "
-            f"{kg(result['final_total_kgco2e'])} kgCO2e; change {_signed(result['change_kgco2e'])} kgCO2e{pct}",
+            gettext(
+                lang,
+                "Forecast {forecast}: {forecast_total} kgCO2e → final {final}: {final_total} kgCO2e; "
+                "change {change} kgCO2e{pct}",
+                forecast=result["forecast"],
+                forecast_total=kg(result["forecast_total_kgco2e"], lang),
+                final=result["final"],
+                final_total=kg(result["final_total_kgco2e"], lang),
+                change=_signed(result["change_kgco2e"], lang),
+                pct=pct,
+            ),
             "",
             _table(rows, {2, 3, 4, 5}),
         ]

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from shootprint.server import access, migrations, observability
+from shootprint.server import access, api, migrations, observability
 from shootprint.server.access import Rule
 from shootprint.server.limits import BodyLimit
 from shootprint.server.security import SecurityHeaders
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
+    api.install(app, settings)  # /api/v1: REST routes, problem+json errors, OpenAPI and its documentation
 
     # /healthz, /readyz, /metrics and one JSON log line per request (server.observability)
     observability.install(

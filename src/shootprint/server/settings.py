@@ -42,6 +42,10 @@ class Settings:
     migrate_on_start: bool = True
     #: no request body (form, upload, API call) larger than this reaches a route: 413 (SHOOTPRINT_MAX_BODY_BYTES)
     max_body_bytes: int = 10 * 1024 * 1024
+    #: requests an API token may make per minute, counted in the database (SHOOTPRINT_API_RATE_PER_MINUTE)
+    api_rate_per_minute: int = 600
+    #: the largest request body the REST API reads (SHOOTPRINT_API_MAX_BODY_BYTES)
+    api_max_body_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -66,5 +70,9 @@ class Settings:
                 ) from None
             if values["max_body_bytes"] <= 0:  # type: ignore[operator]
                 raise ValueError("SHOOTPRINT_MAX_BODY_BYTES: the limit must be a positive number of bytes")
+        if env.get("SHOOTPRINT_API_RATE_PER_MINUTE"):
+            values["api_rate_per_minute"] = int(env["SHOOTPRINT_API_RATE_PER_MINUTE"])
+        if env.get("SHOOTPRINT_API_MAX_BODY_BYTES"):
+            values["api_max_body_bytes"] = int(env["SHOOTPRINT_API_MAX_BODY_BYTES"])
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]

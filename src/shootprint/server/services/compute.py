@@ -111,15 +111,21 @@ def _data(fn: Callable[[], Any]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=64)
-def _calculator_for(rows: tuple[Override, ...]) -> Any:
+def _calculator_for(rows: tuple[Override, ...], factor_set: str | None = None) -> Any:
     from shootprint.calculator import Calculator
 
-    return Calculator(overrides=[o.row() for o in rows], overrides_source="organisation overrides")
+    return Calculator(factor_set, overrides=[o.row() for o in rows], overrides_source="organisation overrides")
 
 
-def calculator(overrides: Sequence[Override] = ()) -> Any:
-    """A Calculator with the organisation's overrides (cheap; the factor data is shared)."""
-    return _call(lambda: _calculator_for(tuple(sorted(overrides, key=lambda o: o.factor_id))))
+def calculator(overrides: Sequence[Override] = (), factor_set: str | None = None) -> Any:
+    """A Calculator with the organisation's overrides (cheap; the factor data is shared);
+    ``factor_set`` chooses the set over the one the productions ask for."""
+    return _call(lambda: _calculator_for(tuple(sorted(overrides, key=lambda o: o.factor_id)), factor_set))
+
+
+def call(fn: Callable[[], T]) -> T:
+    """Run a core call; the core's problems become :class:`Invalid` (422) with every problem."""
+    return _call(fn)
 
 
 def check_documents(documents: Sequence[dict[str, Any]]) -> None:

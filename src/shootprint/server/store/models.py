@@ -242,3 +242,74 @@ class ShareLink(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+# -- the REST API (migration 0002_api) ----------------------------------------------------------
+
+API_SCOPES = ("read", "write", "records")
+
+
+class ApiToken(Base):
+    """An organisation's API token: the secret is shown once; the table keeps its SHA-256 only."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: the first characters of the token (``sp_AbCd``), so a person can tell tokens apart
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: space-separated, among API_SCOPES
+    scopes: Mapped[str] = mapped_column(sa.String(100))
+    #: requests per minute this token may make (None: the server's default)
+    rate_per_minute: Mapped[int | None] = mapped_column(default=None)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class MeasuredRecord(Base):
+    """A tracker record (a measured AI job) sent to a production; counted once per ``run_id``."""
+
+    __tablename__ = "measured_records"
+    __table_args__ = (sa.UniqueConstraint("production_id", "run_id", name="uq_measured_records_production_run"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    #: the record's run_id, or the SHA-256 of the record when it has none
+    run_id: Mapped[str] = mapped_column(sa.String(200))
+    label: Mapped[str] = mapped_column(sa.String(300))
+    energy_j: Mapped[float]
+    record: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_tokens.id", ondelete="SET NULL"), default=None)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotentRequest(Base):
+    """The answer given to a request sent with an ``Idempotency-Key``, replayed when it comes again."""
+
+    __tablename__ = "idempotent_requests"
+    __table_args__ = (sa.UniqueConstraint("org_id", "key", name="uq_idempotent_requests_org_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(sa.String(200))
+    #: SHA-256 of method, path and body: the same key with another request is refused
+    request_hash: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[int]
+    response: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RateWindow(Base):
+    """Requests of one token in one fixed window (a minute): shared by every server process."""
+
+    __tablename__ = "rate_windows"
+
+    token_id: Mapped[int] = mapped_column(sa.ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True)
+    #: the window's start, in whole seconds since the epoch
+    window_s: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)
