@@ -45,13 +45,14 @@ ALLOWED = "allowed"
 SIGNIN, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND = "signin", 401, 403, 404
 
 
-def expectation(rule: Rule, visitor: str) -> str | int:
-    """What ``visitor`` gets on a route with ``rule``."""
+def expectation(rule: Rule, visitor: str, path: str = "") -> str | int:
+    """What ``visitor`` gets on a route with ``rule`` (and ``path``, which says whose things it reaches)."""
     if rule == Rule.API_TOKEN:
         if visitor == "token_valid":
             return ALLOWED
         if visitor == "token_other_org":
-            return NOT_FOUND  # another organisation's things are not revealed
+            # another organisation's things are not revealed; computing without storing is anyone's
+            return NOT_FOUND if "{production_id" in path else ALLOWED
         return UNAUTHENTICATED  # no token, a revoked one, or a browser's cookie: the API takes tokens only
     if rule == Rule.PUBLIC:
         return ALLOWED
@@ -112,7 +113,14 @@ class Values:
         return self.values
 
     def _api_values(self, pid: int) -> dict[str, str]:
-        return {"production_id": str(pid), "revision": "1"}
+        out = {}
+        try:
+            from shootprint.server.services import tokens
+
+            out["token_id"] = str(tokens.create(self.world.db, self.world.scope(), "sample", ["read"])[0])
+        except ImportError:
+            pass
+        return out | {"production_id": str(pid), "factor_id": "codecarbon.grid.AW", "name": "docs.js"}
 
     def url(self, route: access.RouteRule, visitor: str) -> str:
         def fill(m: re.Match[str]) -> str:
@@ -121,6 +129,8 @@ class Values:
                 return self.values[visitor if visitor.startswith("share_") else "share_valid"]
             if name == "pid" and "/trash/{pid" in route.path:
                 return self.values["trashed_pid"]
+            if name == "production_id" and route.path.endswith("/{production_id}/restore"):
+                return self.values["trashed_pid"]  # the REST API's way out of the trash
             if name not in self.values:
                 pytest.fail(
                     f"route {route.name} ({route.path}): the access matrix has no sample value for {{{name}}}; "
@@ -132,24 +142,17 @@ class Values:
 
 
 def api_token(world: World, org: str, *, revoked: bool = False) -> str | None:
-    """A token of ``org`` with every scope, written as the store keeps it (None before the REST API)."""
-    model = getattr(models, "ApiToken", None)
-    if model is None:
+    """A token of ``org``'s owner with every scope (None while the application has no REST API)."""
+    try:
+        from shootprint.server.services import tokens
+    except ImportError:
         return None
-    token = "sp_" + security.new_token()
-    with world.db.transaction() as s:
-        org_id = s.scalar(sa.select(models.Organisation.id).where(models.Organisation.slug == org))
-        s.add(
-            model(
-                org_id=org_id,
-                name="matrix",
-                prefix=token[:10],
-                token_hash=security.token_hash(token),
-                scopes=" ".join(getattr(models, "API_SCOPES", ("read", "write", "records"))),
-                revoked_at=models.utcnow() if revoked else None,
-            )
-        )
-    return token
+    who = "outsider" if org == world.other_org else "owner"
+    sc = world.scope(who, org)
+    token_id, secret = tokens.create(world.db, sc, "matrix", list(tokens.API_SCOPES))
+    if revoked:
+        tokens.revoke(world.db, sc, token_id)
+    return secret
 
 
 def client_for(world: World, visitor: str, values: Values) -> Any:
@@ -221,6 +224,10 @@ def check(answer: Any, want: str | int, what: str) -> None:
         )
     elif want == "home":
         assert status == 303 and not location.startswith("/signin/totp"), f"{what}: {status} {location}"
+    elif want == NOT_FOUND and " /api/" in what and not what.split(" /api/")[0].endswith("GET"):
+        # a write with an empty body may be refused for its body (422, 428) before the id is looked up:
+        # that says nothing of the other organisation's production, and the database is checked unchanged
+        assert status in (404, 412, 422, 428), f"{what}: {status}, expected a refusal"
     else:
         assert status == want, f"{what}: {status}, expected {want}"
 
@@ -251,7 +258,7 @@ def test_a_route_without_a_rule_fails_the_matrix(ops_app: Any) -> None:
 def test_every_rule_is_known_to_the_matrix(ops_app: Any) -> None:
     for route in access.rules(ops_app):
         for visitor in VISITORS:
-            expectation(route.rule, visitor)  # raises for a rule the matrix cannot judge
+            expectation(route.rule, visitor, route.path)  # raises for a rule the matrix cannot judge
     assert len(routes_of(ops_app)) >= 30
 
 
@@ -264,7 +271,7 @@ def test_access_matrix(world: World, visitor: str) -> None:
     shared = [r for r, m in routes_of(world.app) if r.rule == Rule.SHARE_LINK and m == "GET"]
     if visitor.startswith("share_") and shared:
         client.get(values.url(shared[0], visitor))  # the visitor opened the link first
-    cases = [(r, m, expectation(r.rule, visitor)) for r, m in routes_of(world.app)]
+    cases = [(r, m, expectation(r.rule, visitor, r.path)) for r, m in routes_of(world.app)]
 
     before = fingerprint(world)
     refused = 0
@@ -295,7 +302,9 @@ def test_access_matrix(world: World, visitor: str) -> None:
     if visitor in NO_SESSION:
         assert refused >= 20
     if visitor == "owner":
-        assert refused <= 5 and allowed >= 25
+        assert allowed >= 25
+    if visitor == "token_valid":
+        assert allowed >= 10
 
 
 @pytest.mark.parametrize("visitor", ["viewer", "editor", "owner"])
@@ -306,7 +315,7 @@ def test_every_form_post_needs_its_csrf_token(world: World, visitor: str) -> Non
     posts = [
         (r, m)
         for r, m in routes_of(world.app)
-        if m != "GET" and r.rule != Rule.API_TOKEN and expectation(r.rule, visitor) == ALLOWED
+        if m != "GET" and r.rule != Rule.API_TOKEN and expectation(r.rule, visitor, r.path) == ALLOWED
     ]  # (the others are refused before the token is looked at)
     assert len(posts) >= {"viewer": 5, "editor": 12, "owner": 15}[visitor]
     for route, method in posts:

@@ -24,7 +24,7 @@ def prepare_database(db: Database, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 
-    from shootprint.server.web import accounts_pages, compare_pages, edit_pages, production_pages
+    from shootprint.server.web import accounts_pages, audit_pages, compare_pages, edit_pages, production_pages
     from shootprint.server.web.context import guard
 
     settings = settings or Settings.from_env()
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         *production_pages.ROUTES,
         *edit_pages.ROUTES,
         *compare_pages.ROUTES,
+        *audit_pages.ROUTES,
     ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)

@@ -223,9 +223,7 @@ def yaml_post(ctx: Ctx) -> Response:
     try:
         base = ctx.field("base_revision").strip()
         if base and not (base.isascii() and base.isdigit()):
-            raise Invalid(
-                N_("base_revision: the revision the edit started from is a whole number; open the page again.")
-            )
+            raise Invalid("base_revision: the revision the edit started from is a whole number; open the page again.")
         doc = parse_yaml(text, "production")
         productions.save(
             ctx.db,
