@@ -8,15 +8,19 @@ Prints medians (this machine is small and shared: compare figures taken in one s
 - fresh-process ``shootprint report … --out report.pdf`` of the five;
 - ``compare --samples`` in process for growing numbers of productions (cost per production).
 
-``--src DIR`` times another checkout's ``src`` folder with this environment (the "before" figures
-come from the commit before the change: ``git worktree add --detach /tmp/before <commit>``).
+``--src DIR`` times another checkout's ``src`` folder with this environment; ``--before DIR`` times
+that folder and this checkout's ``src`` one after the other and prints both columns, before → after
+(the "before" folder comes from the commit before a change: ``git worktree add --detach /tmp/before
+<commit>``, then ``--before /tmp/before/src``). ``--sizes 5,50,500`` sets the numbers of productions
+of the ``compare --samples`` scaling figures.
 
-Run: .venv/bin/python benchmarks/bench_core.py [--src DIR] [--quick]
+Run: .venv/bin/python benchmarks/bench_core.py [--src DIR | --before DIR] [--quick] [--sizes N,N]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -54,11 +58,45 @@ def wall(argv: list[str], src: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+FIGURES: list[tuple[str, float]] = []
+
+
+def record(label: str, seconds: float) -> None:
+    FIGURES.append((label, seconds))
+    report(label, seconds)
+
+
+def side_by_side(before: Path, argv: list[str]) -> None:
+    """Run this script on ``before`` and on this checkout's src; print both medians per figure."""
+    import subprocess
+
+    columns = []
+    for src in (before, ROOT / "src"):
+        out = subprocess.run(
+            [sys.executable, __file__, "--src", str(src), "--json", *argv],
+            capture_output=True,
+            check=True,
+            text=True,
+        ).stdout
+        columns.append(dict(json.loads(out.splitlines()[-1])))
+    print(f"{'figure (median)':<58} {'before':>10} {'after':>10}")
+    for label in dict.fromkeys([*columns[0], *columns[1]]):
+        cells = [f"{c[label] * 1000:8.1f} ms" if label in c else f"{'—':>11}" for c in columns]
+        print(f"{label:<58} {cells[0]:>10} {cells[1]:>10}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--src", type=Path, default=ROOT / "src")
+    parser.add_argument("--before", type=Path, help="a src folder to time first, printed beside this one")
     parser.add_argument("--quick", action="store_true", help="fewer runs, no PDF, smaller scaling figures")
+    parser.add_argument("--sizes", help="numbers of productions of the scaling figures, e.g. 5,50,500")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
     args = parser.parse_args()
+    if args.before:
+        passed = [a for a in ("--quick",) if getattr(args, a[2:])] + (["--sizes", args.sizes] if args.sizes else [])
+        side_by_side(args.before.resolve(), passed)
+        return
     src = args.src.resolve()
     sys.path.insert(0, str(src))
     runs = 3 if args.quick else 7
@@ -70,32 +108,34 @@ def main() -> None:
     for f in FILES:
         prod = api.load_production(f)
         t = median_s(lambda prod=prod: api.estimate(prod, table=table), runs=50)
-        report(f"warm estimate {Path(f).stem} ({len(prod.activities)} activities)", t)
+        record(f"warm estimate {Path(f).stem} ({len(prod.activities)} activities)", t)
 
     from shootprint.scenarios import compare_mc
 
     scenarios = [api.scenario(Path(f)) for f in FILES]
     t = median_s(lambda: compare_mc(scenarios, table, 10_000, seed=1).to_dict(), runs=runs)
-    report(f"10,000 draws × {len(FILES)} productions with ratios (warm)", t)
+    record(f"10,000 draws × {len(FILES)} productions with ratios (warm)", t)
 
     bare = wall(["--version"], src, runs)
-    report("shootprint --version, fresh process", bare)
-    report(f"shootprint compare ({len(FILES)} files), fresh process", wall(["compare", *FILES], src, runs))
-    report("shootprint sensitivity (1 file, N=512), fresh process", wall(["sensitivity", FILES[0]], src, runs))
+    record("shootprint --version, fresh process", bare)
+    record(f"shootprint compare ({len(FILES)} files), fresh process", wall(["compare", *FILES], src, runs))
+    record("shootprint sensitivity (1 file, N=512), fresh process", wall(["sensitivity", FILES[0]], src, runs))
     with tempfile.TemporaryDirectory() as tmp:
         if not args.quick:
             out = str(Path(tmp) / "r.pdf")
-            report(
+            record(
                 f"shootprint report ({len(FILES)} files) → PDF, fresh process",
                 wall(["report", *FILES, "--out", out], src, 3),
             )
 
-    sizes = (5, 25, 50) if args.quick else (5, 25, 50, 100)
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else [5, 25, 50] if args.quick else [5, 25, 50, 100]
     for n in sizes:
         paths = [FILES[i % len(FILES)] for i in range(n)]
         t = median_s(lambda paths=paths: api.compare_uncertain(paths, samples=10_000, seed=1).to_dict(), runs=1)
-        report(f"compare --samples 10000 of {n} productions (warm)", t)
+        record(f"compare --samples 10000 of {n} productions (warm)", t)
         print(f"{'':<58} {t / n * 1000:8.1f} ms per production")
+    if args.json:
+        print(json.dumps(FIGURES))
 
 
 if __name__ == "__main__":

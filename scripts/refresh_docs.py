@@ -12,7 +12,6 @@ Run: .venv/bin/python scripts/refresh_docs.py
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import subprocess
@@ -22,10 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
-HELP_COMMANDS = [[], ["factors", "search"], ["factors", "show"], ["factors", "export"], ["estimate"], ["compare"],
-                 ["sensitivity"], ["whatif"], ["breakeven"], ["diff"], ["report"], ["template"], ["import"],
-                 ["track"], ["push"], ["schema"], ["models"], ["version"], ["serve"], ["db", "upgrade"],
-                 ["admin", "backup"], ["admin", "restore"]]  # fmt: skip
 
 
 def run(cmd: str) -> str:
@@ -50,16 +45,10 @@ def refresh_console_blocks(page: Path) -> None:
 
 
 def refresh_cli_reference() -> None:
-    env = {**os.environ, "NO_COLOR": "1", "TERM": "dumb"}
-    parts = [
-        "# Command-line reference\n",
-        "Every command's `--help`, as the installed version prints it (`tests/docs/test_cli_reference.py` fails",
-        "when an option is missing here: regenerate this page with scripts/refresh_docs.py).\n",
-    ]
-    for cmd in HELP_COMMANDS:
-        out = subprocess.run([str(BIN / "shootprint"), *cmd, "--help"], capture_output=True, text=True, env=env).stdout
-        parts.append(f"## {' '.join(['shootprint', *cmd])}\n\n```text\n{out.rstrip()}\n```\n")
-    (ROOT / "docs" / "cli.md").write_text("\n".join(parts), encoding="utf-8")
+    """docs/cli.md and the other generated reference pages (shootprint.reference_pages)."""
+    from shootprint.reference_pages import write
+
+    write(ROOT / "docs")
 
 
 def write_result_schemas() -> None:

@@ -10,7 +10,7 @@ Each function reads the files it is given (through :mod:`shootprint.files`) and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,22 @@ def prepared(path: str | Path, sets: dict[str, Any] | None = None) -> Prepared:
     return Prepared(prod, tuple(load_records(prod, path.parent)), document if not sets else None)
 
 
+def prepare_files(paths: Sequence[str | Path], sets: dict[str, Any] | None = None) -> list[Prepared]:
+    """Each production file read once, validated (with ``--set`` changes) with the records it
+    names: what a report computes several results from."""
+    return list(_prepare_many(list(paths), sets))
+
+
+def _prepare_many(productions: Sequence[str | Path | Any], sets: dict[str, Any] | None) -> list[Any]:
+    """Each production prepared; several validate with one model (see ``production.many_productions``)."""
+    from contextlib import nullcontext
+
+    from shootprint.production import many_productions
+
+    with many_productions() if len(productions) > 1 else nullcontext():
+        return [_prepare(p, sets) for p in productions]
+
+
 def _prepare(production: str | Path | Any, sets: dict[str, Any] | None) -> Any:
     if isinstance(production, str | Path):
         return prepared(production, sets)
@@ -100,7 +116,7 @@ def compare(
     if len(productions) < 1:
         raise InputError("compare needs at least one production file")
     calc = calculator(factor_set, overrides)
-    return calc.compare([_prepare(p, sets) for p in productions], exclude=exclude)
+    return calc.compare(_prepare_many(productions, sets), exclude=exclude)
 
 
 def estimate_uncertain(
@@ -113,9 +129,12 @@ def estimate_uncertain(
     overrides: str | Path | None = None,
     exclude: Iterable[str] = (),
     sets: dict[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Footprint:
     calc = calculator(factor_set, overrides)
-    return calc.estimate(prepared(path, sets), samples=samples, seed=seed, level=level, exclude=exclude)
+    return calc.estimate(
+        prepared(path, sets), samples=samples, seed=seed, level=level, exclude=exclude, progress=progress
+    )
 
 
 def compare_uncertain(
@@ -129,12 +148,14 @@ def compare_uncertain(
     exclude: Iterable[str] = (),
     sets: dict[str, Any] | None = None,
     common: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> Comparison:
     """A comparison with each total's interval, each ratio's median and interval, P(A < B)."""
     calc = calculator(factor_set, overrides)
     return calc.compare(
-        [prepared(p, sets) for p in paths], samples=samples, seed=seed, level=level, exclude=exclude, common=common
-    )
+        _prepare_many(paths, sets), samples=samples, seed=seed, level=level, exclude=exclude, common=common,
+        progress=progress,
+    )  # fmt: skip
 
 
 def sensitivity(
@@ -148,9 +169,7 @@ def sensitivity(
     sets: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     calc = calculator(factor_set, overrides)
-    return calc.sensitivity(
-        [prepared(p, sets) for p in paths], base_samples=base_samples, seed=seed, exclude=exclude
-    ).to_dict()
+    return calc.sensitivity(_prepare_many(paths, sets), base_samples=base_samples, seed=seed, exclude=exclude).to_dict()
 
 
 def whatif(

@@ -16,23 +16,25 @@ Every error a user can cause is a :class:`~shootprint.problems.ProblemsError` (`
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import DEFAULT_FACTOR_SET, FactorRow, FactorTable, default_table, override_rows
 from shootprint.i18n import Message, render
 from shootprint.model import Footprint
 from shootprint.problems import N_, Problem, ProblemsError
-from shootprint.results import (
-    BreakevenResult,
-    ComparisonResult,
-    DiffResult,
-    FactorDetail,
-    SensitivityResult,
-    WhatifResult,
-)
+
+if TYPE_CHECKING:  # the result models are imported where they are built: a text command never needs them
+    from shootprint.results import (
+        BreakevenResult,
+        ComparisonResult,
+        DiffResult,
+        FactorDetail,
+        SensitivityResult,
+        WhatifResult,
+    )
 
 #: the most activities one production may hold (a feature film's full breakdown is a few thousand)
 MAX_ACTIVITIES = 10_000
@@ -78,6 +80,8 @@ class Comparison:
 
     def result(self) -> ComparisonResult:
         """The comparison as its typed, published model."""
+        from shootprint.results import ComparisonResult
+
         return ComparisonResult.model_validate(self.to_dict())
 
     def to_dict(self) -> dict[str, Any]:
@@ -171,6 +175,11 @@ class Calculator:
         self.factor_set = factor_set
         if factor_set is not None:
             self.table(factor_set)  # an unknown set is refused now, not at the first call
+
+    @property
+    def overrides(self) -> tuple[FactorRow, ...]:
+        """The override rows, validated."""
+        return self._overrides
 
     # -- tables ------------------------------------------------------------------------------
     def table(self, factor_set: str | None = None) -> FactorTable:
@@ -277,14 +286,19 @@ class Calculator:
                 expected=len(productions),
                 got=len(recs),
             )
+        from contextlib import nullcontext
+
+        from shootprint.production import many_productions
+
         out: list[Prepared] = []
         problems: list[Problem] = []
-        for i, (prod, rec) in enumerate(zip(productions, recs, strict=True)):
-            source = getattr(prod, "_source", "") or f"<production {i + 1}>"
-            try:
-                out.append(self.prepare(prod, rec, sets=sets, source=source))
-            except ProblemsError as exc:
-                problems.extend(exc.details)
+        with many_productions() if len(productions) > 1 else nullcontext():
+            for i, (prod, rec) in enumerate(zip(productions, recs, strict=True)):
+                source = getattr(prod, "_source", "") or f"<production {i + 1}>"
+                try:
+                    out.append(self.prepare(prod, rec, sets=sets, source=source))
+                except ProblemsError as exc:
+                    problems.extend(exc.details)
         if problems:
             raise InputError(problems)
         return out
@@ -300,8 +314,10 @@ class Calculator:
         samples: int = 0,
         seed: int = 0,
         level: float = 0.90,
+        progress: Callable[[int], None] | None = None,
     ) -> Footprint:
-        """The footprint of one production; with ``samples``, medians and intervals beside it."""
+        """The footprint of one production; with ``samples``, medians and intervals beside it
+        (``progress(draws_done)`` after each chunk of a large run)."""
         from shootprint.engine import footprint
 
         prepared = self.prepare(production, records, sets=sets)
@@ -315,7 +331,7 @@ class Calculator:
         _check_seed(seed)
         lvl = _check_level(level)
         sc = Scenario(prepared.production, prepared.records)
-        return _guard(lambda: estimate_mc(sc, table, samples, seed, lvl, exclude))
+        return _guard(lambda: estimate_mc(sc, table, samples, seed, lvl, exclude, progress))
 
     def compare(
         self,
@@ -328,6 +344,7 @@ class Calculator:
         seed: int = 0,
         level: float = 0.90,
         common: bool = True,
+        progress: Callable[[int], None] | None = None,
     ) -> Comparison:
         """Footprints of several productions with one factor table, so they compare; with
         ``samples``, each total's interval, each ratio to the lowest and P(A < B) (common random
@@ -348,7 +365,7 @@ class Calculator:
         _check_seed(seed)
         lvl = _check_level(level)
         scs = [Scenario(p.production, p.records) for p in prepared]
-        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude, common))
+        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude, common, progress))
         comparison = Comparison(mc.deterministic, table.factor_set, _unique_names(mc.deterministic))
         comparison.uncertainty = mc.to_dict()
         return comparison
@@ -383,6 +400,8 @@ class Calculator:
         scs = [Scenario(p.production, p.records) for p in prepared]
         out = _guard(lambda: _sensitivity(scs, table, base_samples, seed, exclude))
         out["factor_set"] = table.factor_set
+        from shootprint.results import SensitivityResult
+
         return SensitivityResult.model_validate(out)
 
     def whatif(
@@ -446,7 +465,9 @@ class Calculator:
                 changed, notes = lever.apply(base_raw, value)
                 prod = self.prepare(changed, base.records, source=source).production
             except (ProblemsError, ValueError) as exc:
-                skipped.append({"lever": label, "reason": _first_sentence(exc)})
+                skipped.append(
+                    {"lever": label, "reason": _first_sentence(exc), "reason_fr": _first_sentence(exc, "fr")}
+                )
                 continue
             variants.append((label, prod, notes))
         skipped_labels = {s["lever"] for s in skipped}
@@ -500,6 +521,8 @@ class Calculator:
                     "changes_fr": [render(n, "fr") for n in notes],
                 }
             )
+        from shootprint.results import WhatifResult
+
         return WhatifResult.model_validate(
             {
                 "production": mc.deterministic[0].name,
@@ -529,6 +552,8 @@ class Calculator:
         table = self._table_for([base])
         fp = _guard(lambda: estimate_mc(Scenario(base.production, base.records), table, samples, seed, level, exclude))
         unc = fp.uncertainty or {}
+        from shootprint.results import WhatifResult
+
         return WhatifResult.model_validate(
             {
                 "production": fp.name,
@@ -597,6 +622,8 @@ class Calculator:
                 b=b.name,
             )
         )
+        from shootprint.results import BreakevenResult
+
         return BreakevenResult.model_validate(
             {
                 "vary": vary,
@@ -630,6 +657,8 @@ class Calculator:
         table = self._table_for([a, b])
         fa = _guard(lambda: footprint(a.production, table, records=a.records))
         fb = _guard(lambda: footprint(b.production, table, records=b.records))
+        from shootprint.results import DiffResult
+
         return DiffResult.model_validate(_diff(fa, fb))
 
     # -- factors -----------------------------------------------------------------------------
@@ -669,6 +698,8 @@ class Calculator:
         posts = table.posts(factor_id)
         if posts:
             data["posts"] = posts
+        from shootprint.results import FactorDetail
+
         return FactorDetail.model_validate(data)
 
 
@@ -724,9 +755,11 @@ def _too_many_activities(count: int, source: str) -> InputError:
     )
 
 
-def _first_sentence(exc: BaseException) -> str:
+def _first_sentence(exc: BaseException, lang: str = "en") -> str:
     if isinstance(exc, ProblemsError) and exc.details:
-        return exc.details[0].message
+        first = exc.details[0]
+        text = (first.message_fr or first.message) if lang == "fr" else first.message
+        return f"{first.where}: {text}" if first.location and not first.location_in_message else text
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 

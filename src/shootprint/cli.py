@@ -299,6 +299,26 @@ def _emit(
         _fail(exc)
 
 
+class _DrawsBar:
+    """A progress bar on standard error for a Monte Carlo run computed in chunks (shown from the
+    first chunk on: a run of one chunk shows none)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+        self.bar: Any = None
+
+    def __call__(self, done: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=self.total, label="Monte Carlo draws", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
 def _sets(values: tuple[str, ...]) -> dict[str, Any] | None:
     if not values:
         return None
@@ -340,7 +360,11 @@ def estimate_cmd(
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
-            fp = api.estimate_uncertain(file, samples=samples, seed=seed, level=level, **common)
+            bar = _DrawsBar(samples)
+            try:
+                fp = api.estimate_uncertain(file, samples=samples, seed=seed, level=level, progress=bar, **common)
+            finally:
+                bar.close()
         else:
             fp = api.estimate(file, **common)
     except ShootprintError as exc:
@@ -386,7 +410,13 @@ def compare_cmd(
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
-            comparison = api.compare_uncertain(list(files), samples=samples, seed=seed, level=level, **common)
+            bar = _DrawsBar(samples)
+            try:
+                comparison = api.compare_uncertain(
+                    list(files), samples=samples, seed=seed, level=level, progress=bar, **common
+                )
+            finally:
+                bar.close()
         else:
             comparison = api.compare(list(files), **common)
     except ShootprintError as exc:

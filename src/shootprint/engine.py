@@ -51,6 +51,21 @@ class Sampler:
         raise NotImplementedError
 
 
+def step(use: FactorUse, operation: str) -> FactorUse:
+    """``use`` as a step of a line's chain that is not a plain ``×`` (a copy: a factor is shared)."""
+    from dataclasses import replace
+
+    from shootprint.model import OPERATIONS
+
+    assert operation in OPERATIONS, operation
+    return replace(use, operation=operation)
+
+
+def in_quantity(uses: list[FactorUse]) -> list[FactorUse]:
+    """Factors that made a line's quantity (power × hours, a detour …): shown, not applied again."""
+    return [step(u, "in quantity") for u in uses]
+
+
 @dataclass(slots=True)
 class Draft:
     """What a category function returns for one line; the engine completes it into a LineItem."""
@@ -84,8 +99,8 @@ class Context:
     default_region: str | None = None  # the production's country, for activities without one
     activity: ActivityBase | None = None
     _warnings: list[ResultWarning] = field(default_factory=list)
-    _factor_cache: dict[tuple[str, str], tuple[FactorUse, list[tuple[str, str, dict[str, Any]]]]] = field(
-        default_factory=dict
+    _factor_cache: dict[tuple[str, str, str | None, str], tuple[FactorUse, list[tuple[str, str, dict[str, Any]]]]] = (
+        field(default_factory=dict)
     )
     _overrides_used: set[str] = field(default_factory=set)
     _warning_keys: set[tuple[str, str, str | None]] = field(default_factory=set)  # de-duplication, O(1)
@@ -147,7 +162,7 @@ class Context:
         ``expect_unit``: the unit the formula needs; a compatible unit is converted (kg ↔ t …),
         an incompatible one raises.
         """
-        key = (factor_id, f"{role}|{expect_unit}|{status}")
+        key = (factor_id, role, expect_unit, status)
         cached = self._factor_cache.get(key)
         if cached is not None:
             use, cached_notes = cached
@@ -156,12 +171,10 @@ class Context:
             return use
         resolved = self.table.resolve(factor_id)
         row = resolved.row
-        value = resolved.value
-        unit = row.unit
-        if expect_unit and unit != expect_unit:
-            value = _convert_factor(value, unit, expect_unit, factor_id)
-            unit = expect_unit
-        scale = value / resolved.value if resolved.value else 1.0  # the row's unit → the formula's
+        # the unit conversion, name and uncertainty summary depend on the table only: built once per table
+        value, unit, scale, name, uncertainty = self.table.memo(
+            ("factor-use", factor_id, expect_unit), lambda: _use_basis(self.table, factor_id, resolved, expect_unit)
+        )
         if resolved.overridden_id:
             status = "override"
             self._overrides_used.add(resolved.overridden_id)
@@ -174,10 +187,10 @@ class Context:
             source=row.source,
             role=role,
             status=status,
-            name=self.table.get(factor_id).name() or row.name(),
+            name=name,
             resolved_id=row.id,
             licence=row.licence,
-            uncertainty=_scaled(_uncertainty_of(resolved.uncertainty_row or row), scale),
+            uncertainty=dict(uncertainty),
         )
         notes: list[tuple[str, str, dict[str, Any]]] = []
         if row.archived:
@@ -248,6 +261,22 @@ class Context:
         if key not in self._warning_keys:
             self._warning_keys.add(key)
             self._warnings.append(ResultWarning(code, message, line_id))
+
+
+def _use_basis(
+    table: FactorTable, factor_id: str, resolved: Resolved, expect_unit: str | None
+) -> tuple[float, str, float, str, dict[str, Any]]:
+    """A factor's value and unit as a formula wants them, the scale between the two, its name and
+    its uncertainty in that unit."""
+    row = resolved.row
+    value = resolved.value
+    unit = row.unit
+    if expect_unit and unit != expect_unit:
+        value = _convert_factor(value, unit, expect_unit, factor_id)
+        unit = expect_unit
+    scale = value / resolved.value if resolved.value else 1.0  # the row's unit → the formula's
+    name = table.get(factor_id).name() or row.name()
+    return value, unit, scale, name, _scaled(_uncertainty_of(resolved.uncertainty_row or row), scale)
 
 
 def v(use: FactorUse) -> Num:

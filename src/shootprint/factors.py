@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import cache
 from importlib import resources
@@ -176,6 +176,7 @@ def normalize_text(text: str) -> str:
     return "".join(c if c.isalnum() else " " for c in stripped.lower()).strip()
 
 
+@cache
 def _data_path(*parts: str) -> Path:
     return Path(str(resources.files(DATA_PACKAGE).joinpath(*parts)))
 
@@ -230,6 +231,21 @@ class FactorTable:
         for row in overrides:
             self._overrides[row.id] = replace(row, origin="override")
         self._store = _store(data_dir)
+        # ids already followed through their aliases (a table never changes once built): bounded by
+        # the rows that exist, as an unknown id raises and is not kept
+        self._resolved: dict[str, Resolved] = {}
+        self._memo: dict[Any, Any] = {}
+
+    def memo(self, key: Any, build: Callable[[], Any]) -> Any:
+        """What ``build`` gives for ``key``, built once per table (values derived from rows only:
+        the engine keeps each factor's unit conversion and uncertainty summary here). At most
+        ``MEMO_SIZE`` entries; beyond, values are built each time."""
+        found = self._memo.get(key, _MISSING)
+        if found is _MISSING:
+            found = build()
+            if len(self._memo) < MEMO_SIZE:
+                self._memo[key] = found
+        return found
 
     # -- data files -------------------------------------------------------------------------
     def _path(self, *parts: str) -> Path:
@@ -248,7 +264,7 @@ class FactorTable:
         pkg = _load_datapackage(self._path("datapackage.json"))
         return {s["name"]: s for s in pkg.get("sources", [])}
 
-    def _rows_csv(self) -> dict[tuple[str, str], FactorRow]:
+    def _rows_csv(self) -> Mapping[tuple[str, str], FactorRow]:
         return self._store.csv_rows()
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
@@ -288,6 +304,14 @@ class FactorTable:
 
     def resolve(self, factor_id: str) -> Resolved:
         """Follow aliases to the row holding the value; note any override met on the way."""
+        found = self._resolved.get(factor_id)
+        if found is None:
+            found = self._resolve(factor_id)
+            if len(self._resolved) < MEMO_SIZE:
+                self._resolved[factor_id] = found
+        return found
+
+    def _resolve(self, factor_id: str) -> Resolved:
         chain: list[str] = []
         overridden: str | None = None
         unc_row: FactorRow | None = None
@@ -473,20 +497,52 @@ def _load_datapackage(path: Path) -> dict[str, Any]:
         return data
 
 
+class _LazyRows(Mapping[tuple[str, str], FactorRow]):
+    """The package's CSV rows by (id, factor set), each made a :class:`FactorRow` the first time it
+    is read: a production reads tens of the ~1,850 rows, so a command does not convert them all."""
+
+    def __init__(self, raw: dict[tuple[str, str], tuple[dict[str, str], str]]) -> None:
+        self._raw = raw
+        self._built: dict[tuple[str, str], FactorRow] = {}
+
+    def __getitem__(self, key: tuple[str, str]) -> FactorRow:
+        row = self._built.get(key)
+        if row is None:
+            data, origin = self._raw[key]
+            row = self._built[key] = row_from_strings(data, origin)
+        return row
+
+    def get(self, key: tuple[str, str], default: Any = None) -> Any:  # type: ignore[override]
+        row = self._built.get(key)
+        if row is not None:
+            return row
+        return self[key] if key in self._raw else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 @cache
-def _load_csv_rows(*folders: Path) -> dict[tuple[str, str], FactorRow]:
-    rows: dict[tuple[str, str], FactorRow] = {}
+def _load_csv_rows(*folders: Path) -> Mapping[tuple[str, str], FactorRow]:
+    raw: dict[tuple[str, str], tuple[dict[str, str], str]] = {}
     for folder in folders:
         if not folder.is_dir():
             continue
         origin = "curated" if folder.name == "curated" else "source"
         for path in sorted(folder.glob("*.csv")):
-            for row in read_rows_csv(path, origin):
-                key = (row.id, row.factor_set)
-                if key in rows:
-                    raise FactorError(f"{path.name}: id {row.id!r} (set {row.factor_set!r}) twice")
-                rows[key] = row
-    return rows
+            with path.open(encoding="utf-8", newline="") as fh:
+                for data in csv.DictReader(fh):
+                    key = ((data.get("id") or "").strip(), (data.get("factor_set") or "").strip())
+                    if key in raw:
+                        raise FactorError(f"{path.name}: id {key[0]!r} (set {key[1]!r}) twice")
+                    raw[key] = (data, origin)
+    return _LazyRows(raw)
 
 
 def read_rows_csv(path: Path, origin: str) -> list[FactorRow]:
@@ -596,13 +652,13 @@ class _Store:
         self._data_dir = data_dir
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
-        self._csv: dict[tuple[str, str], FactorRow] | None = None
+        self._csv: Mapping[tuple[str, str], FactorRow] | None = None
         self._ademe: OrderedDict[str, FactorRow | None] = OrderedDict()
 
     def _path(self, *parts: str) -> Path:
         return self._data_dir.joinpath(*parts) if self._data_dir is not None else _data_path(*parts)
 
-    def csv_rows(self) -> dict[tuple[str, str], FactorRow]:
+    def csv_rows(self) -> Mapping[tuple[str, str], FactorRow]:
         if self._csv is None:
             self._csv = _load_csv_rows(self._path("sources"), self._path("curated"))
         return self._csv
@@ -632,6 +688,9 @@ class _Store:
 
 #: ADEME rows kept in memory (a production uses tens; a server thousands at most)
 ADEME_ROW_CACHE = 4096
+#: resolved ids and derived values one table keeps (a production uses tens; the data holds ~12,000 ids)
+MEMO_SIZE = 16_384
+_MISSING = object()
 #: factor tables kept by :func:`default_table` (one per factor set and distinct overrides)
 TABLE_CACHE = 32
 

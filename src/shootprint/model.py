@@ -497,6 +497,13 @@ class ResultWarning:
         return out
 
 
+#: how a factor enters its line's emissions: ``×``/``÷`` the value so far (the quantity, then each
+#: factor in turn), ``+`` added to the factor before it (well-to-tank on a combustion factor);
+#: ``in quantity``: it made the line's quantity (a distance uplift, a power × hours), so it is in
+#: the quantity already; ``other indicator``: it gives another indicator (water), not the emissions
+OPERATIONS = ("×", "÷", "+", "in quantity", "other indicator")
+
+
 @dataclass(slots=True)
 class FactorUse:
     """One factor of a line's chain, as used (value in ``unit``; samples when Monte Carlo)."""
@@ -512,6 +519,8 @@ class FactorUse:
     licence: str = ""
     uncertainty: dict[str, Any] = field(default_factory=dict)
     samples: Any = None  # numpy array in Monte Carlo mode
+    #: how it enters the line, read left to right from the quantity (:data:`OPERATIONS`)
+    operation: str = "×"
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -522,6 +531,7 @@ class FactorUse:
             "role": self.role,
             "status": self.status,
             "name": self.name,
+            "operation": self.operation,
         }
         if self.resolved_id and self.resolved_id != self.id:
             out["resolved_id"] = self.resolved_id

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import difflib
 import math
-from functools import cache
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, WithJsonSchema, field_validator
@@ -39,6 +42,19 @@ class ProductionBase(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
     _source: str = PrivateAttr("")  # the file it was read from, named in errors
+
+    def __eq__(self, other: object) -> bool:
+        """Equal fields make equal productions, whichever model validated them (one over the
+        activity types a file uses, or the full one: see ``_model_for``)."""
+        if not isinstance(other, ProductionBase):
+            return NotImplemented
+        return (
+            self.__dict__ == other.__dict__
+            and self.__pydantic_private__ == other.__pydantic_private__
+            and self.__pydantic_extra__ == other.__pydantic_extra__
+        )
+
+    __hash__ = BaseModel.__hash__
 
     shootprint: int = Field(FORMAT_VERSION, description="production file format version")
     name: str
@@ -134,13 +150,68 @@ def production_model() -> type[ProductionBase]:
     """The Production model, with the union of every registered activity type."""
     from shootprint.categories import registry
 
-    models = tuple(m for m in _activity_models(registry()))
+    return _production_model(tuple(m for m in _activity_models(registry())))
+
+
+#: Production models over the activity types one file uses, kept (least recently used dropped)
+TYPED_MODELS = 64
+
+
+@lru_cache(maxsize=TYPED_MODELS)
+def production_model_for(types: frozenset[str]) -> type[ProductionBase]:
+    """The Production model whose activities may be only of ``types`` (all registered): a file using
+    9 of the 34 types builds 9 activity validators, not 34. Same fields, same errors and locations as
+    :func:`production_model` for a file whose types are all among them."""
+    from shootprint.categories import models
+
+    known = models()
+    return _production_model(tuple(known[t] for t in sorted(types)))
+
+
+def _production_model(models: tuple[type, ...]) -> type[ProductionBase]:
     union: Any = Annotated[_union(models), Field(discriminator="type")]
 
     class Production(ProductionBase):
         activities: list[union] = Field(default_factory=list)  # type: ignore[valid-type]
 
     return Production
+
+
+#: set while several productions are validated in one call (compare, sensitivity of two): each
+#: would build its own narrow model, and one full model costs about what two narrow ones do
+_MANY: ContextVar[bool] = ContextVar("shootprint_many_productions", default=False)
+
+
+@contextmanager
+def many_productions() -> Iterator[None]:
+    """Validate with the full model inside this block (a call validating several productions)."""
+    token = _MANY.set(True)
+    try:
+        yield
+    finally:
+        _MANY.reset(token)
+
+
+def _model_for(data: Any) -> type[ProductionBase]:
+    """The model that validates ``data``: the full one once it is built or when several productions
+    are validated together; else the model of the types the file uses when every activity names a
+    registered type (a file using 11 of 34 types builds 11 validators, not 34), else the full model
+    (its errors list every accepted type)."""
+    from shootprint.categories import models
+
+    acts = data.get("activities") if isinstance(data, dict) else None
+    if _MANY.get() or production_model.cache_info().currsize or not isinstance(acts, list) or not acts:
+        return production_model()
+    known = models()
+    types: set[str] = set()
+    for act in acts:
+        kind = act.get("type") if isinstance(act, dict) else None
+        if not isinstance(kind, str) or kind not in known:
+            return production_model()
+        types.add(kind)
+    if len(types) < 2:  # one type is no union: its errors would lack the type in their location
+        return production_model()
+    return production_model_for(frozenset(types))
 
 
 def _union(models: tuple[type, ...]) -> Any:
@@ -267,7 +338,7 @@ def validate_with_sets(data: dict[str, Any], sets: dict[str, Any] | None, source
 
 
 def validate(data: dict[str, Any], source: str = "<production>") -> Any:
-    model = production_model()
+    model = _model_for(data)
     try:
         prod = model.model_validate(data)
     except ValidationError as exc:

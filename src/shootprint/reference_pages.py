@@ -1,7 +1,9 @@
 """Reference pages generated from the code: one per activity type (its fields, units, accepted
-values and an example) and one listing the AI model profiles, their aliases and providers.
+values and an example), one listing the AI model profiles, their aliases and providers, and the
+command-line reference (every command's ``--help``).
 
-The pages live in ``docs/activities/`` and ``docs/models.md``; a test checks they are up to date.
+The pages live in ``docs/activities/``, ``docs/models.md`` and ``docs/cli.md``; a test checks they
+are up to date.
 Rebuild them with ``python -m shootprint.reference_pages docs``.
 """
 
@@ -115,11 +117,41 @@ def models_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+def cli_page() -> str:
+    """docs/cli.md: every command's ``--help``, in the order the command line lists them, at a
+    fixed width (80 columns) so the page does not depend on the terminal it is built in."""
+    import click
+
+    from shootprint.cli import app
+
+    parts = [
+        "# Command-line reference\n",
+        HEADER,
+        "Every command's `--help`, as this version prints it (`tests/docs/test_cli_reference.py` fails",
+        "when an option is missing here or the page is out of date).\n",
+    ]
+
+    def walk(cmd: click.Command, name: str, parent: click.Context | None) -> None:
+        ctx = cmd.make_context(
+            name, [], parent=parent, resilient_parsing=True, terminal_width=80, max_content_width=100
+        )
+        path = ctx.command_path
+        parts.append(f"## {path}\n\n```text\n{cmd.get_help(ctx).rstrip()}\n```\n")
+        if isinstance(cmd, click.Group):
+            for sub_name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, sub_name)
+                if sub is not None and not sub.hidden:
+                    walk(sub, sub_name, ctx)
+
+    walk(app, "shootprint", None)
+    return "\n".join(parts)
+
+
 def pages() -> dict[str, str]:
     """Relative path under docs/ → text."""
     from shootprint.categories import models
 
-    out = {"models.md": models_page(), "activities/README.md": index_page()}
+    out = {"cli.md": cli_page(), "models.md": models_page(), "activities/README.md": index_page()}
     out.update({f"activities/{t}.md": activity_page(t) for t in models()})
     return out
 

@@ -22,7 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Result(BaseModel):
-    model_config = ConfigDict(extra="allow", allow_inf_nan=False)
+    # validators are built at a model's first use, not at import: a command that prints text never pays
+    model_config = ConfigDict(extra="allow", allow_inf_nan=False, defer_build=True)
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_unset=True)
@@ -55,6 +56,12 @@ class FactorUse(_Result):
     resolved_id: str | None = None
     licence: str | None = None
     uncertainty: dict[str, Any] | None = None
+    operation: str = Field(
+        "×",
+        description="how the factor enters the line's emissions, read left to right from its quantity: × or ÷ "
+        "the value so far, + added to the factor before it; 'in quantity': it made the line's quantity; "
+        "'other indicator': it gives another indicator (water)",
+    )
 
 
 class Line(_Result):
@@ -190,6 +197,7 @@ class WhatifVariant(_Result):
 class SkippedLever(_Result):
     lever: str
     reason: str
+    reason_fr: str | None = Field(None, description="the reason in French")
 
 
 class WhatifResult(_Result):

@@ -28,6 +28,31 @@ DEFAULT_LEVEL = 0.90
 #: the most productions whose every ordered pair gets a ratio interval and P(A < B); beyond, each
 #: production is compared with the reference (the lowest) only, so the cost stays linear
 PAIRWISE_MAX = 12
+#: Monte Carlo draws computed at once: a larger run is computed in chunks of this many draws, each
+#: key's random stream carried on from one chunk to the next (the same draws as a single run), so
+#: the formulas' intermediate arrays stay this size and a progress callback can follow the run
+CHUNK_DRAWS = 10_000
+
+#: ``progress(draws_done)``, called after each chunk of a Monte Carlo run
+Progress = Callable[[int], None]
+
+
+def chunks(samples: int, size: int | None = None) -> list[int]:
+    """The sizes of the chunks ``samples`` draws are computed in (one chunk up to ``size``,
+    :data:`CHUNK_DRAWS` by default)."""
+    full, rest = divmod(samples, size or CHUNK_DRAWS)
+    return [size or CHUNK_DRAWS] * full + ([rest] if rest else [])
+
+
+@dataclass
+class _Line:
+    """A line's draws over every chunk, as :func:`summarize_samples` reads it."""
+
+    id: str
+    category: str
+    stage: str
+    samples: np.ndarray | None
+    emissions_kgco2e: float
 
 
 @dataclass
@@ -60,12 +85,27 @@ def estimate_mc(
     seed: int = 0,
     level: float = DEFAULT_LEVEL,
     exclude: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> Footprint:
-    """The deterministic footprint, with medians and intervals from ``samples`` draws beside it."""
+    """The deterministic footprint, with medians and intervals from ``samples`` draws beside it
+    (computed in chunks of :data:`CHUNK_DRAWS`, ``progress`` called after each)."""
     fp = run(sc, table, None, exclude)
-    sampler = MonteCarlo(samples, seed)
-    fp_mc = run(sc, table, sampler, exclude)
-    _, summary = summarize_samples(fp_mc.lines, level)
+    sizes = chunks(samples)
+    if len(sizes) == 1:
+        sampler = MonteCarlo(samples, seed)
+        fp_mc = run(sc, table, sampler, exclude)
+        lines: Sequence[Any] = fp_mc.lines
+    else:
+        streams: dict[tuple[str, str], np.random.Generator] = {}
+        parts: list[Footprint] = []
+        for size in sizes:
+            sampler = MonteCarlo(size, seed, streams=streams)
+            parts.append(run(sc, table, sampler, exclude))
+            if progress is not None:
+                progress(sum(sizes[: len(parts)]))
+        fp_mc = parts[0]
+        lines = [_joined(i, parts, sizes) for i in range(len(fp_mc.lines))]
+    _, summary = summarize_samples(lines, level)
     fp.uncertainty = _uncertainty_block(summary, fp, samples, seed, level, sampler)
     fp.warnings.extend(w for w in fp_mc.warnings if w.code == "uncertainty-default" and w not in fp.warnings)
     few = too_few_draws(samples, level)
@@ -74,6 +114,16 @@ def estimate_mc(
 
         fp.warnings.append(ResultWarning("too-few-draws", few))
     return fp
+
+
+def _joined(index: int, parts: Sequence[Footprint], sizes: Sequence[int]) -> _Line:
+    """Line ``index`` of a run in chunks: its draws end to end, their median as its emissions."""
+    line = parts[0].lines[index]
+    draws = [p.lines[index].samples for p in parts]
+    if any(d is None for d in draws):  # no uncertain input: the same value in every chunk
+        return _Line(line.id, line.category, line.stage, None, line.emissions_kgco2e)
+    joined = np.concatenate([np.broadcast_to(d, (n,)) for d, n in zip(draws, sizes, strict=True)])
+    return _Line(line.id, line.category, line.stage, joined, float(np.median(joined)))
 
 
 def _uncertainty_block(
@@ -159,20 +209,30 @@ def compare_mc(
     level: float = DEFAULT_LEVEL,
     exclude: Sequence[str] = (),
     common: bool = True,
+    progress: Progress | None = None,
 ) -> ComparisonMC:
-    """Every scenario drawn with the same seed and keys: shared factors take the same draws."""
+    """Every scenario drawn with the same seed and keys: shared factors take the same draws
+    (in chunks of :data:`CHUNK_DRAWS`, ``progress`` called after each)."""
     names = _unique_names(scenarios)
     det = [run(sc, table, None, exclude) for sc in scenarios]
-    totals: dict[str, np.ndarray] = {}
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in names}
     inputs: dict[str, Any] = {}
-    shared: dict[Any, np.ndarray] = {}  # with common random numbers, a shared factor is drawn once
-    for name, sc in zip(names, scenarios, strict=True):
-        sampler = MonteCarlo(samples, seed, common=common, salt=name, medians=False)
-        if common:
-            sampler.draws = shared
-        fp = run(sc, table, sampler, exclude)
-        totals[name] = total_samples(fp, samples)
-        inputs.update({k: d.describe() for k, d in sampler.seen.items()})
+    sizes = chunks(samples)
+    streams: dict[tuple[str, str], np.random.Generator] | None = {} if len(sizes) > 1 else None
+    for done, size in enumerate(sizes, start=1):
+        shared: dict[Any, np.ndarray] = {}  # with common random numbers, a shared factor is drawn once
+        bases: dict[tuple[str, str], np.ndarray] = {}
+        for name, sc in zip(names, scenarios, strict=True):
+            sampler = MonteCarlo(size, seed, common=common, salt=name, medians=False, streams=streams)
+            if common:
+                sampler.draws = shared
+            sampler.bases = bases
+            fp = run(sc, table, sampler, exclude)
+            parts[name].append(total_samples(fp, size))
+            inputs.update({k: d.describe() for k, d in sampler.seen.items()})
+        if progress is not None and len(sizes) > 1:
+            progress(sum(sizes[:done]))
+    totals = {name: np.concatenate(arrays) for name, arrays in parts.items()}
     reference = names[int(np.argmin([fp.total_kgco2e for fp in det]))]
     return ComparisonMC(names, det, totals, level, samples, seed, common, reference, inputs)
 

@@ -250,6 +250,24 @@ class MonteCarlo(Sampler):
     seen: dict[str, Distribution] = field(default_factory=dict)
     draws: dict[tuple[str, str, float, float, float], np.ndarray] = field(default_factory=dict)
     medians: bool = True
+    #: a run in chunks: each key's generator, kept from one chunk's sampler to the next, so the
+    #: chunks' draws, end to end, are the draws of one run of all the samples (None: one run)
+    streams: dict[tuple[str, str], np.random.Generator] | None = None
+    #: the uniforms ("u") or standard normals ("z") behind each key's draws in this sampler
+    bases: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)
+
+    def _base(self, full_key: str, kind: str) -> np.ndarray:
+        cached = self.bases.get((full_key, kind))
+        if cached is not None:
+            return cached
+        rng = self.streams.get((full_key, kind)) if self.streams is not None else None
+        if rng is None:
+            rng = np.random.default_rng(key_seed(self.seed, full_key))
+            if self.streams is not None:
+                self.streams[(full_key, kind)] = rng
+        base = rng.standard_normal(self.n) if kind == "z" else rng.random(self.n)
+        self.bases[(full_key, kind)] = base
+        return base
 
     def _draw(self, key: str, dist: Distribution) -> np.ndarray:
         self.seen.setdefault(key, dist)
@@ -263,12 +281,10 @@ class MonteCarlo(Sampler):
             if u is None:  # an input not varied in this analysis: its median
                 u = np.full(self.n, 0.5)
             draws = dist.from_uniform(u)
+        elif dist.kind == "lognormal":
+            draws = dist.from_uniform(np.empty(self.n), self._base(full_key, "z"))
         else:
-            rng = np.random.default_rng(key_seed(self.seed, full_key))
-            if dist.kind == "lognormal":
-                draws = dist.from_uniform(np.empty(self.n), rng.standard_normal(self.n))
-            else:
-                draws = dist.from_uniform(rng.random(self.n))
+            draws = dist.from_uniform(self._base(full_key, "u"))
         draws.flags.writeable = False  # shared: a formula must not change the draws in place
         self.draws[cache_key] = draws
         return draws

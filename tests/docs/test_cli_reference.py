@@ -36,3 +36,15 @@ def test_every_command_and_option_is_documented():
                 if opt.startswith("--") and opt not in section:
                     missing.append(f"{path} {opt}")
     assert not missing, f"undocumented in docs/cli.md: {missing}"
+
+
+def test_the_page_is_every_help_text_as_printed() -> None:
+    from click.testing import CliRunner
+
+    from shootprint.reference_pages import cli_page
+
+    assert DOC == cli_page(), "rebuild with: python -m shootprint.reference_pages docs"
+    # the page shows what --help prints (at 80 columns), command by command
+    for path in ("estimate", "whatif", "factors search", "models"):
+        out = CliRunner().invoke(app, [*path.split(), "--help"], prog_name="shootprint", terminal_width=80).output
+        assert f"## shootprint {path}\n\n```text\n{out.rstrip()}\n```" in DOC, path

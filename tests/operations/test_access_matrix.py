@@ -101,6 +101,7 @@ class Values:
             "number": "1",
             "lang": "fr",
             "invite_id": str(invite_id),
+            "sid": str(self._share_id(final)),
             "user_id": str(user_id(w.db, w.users["owner"])),
             "path": "style.css",
             # a route's {token}: an invitation's, or for SHARE_LINK routes a share link's (per visitor)
@@ -111,6 +112,12 @@ class Values:
         }
         self.values.update(self._api_values(final))
         return self.values
+
+    def _share_id(self, pid: int) -> int:
+        """The id of a new valid share link of the organisation (for the routes that revoke one)."""
+        self.world.share_link([pid])
+        with self.world.db.transaction() as s:
+            return int(s.scalar(sa.select(sa.func.max(models.ShareLink.id))) or 0)
 
     def _api_values(self, pid: int) -> dict[str, str]:
         out = {}
@@ -125,7 +132,7 @@ class Values:
     def url(self, route: access.RouteRule, visitor: str) -> str:
         def fill(m: re.Match[str]) -> str:
             name = m.group(1)
-            if name == "token" and route.rule == Rule.SHARE_LINK:
+            if name in ("token", "share_token") and route.rule == Rule.SHARE_LINK:
                 return self.values[visitor if visitor.startswith("share_") else "share_valid"]
             if name == "pid" and "/trash/{pid" in route.path:
                 return self.values["trashed_pid"]

@@ -9,12 +9,14 @@ from server_helpers import World, post
 
 from shootprint.server import access
 from shootprint.server.access import ORG_RULES, Rule
-from shootprint.server.services import organisations, productions
+from shootprint.server.services import organisations, productions, shares
 
 #: query strings some pages need to answer 200 (cheap formats: the downloads themselves are tested elsewhere)
 QUERIES = {
     "production_download": "?format=csv",
     "compare_download": "?p={pid}&p={forecast}&format=csv",
+    "shared_download": "?format=csv",
+    "factor": "?id=energy.studio.large.kwh_per_day",
 }
 ROLES = ["anonymous", "outsider", "admin", "viewer", "editor", "owner"]
 RANK = {"viewer": 1, "editor": 2, "owner": 3}
@@ -61,6 +63,9 @@ def values(world: World) -> dict[str, str]:
         "org": world.org,
         "pid": str(final),
         "forecast": str(pid),
+        "share_token": shares.create(world.db, sc, [pid, final]),
+        "sid": "1",
+        "oid": "1",
         "number": "1",
         "lang": "fr",
         "token": token,

@@ -138,6 +138,77 @@ def test_studio_with_its_own_kwh() -> None:
     assert fp.lines[0].quantity_status == "input"
 
 
+def test_studio_from_its_listed_lighting_and_equipment() -> None:
+    """Building every hire day, listed lights and equipment on shoot days only (hand-computed)."""
+    fp = run(
+        {
+            "type": "studio",
+            "size": "large",
+            "days": "5 day",  # one build, three shoot, one strike day
+            "shoot_days": "3 day",
+            "lighting": [
+                {"fixture": "SkyPanel S60-C", "count": 4, "power_kw": "0.45 kW"},
+                {"fixture": "HMI 1200", "count": 2},  # energy.fixture.hmi_1200.power 1.2 kW (OSRAM lamp data)
+            ],
+            "equipment": [{"fixture": "DIT cart", "power_kw": "0.5 kW", "hours": "12 h"}],
+        }
+    )
+    lines = {line.id: line for line in fp.lines}
+    assert set(lines) == {
+        "a/building-electricity",
+        "a/building-heating",
+        "a/lighting",
+        "a/equipment",
+    }
+    # 5 days × 1500 m² (energy.studio.large.area_m2) × 121 kWh/(m2.year) (ademe:23624, the row
+    # post_production.workspace.office.electricity) ÷ 220 days (post_production.workspace.days_per_year)
+    building_kwh = 5 * 1500 * 121 / 220
+    assert lines["a/building-electricity"].quantity == pytest.approx(building_kwh)  # 4125 kWh
+    assert lines["a/building-electricity"].emissions_kgco2e == pytest.approx(building_kwh * 0.0519)  # ademe:43642
+    # heating and hot water 184 kWh/(m2.year) (ademe:23734) × French heating fuel (gas, ademe:37133: 0.215)
+    heating_kwh = 5 * 1500 * 184 / 220
+    assert lines["a/building-heating"].emissions_kgco2e == pytest.approx(heating_kwh * 0.215)
+    # lights: (4 × 0.45 kW + 2 × 1.2 kW) × 10 h (energy.studio.lighting_hours_per_day) × 3 shoot days
+    assert lines["a/lighting"].quantity == pytest.approx((4 * 0.45 + 2 * 1.2) * 10 * 3)  # 126 kWh
+    assert lines["a/lighting"].emissions_kgco2e == pytest.approx(126 * 0.0519)
+    assert "energy.fixture.hmi_1200.power" in [f.id for f in lines["a/lighting"].factors]
+    # the DIT cart: 0.5 kW × its own 12 h × 3 shoot days; no default hours in its chain
+    assert lines["a/equipment"].quantity == pytest.approx(0.5 * 12 * 3)
+    assert "energy.studio.lighting_hours_per_day" not in [f.id for f in lines["a/equipment"].factors]
+    assert fp.total_kgco2e == pytest.approx((building_kwh + 126 + 18) * 0.0519 + heating_kwh * 0.215)
+
+
+def test_studio_listed_area_and_hours_from_the_file() -> None:
+    fp = run(
+        {
+            "type": "studio",
+            "days": "2 day",
+            "area_m2": 220,
+            "lighting_hours": "8 h",
+            "lighting": [{"fixture": "HMI 575", "count": 3}],  # energy.fixture.hmi_575.power 0.575 kW
+        }
+    )
+    lines = {line.id: line for line in fp.lines}
+    assert lines["a/building-electricity"].quantity == pytest.approx(2 * 220 * 121 / 220)  # 242 kWh
+    assert lines["a/lighting"].quantity == pytest.approx(3 * 0.575 * 8 * 2)  # shoot days default to days
+    assert lines["a/building-electricity"].quantity_status == "input"
+
+
+def test_studio_without_a_list_keeps_the_per_day_default() -> None:
+    fp = run({"type": "studio", "days": "5 day", "size": "large"})
+    assert [line.id for line in fp.lines] == ["a"]
+    assert fp.total_kgco2e == pytest.approx(5 * 2600 * 0.0519)  # energy.studio.large.kwh_per_day × ademe:43642
+
+
+def test_studio_list_errors_name_the_field_and_what_is_accepted() -> None:
+    with pytest.raises(InputError, match=r"lighting\[0\]\.fixture: no rated power known for 'Mystery lamp'.*hmi_1200"):
+        run({"type": "studio", "days": "1 day", "lighting": [{"fixture": "Mystery lamp"}]})
+    with pytest.raises(InputError, match="energy .* or lighting/equipment lists, not both"):
+        run({"type": "studio", "days": "1 day", "energy": "100 kWh", "lighting": [{"fixture": "HMI 575"}]})
+    with pytest.raises(InputError, match="shoot_days is used with lighting"):
+        run({"type": "studio", "days": "2 day", "shoot_days": "1 day"})
+
+
 # -- data ------------------------------------------------------------------------------------
 
 

@@ -55,7 +55,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, field_validator, model_validator
 
 from shootprint.categories.energy import GRID, WATER_ELECTRICITY, region_of
-from shootprint.engine import Context, Draft, Num, v
+from shootprint.engine import Context, Draft, Num, step, v
 from shootprint.errors import InputError
 from shootprint.i18n import N_, Joined, Message
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_s, QuantitySpec
@@ -690,7 +690,11 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
     else:
         how = Message("facility-level energy (no PUE or overhead re-applied)")
     where = Joined([Message("{hosting} ({region})", hosting=term("hosting", hosting), region=region), a.gpu or ""])
-    energy_factors = [grid, *chain, *(f for f in overheads if f is not pue), pue, wue_onsite, wue_offsite]
+    energy_factors = [
+        grid,
+        *(step(f, "in quantity") for f in [*chain, *(f for f in overheads if f is not pue), pue]),
+        *(step(f, "other indicator") for f in (wue_onsite, wue_offsite)),
+    ]
     lines = [
         Draft(
             label=Joined(
@@ -728,10 +732,10 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
     if hosting == "local":
         life_dc = ctx.factor("ai.hardware.lifetime_years.datacenter", "lifetime, data centre (years)", "year")
         life_local = ctx.factor("ai.hardware.lifetime_years.local", "lifetime, workstation (years)", "year")
-        emb_chain += [life_dc, life_local]
+        emb_chain += [life_dc, step(life_local, "÷")]
         per_gpu_hour = per_gpu_hour * v(life_dc) / v(life_local)
     util = ctx.factor("ai.gpu.utilisation", "GPU utilisation over its life", "1")
-    emb_chain.append(util)
+    emb_chain.append(step(util, "÷"))
     if measured is not None and measured.gpu_hours is not None:
         gpu_hours: Num = measured.gpu_hours
         hours_text: Message = Message("measured run time")
@@ -740,7 +744,7 @@ def compute(a: _AIActivity, ctx: Context) -> list[Draft]:
         hours_text = Message("latency {s} s per output", s=f"{p.latency_s:g}")
     else:
         power = ctx.factor("ai.gpu.average_power_kw", "average GPU power (assumption)", "kW")
-        emb_chain.append(power)
+        emb_chain.append(step(power, "in quantity"))
         basis = base_kwh if boundary == "gpu" else facility_kwh
         gpu_hours = basis / v(power)
         hours_text = Message("energy ÷ average GPU power")

@@ -23,7 +23,7 @@ from typing import Literal
 
 from pydantic import model_validator
 
-from shootprint.engine import Context, Draft, v
+from shootprint.engine import Context, Draft, in_quantity, v
 from shootprint.i18n import Message
 from shootprint.model import ActivityBase, Q_count, Q_kg, Q_l
 from shootprint.vocabulary import term
@@ -110,7 +110,7 @@ def drinks(a: Drinks, ctx: Context) -> list[Draft]:
     else:
         serving = ctx.factor(f"catering.drink.{a.kind}.serving", "litres per serving", "L")
         volume_l = ctx.q(a, "count") * v(serving)
-        factors = [factor, density, serving]
+        factors = [factor, density, *in_quantity([serving])]
         status = "default"  # litres per serving is a default, the servings are input
     return [
         Draft(
@@ -133,7 +133,7 @@ def snacks(a: Snacks, ctx: Context) -> list[Draft]:
     else:
         per_day = ctx.factor("catering.snack.kg_per_person_day", "kg per person-day", "kg")
         mass_kg = ctx.q(a, "person_days") * v(per_day)
-        factors = [factor, per_day]
+        factors = [factor, *in_quantity([per_day])]
         status = "default"  # the mass is a default per person-day, the person-days are input
     return [
         Draft(

@@ -22,17 +22,30 @@ Formulas (units in names; every factor a sourced row of the factor table):
 * gas: ``energy_kwh × gas_kgco2e_per_kwh``
 * studio hire: ``days × studio_kwh_per_day × grid_kgco2e_per_kwh(region)``; the studio's own kWh
   when the user knows them (``energy``) replace the per-day default.
+* studio hire with its equipment listed (``lighting:`` and/or ``equipment:``, each item ``fixture``,
+  ``count``, ``power_kw`` or a named fixture of the table, optional ``hours`` per shoot day), energy
+  from what is used instead of the per-day lump:
+
+  - building, every hire day (build, shoot and strike: ``days``): ``days × area_m2 ×
+    electricity_kwh_per_m2_year ÷ days_per_year × grid`` and the same with heating and hot water ×
+    the country's heating fuel (ADEME's tertiary elements 23624 and 23734, the work-space rows;
+    ``area_m2`` from the file, else ``energy.studio.<size>.area_m2``);
+  - lighting and equipment, on shoot days only (``shoot_days``, default ``days``): ``shoot_days ×
+    Σ count × power_kw × hours × grid`` (``hours`` per item, else ``lighting_hours``, else
+    ``energy.studio.lighting_hours_per_day``); a named fixture's rated power is the row
+    ``energy.fixture.<name>.power`` (the manufacturer's figure, cited).
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from shootprint.engine import Context, Draft, Num, v
+from shootprint.engine import Context, Draft, Num, in_quantity, step, v
+from shootprint.errors import InputError
 from shootprint.i18n import N_, Message
-from shootprint.model import ActivityBase, FactorUse, Q_day, Q_h, Q_kw, Q_kwh, Q_l
+from shootprint.model import ActivityBase, FactorUse, Q_count, Q_day, Q_h, Q_kw, Q_kwh, Q_l
 from shootprint.vocabulary import term
 
 CATEGORY = "energy"
@@ -78,13 +91,41 @@ class Gas(ActivityBase):
     energy: Q_kwh
 
 
+class Fixture(BaseModel):
+    """A light or a piece of equipment drawing power on shoot days: a named fixture of the table
+    (its rated power cited) or any name with ``power_kw``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
+
+    fixture: str = Field(min_length=1, max_length=80, description="its name, e.g. 'HMI 1200' or 'SkyPanel S60-C'")
+    count: Q_count | None = Field(None, description="how many (default 1)")
+    power_kw: Q_kw | None = Field(None, description="rated power of one, kW (default: the named fixture's row)")
+    hours: Q_h | None = Field(None, description="hours on per shoot day (default: the studio's lighting_hours)")
+
+
 class Studio(ActivityBase):
-    """Studio hire: its energy, from the days of hire or from the studio's own kWh."""
+    """Studio hire: its energy, from the days of hire or from the studio's own kWh; or, where the file
+    lists the lighting and equipment, the building per hire day plus their power × hours on shoot days."""
 
     type: Literal["studio"]
-    days: Q_day
+    days: Q_day = Field(description="hire days: build, shoot and strike days together")
     energy: Q_kwh | None = None
     size: Literal["small", "medium", "large"] = "medium"
+    shoot_days: Q_day | None = Field(None, description="days the lighting and equipment run (default: days)")
+    area_m2: Q_count | None = Field(None, description="floor area, m² (default: the size's row)")
+    lighting: list[Fixture] | None = Field(None, description="the lights: fixture, count, power_kw, hours")
+    equipment: list[Fixture] | None = Field(None, description="other powered equipment, listed the same way")
+    lighting_hours: Q_h | None = Field(None, description="hours on per shoot day of a listed item without hours")
+
+    @model_validator(mode="after")
+    def _listed(self) -> Studio:
+        listed = self.lighting is not None or self.equipment is not None
+        if self.energy is not None and listed:
+            raise ValueError("give energy (the studio's metered kWh) or lighting/equipment lists, not both")
+        for name in ("shoot_days", "area_m2", "lighting_hours"):
+            if getattr(self, name) is not None and not listed:
+                raise ValueError(f"{name} is used with lighting: or equipment: lists; give them, or remove {name}")
+        return self
 
 
 #: water consumed per kWh of electricity generated, by country (EcoLogits' electricity mixes): one
@@ -99,7 +140,7 @@ def electricity_water(ctx: Context, region: str, energy_kwh: Num) -> tuple[Facto
     Returns the water factor (for the line's chain) and the indicator to put on the line.
     """
     wue = ctx.regional(WATER_OFFSITE, region, "water: electricity generation (L/kWh)", "L/kWh")
-    return wue, {WATER_ELECTRICITY: energy_kwh * v(wue)}
+    return step(wue, "other indicator"), {WATER_ELECTRICITY: energy_kwh * v(wue)}
 
 
 def region_of(activity: ActivityBase, ctx: Context) -> str:
@@ -199,7 +240,7 @@ def _generator_by_load(a: Generator, ctx: Context) -> Draft:
         ),
         quantity=fuel_l,
         unit="L",
-        factors=[factor, *chain],
+        factors=[factor, *in_quantity(chain)],
         emissions_kgco2e=fuel_l * v(factor),
         quantity_status="parameter" if "parameter" in statuses else "input",
     )
@@ -221,6 +262,8 @@ def gas(a: Gas, ctx: Context) -> list[Draft]:
 
 
 def studio(a: Studio, ctx: Context) -> list[Draft]:
+    if a.lighting is not None or a.equipment is not None:
+        return _studio_listed(a, ctx)
     region = region_of(a, ctx)
     grid = ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
     days = ctx.q(a, "days")
@@ -231,7 +274,7 @@ def studio(a: Studio, ctx: Context) -> list[Draft]:
     else:
         per_day = ctx.factor(f"energy.studio.{a.size}.kwh_per_day", "studio kWh per day", "kWh/day")
         energy_kwh = days * v(per_day)
-        factors = [grid, per_day]
+        factors = [grid, *in_quantity([per_day])]
         status = "default"
     water, indicators = electricity_water(ctx, region, energy_kwh)
     return [
@@ -253,3 +296,129 @@ ACTIVITIES = {
     "gas": (Gas, gas),
     "studio": (Studio, studio),
 }
+
+
+FIXTURE = "energy.fixture"  # + ".<key>.power": a named fixture's rated power, kW
+
+
+def fixture_key(name: str) -> str:
+    """``HMI 1200`` → ``hmi_1200``: the key of a named fixture's row."""
+    import re
+
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def fixture_names(ctx: Context) -> list[str]:
+    prefix = FIXTURE + "."
+    ids = {row.id for row in ctx.table.iter_rows(include_ademe=False)}
+    return sorted(fid[len(prefix) : -len(".power")] for fid in ids if fid.startswith(prefix) and fid.endswith(".power"))
+
+
+def _listed_kwh(
+    a: Studio, ctx: Context, field_name: str, hours_default: Num | None
+) -> tuple[Num, list[FactorUse], str]:
+    """kWh per shoot day of a list (Σ count × power × hours), its fixture rows, its status."""
+    items: list[Fixture] = getattr(a, field_name) or []
+    total: Num = 0.0
+    chain: list[FactorUse] = []
+    statuses = set()
+    for i, item in enumerate(items):
+        where = f"activities.{a.id}.{field_name}[{i}]"
+        count = ctx.value_of(item.count, f"{where}.count") if item.count is not None else 1.0
+        if item.power_kw is not None:
+            power: Num = ctx.value_of(item.power_kw, f"{where}.power_kw")
+            statuses.add("parameter" if item.power_kw.param else "input")
+        else:
+            fid = f"{FIXTURE}.{fixture_key(item.fixture)}.power"
+            if fid not in ctx.table:
+                raise InputError(
+                    f"{where}.fixture: no rated power known for {item.fixture!r}: give power_kw (kW per unit), "
+                    f"or a named fixture: {', '.join(fixture_names(ctx))}"
+                )
+            use = ctx.factor(fid, f"rated power of {item.fixture}", "kW")
+            chain.append(use)
+            power = v(use)
+            statuses.add("default")
+        if item.hours is not None:
+            hours: Num = ctx.value_of(item.hours, f"{where}.hours")
+        else:
+            assert hours_default is not None
+            hours = hours_default
+        total = total + count * power * hours
+    status = "default" if "default" in statuses else "parameter" if "parameter" in statuses else "input"
+    return total, chain, status
+
+
+def _studio_listed(a: Studio, ctx: Context) -> list[Draft]:
+    """Building energy per hire day, plus lighting and equipment power × hours on shoot days."""
+    region = region_of(a, ctx)
+    size = term("size", a.size)
+    grid = ctx.regional(GRID, region, "grid", "kgCO2e/kWh")
+    days = ctx.q(a, "days")
+    shoot_days = ctx.q(a, "shoot_days") if a.shoot_days is not None else days
+    area_chain: list[FactorUse] = []
+    area = ctx.q_or_default(a, "area_m2", f"energy.studio.{a.size}.area_m2", "studio floor area (m²)", "m2", area_chain)
+    per_year = ctx.factor("post_production.workspace.days_per_year", "days of use per year (divides)", "day")
+    heating = ctx.regional("post_production.workspace.heating", region, "heating fuel", "kgCO2e/kWh")
+    days_status = ctx.status_of(a, "days")
+    drafts = []
+    for part, intensity_id, carrier in (
+        ("electricity", "post_production.workspace.office.electricity", grid),
+        ("heating", "post_production.workspace.office.heating", heating),
+    ):
+        intensity = ctx.factor(intensity_id, f"building {part} per m² and year (kWh/(m2.year))")
+        kwh = days * area * v(intensity) / v(per_year)
+        extra: list[FactorUse] = []
+        indicators: dict[str, Num] = {}
+        if part == "electricity":
+            water, indicators = electricity_water(ctx, region, kwh)
+            extra = [water]
+        drafts.append(
+            Draft(
+                label=Message(
+                    "Studio hire, {size} ({region}): building {part}, every hire day",
+                    size=size,
+                    region=region,
+                    part=Message(N_("electricity") if part == "electricity" else N_("heating")),
+                ),
+                quantity=kwh,
+                unit="kWh",
+                factors=[carrier, *in_quantity([intensity, per_year, *area_chain]), *extra],
+                emissions_kgco2e=kwh * v(carrier),
+                quantity_status="default" if area_chain else days_status,
+                suffix=f"building-{part}",
+                indicators=indicators,
+            )
+        )
+    hours_chain: list[FactorUse] = []
+    hours_default: Num | None = None
+    needs_default = any(item.hours is None for item in (a.lighting or []) + (a.equipment or []))
+    if needs_default:
+        hours_default = ctx.q_or_default(
+            a, "lighting_hours", "energy.studio.lighting_hours_per_day", "hours on per shoot day", "h", hours_chain
+        )
+    for field_name, what in (("lighting", N_("lighting")), ("equipment", N_("equipment"))):
+        if getattr(a, field_name) is None:
+            continue
+        per_day, chain, status = _listed_kwh(a, ctx, field_name, hours_default)
+        uses_default = any(item.hours is None for item in getattr(a, field_name))
+        kwh = shoot_days * per_day
+        water, indicators = electricity_water(ctx, region, kwh)
+        drafts.append(
+            Draft(
+                label=Message(
+                    "Studio hire, {size} ({region}): {what} listed, power × hours on shoot days",
+                    size=size,
+                    region=region,
+                    what=Message(what),
+                ),
+                quantity=kwh,
+                unit="kWh",
+                factors=[grid, *in_quantity([*chain, *(hours_chain if uses_default else [])]), water],
+                emissions_kgco2e=kwh * v(grid),
+                quantity_status=status,
+                suffix=field_name,
+                indicators=indicators,
+            )
+        )
+    return drafts

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shootprint.engine import Context, Draft, v
+from shootprint.engine import Context, Draft, step, v
 from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_count, Q_day
 
@@ -95,7 +95,7 @@ def equipment(a: Equipment, ctx: Context) -> list[Draft]:
             label=Message("{item}, manufacture amortised over its days of use", item=Message(_LABEL[a.item])),
             quantity=item_days,
             unit="day",
-            factors=[embodied, lifetime],
+            factors=[embodied, step(lifetime, "÷")],
             emissions_kgco2e=item_days * v(embodied) / v(lifetime),
             quantity_status=status,
         )

@@ -48,7 +48,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, model_validator
 
 from shootprint import geo
-from shootprint.engine import Context, Draft, Num, v
+from shootprint.engine import Context, Draft, Num, step, v
 from shootprint.errors import FactorError, InputError
 from shootprint.i18n import N_, Joined, Message
 from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec
@@ -188,7 +188,7 @@ def _distance(a: _Route, ctx: Context, mode: str) -> _Distance:
                 Joined([Message("{km} km great circle", km=gc_km), times, plus, Message("= {km} km", km=central)], " "),
             ]
         )
-        return _Distance(km, central, [mult, add], text, "input")
+        return _Distance(km, central, [step(mult, "in quantity"), step(add, "in quantity")], text, "input")
     detour = ctx.factor(f"freight.{mode}.detour_factor", f"{mode} detour factor", "1")
     km = gc_km * v(detour)
     central = gc_km * detour.value
@@ -213,7 +213,7 @@ def _distance(a: _Route, ctx: Context, mode: str) -> _Distance:
                 "twice the great circle (Suez, Panama, Cape): give distance when the route is known"
             ),
         )
-    return _Distance(km, central, [detour], text, "input")
+    return _Distance(km, central, [step(detour, "in quantity")], text, "input")
 
 
 def _air_band(ctx: Context, central_km: float) -> tuple[str, str]:
@@ -254,7 +254,7 @@ def _with_wtt(ctx: Context, factor: FactorUse, default_id: str) -> list[FactorUs
     """
     if factor.status == "pinned" or f"{default_id}.wtt" not in ctx.table:
         return [factor]
-    return [factor, ctx.factor(f"{default_id}.wtt", WTT_ROLE, "kgCO2e/t.km")]
+    return [factor, step(ctx.factor(f"{default_id}.wtt", WTT_ROLE, "kgCO2e/t.km"), "+")]
 
 
 def _draft(a: _Route, ctx: Context, label: Message, factors: list[FactorUse], dist: _Distance) -> list[Draft]:

@@ -60,7 +60,7 @@ from __future__ import annotations
 from typing import Literal
 
 from shootprint.categories.energy import GRID, electricity_water, region_of
-from shootprint.engine import Context, Draft, Num, v
+from shootprint.engine import Context, Draft, Num, in_quantity, step, v
 from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_gb, Q_h, Q_kw, Q_tb, Q_work_h
 from shootprint.vocabulary import term
@@ -185,7 +185,7 @@ def screen_work(
         label=Message("{what}: electricity ({region})", what=what, region=region),
         quantity=energy_kwh,
         unit="kWh",
-        factors=[grid, power, *monitor_factors, monitor_power, water],
+        factors=[grid, *in_quantity([power, *monitor_factors, monitor_power]), water],
         emissions_kgco2e=energy_kwh * v(grid),
         quantity_status="default",  # kWh estimated from a power per kind
         suffix=f"{suffix_prefix}use",
@@ -208,8 +208,8 @@ def screen_work(
         unit="h",
         factors=[
             embodied,
-            lifetime_years,
-            hours_per_year,
+            step(lifetime_years, "÷"),
+            step(hours_per_year, "÷"),
             *monitor_factors,
             monitor_embodied,
             monitor_years,
@@ -273,7 +273,7 @@ def render(a: Render, ctx: Context) -> list[Draft]:
             label=Message("Render nodes: electricity ({region})", region=region),
             quantity=energy_kwh,
             unit="kWh",
-            factors=[*factors, water],
+            factors=[grid, *in_quantity(factors[1:]), water],
             emissions_kgco2e=energy_kwh * v(grid),
             quantity_status="default" if defaulted else ctx.status_of(a, "hours"),
             indicators=water_indicator,
@@ -369,7 +369,7 @@ def review_meeting(a: ReviewMeeting, ctx: Context) -> list[Draft]:
             label=Message("Video call: data, {network} network", network=term("network", a.network)),
             quantity=volume_gb,
             unit="GB",
-            factors=[network, gb_per_hour],
+            factors=[network, *in_quantity([gb_per_hour])],
             emissions_kgco2e=volume_gb * v(network),
             quantity_status="default",  # GB estimated from a bitrate
             suffix="network",
@@ -416,7 +416,7 @@ def workspace(a: Workspace, ctx: Context) -> list[Draft]:
                 ),
                 quantity=energy_kwh,
                 unit="kWh",
-                factors=[carrier, intensity, days, *chain, *extra],
+                factors=[carrier, *in_quantity([intensity, days, *chain]), *extra],
                 emissions_kgco2e=energy_kwh * v(carrier),
                 quantity_status=status,
                 suffix=what,

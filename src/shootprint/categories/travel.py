@@ -51,7 +51,7 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from shootprint import geo
-from shootprint.engine import Context, Draft, v
+from shootprint.engine import Context, Draft, step, v
 from shootprint.errors import FactorError, InputError
 from shootprint.i18n import N_, Exact, Joined, Message
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_km, label_number
@@ -251,7 +251,7 @@ def _ground_route(a: _Trip, ctx: Context, detour_id: str) -> _Route:
     route.text = Message("{km} km great circle × {detour} detour", km=route.central_km, detour=detour.value)
     route.km = route.km * v(detour)
     route.central_km = route.central_km * detour.value
-    route.chain.append(detour)
+    route.chain.append(step(detour, "in quantity"))
     return route
 
 
@@ -287,7 +287,7 @@ def _with_wtt(ctx: Context, a: ActivityBase, use: FactorUse) -> tuple[list[Facto
     if wtt_id not in ctx.table:
         return [use], v(use)
     wtt = ctx.factor(wtt_id, WTT_ROLE, use.unit)
-    return [use, wtt], v(use) + v(wtt)
+    return [use, step(wtt, "+")], v(use) + v(wtt)
 
 
 def _pinned_or(ctx: Context, a: ActivityBase, default_id: str) -> FactorUse:
@@ -445,7 +445,9 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
     uplift_factor = ctx.factor("travel.air.distance.uplift_factor", "distance uplift (multiplier)", "1")
     distance_km = route.km * v(uplift_factor) + v(uplift_km)
     central_km = route.central_km * uplift_factor.value + uplift_km.value
-    distance_chain = [u for u in (uplift_km, uplift_factor) if u.value != (0.0 if u is uplift_km else 1.0)]
+    distance_chain = [
+        step(u, "in quantity") for u in (uplift_km, uplift_factor) if u.value != (0.0 if u is uplift_km else 1.0)
+    ]
     distance_text = Joined(
         [
             Message("{km} km great circle", km=route.central_km),
@@ -487,7 +489,7 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
         kgco2e_per_pkm = v(main)
         if main.status != "pinned":
             wtt = ctx.factor(f"travel.air.desnz.{haul}.{a.cabin}.wtt", WTT_ROLE, "kgCO2e/passenger.km")
-            chain.append(wtt)
+            chain.append(step(wtt, "+"))
             kgco2e_per_pkm = kgco2e_per_pkm + v(wtt)
         factor_text = Message("DESNZ {haul}", haul=term("haul", haul))
         contrail_text = Message("with radiative forcing") if a.contrails else Message("without radiative forcing")
@@ -503,7 +505,7 @@ def flight(a: Flight, ctx: Context) -> list[Draft]:
             # relative to economy: a class's factor is ADEME × class multiplier ÷ average multiplier
             multiplier = ctx.factor(f"travel.air.cabin.{haul}.{a.cabin}", "cabin class multiplier", "1")
             average = ctx.factor(f"travel.air.cabin.{haul}.average", "average passenger multiplier (divides)", "1")
-            chain.extend([multiplier, average])
+            chain.extend([multiplier, step(average, "÷")])
             kgco2e_per_pkm = kgco2e_per_pkm * v(multiplier) / v(average)
         contrail_text = Message("with contrails") if a.contrails else Message("without contrails")
     if main.status == "pinned":

@@ -1,18 +1,19 @@
 """Reports a client can read: one self-contained HTML file, or a PDF of the same content.
 
-``write_report(files, out, lang=…)`` compares the production files with the public API
-(:mod:`shootprint.api`) and renders what it returns; nothing here computes a footprint:
+``write_report(files, out, lang=…)`` reads each production file once (``api.prepare_files``),
+computes with one :class:`~shootprint.calculator.Calculator` and renders what it returns; nothing
+here computes a footprint:
 
 * totals, their Monte Carlo intervals, ratios between options with intervals and P(A < B):
-  ``api.compare_uncertain(files, samples, seed)`` (common random numbers);
+  ``Calculator.compare(productions, samples=…, seed=…)`` (common random numbers);
 * intensities (per still image, per second of film, per shoot day): the footprint's own
   ``intensities``; their intervals are the total's interval divided by the same denominator
   (exact: quantiles of a total scale with a constant divisor);
-* the sensitivity tornado: ``api.sensitivity([file])`` of the option with the highest central total
+* the sensitivity tornado: ``Calculator.sensitivity([production])`` of the option with the highest central total
   (the option whose uncertainty matters most in absolute terms; a ratio's tornado is dominated by
   the larger option anyway, and kgCO2e reads more easily than a ratio); ``at_p05``/``at_p95`` are
   the total with one input at its 5th/95th percentile and the others at their medians;
-* savings of the levers: ``api.whatif(file, levers=…)`` for each option, keeping the levers that
+* savings of the levers: ``Calculator.whatif(production, levers=…)`` for each option, keeping the levers that
   change something in that file;
 * equivalences: ``data/equivalences.csv`` (each row with its source); the report divides a total
   by the row's value.
@@ -185,37 +186,25 @@ def gather(
     sensitivity_samples: int = SENSITIVITY_SAMPLES,
 ) -> ReportData:
     from shootprint import api
+    from shootprint.calculator import Calculator
 
     files = [Path(f) for f in files]
     exclude = tuple(exclude)
-    comparison = api.compare_uncertain(
-        files, samples=samples, seed=seed, factor_set=factor_set, overrides=overrides, exclude=exclude
-    )
+    # each file (and the overrides file) is read once; every computation below uses the data
+    calc = api.calculator(factor_set, overrides)
+    prepared = api.prepare_files(files)
+    comparison = calc.compare(prepared, samples=samples, seed=seed, exclude=exclude)
     chosen = comparison.factor_set
-    table = api.load_table(chosen, overrides)
+    calc = Calculator(chosen, calc.overrides, overrides_source=str(overrides or "overrides"))
+    table = calc.table()
     totals = [fp.total_kgco2e for fp in comparison.footprints]
     top = max(range(len(files)), key=lambda i: totals[i])
-    sens = api.sensitivity(
-        [files[top]],
-        base_samples=sensitivity_samples,
-        seed=seed,
-        factor_set=chosen,
-        overrides=overrides,
-        exclude=exclude,
-    )
+    sens = calc.sensitivity([prepared[top]], base_samples=sensitivity_samples, seed=seed, exclude=exclude).to_dict()
     names = list(comparison.uncertainty["totals_kgco2e"]) if comparison.uncertainty else comparison.names
     whatifs = []
-    for name, path in zip(names, files, strict=True):
-        result = api.whatif(
-            path,
-            levers=list(CANDIDATE_LEVERS),
-            samples=samples,
-            seed=seed,
-            factor_set=chosen,
-            overrides=overrides,
-            exclude=exclude,
-        )
-        whatifs.append((name, result))
+    for name, prep in zip(names, prepared, strict=True):
+        result = calc.whatif(prep, levers=list(CANDIDATE_LEVERS), samples=samples, seed=seed, exclude=exclude)
+        whatifs.append((name, result.to_dict()))
     return ReportData(
         files=files,
         comparison=comparison,
@@ -607,6 +596,16 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     lever_chart = (
         charts.savings(lever_groups, fmt=view.num, unit=unit, title=_("Savings of the levers")) if lever_groups else ""
     )
+    # levers that cannot apply to an option (e.g. fewer iterations of a single one): said, with why
+    levers_skipped = [
+        {
+            "option": name,
+            "lever": view.lever(s["lever"]),
+            "reason": (s.get("reason_fr") or s["reason"]) if view.lang == "fr" else s["reason"],
+        }
+        for name, result in data.whatifs
+        for s in result.get("skipped", [])
+    ]
 
     # -- equivalences
     equivalences = []
@@ -698,6 +697,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
         "sensitivity_evaluations": view.num(float(sens.get("evaluations", 0)), 0),
         "lever_chart": lever_chart,
         "lever_table": lever_table,
+        "levers_skipped": levers_skipped,
         "equivalences": equivalences,
         "categories": [
             {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from typing import Any
 
 from shootprint.cells import safe_row
@@ -141,6 +142,30 @@ def _table(rows: list[list[str]], right: set[int]) -> str:
     return "\n".join(out)
 
 
+def chain_text(factors: Any) -> str:
+    """A line's factors as its emissions are computed, read left to right from its quantity:
+    ``A=… × B=… ÷ C=…``, where ``+ D=…`` adds D to the factor before it, so that
+    ``quantity × (A + D) × B ÷ C`` gives the emissions; then the factors that made the quantity
+    (``; in quantity: …``) and those of another indicator (``; other indicators: …``)."""
+    main: list[str] = []
+    groups: dict[str, list[str]] = {"in quantity": [], "other indicator": []}
+    for f in factors:
+        term = f"{f.id}={f.value:.6g} {f.unit}"
+        operation = getattr(f, "operation", "×")
+        if operation in groups:
+            groups[operation].append(term)
+        elif not main and operation == "×":
+            main.append(term)
+        else:
+            main.append(f"{operation} {term}")
+    text = " ".join(main)
+    if groups["in quantity"]:
+        text += "; in quantity: " + ", ".join(groups["in quantity"])
+    if groups["other indicator"]:
+        text += "; other indicators: " + ", ".join(groups["other indicator"])
+    return text
+
+
 def line_rows(fp: Footprint, scenario: str | None = None, lang: str = "en") -> list[dict[str, Any]]:
     rows = []
     for line in fp.lines:
@@ -161,7 +186,7 @@ def line_rows(fp: Footprint, scenario: str | None = None, lang: str = "en") -> l
                 "source": line.source,
                 "factor_status": line.factor_status,
                 "emissions_kgco2e": line.emissions_kgco2e,
-                "factor_chain": " × ".join(f"{f.id}={f.value:.6g} {f.unit}" for f in line.factors),
+                "factor_chain": chain_text(line.factors),
                 "warnings": "; ".join(w.code for w in line.warnings),
             }
         )
@@ -279,7 +304,7 @@ def render_comparison(comparison: Any, fmt: str = "table", lang: str = "en") -> 
     table_rows.append([gettext(lang, "total kgCO2e"), *[kg(fp.total_kgco2e, lang) for fp in comparison.footprints]])
     table_rows.append(
         [
-            gettext(lang, "× lowest"),
+            gettext(lang, "× lowest (central values)"),
             *[
                 (_na(lang) if ratios[fp.name] is None else localized(f"{ratios[fp.name]:,.1f}×", lang))
                 for fp in comparison.footprints
@@ -307,24 +332,40 @@ def render_comparison(comparison: Any, fmt: str = "table", lang: str = "en") -> 
     u = comparison.uncertainty
     if u:
         ref = u["reference"]
+        one = u["samples"] == 1  # one draw has no interval: its value alone is shown
+        crn = gettext(lang, "yes") if u["common_random_numbers"] else gettext(lang, "no")
         out.append("")
-        out.append(
-            gettext(
-                lang,
-                "Monte Carlo ({samples} draws, seed {seed}, common random numbers: {crn}); "
-                "median [{low}th–{high}th percentiles]",
-                samples=localized(f"{u['samples']:,}", lang),
-                seed=u["seed"],
-                crn=gettext(lang, "yes") if u["common_random_numbers"] else gettext(lang, "no"),
-                low=localized(f"{(1 - u['level']) / 2 * 100:g}", lang),
-                high=localized(f"{(1 + u['level']) / 2 * 100:g}", lang),
+        if one:
+            out.append(
+                gettext(
+                    lang,
+                    "Monte Carlo (1 draw, seed {seed}, common random numbers: {crn}): one draw has no interval; "
+                    "use --samples {need} or more",
+                    seed=u["seed"],
+                    crn=crn,
+                    need=_enough(u["level"]),
+                )
             )
-        )
+        else:
+            out.append(
+                gettext(
+                    lang,
+                    "Monte Carlo ({samples} draws, seed {seed}, common random numbers: {crn}); "
+                    "median [{low}th–{high}th percentiles]",
+                    samples=localized(f"{u['samples']:,}", lang),
+                    seed=u["seed"],
+                    crn=crn,
+                    low=localized(f"{(1 - u['level']) / 2 * 100:g}", lang),
+                    high=localized(f"{(1 + u['level']) / 2 * 100:g}", lang),
+                )
+            )
         rows2 = [
             [
                 "",
                 gettext(lang, "total kgCO2e"),
-                gettext(lang, "ratio to {name}", name=ref),
+                gettext(lang, "ratio to {name} (one draw)", name=ref)
+                if one
+                else gettext(lang, "median ratio to {name}", name=ref),
                 gettext(lang, "P(lower than {name})", name=ref),
             ]
         ]
@@ -333,21 +374,41 @@ def render_comparison(comparison: Any, fmt: str = "table", lang: str = "en") -> 
             rows2.append(
                 [
                     name,
-                    _interval(u["totals_kgco2e"][name], kg, lang),
-                    _interval(u["ratios_to_reference"][name], _ratio, lang),
-                    "" if p is None else localized(f"{p:.2f}", lang),
+                    _interval(u["totals_kgco2e"][name], kg, lang, one=one),
+                    _interval(u["ratios_to_reference"][name], _ratio, lang, one=one),
+                    "" if p is None or one else localized(f"{p:.2f}", lang),
                 ]
             )
         out.append(_table(rows2, set()))
+        out.append(
+            gettext(lang, "× lowest (central values): the ratio of the totals computed with central values; ")
+            + (
+                gettext(lang, "ratio (one draw): the ratio of the totals of that draw")
+                if one
+                else gettext(
+                    lang, "median ratio: the median of the ratios of each draw (they differ where factors are skewed)"
+                )
+            )
+        )
+        if u.get("warning"):
+            out.append(gettext(lang, "warning: {message}", message=render(u["warning"], lang)))
     for w in comparison.warnings:
         out.append(gettext(lang, "warning: {message}", message=render(w, lang)))
     return "\n".join(out)
 
 
-def _interval(d: dict[str, float] | None, fmt: Any = kg, lang: str = "en") -> str:
+def _interval(d: dict[str, float] | None, fmt: Any = kg, lang: str = "en", one: bool = False) -> str:
+    """'median [low–high]'; the value alone for one draw (``one``), which has no interval."""
     if not d:
         return ""
+    if one:
+        return str(fmt(d["median"], lang))
     return f"{fmt(d['median'], lang)} [{fmt(d['low'], lang)}–{fmt(d['high'], lang)}]"
+
+
+def _enough(level: float) -> int:
+    """Draws for 10 beyond each end of a ``level`` interval (shootprint.uncertainty.too_few_draws)."""
+    return math.ceil(10 / ((1 - level) / 2))
 
 
 def _ratio(x: float | None, lang: str = "en") -> str:
@@ -367,25 +428,36 @@ def uncertainty_lines(fp: Footprint, lang: str = "en") -> list[str]:
     if not u:
         return []
     lo, hi = (1 - u["level"]) / 2 * 100, (1 + u["level"]) / 2 * 100
-    out = [
+    one = u["samples"] == 1  # one draw has no interval: its value alone is shown
+    head = (
         gettext(
+            lang,
+            "Monte Carlo (1 draw, seed {seed}): one draw has no interval; use --samples {need} or more",
+            seed=u["seed"],
+            need=_enough(u["level"]),
+        )
+        if one
+        else gettext(
             lang,
             "Monte Carlo ({samples} draws, seed {seed}): median and {low}th–{high}th percentiles",
             samples=localized(f"{u['samples']:,}", lang),
             seed=u["seed"],
             low=localized(f"{lo:g}", lang),
             high=localized(f"{hi:g}", lang),
-        ),
+        )
+    )
+    out = [
+        head,
         "  "
         + gettext(
             lang,
             "total: {interval} kgCO2e   (deterministic, central values: {central})",
-            interval=_interval(u["total_kgco2e"], kg, lang),
+            interval=_interval(u["total_kgco2e"], kg, lang, one=one),
             central=kg(u["deterministic_kgco2e"], lang),
         ),
     ]
     for cat, d in u["by_category"].items():
-        out.append(f"  {_category(cat, lang)}: {_interval(d, kg, lang)}")
+        out.append(f"  {_category(cat, lang)}: {_interval(d, kg, lang, one=one)}")
     if u.get("defaulted_uncertainty"):
         out.append(
             "  "
@@ -487,6 +559,9 @@ def render_whatif(result: dict[str, Any], fmt: str = "table", lang: str = "en") 
         changes = r.get("changes_fr") if lang == "fr" and r.get("changes_fr") else r["changes"]
         if changes:
             out.append(f"{r['variant']}: " + "; ".join(changes))
+    for s in result.get("skipped", []):
+        reason = s.get("reason_fr") if lang == "fr" and s.get("reason_fr") else s["reason"]
+        out.append(gettext(lang, "skipped, cannot apply here: {lever}: {reason}", lever=s["lever"], reason=reason))
     return "\n".join(out)
 
 

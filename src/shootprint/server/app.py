@@ -24,7 +24,16 @@ def prepare_database(db: Database, settings: Settings) -> None:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 
-    from shootprint.server.web import accounts_pages, audit_pages, compare_pages, edit_pages, production_pages
+    from shootprint.server.web import (
+        accounts_pages,
+        audit_pages,
+        compare_pages,
+        dashboard_pages,
+        edit_pages,
+        factor_pages,
+        production_pages,
+        share_pages,
+    )
     from shootprint.server.web.context import guard
 
     settings = settings or Settings.from_env()
@@ -42,6 +51,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         *production_pages.ROUTES,
         *edit_pages.ROUTES,
         *compare_pages.ROUTES,
+        *share_pages.ROUTES,
+        *factor_pages.ROUTES,
+        *dashboard_pages.ROUTES,
         *audit_pages.ROUTES,
     ]
     for method, path, handler, rule, name in routes:

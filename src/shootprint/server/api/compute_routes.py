@@ -31,7 +31,7 @@ from shootprint.server.api.schemas import (
 )
 from shootprint.server.services import Invalid, compute, productions
 
-router = APIRouter(tags=["compute"], responses=error_responses(401, 403, 413, 422, 429))
+router = APIRouter(tags=["compute"], responses=error_responses(400, 401, 403, 413, 422, 429))
 READ = Depends(need("read"))
 
 

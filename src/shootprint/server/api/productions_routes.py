@@ -30,7 +30,7 @@ from shootprint.server.api.schemas import (
 from shootprint.server.services import compute, productions, resources
 from shootprint.server.services.errors import Conflict, Invalid
 
-router = APIRouter(tags=["productions"], responses=error_responses(401, 403, 404, 413, 422, 429))
+router = APIRouter(tags=["productions"], responses=error_responses(400, 401, 403, 404, 413, 422, 429))
 READ = Depends(need("read"))
 WRITE = Depends(need("write"))
 RECORDS = Depends(need("records"))

@@ -80,6 +80,7 @@ class ProductionSummary:
     problems: list[str] = field(default_factory=list)
     deleted_at: datetime | None = None
     forecast_id: int | None = None
+    created_at: datetime | None = None
 
 
 @dataclass
@@ -204,6 +205,7 @@ def _summary(prod: Production, names: dict[int | None, str]) -> ProductionSummar
         updated_by=names.get(prod.updated_by, "—"),
         deleted_at=prod.deleted_at,
         forecast_id=prod.forecast_id,
+        created_at=prod.created_at,
     )
 
 

@@ -101,7 +101,7 @@ def activity_types() -> list[tuple[str, list[tuple[str, str]]]]:
     out: dict[str, list[tuple[str, str]]] = {}
     for type_name, (category, _compute) in registry().items():
         doc = (models()[type_name].__doc__ or "").strip().splitlines()
-        out.setdefault(category, []).append((type_name, doc[0] if doc else ""))
+        out.setdefault(category, []).append((type_name, doc[0].replace("``", "") if doc else ""))
     return list(out.items())
 
 
