@@ -102,6 +102,7 @@ class Values:
             "lang": "fr",
             "invite_id": str(invite_id),
             "sid": str(self._share_id(final)),
+            "oid": str(self._override_id()),
             "user_id": str(user_id(w.db, w.users["owner"])),
             "path": "style.css",
             # a route's {token}: an invitation's, or for SHARE_LINK routes a share link's (per visitor)
@@ -112,6 +113,23 @@ class Values:
         }
         self.values.update(self._api_values(final))
         return self.values
+
+    def _override_id(self) -> int:
+        """The id of a factor override of the organisation (for the routes that delete one)."""
+        from shootprint.server.services import factors
+
+        factors.add_override(
+            self.world.db,
+            self.world.scope(),
+            factor_id="energy.studio.large.kwh_per_day",
+            value="1800",
+            unit="kWh/day",
+            uncertainty_pct="10",
+            source="studio meter",
+            reason="metered",
+        )
+        with self.world.db.transaction() as s:
+            return int(s.scalar(sa.select(sa.func.max(models.FactorOverride.id))) or 0)
 
     def _share_id(self, pid: int) -> int:
         """The id of a new valid share link of the organisation (for the routes that revoke one)."""
