@@ -244,6 +244,18 @@ def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
 # -- sensitivity -------------------------------------------------------------------------
 
 
+def _input_names(key: str, table: FactorTable) -> dict[str, str]:
+    """A Sobol input's name in English and French: its factor's name (empty for a quantity, which
+    its path names)."""
+    if not key.startswith("factor:"):
+        return {"name": "", "name_fr": ""}
+    try:
+        row = table.get(key.removeprefix("factor:"))
+    except Exception:  # noqa: BLE001 (an input the table cannot name: its key says what it is)
+        return {"name": "", "name_fr": ""}
+    return {"name": row.name("en"), "name_fr": row.name("fr")}
+
+
 def discover_inputs(scenarios: Sequence[Scenario], table: FactorTable, exclude: Sequence[str] = ()) -> dict[str, Any]:
     """Every uncertain input (factor or quantity key) the scenarios draw, with its distribution."""
     seen: dict[str, Any] = {}
@@ -312,6 +324,7 @@ def sensitivity(
         rows.append(
             {
                 "input": k,
+                **_input_names(k, table),
                 "distribution": inputs[k].describe(),
                 "S1": float(si["S1"][i]),
                 "S1_conf": float(si["S1_conf"][i]),
