@@ -289,8 +289,8 @@ def sensitivity(
     target = "total_kgco2e" if len(scenarios) == 1 else "ratio"
     if not keys:  # nothing uncertain: the output is its central value, with nothing to apportion
         totals = [run(sc, table, None, exclude).total_kgco2e for sc in scenarios]
-        value = totals[0] if len(totals) == 1 else (totals[0] / totals[1] if totals[1] else float("nan"))
-        value = value if np.isfinite(value) else None
+        ratio = totals[0] if len(totals) == 1 else (totals[0] / totals[1] if totals[1] else float("nan"))
+        value = float(ratio) if np.isfinite(ratio) else None
         return {
             "target": target,
             "scenarios": [sc.name for sc in scenarios],

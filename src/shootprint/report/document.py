@@ -135,10 +135,16 @@ def write_report(
     if overrides is not None:
         check_target(out, inputs=[Path(overrides)])
     data = gather(files, samples=samples, seed=seed, factor_set=factor_set, overrides=overrides, exclude=exclude)
+    rendered = render_report(data, lang, kind)
+    if isinstance(rendered, bytes):
+        return write_with(out, lambda tmp: tmp.write_bytes(rendered), inputs=files)
+    return write_with(out, lambda tmp: tmp.write_text(rendered, encoding="utf-8"), inputs=files)
+
+
+def render_report(data: ReportData, lang: str = "en", kind: str = "html") -> str | bytes:
+    """The report of ``data`` (see :func:`gather`): HTML text, or PDF bytes for ``kind`` "pdf"."""
     html = render_html(data, lang, pdf=kind == "pdf")
-    if kind == "pdf":
-        return write_with(out, lambda tmp: write_pdf(html, tmp), inputs=files)
-    return write_with(out, lambda tmp: tmp.write_text(html, encoding="utf-8"), inputs=files)
+    return render_pdf(html) if kind == "pdf" else html
 
 
 def check_options(out: Path, lang: str, files: Sequence[Path], samples: int) -> str:
@@ -391,14 +397,21 @@ def font_css() -> str:
     )
 
 
-def write_pdf(html: str, out: Path) -> None:
-    """Render ``html`` with WeasyPrint; only the packaged font files may be fetched (no network)."""
+def render_pdf(html: str) -> bytes:
+    """``html`` as PDF bytes, by WeasyPrint; only the packaged font files may be fetched (no network)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=["file"])
-    HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher).write_pdf(str(out), font_config=FontConfiguration())
+    pdf = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def write_pdf(html: str, out: Path) -> None:
+    """:func:`render_pdf` written to ``out``."""
+    Path(out).write_bytes(render_pdf(html))
 
 
 def build_context(data: ReportData, view: View) -> dict[str, Any]:

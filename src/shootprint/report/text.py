@@ -540,7 +540,9 @@ def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15
                 lang,
                 "output at medians: {value}; S1 first-order, ST total share of variance",
                 value=num(
-                    result.get("output_at_medians") if result.get("output_at_medians") is not None else math.nan,
+                    float(result.get("output_at_medians") or 0.0)
+                    if result.get("output_at_medians") is not None
+                    else math.nan,
                     lang=lang,
                 ),
             ),
