@@ -66,3 +66,14 @@ def test_the_report_chart_never_shows_two_factors_alike() -> None:
     texts = [part.split("</text>")[0].rsplit(">", 1)[-1] for part in svg.split("<text")[1:]]
     shown = [t for t in texts if "area_m2" in t]
     assert len(shown) == 2 and shown[0] != shown[1]
+
+
+def test_a_production_without_uncertain_inputs(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("shootprint: 1\nname: nothing\nactivities: []\n", encoding="utf-8")
+    for args in (["sensitivity", str(path)], ["sensitivity", str(path), str(path), "--format", "json"]):
+        out = CliRunner().invoke(app, args)
+        assert out.exception is None or isinstance(out.exception, SystemExit), out.exception
+        assert out.exit_code == 0 and "no uncertain input" in out.output
+    out = CliRunner().invoke(app, ["report", str(path), "--out", str(tmp_path / "r.html")])
+    assert out.exit_code == 0, out.output

@@ -539,10 +539,15 @@ def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15
             gettext(
                 lang,
                 "output at medians: {value}; S1 first-order, ST total share of variance",
-                value=num(result["output_at_medians"], lang=lang),
+                value=num(
+                    float(result.get("output_at_medians") or 0.0)
+                    if result.get("output_at_medians") is not None
+                    else math.nan,
+                    lang=lang,
+                ),
             ),
             "",
-            _table(rows, {1, 2, 3, 4}),
+            _table(rows, {1, 2, 3, 4}) if rows_in else gettext(lang, "no uncertain input: nothing to apportion"),
         ]
     )
 
