@@ -110,3 +110,17 @@ def test_push_file_creates_then_updates_with_the_etag(live, tmp_path: Path):
                             "--token", seeded.other_token, "--production", pid],
                            capture_output=True, text=True, timeout=120)  # fmt: skip
     assert other.returncode != 0 and "404" in other.stderr
+
+
+def test_documentation_page_renders_every_operation_in_a_browser(live, tmp_path: Path):
+    server, _ = live
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("Chromium is not installed")
+    args = [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=10000", "--dump-dom", f"{server.url}/api/v1/docs"]  # fmt: skip
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    spec = httpx.get(f"{server.url}/api/v1/openapi.json").json()
+    operations = sum(len(item) for item in spec["paths"].values())
+    assert done.stdout.count('class="op"') == operations, done.stdout[-2000:]  # rendered by the page's script
+    assert 'id="api_estimate"' in done.stdout and 'id="api_records_push"' in done.stdout

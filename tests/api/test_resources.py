@@ -276,3 +276,80 @@ def test_documentation_and_openapi_are_served_without_other_sites(world: ApiWorl
     for asset in ("docs.js", "docs.css"):
         body = anon.get(f"/api/v1/docs/{asset}")
         assert body.status_code == 200 and "https://" not in body.text and "http://" not in body.text
+
+
+def test_measured_records_feed_the_footprint_once(world: ApiWorld):
+    doc = reference_document("ai-generated")
+    doc["activities"][0]["measured"] = "sdxl"  # key visuals: measured by the tracker
+    created = world.api().post("/api/v1/productions", json={"document": doc})
+    assert created.status_code == 201, created.text
+    pid = created.json()["id"]
+    read = world.api("read")
+    before = read.get(f"/api/v1/productions/{pid}/footprint")
+    assert before.status_code == 422  # measured: but nothing measured yet, said with the field
+    assert any(
+        "measured" in [str(x) for x in p["location"]] or "measured" in p["message"] for p in before.json()["problems"]
+    )
+
+    def measured_kwh() -> float:
+        fp = read.get(f"/api/v1/productions/{pid}/footprint").json()
+        return sum(
+            line["quantity"]
+            for line in fp["lines"]
+            if line["activity_id"] == "key-visuals" and line["quantity_status"] == "measured" and line["unit"] == "kWh"
+        )
+
+    batch = {"records": [_record("m-1", energy_j=3.6e6), _record("m-2", energy_j=3.6e6)]}
+    push = world.api("records").post(f"/api/v1/productions/{pid}/records", json=batch, headers={"Idempotency-Key": "m"})
+    assert push.json()["accepted"] == 2
+    two_kwh = measured_kwh()
+    assert two_kwh > 2.0  # 2 kWh at the GPU, with the data centre's overhead on top
+    again = world.api("records").post(
+        f"/api/v1/productions/{pid}/records", json={"records": [_record("m-2", energy_j=3.6e6)]},
+        headers={"Idempotency-Key": "m-retry"},
+    )  # fmt: skip
+    assert again.json()["duplicates"] == 1
+    assert measured_kwh() == two_kwh  # a record sent twice counts once
+
+
+def test_concurrent_retries_of_one_batch_count_once(world: ApiWorld):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pid = _create(world)["id"]
+    batch = {"records": [_record(f"c-{i}") for i in range(5)]}
+
+    def send(n: int) -> dict:
+        client = world.api("records")
+        key = "same" if n % 2 == 0 else f"other-{n}"  # the same key, and other keys with the same records
+        answer = client.post(f"/api/v1/productions/{pid}/records", json=batch, headers={"Idempotency-Key": key})
+        assert answer.status_code == 200, answer.text
+        return answer.json()
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(send, range(12)))
+    same = [a for n, a in enumerate(answers) if n % 2 == 0]
+    others = [a for n, a in enumerate(answers) if n % 2]
+    assert all(a == same[0] for a in same)  # one key, one answer (replayed to every retry)
+    assert same[0]["accepted"] + sum(a["accepted"] for a in others) == 5  # each record accepted once in all
+    with world.db.transaction() as s:
+        run_ids = sorted(s.scalars(sa.select(MeasuredRecord.run_id).where(MeasuredRecord.production_id == pid)))
+    assert run_ids == sorted(f"c-{i}" for i in range(5))
+
+
+def test_rate_limit_is_shared_by_processes_through_the_database(world: ApiWorld, settings):
+    from starlette.testclient import TestClient
+
+    from shootprint.server.app import create_app
+
+    with world.db.transaction() as s:
+        row = s.scalar(sa.select(ApiToken).where(ApiToken.token_hash == security.token_hash(world.secrets["read"])))
+        assert row is not None
+        row.rate_per_minute = 4
+    second = create_app(settings)  # another server process on the same database
+    try:
+        a = world.api("read")
+        b = TestClient(second, headers={"Authorization": f"Bearer {world.secrets['read']}"})
+        statuses = [(a if i % 2 else b).get("/api/v1/productions").status_code for i in range(5)]
+    finally:
+        second.state.db.dispose()
+    assert statuses == [200, 200, 200, 200, 429]

@@ -25,7 +25,7 @@ def test_the_command_line_shows_names(tmp_path: Path) -> None:
     path.write_text(PROD, encoding="utf-8")
     data = json.loads(CliRunner().invoke(app, ["sensitivity", str(path), "--samples", "32", "--format", "json"]).output)
     factors = [r for r in data["inputs"] if r["input"].startswith("factor:")]
-    assert factors and all(r["name"] and r["name_fr"] for r in factors)
+    assert factors and all(r["name"] for r in factors) and any(r["name_fr"] for r in factors)
     out = CliRunner().invoke(app, ["sensitivity", str(path), "--samples", "32"]).output
     table = out.split("\n\n", 1)[1]
     assert "factor:" not in table  # names, not keys
@@ -66,3 +66,14 @@ def test_the_report_chart_never_shows_two_factors_alike() -> None:
     texts = [part.split("</text>")[0].rsplit(">", 1)[-1] for part in svg.split("<text")[1:]]
     shown = [t for t in texts if "area_m2" in t]
     assert len(shown) == 2 and shown[0] != shown[1]
+
+
+def test_a_production_without_uncertain_inputs(tmp_path: Path) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("shootprint: 1\nname: nothing\nactivities: []\n", encoding="utf-8")
+    for args in (["sensitivity", str(path)], ["sensitivity", str(path), str(path), "--format", "json"]):
+        out = CliRunner().invoke(app, args)
+        assert out.exception is None or isinstance(out.exception, SystemExit), out.exception
+        assert out.exit_code == 0 and "no uncertain input" in out.output
+    out = CliRunner().invoke(app, ["report", str(path), "--out", str(tmp_path / "r.html")])
+    assert out.exit_code == 0, out.output

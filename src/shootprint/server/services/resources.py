@@ -281,8 +281,12 @@ def ingest(
     return _retrying(attempt)
 
 
+#: attempts of a batch whose records or key a concurrent request stored first (each attempt sees more)
+ATTEMPTS = 8
+
+
 def _retrying(fn: Callable[[], tuple[int, dict[str, Any]]]) -> tuple[int, dict[str, Any]]:
-    for _ in range(2):
+    for _ in range(ATTEMPTS - 1):
         try:
             return fn()
         except sa.exc.IntegrityError:  # a concurrent request stored the same key or run_id first
