@@ -3,7 +3,7 @@
 Extraction covers all of ``src/shootprint``: the engine's warnings and line labels, error messages,
 the CLI's text and the reports. Marked are, in Python, ``_("…")``, ``N_("…")``, ``Message("…", …)``,
 ``gettext(lang, "…")`` and the template of ``ctx.warn(code, "…", …)``; in report templates
-``{{ _("…") }}``; and the ``reason`` column of ``data/uncertainty_defaults.csv`` (quoted in the
+``{{ _("…") }}``, and so in the web application's templates; and the ``reason`` column of ``data/uncertainty_defaults.csv`` (quoted in the
 warning a default uncertainty gives). Run it from the repository root after changing a translatable
 string, then translate the new entries of ``src/shootprint/locale/<lang>/LC_MESSAGES/messages.po``
 and run it again to compile:
@@ -42,8 +42,11 @@ SOURCE = ROOT / "src" / "shootprint"
 DATA_TEXT = [(SOURCE / "data" / "uncertainty_defaults.csv", "reason")]
 LOCALE = ROOT / "src" / "shootprint" / "locale"
 LANGS = ("fr",)
-METHOD_MAP = [("**.py", "python"), ("report/templates/**.j2", "jinja2")]
-OPTIONS_MAP = {"report/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"}}
+METHOD_MAP = [("**.py", "python"), ("report/templates/**.j2", "jinja2"), ("server/web/templates/**.html", "jinja2")]
+OPTIONS_MAP = {
+    "report/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"},
+    "server/web/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "false"},
+}
 # gettext is shootprint.i18n.gettext(lang, text); warn is Context.warn(code, template, **params)
 KEYWORDS = {"_": None, "N_": None, "Message": None, "gettext": (2,), "ngettext": (1, 2), "warn": (2,)}
 HEADER = "Messages of shootprint: engine (warnings, line labels, errors), command line and reports."

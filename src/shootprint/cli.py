@@ -820,11 +820,13 @@ def version_cmd() -> None:
 
 
 # the web application's commands (shootprint serve, shootprint db upgrade); they need the server extra
+from shootprint.server.cli import admin as _admin_group  # noqa: E402
 from shootprint.server.cli import db as _db_group  # noqa: E402
 from shootprint.server.cli import serve as _serve_command  # noqa: E402
 
 app.add_command(_serve_command)
 app.add_command(_db_group)
+app.add_command(_admin_group)
 
 
 def main() -> None:

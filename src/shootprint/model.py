@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 from shootprint import i18n, units
-from shootprint.i18n import Message
+from shootprint.i18n import N_, Message
 from shootprint.vocabulary import INTENSITY_NAMES
 
 Stage = Literal["pre-production", "shoot", "post-production"]
@@ -219,7 +219,7 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
         central_raw = raw.get("value", raw.get("central"))
         low_raw, high_raw = raw.get("low"), raw.get("high")
         if (low_raw is None) != (high_raw is None):
-            raise ValueError("a range needs both low and high")
+            raise ValueError(N_("a range needs both low and high"))
         for name, val in (("value", central_raw), ("low", low_raw), ("high", high_raw)):
             if val is not None and (isinstance(val, bool) or not isinstance(val, int | float)):
                 raise ValueError(f"{name} must be a number, got {_short(val)}")

@@ -6,11 +6,12 @@ naming the file, the field path (``activities.<id>.<field>``) and what is accept
 
 from __future__ import annotations
 
-import difflib
 import math
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
@@ -18,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from shootprint import units
 from shootprint.errors import InputError
+from shootprint.i18n import N_, gettext
 from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema, unit_of
+from shootprint.problems import Problem
 
 FORMAT_VERSION = 1
 #: the versions of the production file format this release reads
@@ -229,22 +232,36 @@ def _activity_models(reg: dict[str, Any]) -> list[type[ActivityBase]]:
 Production = ProductionBase  # for type hints: the concrete model has ``activities`` too
 
 
-def check_references(prod: Any) -> list[str]:
+def check_references(prod: Any) -> list[Problem | str]:
     """Unique ids; a measured run linked to one activity only; parameters that exist and whose units
     fit the fields that use them."""
-    problems: list[str] = []
+    problems: list[Problem | str] = []
     seen: set[str] = set()
     measured_by: dict[str, str] = {}
     for act in prod.activities:
         if act.id in seen:
-            problems.append(f"activities.{act.id}.id: used twice; each activity needs its own id")
+            problems.append(
+                Problem.make(
+                    "duplicate-id",
+                    N_("used twice; each activity needs its own id"),
+                    location=("activities", act.id, "id"),
+                )
+            )
         seen.add(act.id)
         label = getattr(act, "measured", None)
         if isinstance(label, str):
             if label in measured_by:
                 problems.append(
-                    f"activities.{act.id}.measured: the runs labelled {label!r} are already the measure of "
-                    f"activities.{measured_by[label]}; a measured run counts once: give each activity its own label"
+                    Problem.make(
+                        "measured-twice",
+                        N_(
+                            "the runs labelled {label!r} are already the measure of activities.{other}; a measured "
+                            "run counts once: give each activity its own label"
+                        ),
+                        location=("activities", act.id, "measured"),
+                        label=label,
+                        other=measured_by[label],
+                    )
                 )
             else:
                 measured_by[label] = act.id
@@ -254,20 +271,17 @@ def check_references(prod: Any) -> list[str]:
     return problems
 
 
-def _parameter_problems(prod: Any, where: str, value: QuantitySpec) -> list[str]:
+def _parameter_problems(prod: Any, where: str, value: QuantitySpec) -> list[Problem | str]:
     """What is wrong with the parameters a quantity refers to: unknown ones, units that do not fit
     the field, an expression whose units do not combine or whose value is not finite."""
     from shootprint import expressions
     from shootprint.model import parameter_value
 
     names = expressions.params(value.expr) if value.expr is not None else [str(value.param)]
-    problems: list[str] = []
+    problems: list[Problem | str] = []
     for param in names:
         if param not in prod.parameters:
-            close = difflib.get_close_matches(param, list(prod.parameters), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            known = ", ".join(prod.parameters) or "none"
-            problems.append(f"{where}: unknown parameter ${param} (parameters: {known}){hint}")
+            problems.append(_unknown_parameter(where, param, [str(k) for k in prod.parameters]))
             continue
         pspec = prod.parameters[param]
         if value.expr is not None and not pspec.unit:
@@ -342,19 +356,45 @@ def validate(data: dict[str, Any], source: str = "<production>") -> Any:
     try:
         prod = model.model_validate(data)
     except ValidationError as exc:
-        problems = format_errors(exc, data, source)
+        problems: list[Problem | str] = list(format_errors(exc, data, source))
         # references are checked on the model below; when the model fails, check them on the raw
         # data too, so a file's every error comes in one run
-        problems += [f"{source}: {p}" for p in _raw_reference_problems(data) if f"{source}: {p}" not in problems]
+        texts = {str(p) for p in problems}
+        problems += [replace(p, source=source) for p in _raw_reference_problems(data) if f"{source}: {p}" not in texts]
         raise InputError(problems) from None
-    problems = check_references(prod)
-    if problems:
-        raise InputError([f"{source}: {p}" for p in problems])
+    found = check_references(prod)
+    if found:
+        raise InputError([replace(p, source=source) if isinstance(p, Problem) else f"{source}: {p}" for p in found])
     prod._source = source
     return prod
 
 
-def _raw_reference_problems(data: dict[str, Any]) -> list[str]:
+def _unknown_parameter(where: str, param: str, known: list[str]) -> Problem:
+    """``$param`` names no parameter of the file: code ``unknown-parameter``, close names as the hint."""
+    close = close_matches(param, known)
+    names = ", ".join(known) or "none"
+    location = _location(where)
+    if close:
+        return Problem.make(
+            "unknown-parameter",
+            N_("unknown parameter ${param} (parameters: {known}); did you mean {close}?"),
+            location=location,
+            hint=", ".join(close),
+            param=param,
+            known=names,
+            close=", ".join(close),
+        )
+    return Problem.make(
+        "unknown-parameter",
+        N_("unknown parameter ${param} (parameters: {known})"),
+        location=location,
+        hint=names,
+        param=param,
+        known=names,
+    )
+
+
+def _raw_reference_problems(data: dict[str, Any]) -> list[Problem]:
     """``$name`` references to parameters the raw file does not define."""
     import re
 
@@ -369,18 +409,29 @@ def _raw_reference_problems(data: dict[str, Any]) -> list[str]:
         for field, value in act.items():
             m = re.match(r"^\s*\$([A-Za-z_][A-Za-z0-9_]*)", value) if isinstance(value, str) else None
             if m and m.group(1) not in params:
-                close = difflib.get_close_matches(m.group(1), [str(k) for k in params], n=3)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
-                known = ", ".join(str(k) for k in params) or "none"
-                problems.append(f"{where}.{field}: unknown parameter ${m.group(1)} (parameters: {known}){hint}")
+                problems.append(_unknown_parameter(f"{where}.{field}", m.group(1), [str(k) for k in params]))
     return problems
 
 
-def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> list[str]:
-    """pydantic's errors as sentences: file, field path with activity ids, what is accepted."""
+def close_matches(given: str, choices: Iterable[str], limit: int = 3) -> list[str]:
+    """The accepted names closest to ``given`` (RapidFuzz's normalised similarity, at least 60 %)."""
+    from rapidfuzz import fuzz, process
+
+    found = process.extract(given, list(choices), scorer=fuzz.ratio, limit=limit, score_cutoff=60)
+    return [str(match) for match, _score, _index in found]
+
+
+def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> list[Problem]:
+    """pydantic's errors as problems: file, field path with activity ids, a stable code, what is
+    accepted, close matches as a hint, in English and French.
+
+    Codes: ``unknown-field``, ``unknown-activity-type``, ``activity-type-missing``, ``field-missing``,
+    ``invalid-id``, ``value-not-accepted`` (a choice), ``invalid-value`` (any other: the wording is
+    pydantic's, its error type in ``params.error``).
+    """
     from shootprint.categories import models
 
-    problems: list[str] = []
+    problems: list[Problem] = []
     activity_models = models()
     for err in exc.errors(include_url=False):
         loc = list(err["loc"])
@@ -389,33 +440,100 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
         etype = err["type"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
+        where = _location(path)
+
+        def make(code: str, template: str, *, at: tuple[str | int, ...] = where, hint: str = "", **params: Any) -> None:
+            problems.append(Problem.make(code, template, source=source, location=at, hint=hint, **params))
+
         if etype == "extra_forbidden":
             model_fields = _fields_at(loc, data, activity_models)
-            field_name = str(loc[-1])
-            close = difflib.get_close_matches(field_name, model_fields, n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            msg = f"unknown field; accepted: {', '.join(model_fields)}{hint}"
+            close = close_matches(str(loc[-1]), model_fields)
+            accepted = ", ".join(model_fields)
+            if close:
+                make(
+                    "unknown-field",
+                    N_("unknown field; accepted: {accepted}; did you mean {close}?"),
+                    hint=", ".join(close),
+                    accepted=accepted,
+                    close=", ".join(close),
+                )
+            else:
+                make("unknown-field", N_("unknown field; accepted: {accepted}"), hint=accepted, accepted=accepted)
         elif etype == "union_tag_invalid":
             given = str(err.get("input", {}).get("type") if isinstance(err.get("input"), dict) else "")
-            close = difflib.get_close_matches(given, list(activity_models), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            msg = f"unknown activity type {given!r}; accepted: {', '.join(sorted(activity_models))}{hint}"
-            path = path + ".type"
+            close = close_matches(given, activity_models)
+            accepted = ", ".join(sorted(activity_models))
+            at = (*where, "type")
+            if close:
+                make(
+                    "unknown-activity-type",
+                    N_("unknown activity type {given!r}; accepted: {accepted}; did you mean {close}?"),
+                    at=at,
+                    hint=", ".join(close),
+                    given=given,
+                    accepted=accepted,
+                    close=", ".join(close),
+                )
+            else:
+                make(
+                    "unknown-activity-type",
+                    N_("unknown activity type {given!r}; accepted: {accepted}"),
+                    at=at,
+                    hint=accepted,
+                    given=given,
+                    accepted=accepted,
+                )
         elif etype == "union_tag_not_found":
-            msg = f"missing 'type'; accepted: {', '.join(sorted(activity_models))}"
+            accepted = ", ".join(sorted(activity_models))
+            make("activity-type-missing", N_("missing 'type'; accepted: {accepted}"), hint=accepted, accepted=accepted)
         elif etype == "missing":
-            msg = "required field missing"
+            make("field-missing", N_("required field missing"))
         elif etype == "string_pattern_mismatch" and loc and loc[-1] == "id":
             from shootprint.yamlsafe import shown
 
-            msg = (
-                f"{shown(err.get('input'))} is not accepted: an id is made of ASCII letters, digits, '_', '.' and "
-                "'-', starting with a letter or a digit (no spaces or accents), e.g. crew-flights"
+            make(
+                "invalid-id",
+                N_(
+                    "{given} is not accepted: an id is made of ASCII letters, digits, '_', '.' and '-', starting "
+                    "with a letter or a digit (no spaces or accents), e.g. crew-flights"
+                ),
+                given=shown(err.get("input")),
             )
         elif etype == "literal_error":
-            msg = msg.replace("Input should be", "accepted:")
-        problems.append(f"{source}: {path}: {msg}")
+            expected = str((err.get("ctx") or {}).get("expected", ""))
+            choices = re.findall(r"'([^']*)'", expected)
+            given = err.get("input")
+            close = close_matches(str(given), choices) if isinstance(given, str) and choices else []
+            if close:
+                make(
+                    "value-not-accepted",
+                    N_("accepted: {expected}; did you mean {close}?"),
+                    hint=", ".join(close),
+                    expected=expected,
+                    close=", ".join(close),
+                )
+            else:
+                make("value-not-accepted", N_("accepted: {expected}"), hint=", ".join(choices), expected=expected)
+        else:
+            problems.append(
+                Problem(
+                    code="invalid-value",
+                    message=msg,
+                    source=source,
+                    location=where,
+                    message_fr=gettext("fr", msg),
+                    params={"error": etype},
+                )
+            )
     return problems
+
+
+def _location(path: str) -> tuple[str | int, ...]:
+    """A readable path as a location: ``activities.crew-flights.travellers`` → its three parts (an
+    activity without an id stays ``activities[3]``, as messages write it)."""
+    if path == "(top level)":
+        return ()
+    return tuple(re.split(r"\.(?![^\[]*\])", path))
 
 
 def _readable_path(loc: list[Any], data: dict[str, Any]) -> str:

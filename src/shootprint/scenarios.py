@@ -244,6 +244,18 @@ def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
 # -- sensitivity -------------------------------------------------------------------------
 
 
+def _input_names(key: str, table: FactorTable) -> dict[str, str]:
+    """A Sobol input's name in English and French: its factor's name (empty for a quantity, which
+    its path names)."""
+    if not key.startswith("factor:"):
+        return {"name": "", "name_fr": ""}
+    try:
+        row = table.get(key.removeprefix("factor:"))
+    except Exception:  # noqa: BLE001 (an input the table cannot name: its key says what it is)
+        return {"name": "", "name_fr": ""}
+    return {"name": row.name("en"), "name_fr": row.name_fr or ""}  # no French name: none given
+
+
 def discover_inputs(scenarios: Sequence[Scenario], table: FactorTable, exclude: Sequence[str] = ()) -> dict[str, Any]:
     """Every uncertain input (factor or quantity key) the scenarios draw, with its distribution."""
     seen: dict[str, Any] = {}
@@ -274,8 +286,23 @@ def sensitivity(
         raise ValueError("sensitivity takes one production (its total) or two (their ratio)")
     inputs = discover_inputs(scenarios, table, exclude)
     keys = sorted(inputs)
-    if not keys:
-        return {"target": "total", "inputs": [], "note": "no uncertain input"}
+    target = "total_kgco2e" if len(scenarios) == 1 else "ratio"
+    if not keys:  # nothing uncertain: the output is its central value, with nothing to apportion
+        totals = [run(sc, table, None, exclude).total_kgco2e for sc in scenarios]
+        ratio = totals[0] if len(totals) == 1 else (totals[0] / totals[1] if totals[1] else float("nan"))
+        value = float(ratio) if np.isfinite(ratio) else None
+        return {
+            "target": target,
+            "scenarios": [sc.name for sc in scenarios],
+            "base_samples": base_samples,
+            "evaluations": 0,
+            "seed": seed,
+            "output_at_medians": value,
+            "output_mean": value,
+            "output_variance": 0.0 if value is not None else None,
+            "note": "no uncertain input",
+            "inputs": [],
+        }
     x = sobol.saltelli_design(base_samples, len(keys), seed)  # points inside (0, 1), never on its ends
 
     def model(u: np.ndarray) -> np.ndarray:
@@ -312,6 +339,7 @@ def sensitivity(
         rows.append(
             {
                 "input": k,
+                **_input_names(k, table),
                 "distribution": inputs[k].describe(),
                 "S1": float(si["S1"][i]),
                 "S1_conf": float(si["S1_conf"][i]),
@@ -323,7 +351,6 @@ def sensitivity(
             }
         )
     rows.sort(key=lambda r: -r["ST"])
-    target = "total_kgco2e" if len(scenarios) == 1 else "ratio"
     return {
         "target": target,
         "scenarios": [sc.name for sc in scenarios],

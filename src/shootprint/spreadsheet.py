@@ -1,6 +1,7 @@
 """Spreadsheets in and out: the XLSX data-collection template, its import, footprint exports.
 
-- :func:`write_template` writes a workbook a production manager fills in: a "production" sheet
+- :func:`template_xlsx` gives (:func:`write_template` writes) a workbook a production manager
+  fills in: a "production" sheet
   (name, client, version, country, shoot days, deliverables, factor set), a "parameters" sheet
   (named values activities refer to as ``$name``) and one sheet per category with one row per
   activity. The columns are built from the activity models themselves
@@ -14,7 +15,8 @@
   each naming the sheet, the row and the column header. Only cell values are read: nothing is
   hidden, no formula of the template does any work, so a copy of the values alone imports the
   same (a formula typed by the user is read through the value its spreadsheet program saved).
-- :func:`write_footprints_xlsx` / :func:`write_footprints_csv` export estimates and comparisons:
+- :func:`footprints_xlsx` (bytes) / :func:`footprints_csv` (text) export estimates and comparisons
+  (:func:`write_footprints_xlsx` / :func:`write_footprints_csv` write them to a file):
   one row per line with its factor chain and sources (the columns of
   :func:`shootprint.report.text.line_rows`), plus, in the workbook, a summary sheet (totals by
   scenario, category and stage), a factor sheet (one row per factor of each line's chain) and the
@@ -260,6 +262,22 @@ def _production_fields() -> tuple[ProductionField, ...]:
 
 def write_template(out: Path, lang: str = "en") -> Path:
     """Write the XLSX data-collection template to ``out`` (headers in ``lang``: en or fr)."""
+    from shootprint.output import write_with
+
+    data = template_xlsx(lang)
+    return write_with(Path(out), lambda tmp: tmp.write_bytes(data), suffixes=(".xlsx",), what="template")
+
+
+def _workbook_bytes(wb: Any) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def template_xlsx(lang: str = "en") -> bytes:
+    """The XLSX data-collection template (headers in ``lang``: en or fr), as bytes."""
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -267,7 +285,6 @@ def write_template(out: Path, lang: str = "en") -> Path:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     _check_lang(lang)
-    out = Path(out)
     wb = Workbook()
     head_font = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDEBF7")
@@ -371,9 +388,7 @@ def write_template(out: Path, lang: str = "en") -> Path:
         title = "; ".join(f"{h} ({', '.join(sheets)})" for h, sheets in choice_titles[listed].items())
         choices_ws.cell(1, n, title).font = head_font
         choices_ws.column_dimensions[get_column_letter(n)].width = 28
-    from shootprint.output import write_with
-
-    return write_with(Path(out), wb.save, suffixes=(".xlsx",), what="template")
+    return _workbook_bytes(wb)
 
 
 def _column_note(col: Column, spec: SheetSpec, lang: str) -> str:
@@ -982,23 +997,38 @@ def _all_line_rows(footprints: list[Any]) -> list[dict[str, Any]]:
     return [row for fp in footprints for row in line_rows(fp, fp.name)]
 
 
-def write_footprints_csv(footprints: list[Any], out: Path) -> Path:
-    """One row per line of every footprint (columns of ``report.text.LINE_COLUMNS``), UTF-8."""
-    from shootprint.output import cell_text, write_with
+def footprints_csv(footprints: list[Any]) -> str:
+    """One row per line of every footprint (columns of ``report.text.LINE_COLUMNS``), as text."""
+    import io
+
+    from shootprint.output import cell_text
     from shootprint.report.text import LINE_COLUMNS
 
-    def write(tmp: Path) -> None:
-        with tmp.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(LINE_COLUMNS), lineterminator="\n")
-            writer.writeheader()
-            for row in _all_line_rows(_footprint_list(footprints)):
-                writer.writerow({k: cell_text(v) for k, v in row.items()})
+    stream = io.StringIO(newline="")
+    writer = csv.DictWriter(stream, fieldnames=list(LINE_COLUMNS), lineterminator="\n")
+    writer.writeheader()
+    for row in _all_line_rows(_footprint_list(footprints)):
+        writer.writerow({k: cell_text(v) for k, v in row.items()})
+    return stream.getvalue()
 
-    return write_with(Path(out), write, suffixes=(".csv",), what="CSV")
+
+def write_footprints_csv(footprints: list[Any], out: Path) -> Path:
+    """:func:`footprints_csv` written to ``out`` (UTF-8)."""
+    from shootprint.output import write_text
+
+    return write_text(Path(out), footprints_csv(footprints), suffixes=(".csv",), what="CSV")
 
 
 def write_footprints_xlsx(footprints: list[Any], out: Path, inputs: Iterable[Path] = ()) -> Path:
-    """Sheets: summary (one row per scenario), lines (one row per line), factors, warnings."""
+    """:func:`footprints_xlsx` written to ``out``."""
+    from shootprint.output import write_with
+
+    data = footprints_xlsx(footprints)
+    return write_with(Path(out), lambda tmp: tmp.write_bytes(data), suffixes=(".xlsx",), inputs=inputs, what="workbook")
+
+
+def footprints_xlsx(footprints: list[Any]) -> bytes:
+    """Sheets: summary (one row per scenario), lines (one row per line), factors, warnings; as bytes."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
@@ -1006,7 +1036,6 @@ def write_footprints_xlsx(footprints: list[Any], out: Path, inputs: Iterable[Pat
     from shootprint.report.text import LINE_COLUMNS
 
     fps = _footprint_list(footprints)
-    out = Path(out)
     wb = Workbook()
     bold = Font(bold=True)
 
@@ -1109,9 +1138,7 @@ def write_footprints_xlsx(footprints: list[Any], out: Path, inputs: Iterable[Pat
         for w in fp.warnings
     ]
     table(wb.create_sheet("warnings"), ["scenario", "line_id", "code", "message"], warning_rows)
-    from shootprint.output import write_with
-
-    return write_with(out, wb.save, suffixes=(".xlsx",), inputs=inputs, what="workbook")
+    return _workbook_bytes(wb)
 
 
 def _xlsx_value(value: Any) -> Any:

@@ -223,6 +223,7 @@ def _walk(browser: Any, base: str, org: str, artefacts: Path) -> None:
     page.get_by_role("link", name="Français").click()
     page.wait_for_function("document.documentElement.lang === 'fr'")
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert "10\u202f000" in page.locator("#draws").inner_text()  # French number formats
+    assert "10\u202f000 tirages Monte Carlo, graine 0" in page.locator("#draws").inner_text()  # words and numbers
+    assert "Partagé en lecture seule par Camille Producer" in page.locator("#shared-by").inner_text()
     shot("09-french")
     guest.close()

@@ -14,6 +14,7 @@ import html
 import re
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -51,8 +52,19 @@ def english_pieces() -> set[str]:
     return pieces
 
 
+@lru_cache(maxsize=1)
+def _factor_names() -> tuple[str, ...]:
+    """The factors' English names (data, shown where a factor has no French name), longest first."""
+    from shootprint.factors import FactorTable
+
+    names = {row.name("en") for row in FactorTable().iter_rows(include_ademe=False)}
+    return tuple(sorted((n for n in names if n and len(n) > 12), key=len, reverse=True))
+
+
 def english_in(text: str) -> list[str]:
     flat = " ".join(text.split())
+    for name in _factor_names():  # a factor's own name is data, not the engine's wording
+        flat = flat.replace(name, " ")
     return sorted(p for p in english_pieces() if p in flat)
 
 
@@ -182,3 +194,30 @@ def test_json_keeps_english_keys_and_adds_french() -> None:
     assert data["intensity_labels"]["per_still_image_kgco2e"] == "per still image (whole total ÷ images)"
     assert data["intensity_labels_fr"]["per_film_second_kgco2e"] == "par seconde de film (total entier ÷ secondes)"
     assert all({"code", "message", "message_fr"} <= set(w) for w in data["warnings"])
+
+
+def test_french_validation_errors_of_a_production_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "shootprint: 1\nname: Bad\ncountry: FR\nactivities:\n"
+        "  - {id: g, type: generator, stage: shoot, load: 10 kW}\n"
+        "  - {id: x, type: flite, stage: shoot}\n"
+        "  - {id: y, type: meal, stage: shoot, kind: mixed, cuont: 3}\n",
+        encoding="utf-8",
+    )
+    french = CliRunner().invoke(app, ["estimate", str(bad), "--lang", "fr"])
+    assert french.exit_code == 2
+    assert "activities.g: donnez load (kW) et hours ensemble" in french.output
+    assert "activities.x.type: type d’activité inconnu 'flite'" in french.output
+    assert "activities.y.cuont: champ inconnu ; champs acceptés : " in french.output
+    assert "activities.y.count: champ obligatoire manquant" in french.output
+    english = CliRunner().invoke(app, ["estimate", str(bad), "--lang", "en"])
+    assert "activities.y.cuont: unknown field; accepted: " in english.output
+    from shootprint.errors import InputError
+    from shootprint.files import read_file
+    from shootprint.production import validate
+
+    with pytest.raises(InputError) as info:
+        validate(read_file(bad), str(bad))
+    where = {p.code: p.location for p in info.value.details}
+    assert where["unknown-field"] == ("activities", "y", "cuont")  # the API's problems keep the path's parts

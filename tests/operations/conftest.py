@@ -71,3 +71,31 @@ def databases(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databa
 @pytest.fixture
 def new_database(databases: Databases) -> Callable[[], str]:
     return databases.new
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> None:
+    try:
+        from shootprint.server import security
+    except ImportError:  # without the server extra, only the tests that need no server run
+        return
+
+    security.use_cheap_hashes_for_tests()
+
+
+@pytest.fixture
+def ops_app(new_database: Callable[[], str]) -> Iterator[object]:
+    """The application on a fresh database of each backend."""
+    from shootprint.server.app import create_app
+    from shootprint.server.settings import Settings
+
+    application = create_app(Settings(database_url=new_database(), samples=200, compute_threads=2))
+    yield application
+    application.state.db.dispose()  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def world(ops_app: object) -> object:
+    from ops_helpers import build_world
+
+    return build_world(ops_app)

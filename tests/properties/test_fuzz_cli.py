@@ -9,6 +9,7 @@ The default run is small, so the suite stays fast; the full run asks 10,000 exam
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -221,3 +222,81 @@ def test_import_any_workbook_cells(template: Path, cells: list[tuple[int, int, i
     path = WORK / "w.xlsx"
     wb.save(path)
     run("import", str(path))
+
+
+# -- every other command ------------------------------------------------------------------------
+# the heavy ones (sensitivity, whatif, report) run a tenth of the examples in the default run
+
+HEAVY = settings(FUZZ, max_examples=max(3, EXAMPLES // 10))
+PATHS = st.one_of(
+    st.sampled_from(
+        ["activities.crew-flights.travellers", "activities.hotel.nights", "parameters.crew", "shoot_days",
+         "activities.a.distance", "activities.b.count", "name", "activities", "activities.hotel", "parameters",
+         "deliverables.still_images", "country"]
+    ),
+    TEXT,
+)  # fmt: skip
+
+
+@FUZZ
+@given(productions(), st.sampled_from(["compare", "diff", "diff-reversed"]))
+def test_compare_and_diff_any_production(data: dict[str, Any], command: str) -> None:
+    other = str(_file(data))
+    if command == "compare":
+        run("compare", str(VALID), other, "--samples", "20")
+    elif command == "diff":
+        run("diff", str(VALID), other)
+    else:
+        run("diff", other, str(VALID))
+
+
+@FUZZ
+@given(st.one_of(productions(), st.just(None)), PATHS)
+def test_breakeven_any_production_and_path(data: dict[str, Any] | None, vary: str) -> None:
+    other = str(_file(data)) if data is not None else str(VALID)
+    run("breakeven", str(VALID), other, "--vary", vary)
+    run("breakeven", other, str(VALID), "--vary", vary)
+
+
+@HEAVY
+@given(productions(), st.sampled_from(["sensitivity", "whatif"]))
+def test_sensitivity_and_whatif_any_production(data: dict[str, Any], command: str) -> None:
+    path = str(_file(data))
+    if command == "sensitivity":
+        run("sensitivity", path, "--samples", "16")
+    else:
+        run("whatif", path, "--samples", "20", "--lever", "train_instead_of_plane", "--lever", "local_crew")
+
+
+@HEAVY
+@given(productions())
+def test_report_any_production(data: dict[str, Any]) -> None:
+    run("report", str(_file(data)), "--out", str(WORK / "r.html"), "--samples", "100")
+
+
+SAFE_NAME = TEXT.map(lambda t: "".join(c for c in t if c.isalnum() or c in "._-")[:40] or "x")
+
+
+@FUZZ
+@given(
+    st.sampled_from(["template", "schema", "models", "factors export", "version", "track"]),
+    OPTION_VALUES,
+    SAFE_NAME,
+)
+def test_output_commands_any_option(command: str, value: str, name: str) -> None:
+    out = WORK / "out"
+    out.mkdir(exist_ok=True)
+    if command == "template":
+        run("template", "--lang", value, "--out", str(out / f"{name}.xlsx"))
+        run("template", "--out", str(out / name))
+    elif command == "schema":
+        run("schema", "--out", str(out / name))
+    elif command == "models":
+        run("models", "--kind", value)
+        run("models", "--format", value)
+    elif command == "factors export":
+        run("factors", "export", "--format", value, "--out", str(out / name))
+    elif command == "version":
+        run("version")
+    else:  # the label is free text; the record goes to a file in the work folder
+        run("track", "--label", value or "x", "--out", str(out / f"{name}.jsonl"), "--", sys.executable, "-c", "pass")

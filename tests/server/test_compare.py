@@ -129,3 +129,37 @@ def test_downloads(world: World, two: tuple[int, int]):
     assert client.get(f"{base}?format=html&lang=de").status_code == 422
     both = client.get(f"/o/{world.org}/compare/download?p={studio}&p={ai}&format=html&lang=en")
     assert both.status_code == 200 and "Studio, AI version" in both.text and "Studio shoot, Paris" in both.text
+
+
+def test_pages_answer_while_every_compute_slot_is_busy(world: World, two: tuple[int, int]):
+    """A comparison waits for a slot of heavy computation; other pages do not need one."""
+    import threading
+    import time
+
+    from shootprint.server.services import decisions
+
+    studio, ai = two
+    threads = world.app.state.settings.compute_threads
+    with decisions._SLOTS_LOCK:
+        sem = decisions._SLOTS.setdefault(threads, threading.BoundedSemaphore(threads))
+    for _ in range(threads):
+        sem.acquire()
+    answers: list[int] = []
+    viewer = world.client("viewer")
+    waiting = threading.Thread(
+        target=lambda: answers.append(viewer.get(f"/o/{world.org}/compare?p={studio}&p={ai}&seed=99").status_code)
+    )
+    try:
+        waiting.start()
+        for _ in range(2000):  # until the comparison waits for a slot (no time is asserted)
+            if sem._cond._waiters:  # type: ignore[attr-defined]
+                break
+            time.sleep(0.01)
+        assert sem._cond._waiters, "the comparison never waited for a slot"  # type: ignore[attr-defined]
+        page = world.client("editor").get(f"/o/{world.org}/productions/{studio}")
+        assert page.status_code == 200 and not answers  # answered while the comparison still waits
+    finally:
+        for _ in range(threads):
+            sem.release()
+        waiting.join()
+    assert answers == [200]

@@ -205,7 +205,7 @@ def test_studio_list_errors_name_the_field_and_what_is_accepted() -> None:
         run({"type": "studio", "days": "1 day", "lighting": [{"fixture": "Mystery lamp"}]})
     with pytest.raises(InputError, match="energy .* or lighting/equipment lists, not both"):
         run({"type": "studio", "days": "1 day", "energy": "100 kWh", "lighting": [{"fixture": "HMI 575"}]})
-    with pytest.raises(InputError, match="shoot_days is used with lighting"):
+    with pytest.raises(InputError, match="shoot_days, area_m2 and lighting_hours go with lighting"):
         run({"type": "studio", "days": "2 day", "shoot_days": "1 day"})
 
 

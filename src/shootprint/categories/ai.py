@@ -252,7 +252,7 @@ class _AIActivity(ActivityBase):
     @model_validator(mode="after")
     def _check_ai(self) -> _AIActivity:
         if self.model is not None and self.class_ is not None:
-            raise ValueError("give model or class, not both")
+            raise ValueError(N_("give model or class, not both"))
         if (self.model or self.class_ or self._DEFAULT_CLASS) is None:
             raise ValueError(
                 f"give model (a name of the model table) or class (one of {', '.join(classes(self._KINDS))})"
@@ -265,11 +265,11 @@ class _AIActivity(ActivityBase):
                 "available to run locally or on rented GPUs)"
             )
         if self.provider is not None and hosting != "api":
-            raise ValueError("provider applies to hosting: api only")
+            raise ValueError(N_("provider applies to hosting: api only"))
         if self.gpu is not None and hosting != "local":
-            raise ValueError("gpu applies to hosting: local only")
+            raise ValueError(N_("gpu applies to hosting: local only"))
         if self.datacenter != "hyperscaler" and hosting != "cloud":
-            raise ValueError("datacenter applies to hosting: cloud only")
+            raise ValueError(N_("datacenter applies to hosting: cloud only"))
         return self
 
     def profile(self) -> ModelProfile:
@@ -300,9 +300,9 @@ class _Generations(_AIActivity):
     @model_validator(mode="after")
     def _check_counts(self) -> _Generations:
         if self.generations is not None and self.iterations is not None:
-            raise ValueError("give generations (the total) or iterations (per kept asset), not both")
+            raise ValueError(N_("give generations (the total) or iterations (per kept asset), not both"))
         if self.generations is None and self.kept is None:
-            raise ValueError("give kept (kept assets, with optional iterations per kept asset) or generations")
+            raise ValueError(N_("give kept (kept assets, with optional iterations per kept asset) or generations"))
         return self
 
 

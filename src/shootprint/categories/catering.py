@@ -24,7 +24,7 @@ from typing import Literal
 from pydantic import model_validator
 
 from shootprint.engine import Context, Draft, in_quantity, v
-from shootprint.i18n import Message
+from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_count, Q_kg, Q_l
 from shootprint.vocabulary import term
 
@@ -66,7 +66,7 @@ class Drinks(ActivityBase):
     @model_validator(mode="after")
     def _one_quantity(self) -> Drinks:
         if (self.count is None) == (self.volume is None):
-            raise ValueError("give either count (servings: cups, cans, bottles) or volume (litres)")
+            raise ValueError(N_("give either count (servings: cups, cans, bottles) or volume (litres)"))
         return self
 
 
@@ -81,7 +81,7 @@ class Snacks(ActivityBase):
     @model_validator(mode="after")
     def _one_quantity(self) -> Snacks:
         if (self.mass is None) == (self.person_days is None):
-            raise ValueError("give either mass (kg of snacks) or person_days (people × shoot days)")
+            raise ValueError(N_("give either mass (kg of snacks) or person_days (people × shoot days)"))
         return self
 
 

@@ -76,11 +76,11 @@ class Generator(ActivityBase):
     def _one_quantity(self) -> Generator:
         given = [self.volume is not None, self.energy is not None, self.load is not None or self.hours is not None]
         if sum(given) != 1:
-            raise ValueError("give one of: volume (litres of fuel), energy (kWh delivered), or load (kW) and hours")
+            raise ValueError(N_("give one of: volume (litres of fuel), energy (kWh delivered), or load (kW) and hours"))
         if (self.load is None) != (self.hours is None):
-            raise ValueError("give load (kW) and hours together")
+            raise ValueError(N_("give load (kW) and hours together"))
         if self.load is not None and self.fuel == "petrol":
-            raise ValueError("load and hours: the consumption curve is a diesel set's (fuel: diesel or hvo)")
+            raise ValueError(N_("load and hours: the consumption curve is a diesel set's (fuel: diesel or hvo)"))
         return self
 
 
@@ -121,10 +121,13 @@ class Studio(ActivityBase):
     def _listed(self) -> Studio:
         listed = self.lighting is not None or self.equipment is not None
         if self.energy is not None and listed:
-            raise ValueError("give energy (the studio's metered kWh) or lighting/equipment lists, not both")
-        for name in ("shoot_days", "area_m2", "lighting_hours"):
-            if getattr(self, name) is not None and not listed:
-                raise ValueError(f"{name} is used with lighting: or equipment: lists; give them, or remove {name}")
+            raise ValueError(N_("give energy (the studio's metered kWh) or lighting/equipment lists, not both"))
+        if not listed and any(getattr(self, name) is not None for name in ("shoot_days", "area_m2", "lighting_hours")):
+            raise ValueError(
+                N_(
+                    "shoot_days, area_m2 and lighting_hours go with lighting: or equipment: lists; give them, or remove these"
+                )
+            )
         return self
 
 

@@ -86,9 +86,9 @@ class _Route(ActivityBase):
     def _route(self) -> _Route:
         has_places = self.from_ is not None or self.to is not None
         if has_places and self.distance is not None:
-            raise ValueError("give either from and to (places) or distance (km), not both")
+            raise ValueError(N_("give either from and to (places) or distance (km), not both"))
         if not has_places and self.distance is None:
-            raise ValueError("give from and to (places, e.g. 'Paris, FR', 'CDG') or distance (km)")
+            raise ValueError(N_("give from and to (places, e.g. 'Paris, FR', 'CDG') or distance (km)"))
         if has_places and (self.from_ is None or self.to is None):
             missing = "to" if self.to is None else "from"
             raise ValueError(f"{missing}: required with the other place (or give distance instead)")

@@ -30,7 +30,7 @@ from pydantic import Field, ValidationInfo, field_validator
 
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import InputError
-from shootprint.i18n import Message
+from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_count, Q_eur, QuantitySpec, parse_quantity
 
 CATEGORY = "spend"
@@ -102,7 +102,7 @@ class Spend(ActivityBase):
                 "(e.g. rate: 0.92), so that amount × rate is in euros"
             )
         if rate is not None and currency == "EUR":
-            raise ValueError("only with a currency other than EUR: amounts in euros need no rate")
+            raise ValueError(N_("only with a currency other than EUR: amounts in euros need no rate"))
         return rate
 
 

@@ -109,9 +109,9 @@ class _Trip(ActivityBase):
     @model_validator(mode="after")
     def _places_or_distance(self) -> _Trip:
         if self.distance is None and (self.from_ is None or self.to is None):
-            raise ValueError("give from and to (places: IATA code, 'City, CC', 'lat, lon') or distance (km)")
+            raise ValueError(N_("give from and to (places: IATA code, 'City, CC', 'lat, lon') or distance (km)"))
         if (self.from_ is None) != (self.to is None):
-            raise ValueError("give both from and to, or neither")
+            raise ValueError(N_("give both from and to, or neither"))
         return self
 
 

@@ -38,6 +38,7 @@ from typing import Any
 from shootprint import i18n
 from shootprint.errors import InputError
 from shootprint.report import charts
+from shootprint.report.text import input_labels
 
 #: report language → Babel locale used for numbers
 LOCALES = {"en": "en", "fr": "fr_FR"}
@@ -53,6 +54,7 @@ CANDIDATE_LEVERS = (
 )
 TOP_LINES = 10
 TORNADO_ROWS = 10
+TORNADO_LABEL_CHARS = 37  # what charts.tornado shows of a label
 SENSITIVITY_SAMPLES = 256  # Sobol base samples (a power of 2 keeps the Sobol sequence balanced)
 TONNE_THRESHOLD_KG = 10_000  # charts switch to t CO2e when the largest total reaches 10 t
 KG_PER_T = 1000.0
@@ -133,10 +135,16 @@ def write_report(
     if overrides is not None:
         check_target(out, inputs=[Path(overrides)])
     data = gather(files, samples=samples, seed=seed, factor_set=factor_set, overrides=overrides, exclude=exclude)
+    rendered = render_report(data, lang, kind)
+    if isinstance(rendered, bytes):
+        return write_with(out, lambda tmp: tmp.write_bytes(rendered), inputs=files)
+    return write_with(out, lambda tmp: tmp.write_text(rendered, encoding="utf-8"), inputs=files)
+
+
+def render_report(data: ReportData, lang: str = "en", kind: str = "html") -> str | bytes:
+    """The report of ``data`` (see :func:`gather`): HTML text, or PDF bytes for ``kind`` "pdf"."""
     html = render_html(data, lang, pdf=kind == "pdf")
-    if kind == "pdf":
-        return write_with(out, lambda tmp: write_pdf(html, tmp), inputs=files)
-    return write_with(out, lambda tmp: tmp.write_text(html, encoding="utf-8"), inputs=files)
+    return render_pdf(html) if kind == "pdf" else html
 
 
 def check_options(out: Path, lang: str, files: Sequence[Path], samples: int) -> str:
@@ -389,14 +397,21 @@ def font_css() -> str:
     )
 
 
-def write_pdf(html: str, out: Path) -> None:
-    """Render ``html`` with WeasyPrint; only the packaged font files may be fetched (no network)."""
+def render_pdf(html: str) -> bytes:
+    """``html`` as PDF bytes, by WeasyPrint; only the packaged font files may be fetched (no network)."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=["file"])
-    HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher).write_pdf(str(out), font_config=FontConfiguration())
+    pdf = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+def write_pdf(html: str, out: Path) -> None:
+    """:func:`render_pdf` written to ``out``."""
+    Path(out).write_bytes(render_pdf(html))
 
 
 def build_context(data: ReportData, view: View) -> dict[str, Any]:
@@ -530,10 +545,14 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     sens = data.sensitivity or {}
     tornado_rows = []
     moving = [r for r in sens.get("inputs") or [] if r["at_p05"] != r["at_p95"]]  # constants say nothing
-    for r in moving[:TORNADO_ROWS]:
+    shown = moving[:TORNADO_ROWS]
+    # the chart cuts labels at 37 characters: cut here, so two factors never read the same
+    short = input_labels(shown, view.lang, limit=TORNADO_LABEL_CHARS)
+    for r, chart_label in zip(shown, short, strict=True):
         tornado_rows.append(
             {
                 "label": _input_label(r["input"], view),
+                "chart_label": chart_label,
                 "key": r["input"],
                 "st": view.num(r["ST"], 2),
                 "s1": view.num(r["S1"], 2),
@@ -546,7 +565,7 @@ def build_context(data: ReportData, view: View) -> dict[str, Any]:
     tornado_chart = ""
     if tornado_rows:
         tornado_chart = charts.tornado(
-            [(r["label"], r["at_p05"] / scale, r["at_p95"] / scale) for r in tornado_rows],
+            [(r["chart_label"], r["at_p05"] / scale, r["at_p95"] / scale) for r in tornado_rows],
             sens["output_at_medians"] / scale,
             fmt=view.num,
             unit=unit,

@@ -470,24 +470,54 @@ def uncertainty_lines(fp: Footprint, lang: str = "en") -> list[str]:
     return out
 
 
+def input_labels(rows: list[dict[str, Any]], lang: str = "en", limit: int | None = None) -> list[str]:
+    """Names of Sobol inputs for a reader: a factor's name (in ``lang``), a quantity's path; two
+    inputs never share a label (a repeated name gets its factor id, e.g. the region of a grid). With
+    ``limit``, labels are cut to that many characters, the id kept and still all different."""
+    ids = [str(r["input"]).removeprefix("factor:") for r in rows]
+    # a factor without a French name is named by its id in French (its English name is not French)
+    names = [str(r.get("name_fr" if lang == "fr" else "name") or "") or i for r, i in zip(rows, ids, strict=True)]
+    repeated = {n for n in names if names.count(n) > 1}
+    labels = [f"{n} ({i})" if n in repeated and n != i else n for n, i in zip(names, ids, strict=True)]
+    if limit is None:
+        return labels
+    out = []
+    for label, name, ident in zip(labels, names, ids, strict=True):
+        if len(label) <= limit:
+            out.append(label)
+        elif name in repeated and len(ident) + 4 < limit:
+            out.append(f"{name[: limit - len(ident) - 4]}… ({ident})")
+        else:
+            out.append(label[: limit - 1] + "…")
+    # cut names that still collide: their ids alone, cut from the left (ids are all different)
+    return [
+        (i if len(i) <= limit else "…" + i[-(limit - 1) :]) if out.count(label) > 1 else label
+        for label, i in zip(out, ids, strict=True)
+    ]
+
+
 def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15, lang: str = "en") -> str:
     dumped = _dump(result, fmt)
     if dumped is not None:
         return dumped
     rows_in = result["inputs"][: top or None]
+    labels = input_labels(rows_in, lang)
     if fmt == "csv":
         cols = ["input", "S1", "S1_conf", "ST", "ST_conf", "at_p05", "at_p95", "swing"]
-        return _csv([{c: r[c] for c in cols} for r in rows_in], cols)
+        return _csv(
+            [{**{c: r[c] for c in cols}, "label": label} for r, label in zip(rows_in, labels, strict=True)],
+            [*cols, "label"],
+        )
     target = (
         gettext(lang, "total kgCO2e of {name}", name=result["scenarios"][0])
         if result["target"] == "total_kgco2e"
         else gettext(lang, "ratio {a} / {b}", a=result["scenarios"][0], b=result["scenarios"][1])
     )
     rows = [[gettext(lang, "input"), "S1", "ST", gettext(lang, "at p5"), gettext(lang, "at p95")]]
-    for r in rows_in:
+    for r, label in zip(rows_in, labels, strict=True):
         rows.append(
             [
-                r["input"],
+                label,
                 localized(f"{r['S1']:.2f}", lang),
                 localized(f"{r['ST']:.2f}", lang),
                 num(r["at_p05"], lang=lang),
@@ -507,10 +537,15 @@ def render_sensitivity(result: dict[str, Any], fmt: str = "table", top: int = 15
             gettext(
                 lang,
                 "output at medians: {value}; S1 first-order, ST total share of variance",
-                value=num(result["output_at_medians"], lang=lang),
+                value=num(
+                    float(result.get("output_at_medians") or 0.0)
+                    if result.get("output_at_medians") is not None
+                    else math.nan,
+                    lang=lang,
+                ),
             ),
             "",
-            _table(rows, {1, 2, 3, 4}),
+            _table(rows, {1, 2, 3, 4}) if rows_in else gettext(lang, "no uncertain input: nothing to apportion"),
         ]
     )
 

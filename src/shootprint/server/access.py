@@ -17,7 +17,10 @@ from starlette.responses import Response
 
 
 class Rule(StrEnum):
-    PUBLIC = "public"  # anyone, signed in or not (sign-in page, share links, static files)
+    PUBLIC = "public"  # anyone, signed in or not (sign-in page, static files)
+    #: anyone holding a valid read-only share link: the route's ``{token}`` is the link's secret; an
+    #: expired, revoked or unknown token gets 404 (the handler checks it; the guard lets everyone through)
+    SHARE_LINK = "share_link"
     SIGNED_IN = "signed_in"  # a signed-in person (second factor given)
     PENDING_TOTP = "pending_totp"  # signed in with the password, second factor still to give
     ADMIN = "admin"  # an administrator of the installation

@@ -9,6 +9,7 @@ from starlette.staticfiles import StaticFiles
 
 from shootprint.server import access, api, migrations, observability
 from shootprint.server.access import Rule
+from shootprint.server.limits import BodyLimit
 from shootprint.server.security import SecurityHeaders
 from shootprint.server.settings import Settings
 from shootprint.server.store.db import Database
@@ -25,6 +26,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     from shootprint.server.web import (
         accounts_pages,
+        audit_pages,
         compare_pages,
         dashboard_pages,
         edit_pages,
@@ -40,7 +42,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app = FastAPI(title="shootprint", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.db = db
     app.state.settings = settings
-    app.add_middleware(SecurityHeaders)
+    # a body over the limit is answered 413 before any route, access check or form parser sees it
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # outside BodyLimit: its 413 carries the headers too
 
     routes: list[tuple[str, str, Any, Rule, str]] = [
         *accounts_pages.ROUTES,
@@ -50,6 +54,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         *share_pages.ROUTES,
         *factor_pages.ROUTES,
         *dashboard_pages.ROUTES,
+        *audit_pages.ROUTES,
     ]
     for method, path, handler, rule, name in routes:
         access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import click
 
 
@@ -25,7 +28,20 @@ def _need_server_extra() -> None:
     help="Create (once) a demo organisation holding the reference campaign and print its sign-in.",
 )
 @click.option("--check", is_flag=True, help="Start, answer one request to /healthz, print the address and stop.")
-def serve(host: str, port: int, demo: bool, check: bool) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    metavar="IPS",
+    help="Behind a TLS proxy: the proxy's addresses (comma-separated, or '*'), whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed (client address for throttling, https links). Default: none believed.",
+)
+@click.option(
+    "--json-logs",
+    is_flag=True,
+    help="Log one JSON object per line on standard error: one per request (method, route, status, "
+    "duration, request id) and the server's own lines.",
+)
+def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: str | None, json_logs: bool) -> None:
     """Run the web application (SQLite in your data folder, or SHOOTPRINT_DATABASE_URL)."""
     _need_server_extra()
     import socket
@@ -50,7 +66,16 @@ def serve(host: str, port: int, demo: bool, check: bool) -> None:
         click.echo(f"shootprint: demo organisation at {address}o/{slug}/productions")
         click.echo(f"shootprint: sign in as {email} with the password {password}")
     click.echo(f"shootprint: serving on {address} (Ctrl-C stops)")
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    options: dict[str, Any] = {"log_level": "warning"}
+    if json_logs:
+        from shootprint.server.observability import json_log_config
+
+        options = {"log_config": json_log_config("INFO"), "log_level": "info"}
+    if forwarded_allow_ips:
+        options |= {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    else:
+        options["proxy_headers"] = False
+    config = uvicorn.Config(app, host=host, port=port, **options)
     server = uvicorn.Server(config)
     if check:
         import threading
@@ -98,3 +123,62 @@ def upgrade() -> None:
     after = migrations.current(database.engine)
     click.echo(f"{_masked(settings.database_url)}: {before or 'new'} → {after}")
     database.dispose()
+
+
+@click.group("admin")
+def admin() -> None:
+    """Operating an installation: back up the database into one file, restore it into an empty one."""
+
+
+@admin.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_cmd(file: Path) -> None:
+    """Write the whole database (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder) into FILE.
+
+    FILE is gzip-compressed JSON lines with a SHA-256 trailer, read from one consistent snapshot:
+    the server may keep running. It holds hashed secrets only, but every production: keep it private.
+    """
+    _need_server_extra()
+    from shootprint.server.backup import BackupError, backup, describe
+    from shootprint.server.settings import Settings
+    from shootprint.server.store.db import Database
+    from shootprint.server.store.models import Base
+
+    settings = Settings.from_env()
+    database = Database(settings.database_url)
+    try:
+        summary = backup(database.engine, file, Base.metadata)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.dispose()
+    click.echo(f"{file}: {describe(summary)} from {_masked(settings.database_url)}")
+
+
+@admin.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def restore_cmd(file: Path) -> None:
+    """Rebuild an empty database (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder) from FILE.
+
+    The whole file is checked first (format, checksum, tables); a database holding any row is refused
+    and nothing is written. The schema is created at the backup's migration revision.
+    """
+    _need_server_extra()
+    from shootprint.server import migrations
+    from shootprint.server.backup import BackupError, describe, restore
+    from shootprint.server.settings import Settings
+    from shootprint.server.store.db import Database
+    from shootprint.server.store.models import Base
+
+    def prepare(engine: Any, revision: str | None) -> None:
+        migrations.upgrade(engine, revision or "head")
+
+    settings = Settings.from_env()
+    database = Database(settings.database_url)
+    try:
+        summary = restore(database.engine, file, Base.metadata, prepare_schema=prepare)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        database.dispose()
+    click.echo(f"{_masked(settings.database_url)}: restored {describe(summary)} from {file}")

@@ -161,3 +161,27 @@ def check_xlsx(content: bytes, filename: str) -> None:
             )
         if "[Content_Types].xml" not in archive.namelist():
             raise HostileInput(f"{filename}: a zip file but not an XLSX workbook (no [Content_Types].xml)")
+
+
+# -- text shown in pages --------------------------------------------------------------------
+
+#: characters that change how the text around them is displayed or hide what it says: the bidi
+#: embeddings, overrides and isolates (Trojan Source, CVE-2021-42574), zero-width joiners kept out
+_BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A)) | {0x200E, 0x200F, 0x061C}
+
+
+def text_problem(value: str, field: str, source: str) -> str | None:
+    """Why a name shown in pages and exports is refused: control characters (other than tab and
+    newline) and bidirectional controls, which would show the reader another text than the one stored."""
+    import unicodedata
+
+    for ch in value:
+        code = ord(ch)
+        if code in _BIDI_CONTROLS:
+            return (
+                f"{source}: {field}: contains the invisible direction control U+{code:04X}, which makes the text "
+                "display differently from what it says; remove it"
+            )
+        if unicodedata.category(ch) == "Cc" and ch not in "\t\n":
+            return f"{source}: {field}: contains the control character U+{code:04X}; remove it"
+    return None

@@ -40,6 +40,8 @@ class Settings:
     metrics_token: str | None = None
     #: apply migrations when the database is new (``shootprint db upgrade`` does it explicitly)
     migrate_on_start: bool = True
+    #: no request body (form, upload, API call) larger than this reaches a route: 413 (SHOOTPRINT_MAX_BODY_BYTES)
+    max_body_bytes: int = 10 * 1024 * 1024
     #: requests an API token may make per minute, counted in the database (SHOOTPRINT_API_RATE_PER_MINUTE)
     api_rate_per_minute: int = 600
     #: the largest request body the REST API reads (SHOOTPRINT_API_MAX_BODY_BYTES)
@@ -59,6 +61,15 @@ class Settings:
             values["metrics_token"] = env["SHOOTPRINT_METRICS_TOKEN"]
         if env.get("SHOOTPRINT_SAMPLES"):
             values["samples"] = int(env["SHOOTPRINT_SAMPLES"])
+        if env.get("SHOOTPRINT_MAX_BODY_BYTES"):
+            try:
+                values["max_body_bytes"] = int(env["SHOOTPRINT_MAX_BODY_BYTES"])
+            except ValueError:
+                raise ValueError(
+                    f"SHOOTPRINT_MAX_BODY_BYTES: {env['SHOOTPRINT_MAX_BODY_BYTES']!r} is not a whole number of bytes"
+                ) from None
+            if values["max_body_bytes"] <= 0:  # type: ignore[operator]
+                raise ValueError("SHOOTPRINT_MAX_BODY_BYTES: the limit must be a positive number of bytes")
         if env.get("SHOOTPRINT_API_RATE_PER_MINUTE"):
             values["api_rate_per_minute"] = int(env["SHOOTPRINT_API_RATE_PER_MINUTE"])
         if env.get("SHOOTPRINT_API_MAX_BODY_BYTES"):

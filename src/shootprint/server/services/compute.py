@@ -53,8 +53,21 @@ class Override:
         }
 
 
-def canonical(document: dict[str, Any]) -> dict[str, Any]:
-    """The document as JSON would keep it (dates as text), so storing it loses nothing."""
+def canonical(document: dict[str, Any], source: str = "production") -> dict[str, Any]:
+    """The document as JSON would keep it (dates as text), so storing it loses nothing.
+
+    A document that expands to too many values (YAML aliases) or nests too deep is refused first
+    (Invalid, naming ``source`` and the limit), before anything expands or stores it."""
+    from shootprint.server.limits import HostileInput, check_document_shape, text_problem
+
+    try:
+        check_document_shape(document, source)
+    except HostileInput as exc:
+        raise Invalid(str(exc)) from None
+    for key in ("name", "client"):
+        problem = text_problem(document[key], key, source) if isinstance(document.get(key), str) else None
+        if problem:
+            raise Invalid(problem)
     out = json.loads(json.dumps(document, default=str, ensure_ascii=False))
     assert isinstance(out, dict)
     return out

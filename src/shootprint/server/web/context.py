@@ -168,7 +168,7 @@ def _resolve(request: Request, rule: Rule, ctx: Ctx) -> None:
     user = accounts.session_user(ctx.db, ctx.settings, ctx.session_token)
     ctx.user = user
     ctx.lang = pick_lang(request, user)
-    if rule == Rule.PUBLIC:
+    if rule in (Rule.PUBLIC, Rule.SHARE_LINK):
         return
     if user is None:
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))

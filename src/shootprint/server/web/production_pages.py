@@ -40,12 +40,20 @@ def to_yaml(document: dict[str, Any]) -> str:
 def parse_yaml(text: str, source: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except RecursionError:
+        raise Invalid(f"{source}: nested too deep to be a production file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise Invalid(f"{source}: malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict):
         raise Invalid(f"{source}: expected a production (name:, activities: …) at the top")
+    from shootprint.server.limits import HostileInput, check_document_shape
+
+    try:  # alias bombs and deep nesting: refused before anything expands them, naming the file
+        check_document_shape(data, source)
+    except HostileInput as exc:
+        raise Invalid(str(exc)) from None
     return data
 
 
@@ -97,12 +105,19 @@ def document_from_upload(filename: str, content: bytes) -> dict[str, Any]:
     """A production from an uploaded production file (YAML/JSON) or the XLSX collection template."""
     if len(content) > MAX_UPLOAD:
         raise Invalid(f"{filename}: the file is larger than 5 MB")
-    if filename.lower().endswith(".xlsx"):
+    from shootprint.server.limits import HostileInput, check_xlsx
+
+    if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
         import tempfile
         from pathlib import Path
 
         from shootprint.errors import InputError
         from shootprint.spreadsheet import import_workbook
+
+        try:  # not a zip, not a workbook, or a zip bomb: refused before anything opens it
+            check_xlsx(content, filename)
+        except HostileInput as exc:
+            raise Invalid(str(exc)) from None
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "upload.xlsx"
@@ -206,13 +221,16 @@ def yaml_get(ctx: Ctx) -> Response:
 def yaml_post(ctx: Ctx) -> Response:
     text = ctx.field("document")
     try:
+        base = ctx.field("base_revision").strip()
+        if base and not (base.isascii() and base.isdigit()):
+            raise Invalid("base_revision: the revision the edit started from is a whole number; open the page again.")
         doc = parse_yaml(text, "production")
         productions.save(
             ctx.db,
             _sc(ctx),
             _pid(ctx),
             doc,
-            base_revision=int(ctx.field("base_revision") or 0) or None,
+            base_revision=int(base or 0) or None,
             note=ctx.field("note"),
         )
     except ServiceError as exc:

@@ -107,6 +107,6 @@ ROUTES: list[tuple[str, str, Any, Rule, str]] = [
     ("GET", "/o/{org}/shares", shares_get, Rule.VIEWER, "shares"),
     ("POST", "/o/{org}/shares", share_create, Rule.EDITOR, "share_create"),
     ("POST", "/o/{org}/shares/{sid:int}/revoke", share_revoke, Rule.EDITOR, "share_revoke"),
-    ("GET", "/s/{share_token}", shared, Rule.PUBLIC, "shared"),
-    ("GET", "/s/{share_token}/download", shared_download, Rule.PUBLIC, "shared_download"),
+    ("GET", "/s/{share_token}", shared, Rule.SHARE_LINK, "shared"),
+    ("GET", "/s/{share_token}/download", shared_download, Rule.SHARE_LINK, "shared_download"),
 ]
