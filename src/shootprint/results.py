@@ -156,7 +156,7 @@ class ComparisonResult(_Result):
 class SensitivityInput(_Result):
     input: str
     name: str = Field("", description="the factor's name (empty for a quantity, which its path names)")
-    name_fr: str = Field("", description="the factor's name in French")
+    name_fr: str = Field("", description="the factor's name in French (empty where the data has none)")
     distribution: dict[str, Any]
     S1: float
     S1_conf: float

@@ -253,7 +253,7 @@ def _input_names(key: str, table: FactorTable) -> dict[str, str]:
         row = table.get(key.removeprefix("factor:"))
     except Exception:  # noqa: BLE001 (an input the table cannot name: its key says what it is)
         return {"name": "", "name_fr": ""}
-    return {"name": row.name("en"), "name_fr": row.name("fr")}
+    return {"name": row.name("en"), "name_fr": row.name_fr or ""}  # no French name: none given
 
 
 def discover_inputs(scenarios: Sequence[Scenario], table: FactorTable, exclude: Sequence[str] = ()) -> dict[str, Any]:

@@ -475,10 +475,8 @@ def input_labels(rows: list[dict[str, Any]], lang: str = "en", limit: int | None
     inputs never share a label (a repeated name gets its factor id, e.g. the region of a grid). With
     ``limit``, labels are cut to that many characters, the id kept and still all different."""
     ids = [str(r["input"]).removeprefix("factor:") for r in rows]
-    names = [
-        str((r.get("name_fr") if lang == "fr" else None) or r.get("name") or "") or i
-        for r, i in zip(rows, ids, strict=True)
-    ]
+    # a factor without a French name is named by its id in French (its English name is not French)
+    names = [str(r.get("name_fr" if lang == "fr" else "name") or "") or i for r, i in zip(rows, ids, strict=True)]
     repeated = {n for n in names if names.count(n) > 1}
     labels = [f"{n} ({i})" if n in repeated and n != i else n for n, i in zip(names, ids, strict=True)]
     if limit is None:
