@@ -502,7 +502,7 @@ def check_region(value: str | None) -> str | None:
             Message(
                 "unknown region {given!r}: expected an ISO 3166-1 alpha-2 code or WORLD ({detail})",
                 given=value,
-                detail=str(exc),
+                detail=exc.problems[0] if len(exc.problems) == 1 else str(exc),
             )
         ) from None
 
