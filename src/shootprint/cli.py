@@ -303,13 +303,16 @@ class _DrawsBar:
     """A progress bar on standard error for a Monte Carlo run computed in chunks (shown from the
     first chunk on: a run of one chunk shows none)."""
 
-    def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
+    def __init__(self, total: int, lang: str = "en") -> None:
+        self.total, self.done, self.lang = total, 0, lang
         self.bar: Any = None
 
     def __call__(self, done: int) -> None:
         if self.bar is None:
-            self.bar = click.progressbar(length=self.total, label="Monte Carlo draws", file=sys.stderr)
+            from shootprint.i18n import gettext
+
+            label = gettext(self.lang, "Monte Carlo draws")
+            self.bar = click.progressbar(length=self.total, label=label, file=sys.stderr)
             self.bar.__enter__()
         self.bar.update(done - self.done)
         self.done = done
@@ -360,7 +363,7 @@ def estimate_cmd(
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
-            bar = _DrawsBar(samples)
+            bar = _DrawsBar(samples, lang)
             try:
                 fp = api.estimate_uncertain(file, samples=samples, seed=seed, level=level, progress=bar, **common)
             finally:
@@ -410,7 +413,7 @@ def compare_cmd(
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
-            bar = _DrawsBar(samples)
+            bar = _DrawsBar(samples, lang)
             try:
                 comparison = api.compare_uncertain(
                     list(files), samples=samples, seed=seed, level=level, progress=bar, **common

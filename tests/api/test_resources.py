@@ -244,6 +244,7 @@ def test_rate_limit_answers_429_with_retry_after(world: ApiWorld):
 
 def test_owner_manages_tokens_from_the_web_page(world: ApiWorld):
     owner = world.client("owner")
+    assert f'href="/o/{world.org}/tokens"' in owner.get(f"/o/{world.org}/members").text
     page = owner.get(f"/o/{world.org}/tokens")
     assert page.status_code == 200 and "records only" in page.text
     made = post(owner, f"/o/{world.org}/tokens", {"name": "CI pipeline", "scope_read": "1", "scope_records": "1"})
@@ -353,3 +354,17 @@ def test_rate_limit_is_shared_by_processes_through_the_database(world: ApiWorld,
     finally:
         second.state.db.dispose()
     assert statuses == [200, 200, 200, 200, 429]
+
+
+def test_every_operation_is_documented(world: ApiWorld):
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    spec = world.api(None).get("/api/v1/openapi.json").json()
+    missing = [
+        f"{method.upper()} {path}"
+        for path, item in spec["paths"].items()
+        for method in item
+        if f"`{method.upper()} {path}" not in page
+    ]
+    assert missing == []

@@ -159,6 +159,20 @@ def test_submit_never_blocks_on_a_hanging_server(tmp_path):
     assert set(ids) <= set(spooled)  # every record is kept (the in-flight one too: its key makes a resend safe)
 
 
+def test_a_failure_inside_the_sending_thread_loses_no_record(tmp_path):
+    def broken() -> Client:
+        raise RuntimeError("no client today")
+
+    pusher = Pusher("http://test", "p", spool=tmp_path / "spool.jsonl", client_factory=broken, sleep=lambda s: None)
+    ids = _jobs(pusher, 5)
+    summary = pusher.close()
+    spooled = [
+        r["run_id"] for line in (tmp_path / "spool.jsonl").read_text().splitlines() for r in json.loads(line)["records"]
+    ]
+    assert sorted(spooled) == sorted(ids)
+    assert any("no client today" in e for e in summary.errors)
+
+
 def test_idempotency_key_is_deterministic():
     recs = [{"run_id": "a", "energy_j": 1.0}]
     assert idempotency_key("p", recs) == idempotency_key("p", [dict(r) for r in recs])

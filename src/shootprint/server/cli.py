@@ -28,7 +28,20 @@ def _need_server_extra() -> None:
     help="Create (once) a demo organisation holding the reference campaign and print its sign-in.",
 )
 @click.option("--check", is_flag=True, help="Start, answer one request to /healthz, print the address and stop.")
-def serve(host: str, port: int, demo: bool, check: bool) -> None:
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    metavar="IPS",
+    help="Behind a TLS proxy: the proxy's addresses (comma-separated, or '*'), whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed (client address for throttling, https links). Default: none believed.",
+)
+@click.option(
+    "--json-logs",
+    is_flag=True,
+    help="Log one JSON object per line on standard error: one per request (method, route, status, "
+    "duration, request id) and the server's own lines.",
+)
+def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: str | None, json_logs: bool) -> None:
     """Run the web application (SQLite in your data folder, or SHOOTPRINT_DATABASE_URL)."""
     _need_server_extra()
     import socket
@@ -53,7 +66,16 @@ def serve(host: str, port: int, demo: bool, check: bool) -> None:
         click.echo(f"shootprint: demo organisation at {address}o/{slug}/productions")
         click.echo(f"shootprint: sign in as {email} with the password {password}")
     click.echo(f"shootprint: serving on {address} (Ctrl-C stops)")
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False)
+    options: dict[str, Any] = {"log_level": "warning"}
+    if json_logs:
+        from shootprint.server.observability import json_log_config
+
+        options = {"log_config": json_log_config("INFO"), "log_level": "info"}
+    if forwarded_allow_ips:
+        options |= {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    else:
+        options["proxy_headers"] = False
+    config = uvicorn.Config(app, host=host, port=port, **options)
     server = uvicorn.Server(config)
     if check:
         import threading

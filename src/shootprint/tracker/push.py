@@ -262,7 +262,9 @@ class Pusher:
         self._thread: threading.Thread | None = None
         self._client: Any = None
         self._inflight: _Batch | None = None
-        self._collecting: list[dict[str, Any]] = []  # taken off the queue, not yet a batch in flight
+        # every submitted record until the thread has sent or spooled it: what close() spools when the
+        # thread cannot finish in time, wherever the record is (queued, being batched, in flight)
+        self._unsent: dict[int, dict[str, Any]] = {}
 
     # -- the job's side: never blocks --------------------------------------------------------
 
@@ -278,9 +280,12 @@ class Pusher:
         obj = record_to_dict(record) if isinstance(record, Record) else dict(record)
         if self._thread is None:
             self.start()
+        with self._lock:
+            self._unsent[id(obj)] = obj
         try:
             self._queue.put_nowait(obj)
         except queue.Full:
+            self._settled([obj])
             self._spool([obj])
 
     def close(self, timeout_s: float | None = None) -> PushSummary:
@@ -293,14 +298,16 @@ class Pusher:
             except queue.Full:
                 pass
             self._thread.join(timeout)
-            if self._thread.is_alive():  # the server hangs: what is still queued goes to the spool
+            # the server hangs (or the thread stopped): every record not yet sent or spooled goes to the spool
+            with self._lock:
+                unsent, self._unsent = self._unsent, {}
                 inflight = self._inflight
-                collecting = list(self._collecting)
-                if inflight is not None:  # may also arrive: the same key makes the server count it once
-                    self._spool_batch(inflight)
-                sent = {id(r) for r in inflight.records} if inflight is not None else set()
-                self._spool([r for r in collecting if id(r) not in sent])  # a batch still being gathered
-                self._drain_to_spool()
+            if inflight is not None:  # may also arrive: the same key makes the server count it once
+                self._spool_batch(inflight)
+                for r in inflight.records:
+                    unsent.pop(id(r), None)
+            self._drain_queue()
+            self._spool(list(unsent.values()))  # queued or being gathered into a batch
         else:
             self._drain_to_spool()
         if self._client is not None:
@@ -326,7 +333,6 @@ class Pusher:
             stop = False
             while not stop:
                 batch: list[dict[str, Any]] = []
-                self._collecting = batch
                 item = self._queue.get()
                 if item is _STOP:
                     break
@@ -346,7 +352,10 @@ class Pusher:
             self._flush_spool()
         except Exception as err:  # never let the thread die silently with records in memory
             self._note(f"push thread stopped: {type(err).__name__}: {err}")
-            self._drain_to_spool()
+            self._drain_queue()
+            with self._lock:
+                unsent, self._unsent = self._unsent, {}
+            self._spool(list(unsent.values()))
 
     def _batch(self, records: list[dict[str, Any]]) -> _Batch:
         from shootprint.client import idempotency_key
@@ -390,17 +399,19 @@ class Pusher:
 
     def _send_or_spool(self, batch: _Batch) -> bool:
         """Send one batch with retries; spool it if it cannot be sent. True when sent."""
-        self._inflight = batch
-        self._collecting = []
+        with self._lock:
+            self._inflight = batch
         try:
             outcome = self._send(batch, self.retries)
             if outcome == "rejected":
                 self._spool_batch(batch, rejected=True)
             elif outcome == "retry":
                 self._spool_batch(batch)
-            return outcome == "sent"
         finally:
-            self._inflight = None
+            with self._lock:
+                self._inflight = None
+        self._settled(batch.records)  # not on an exception: the thread's last act spools what is unsent
+        return outcome == "sent"
 
     def _flush_spool(self) -> None:
         """Send the batches an earlier run (or this one) left in the spool for this server."""
@@ -422,7 +433,13 @@ class Pusher:
         except OSError as err:  # the records would be lost: say so loudly, with the records
             self._note(f"cannot write the spool {self.spool.path}: {err}; records: {batch.to_json()}")
 
-    def _drain_to_spool(self) -> None:
+    def _settled(self, records: list[dict[str, Any]]) -> None:
+        """These records are sent or spooled: close() need not keep them."""
+        with self._lock:
+            for r in records:
+                self._unsent.pop(id(r), None)
+
+    def _drain_queue(self) -> list[dict[str, Any]]:
         left: list[dict[str, Any]] = []
         while True:
             try:
@@ -431,6 +448,11 @@ class Pusher:
                 break
             if item is not _STOP:
                 left.append(item)
+        return left
+
+    def _drain_to_spool(self) -> None:
+        left = self._drain_queue()
+        self._settled(left)
         self._spool(left)
 
     def _note(self, message: str) -> None:

@@ -128,6 +128,7 @@ def factors(
     factor_set: str | None = Query(None, max_length=40),
     limit: int = Query(50, ge=1, le=1000),
     include_archived: bool = False,
+    suggest: bool = Query(False, description="true: when nothing matches, the close words of the table (slower)"),
 ) -> JSONResponse:
     """Factors whose words hold every word of ``q``; valid rows first, archived ones on request."""
     calc = _calc(caller, factor_set)
@@ -141,7 +142,7 @@ def factors(
         data.pop("origin", None)
         items.append(FactorDetail.model_validate(data).to_dict())
     out: dict[str, Any] = {"factor_set": table.factor_set, "count": len(items), "items": items}
-    if not items and q:
+    if not items and q and suggest:
         out["close_words"] = list(table.close_words(q))
     return JSONResponse(out)
 

@@ -8,7 +8,9 @@ ETag in ``If-Match``: a stale one gets ``412``, a missing one ``428``; never a s
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -304,13 +306,11 @@ def production_report(
 ) -> Response:
     """The report (PDF, HTML) or the line-by-line export (XLSX, CSV) of the latest revision, as a file."""
     summary, rev = productions.get(caller.db, caller.scope, production_id)
-    over = productions.overrides(caller.db, caller.scope)
-    if format in ("pdf", "html"):
-        content = compute.report(
-            [rev.document], over, kind=format, lang=lang, samples=caller.settings.samples // 5 or 200
-        )
-    else:
-        content = compute.footprints_export([rev.document], over, format)
+    over = tuple(sorted(productions.overrides(caller.db, caller.scope), key=lambda o: o.factor_id))
+    samples = max(caller.settings.samples // 5, 200)
+    content = _report_bytes(
+        json.dumps(rev.document, sort_keys=True), over, format, lang, samples, compute.data_version()
+    )
     filename = f"production-{production_id}-r{summary.revision}.{format}"
     return Response(
         content,
@@ -320,6 +320,18 @@ def production_report(
             "ETag": etag(production_id, summary.revision),
         },
     )
+
+
+@lru_cache(maxsize=16)
+def _report_bytes(
+    document_json: str, overrides: tuple[compute.Override, ...], kind: str, lang: str, samples: int, data_version: str
+) -> bytes:
+    """A report or export, kept for the same document, overrides, format, language and data (a PDF
+    takes seconds to lay out; the same inputs give the same file: the draws have a fixed seed)."""
+    document = json.loads(document_json)
+    if kind in ("pdf", "html"):
+        return compute.report([document], overrides, kind=kind, lang=lang, samples=samples)
+    return compute.footprints_export([document], overrides, kind)
 
 
 # -- measured records ----------------------------------------------------------------------------

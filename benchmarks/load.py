@@ -1,0 +1,249 @@
+"""A bounded load on a real server: throughput, median and 99th-percentile latency and errors for a mix
+of what people and tools do, with many concurrent users; optionally a soak measuring the server's memory.
+
+Starts ``shootprint serve`` (one process) on a free loopback port over a fresh SQLite database in a
+temporary folder (``--database-url`` for another, e.g. PostgreSQL), seeds an organisation with an
+editor, the five reference ways and an API token, then runs ``--users`` concurrent users (threads with
+keep-alive connections), each repeating a weighted mix:
+
+    browse      GET  /o/{org}/productions            the list with every total
+    open        GET  /o/{org}/productions/{id}       one production's footprint
+    compare     GET  /o/{org}/compare?p=…&p=…        a comparison with intervals (Monte Carlo)
+    save        POST /o/{org}/productions/{id}/yaml  a new revision
+    compute     POST /api/v1/estimate                compute without storing (REST, token)
+    records     POST /api/v1/productions/{id}/records  a batch of measured AI jobs (REST, idempotent)
+
+It stops by itself after ``--requests`` requests or ``--duration`` seconds, whichever comes first (with
+``--soak MINUTES``: after that many minutes, printing the server's resident memory at the start and the
+end). Only loopback is ever contacted. Every answer that is not the expected one counts as an error.
+
+    python benchmarks/load.py --users 50 --requests 3000 --duration 120
+    python benchmarks/load.py --users 50 --soak 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+PASSWORD = "correct horse battery staple"
+MIX = {"browse": 25, "open": 30, "compare": 5, "save": 15, "compute": 15, "records": 10}
+EXPECTED = {"browse": 200, "open": 200, "compare": 200, "save": 303, "compute": 200, "records": 200}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _seed(database_url: str, users: int) -> tuple[str, list[int], str, list[str]]:
+    """(organisation slug, production ids, API token, editors' e-mails)."""
+    import sqlalchemy as sa
+
+    from shootprint.server import migrations
+    from shootprint.server.services import accounts, organisations, productions, tokens
+    from shootprint.server.store.db import Database
+    from shootprint.server.store.models import ApiToken
+
+    db = Database(database_url)
+    migrations.upgrade(db.engine)
+    admin = accounts.create_user(db, "admin@example.org", PASSWORD, is_admin=True)
+    slug = organisations.create(db, admin, "Load")
+    sc = organisations.scope(db, admin, slug)
+    pids = [productions.create(db, sc, productions.reference_document(k)) for k in productions.REFERENCE_WAYS]
+    for _ in range(3):  # a list of a realistic length
+        pids += [productions.create(db, sc, productions.reference_document(k)) for k in productions.REFERENCE_WAYS]
+    emails = []
+    for i in range(users):
+        email = f"editor{i}@example.org"
+        uid = accounts.create_user(db, email, PASSWORD)
+        organisations.accept_invite(db, organisations.create_invite(db, sc, "editor"), uid)
+        emails.append(email)
+    secret = tokens.create(db, sc, "load", ["read", "write", "records"])[1]
+    with db.transaction() as s:  # the load measures the endpoints, not the rate limit's refusals
+        s.execute(sa.update(ApiToken).values(rate_per_minute=10_000_000))
+    db.dispose()
+    return slug, pids, secret, emails
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _percentile(sorted_values: list[float], p: float) -> float:
+    k = (len(sorted_values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
+
+
+def main() -> None:
+    import httpx
+
+    from shootprint.server.services.productions import reference_document
+
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--users", type=int, default=50, help="concurrent users")
+    parser.add_argument("--requests", type=int, default=3000, help="stop after this many requests")
+    parser.add_argument("--duration", type=float, default=120, help="… or after this many seconds")
+    parser.add_argument("--soak", type=float, default=0, help="minutes: run that long and report memory")
+    parser.add_argument("--samples", type=int, default=1000, help="Monte Carlo draws of a comparison page")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.soak:
+        args.duration = args.soak * 60
+        args.requests = 10**9
+    rng = random.Random(args.seed)
+
+    with tempfile.TemporaryDirectory(prefix="shootprint-load-") as tmp:
+        url = args.database_url or f"sqlite:///{Path(tmp) / 'load.sqlite'}"
+        from shootprint.server import security
+
+        security.use_cheap_hashes_for_tests()  # the users' password hashes: cheap to make here
+        slug, pids, token, emails = _seed(url, args.users)
+        port = _free_port()
+        env = {**os.environ, "SHOOTPRINT_DATABASE_URL": url, "SHOOTPRINT_SAMPLES": str(args.samples)}
+        log = open(Path(tmp) / "server.log", "wb")  # noqa: SIM115
+        server = subprocess.Popen(
+            [sys.executable, "-m", "shootprint.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(base + "/readyz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the server did not start:\n" + (Path(tmp) / "server.log").read_text()[-2000:])
+                time.sleep(0.1)
+
+            studio = reference_document("studio-paris")
+            yaml_text = (
+                Path(__file__).resolve().parents[1] / "src/shootprint/server/data/reference/studio-paris.yaml"
+            ).read_text(encoding="utf-8")
+            record_batch = 0
+            latencies: dict[str, list[float]] = defaultdict(list)
+            errors: dict[str, list[str]] = defaultdict(list)
+            lock = threading.Lock()
+            sent = 0
+            stop_at = time.monotonic() + args.duration
+            kinds = list(MIX)
+            weights = [MIX[k] for k in kinds]
+
+            def request(http: httpx.Client, kind: str, csrf: str, user: int) -> httpx.Response:
+                nonlocal record_batch
+                pid = pids[rng.randrange(len(pids))]
+                if kind == "browse":
+                    return http.get(f"/o/{slug}/productions")
+                if kind == "open":
+                    return http.get(f"/o/{slug}/productions/{pid}")
+                if kind == "compare":
+                    a, b = rng.sample(pids[:5], 2)
+                    return http.get(f"/o/{slug}/compare", params=[("p", a), ("p", b)])
+                if kind == "save":
+                    own = pids[user % len(pids)]
+                    text = yaml_text.replace("shoot_days: 3", f"shoot_days: {rng.randint(1, 9)}")
+                    return http.post(f"/o/{slug}/productions/{own}/yaml", data={"document": text, "csrf_token": csrf})
+                if kind == "compute":
+                    return http.post("/api/v1/estimate", json={"production": studio}, headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+                with lock:
+                    record_batch += 1
+                    n = record_batch
+                records = [
+                    {"label": "sdxl", "host": "render-01", "start": "2026-11-25T18:17:39+00:00", "duration_s": 2.0,
+                     "energy_j": 3600.0, "devices": [{"device": "gpu:0", "energy_j": 3600.0, "method": "nvml",
+                     "model": "L4", "details": {}}], "warnings": [], "tracker_version": "0.1.0",
+                     "run_id": f"load-{n}-{j}"}
+                    for j in range(5)
+                ]  # fmt: skip
+                return http.post(
+                    f"/api/v1/productions/{pid}/records",
+                    json={"records": records},
+                    headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"load-{n}"},
+                )
+
+            def user(i: int) -> None:
+                nonlocal sent
+                with httpx.Client(base_url=base, timeout=120, follow_redirects=False) as http:
+                    http.get("/signin")
+                    csrf = http.cookies["sp_csrf"]
+                    answer = http.post("/signin", data={"email": emails[i], "password": PASSWORD, "csrf_token": csrf})
+                    if answer.status_code != 303:
+                        with lock:
+                            errors["signin"].append(f"{answer.status_code}")
+                        return
+                    while time.monotonic() < stop_at:
+                        with lock:
+                            if sent >= args.requests:
+                                return
+                            sent += 1
+                        kind = rng.choices(kinds, weights)[0]
+                        t0 = time.perf_counter()
+                        try:
+                            answer = request(http, kind, csrf, i)
+                            status = answer.status_code
+                            detail = answer.text[:200]
+                        except httpx.HTTPError as exc:
+                            status, detail = 0, repr(exc)
+                        dt = time.perf_counter() - t0
+                        with lock:
+                            latencies[kind].append(dt)
+                            if status != EXPECTED[kind]:
+                                errors[kind].append(f"{status}: {detail}")
+
+            rss_start = _rss_kib(server.pid)
+            threads = [threading.Thread(target=user, args=(i,)) for i in range(args.users)]
+            start = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            elapsed = time.perf_counter() - start
+            rss_end = _rss_kib(server.pid)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+            log.close()
+
+    total = sum(len(v) for v in latencies.values())
+    n_errors = sum(len(v) for v in errors.values())
+    db_name = "SQLite" if not args.database_url else re.sub(r"://.*@", "://…@", args.database_url)
+    print(f"{total} requests, {args.users} users, {elapsed:.1f} s, one server process, {db_name}, loopback")
+    print(f"  throughput {total / elapsed:8.1f} requests/s, errors {n_errors}")
+    print(f"  {'kind':<9} {'count':>6} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for kind in kinds:
+        lat = sorted(latencies[kind])
+        if lat:
+            p50, p99 = statistics.median(lat) * 1000, _percentile(lat, 0.99) * 1000
+            print(f"  {kind:<9} {len(lat):>6} {p50:>8.1f} {p99:>8.1f} {len(errors[kind]):>7}")
+    everything = sorted(x for v in latencies.values() for x in v)
+    if everything:
+        print(f"  {'all':<9} {total:>6} {statistics.median(everything) * 1000:>8.1f} {_percentile(everything, 0.99) * 1000:>8.1f} {n_errors:>7}")  # fmt: skip
+    print(f"  server memory (RSS): {rss_start / 1024:.1f} MiB at start, {rss_end / 1024:.1f} MiB at the end")
+    for kind, errs in errors.items():
+        if errs:
+            print(f"  e.g. {kind}: {errs[0]}")
+
+
+if __name__ == "__main__":
+    main()
