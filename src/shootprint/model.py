@@ -30,7 +30,7 @@ _VALUE_UNIT = re.compile(rf"^\s*({_NUM})\s*(.*?)\s*$")
 #: parentheses …, are read by :mod:`shootprint.expressions`; nothing is evaluated by Python):
 #:   [NUMBER *] $name [(* | /) NUMBER]      e.g. $crew, $crew * 2, 2 * $crew, $days / 2
 _PARAM = re.compile(r"^\s*(?:(" + _NUM + r")\s*\*\s*)?\$([A-Za-z_][A-Za-z0-9_]*)\s*(?:([*/])\s*(" + _NUM + r"))?\s*$")
-EXPRESSIONS = "'$name', '$name * 2', '2 * $name' or '$name / 2'"
+EXPRESSIONS = Message("'$name', '$name * 2', '2 * $name' or '$name / 2'")
 
 
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+$")
@@ -40,8 +40,12 @@ def _num(text: str) -> float:
     """A number as written: a decimal point or a French decimal comma ("12,5")."""
     if _THOUSANDS.match(text):
         raise ValueError(
-            f"{text!r} is ambiguous (a thousands separator or a decimal comma?): "
-            f"write {text.replace(',', '')} or {text.replace(',', '.', 1)}"
+            Message(
+                "{given!r} is ambiguous (a thousands separator or a decimal comma?): write {plain} or {decimal}",
+                given=text,
+                plain=text.replace(",", ""),
+                decimal=text.replace(",", ".", 1),
+            )
         )
     return float(text.replace(",", "."))
 
@@ -154,13 +158,18 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
 
 
 def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
-    in_unit = f"a number (in {unit})" if unit else "a number"
-    accepted = f"{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, '$parameter' or an expression of parameters"
+    in_unit = Message("a number (in {unit})", unit=unit) if unit else Message("a number")
+    accepted = Message(
+        "{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, '$parameter' or an expression of parameters",
+        in_unit=in_unit,
+    )
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(f"expected {accepted}")
+        raise ValueError(Message("expected {accepted}", accepted=accepted))
     if isinstance(raw, int | float):
         if unit:
-            raise ValueError(f"missing unit: write it with its unit, e.g. '{_short(raw)} {unit}'")
+            raise ValueError(
+                Message("missing unit: write it with its unit, e.g. '{value} {unit}'", value=_short(raw), unit=unit)
+            )
         return _checked(QuantitySpec(_float(raw), unit, written=_short(raw)), allow_negative)
     if isinstance(raw, str):
         m = _PARAM.match(raw)
@@ -169,13 +178,17 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             if m.group(4):
                 right = _num(m.group(4))
                 if m.group(3) == "/" and right == 0:
-                    raise ValueError(f"divides by 0 ({_short(raw)})")
+                    raise ValueError(Message("divides by 0 ({given})", given=_short(raw)))
                 scale = scale * right if m.group(3) == "*" else scale / right
             if not math.isfinite(scale):
-                raise ValueError(f"must be a finite number (got {_short(raw)})")
+                raise ValueError(Message("must be a finite number (got {given})", given=_short(raw)))
             if scale < 0 and not allow_negative:
                 raise ValueError(
-                    f"must not be negative (got {_short(raw)}); accepted: {EXPRESSIONS} with positive numbers"
+                    Message(
+                        "must not be negative (got {given}); accepted: {expressions} with positive numbers",
+                        given=_short(raw),
+                        expressions=EXPRESSIONS,
+                    )
                 )
             return QuantitySpec(float("nan"), unit, param=m.group(2), scale=scale, written=_short(raw))
         if "$" in raw:
@@ -183,14 +196,25 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
         m = _PLUSMINUS.match(raw)
         if m:
             if unit and not m.group(2):
-                raise ValueError(f"missing unit: write it with its unit, e.g. '{m.group(1)} {unit} ± {m.group(3)}%'")
+                raise ValueError(
+                    Message(
+                        "missing unit: write it with its unit, e.g. '{value} {unit} ± {pct}%'",
+                        value=m.group(1),
+                        unit=unit,
+                        pct=m.group(3),
+                    )
+                )
             value, given_unit, pct = _num(m.group(1)), m.group(2) or unit, _num(m.group(3))
             if pct < 0:
-                raise ValueError(f"the ± percentage must be positive (got {_short(raw)})")
+                raise ValueError(Message("the ± percentage must be positive (got {given})", given=_short(raw)))
             if pct > 100 and not allow_negative:
                 raise ValueError(
-                    f"± {m.group(3)}% reaches below zero ({_short(raw)}); a quantity that cannot be negative "
-                    "takes at most ± 100%: write the range as {low, high, unit}"
+                    Message(
+                        "± {pct}% reaches below zero ({given}); a quantity that cannot be negative takes at most "
+                        "± 100%: write the range as {{low, high, unit}}",
+                        pct=m.group(3),
+                        given=_short(raw),
+                    )
                 )
             c = units.convert(value, given_unit, unit)
             half = abs(c) * pct / 100
@@ -198,23 +222,28 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
         m = _VALUE_UNIT.match(raw)
         if m:
             if unit and not m.group(2):
-                raise ValueError(f"missing unit: write it with its unit, e.g. '{raw.strip()} {unit}'")
+                raise ValueError(
+                    Message("missing unit: write it with its unit, e.g. '{value} {unit}'", value=raw.strip(), unit=unit)
+                )
             given_unit = m.group(2) or unit
             c = units.convert(_num(m.group(1)), given_unit, unit)
             return _checked(QuantitySpec(c, unit, written=_short(raw)), allow_negative)
-        raise ValueError(f"cannot read {_short(raw)!r}: expected {accepted}")
+        raise ValueError(Message("cannot read {given!r}: expected {accepted}", given=_short(raw), accepted=accepted))
     if isinstance(raw, dict):
         keys = set(raw)
         allowed = {"value", "central", "low", "high", "unit", "param", "pct"}
         if keys - allowed:
             raise ValueError(
-                f"unknown key(s) {', '.join(_short(str(k)) for k in sorted(map(str, keys - allowed))[:10])}; "
-                f"accepted: {', '.join(sorted(allowed))}"
+                Message(
+                    "unknown key(s) {keys}; accepted: {accepted}",
+                    keys=", ".join(_short(str(k)) for k in sorted(map(str, keys - allowed))[:10]),
+                    accepted=", ".join(sorted(allowed)),
+                )
             )
         if "param" in raw:
             return QuantitySpec(float("nan"), unit, param=str(raw["param"]), written=_short(raw))
         if unit and not raw.get("unit"):
-            raise ValueError(f"missing unit: add 'unit: {unit}' (or a unit convertible to it)")
+            raise ValueError(Message("missing unit: add 'unit: {unit}' (or a unit convertible to it)", unit=unit))
         given_unit = str(raw.get("unit") or unit)
         central_raw = raw.get("value", raw.get("central"))
         low_raw, high_raw = raw.get("low"), raw.get("high")
@@ -222,9 +251,9 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             raise ValueError(N_("a range needs both low and high"))
         for name, val in (("value", central_raw), ("low", low_raw), ("high", high_raw)):
             if val is not None and (isinstance(val, bool) or not isinstance(val, int | float)):
-                raise ValueError(f"{name} must be a number, got {_short(val)}")
+                raise ValueError(Message("{name} must be a number, got {given}", name=name, given=_short(val)))
         if central_raw is None and low_raw is None:
-            raise ValueError(f"expected {accepted}")
+            raise ValueError(Message("expected {accepted}", accepted=accepted))
         conv = units.converter(given_unit, unit)
         low = conv(_float(low_raw)) if low_raw is not None else None
         high = conv(_float(high_raw)) if high_raw is not None else None
@@ -236,18 +265,18 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
         if "pct" in raw:
             pct = raw["pct"]
             if isinstance(pct, bool) or not isinstance(pct, int | float) or not math.isfinite(_float(pct)):
-                raise ValueError(f"pct must be a finite number, got {_short(pct)}")
+                raise ValueError(Message("pct must be a finite number, got {given}", given=_short(pct)))
             if pct < 0:
-                raise ValueError(f"pct must be positive (got {_short(pct)})")
+                raise ValueError(Message("pct must be positive (got {given})", given=_short(pct)))
             half = abs(central) * _float(pct) / 100
             low, high = central - half, central + half
         if low is not None and high is not None:
             if low > high:
-                raise ValueError(f"low ({low_raw}) is above high ({high_raw})")
+                raise ValueError(Message("low ({low}) is above high ({high})", low=str(low_raw), high=str(high_raw)))
             if not low <= central <= high:
-                raise ValueError(f"value {central_raw} lies outside low–high")
+                raise ValueError(Message("value {value} lies outside low–high", value=str(central_raw)))
         return _checked(QuantitySpec(central, unit, low, high, written=_short(raw)), allow_negative)
-    raise ValueError(f"expected {accepted}, got {type(raw).__name__}")
+    raise ValueError(Message("expected {accepted}, got {kind}", accepted=accepted, kind=type(raw).__name__))
 
 
 def _expression(raw: str, unit: str, allow_negative: bool) -> QuantitySpec:
@@ -262,7 +291,7 @@ def _expression(raw: str, unit: str, allow_negative: bool) -> QuantitySpec:
     if simple is not None:
         name, scale = simple
         if not math.isfinite(scale):
-            raise ValueError(f"must be a finite number (got {_short(raw)})")
+            raise ValueError(Message("must be a finite number (got {given})", given=_short(raw)))
         return QuantitySpec(float("nan"), unit, param=name, scale=scale, written=_short(raw))
     return QuantitySpec(float("nan"), unit, param=expressions.params(tree)[0], expr=tree, written=raw.strip())
 
@@ -301,9 +330,9 @@ def _short(raw: Any) -> str:
 
 def _checked(q: QuantitySpec, allow_negative: bool) -> QuantitySpec:
     if not all(math.isfinite(x) for x in (q.central, q.low or 0.0, q.high or 0.0)):
-        raise ValueError(f"must be a finite number (got {q.written})")
+        raise ValueError(Message("must be a finite number (got {given})", given=q.written))
     if not allow_negative and (q.central < 0 or (q.low is not None and q.low < 0)):
-        raise ValueError(f"must not be negative (got {q.written}); accepted: 0 or more")
+        raise ValueError(Message("must not be negative (got {given}); accepted: 0 or more", given=q.written))
     return q
 
 
@@ -381,8 +410,12 @@ def parse_work_hours(raw: Any) -> QuantitySpec:
     unit = _written_unit(raw).strip()
     if unit.lower() in CALENDAR_UNITS or unit.lower().rstrip("s") in CALENDAR_UNITS:
         raise ValueError(
-            f"{_short(raw)} is calendar time (a {unit} counts 24 h): write the hours worked, e.g. '16 h' "
-            "for two 8-hour days"
+            Message(
+                "{given} is calendar time (a {unit} counts 24 h): write the hours worked, e.g. '16 h' for two "
+                "8-hour days",
+                given=_short(raw),
+                unit=unit,
+            )
         )
     return parse_quantity(raw, "h")
 
@@ -465,7 +498,13 @@ def check_region(value: str | None) -> str | None:
     try:
         return geo.country_code(value)
     except InputError as exc:
-        raise ValueError(f"unknown region {value!r}: expected an ISO 3166-1 alpha-2 code or WORLD ({exc})") from None
+        raise ValueError(
+            Message(
+                "unknown region {given!r}: expected an ISO 3166-1 alpha-2 code or WORLD ({detail})",
+                given=value,
+                detail=str(exc),
+            )
+        ) from None
 
 
 # -- results -------------------------------------------------------------------------------------

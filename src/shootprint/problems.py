@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shootprint.errors import ShootprintError
-from shootprint.i18n import N_, gettext
+from shootprint.i18n import N_, Message, gettext
 
 #: the code of a problem known only by its sentence (older code paths): a fallback, never matched on
 GENERIC_CODE = "invalid-input"
@@ -72,7 +72,7 @@ class Problem:
             message=message,
             source=source,
             location=location,
-            message_fr=_french(message, {}),
+            message_fr=_french_of_sentence(text, message),
         )
 
     @property
@@ -106,6 +106,17 @@ class Problem:
                 k: v if isinstance(v, str | int | float | bool) else str(v) for k, v in self.params.items()
             }
         return out
+
+
+def _french_of_sentence(text: str, message: str) -> str:
+    """The French of a sentence's message part: a :class:`~shootprint.i18n.Message` renders itself
+    (its ``source: location:`` prefix, the same in both languages, left out), a plain string goes
+    through the catalog as it is."""
+    if isinstance(text, Message):
+        french = text.render("fr")
+        prefix = str(text)[: len(str(text)) - len(message)]
+        return french[len(prefix) :] if prefix and french.startswith(prefix) else french
+    return _french(message, {})
 
 
 def _french(template: str, params: dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from shootprint import units
 from shootprint.errors import InputError
-from shootprint.i18n import N_, gettext
+from shootprint.i18n import N_, Joined, Message, gettext
 from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema, unit_of
 from shootprint.problems import Problem
 
@@ -85,7 +85,11 @@ class ProductionBase(BaseModel):
         accepted = ", ".join(str(v) for v in READABLE_VERSIONS)
         if isinstance(value, bool) or not isinstance(value, int) or value not in READABLE_VERSIONS:
             raise ValueError(
-                f"unknown file format version {value!r}; this release of shootprint reads version(s) {accepted}"
+                Message(
+                    "unknown file format version {given}; this release of shootprint reads version(s) {accepted}",
+                    given=repr(value),
+                    accepted=accepted,
+                )
             )
         return value
 
@@ -102,7 +106,7 @@ class ProductionBase(BaseModel):
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            raise ValueError("expected a mapping of name: value")
+            raise ValueError(Message("expected a mapping of name: value"))
         out = {}
         problems = []
         for name, value in raw.items():
@@ -119,12 +123,13 @@ class ProductionBase(BaseModel):
                     units.check_unit(unit)
                 out[str(name)] = parse_quantity(value, unit)
             except ValueError as exc:
-                problems.append(f"parameter {name}: {exc}")
+                said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+                problems.append(Message("parameter {name}: {error}", name=str(name), error=said))
                 continue
             if out[str(name)].param:
-                problems.append(f"parameter {name}: a parameter cannot refer to another")
+                problems.append(Message("parameter {name}: a parameter cannot refer to another", name=str(name)))
         if problems:  # every bad parameter at once
-            raise ValueError("; ".join(problems))
+            raise ValueError(Joined(problems, "; "))
         return out
 
     def metadata_dict(self) -> dict[str, Any]:
@@ -515,13 +520,16 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
             else:
                 make("value-not-accepted", N_("accepted: {expected}"), hint=", ".join(choices), expected=expected)
         else:
+            # a core validator's ValueError carries a Message: its French comes from the catalog
+            error = (err.get("ctx") or {}).get("error")
+            said = error.args[0] if isinstance(error, ValueError) and error.args else None
             problems.append(
                 Problem(
                     code="invalid-value",
                     message=msg,
                     source=source,
                     location=where,
-                    message_fr=gettext("fr", msg),
+                    message_fr=said.render("fr") if isinstance(said, Message) else gettext("fr", msg),
                     params={"error": etype},
                 )
             )

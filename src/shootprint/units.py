@@ -15,6 +15,8 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
+from shootprint.i18n import Message
+
 #: spellings of the units the categories expect, taken as-is (no conversion, no pint)
 _SAME: dict[str, str] = {
     "": "",
@@ -140,7 +142,9 @@ def registry() -> Any:
 def _check_no_short_ton(unit: str) -> None:
     words = unit.replace("*", " ").replace("/", " ").replace(".", " ").split()
     if any(w.lower() in ("ton", "tons", "short_ton") for w in words):
-        raise ValueError(f"unit {unit!r} is ambiguous: write 't' or 'tonne' for the metric tonne (1000 kg)")
+        raise ValueError(
+            Message("unit {given!r} is ambiguous: write 't' or 'tonne' for the metric tonne (1000 kg)", given=unit)
+        )
 
 
 #: distinct (from, to) unit pairs kept (input is untrusted: the cache must stay bounded)
@@ -169,16 +173,23 @@ def _pint_converter(from_unit: str, to_unit: str, src: str, dst: str) -> Callabl
     try:
         factor = ureg.Quantity(1.0, src or "dimensionless").to(dst or "dimensionless").magnitude
     except pint.errors.DimensionalityError:
-        src_text = f"unit {from_unit[:40]!r}" if from_unit.strip() else "a count (no unit)"
-        dst_text = repr(to_unit) if to_unit.strip() else "a count (no unit)"
-        raise ValueError(f"{src_text} cannot be converted to {dst_text}") from None
+        count = Message("a count (no unit)")
+        src_text = Message("unit {unit!r}", unit=from_unit[:40]) if from_unit.strip() else count
+        dst_text = repr(to_unit) if to_unit.strip() else count
+        raise ValueError(Message("{given} cannot be converted to {wanted}", given=src_text, wanted=dst_text)) from None
     except (pint.errors.UndefinedUnitError, AssertionError, AttributeError, TypeError):
-        raise ValueError(f"unknown unit {from_unit!r}; expected a unit of {to_unit or 'count'}") from None
+        raise ValueError(
+            Message(
+                "unknown unit {given!r}; expected a unit of {wanted}",
+                given=from_unit,
+                wanted=to_unit or Message("count"),
+            )
+        ) from None
     except Exception:  # pint raises bare parser errors (tokenize, SyntaxError) on junk
-        raise ValueError(f"cannot read unit {from_unit[:40]!r}: not a unit expression") from None
+        raise ValueError(Message("cannot read unit {given!r}: not a unit expression", given=from_unit[:40])) from None
     offset = ureg.Quantity(0.0, src or "dimensionless").to(dst or "dimensionless").magnitude
     if offset != 0.0:
-        raise ValueError(f"unit {from_unit!r} has an offset (temperature?): not a quantity unit")
+        raise ValueError(Message("unit {given!r} has an offset (temperature?): not a quantity unit", given=from_unit))
     return lambda value: value * factor
 
 
@@ -198,9 +209,9 @@ def check_unit(unit: str) -> None:
         with _PINT_LOCK:
             registry().Unit(src)
     except (pint.errors.UndefinedUnitError, AttributeError, TypeError, ValueError):
-        raise ValueError(f"unknown unit {unit!r}") from None
+        raise ValueError(Message("unknown unit {given!r}", given=unit)) from None
     except Exception:  # pint's parser raises bare tokenizer errors on junk
-        raise ValueError(f"cannot read unit {unit[:40]!r}: not a unit expression") from None
+        raise ValueError(Message("cannot read unit {given!r}: not a unit expression", given=unit[:40])) from None
 
 
 def convert(value: float, from_unit: str, to_unit: str) -> float:

@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         edit_pages,
         factor_pages,
         production_pages,
+        records_pages,
         share_pages,
     )
     from shootprint.server.web.context import guard
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     routes: list[tuple[str, str, Any, Rule, str]] = [
         *accounts_pages.ROUTES,
         *production_pages.ROUTES,
+        *records_pages.ROUTES,
         *edit_pages.ROUTES,
         *compare_pages.ROUTES,
         *share_pages.ROUTES,

@@ -176,19 +176,26 @@ def new_post(ctx: Ctx) -> Response:
 # -- one production --------------------------------------------------------------------------------
 
 
-def view(ctx: Ctx) -> Response:
+def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None = None, status: int = 200) -> Response:
+    from shootprint.server.services import record_uploads, resources
+
     sc = _sc(ctx)
     pid = _pid(ctx)
     summary, rev = productions.get(ctx.db, sc, pid)
     problems: list[str] = []
     fp: dict[str, Any] | None = None
+    objects = resources.record_objects(ctx.db, sc, pid)
     try:
-        fp = productions.footprint(ctx.db, sc, pid)
+        if objects:  # measured AI jobs: an activity's measured: takes their energy
+            fp = compute.estimate(rev.document, productions.overrides(ctx.db, sc), records=objects)
+        else:
+            fp = productions.footprint(ctx.db, sc, pid)
     except Invalid as exc:
         problems = exc.problems or [exc.message]
     return render(
         ctx,
         "production.html",
+        status=status,
         p=summary,
         rev=rev,
         fp=fp,
@@ -197,6 +204,10 @@ def view(ctx: Ctx) -> Response:
         charts=charts.footprint_charts(fp, ctx.lang) if fp else {},
         references=productions.REFERENCE_WAYS,
         levers=compute.levers(),
+        measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if objects else [],
+        ai_activities=record_uploads.ai_activities(rev.document),
+        upload_result=upload_result,
+        upload_problems=upload_problems or [],
     )
 
 
