@@ -4,6 +4,8 @@ Hypothesis never produce a traceback, only results or errors (exit status 0, 1 o
 The default run is small, so the suite stays fast; the full run asks 10,000 examples per command:
 
     SHOOTPRINT_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -q tests/properties/test_fuzz_cli.py
+
+(``SHOOTPRINT_FUZZ_COUNT_FILE=counts.txt`` also writes one line per command run, to count them.)
 """
 
 from __future__ import annotations
@@ -91,7 +93,14 @@ def productions(draw: Any) -> dict[str, Any]:
     return prod
 
 
+#: a file that gets one line per command run (its name), to count a long run's examples per command
+COUNT_FILE = os.environ.get("SHOOTPRINT_FUZZ_COUNT_FILE")
+
+
 def run(*args: str) -> int:
+    if COUNT_FILE:
+        with open(COUNT_FILE, "a", encoding="utf-8") as counts:
+            counts.write((args[0] if args[0] != "factors" else f"factors {args[1]}") + "\n")
     result = CliRunner().invoke(app, list(args), catch_exceptions=True)
     exc = result.exception
     if exc is not None and not isinstance(exc, SystemExit):

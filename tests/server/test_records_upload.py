@@ -69,7 +69,9 @@ def test_upload_keeps_the_good_records_names_the_bad_lines_and_counts_once(world
     assert "0 records added, 2 already there, 2 refused." in text_of(again.text)
     _, count, energy_j, _ = resources.records(world.db, _scope(world), pid)
     assert count == 2 and energy_j == pytest.approx(7.2e6 + 3.6e6)
-    assert "hero-visuals" in again.text and "3" in text_of(again.text)  # 3 kWh for the label
+    row = again.text.split('id="measured-records"')[1].split("</table>")[0]
+    assert "<td>hero-visuals</td>" in row and '<td class="num">2</td>' in row  # two records of the label
+    assert '<td class="num">3.00</td>' in row and "not linked" in row  # 7.2 MJ + 3.6 MJ = 3 kWh
 
 
 def test_codecarbon_csv_upload_counts_once(world: World):

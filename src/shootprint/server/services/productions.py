@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -20,6 +21,8 @@ from shootprint.server.store.db import Database
 from shootprint.server.store.models import FactorOverride, FootprintCache, Production, Revision, User, utcnow
 
 TRASH_DAYS = 30
+#: a save that lost a race for its revision number is checked again this many times in all
+SAVE_ATTEMPTS = 3
 WAYS = ("abroad", "outdoor", "studio", "ai", "hybrid")
 #: the reference ways a production can start from (examples/reference, shipped as package data)
 REFERENCE_WAYS = {
@@ -101,9 +104,11 @@ def _names(s: Session, ids: set[int | None]) -> dict[int | None, str]:
     return out
 
 
-def _get(s: Session, sc: Scope, pid: int, *, deleted: bool = False) -> Production:
-    """The production ``pid`` of the scope's organisation (the scoping every use case goes through)."""
-    prod = s.scalar(sa.select(Production).where(Production.id == pid, Production.org_id == sc.org_id))
+def _get(s: Session, sc: Scope, pid: int, *, deleted: bool = False, lock: bool = False) -> Production:
+    """The production ``pid`` of the scope's organisation (the scoping every use case goes through);
+    ``lock``: its row is locked until the transaction ends (PostgreSQL; SQLite has one writer anyway)."""
+    stmt = sa.select(Production).where(Production.id == pid, Production.org_id == sc.org_id)
+    prod = s.scalar(stmt.with_for_update() if lock else stmt)
     if prod is None or (prod.deleted_at is not None) != deleted:
         raise NotFound(N_("No such production."))
     return prod
@@ -164,15 +169,31 @@ def save(
     sc.require("editor")
     document = compute.canonical(document)
     compute.validate(document)
-    with db.transaction() as s:
-        prod = _get(s, sc, pid)
-        if base_revision is not None and base_revision != prod.revision_count:
-            raise Conflict(N_("Someone saved this production meanwhile: open it again and redo your change."))
-        if compute.document_hash(document) == _latest(s, prod).document_hash:
-            return prod.revision_count
-        n = _add_revision(s, sc, prod, document, note)
-        audit.record(s, "production.save", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=n)
-        return n
+    for _attempt in range(SAVE_ATTEMPTS):
+        try:
+            with db.transaction() as s:
+                # the write lock first (a no-op write: PostgreSQL locks the row, SQLite takes its one
+                # writer's lock), so concurrent saves of a production run one after another and each
+                # reads the revision count the previous one left
+                s.execute(
+                    sa.update(Production)
+                    .where(Production.id == pid, Production.org_id == sc.org_id)
+                    .values(revision_count=Production.revision_count)
+                )
+                prod = _get(s, sc, pid, lock=True)
+                if base_revision is not None and base_revision != prod.revision_count:
+                    raise Conflict(N_("Someone saved this production meanwhile: open it again and redo your change."))
+                if compute.document_hash(document) == _latest(s, prod).document_hash:
+                    return prod.revision_count
+                n = _add_revision(s, sc, prod, document, note)
+                audit.record(s, "production.save", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=n)
+                return n
+        except sa.exc.IntegrityError:  # another save took the same revision number first: check again
+            pass
+        except sa.exc.OperationalError as exc:  # SQLite: another writer committed since this one read
+            if db.engine.dialect.name != "sqlite" or not ("locked" in str(exc) or "busy" in str(exc)):
+                raise
+    raise Conflict(N_("Someone saved this production meanwhile: open it again and redo your change."))
 
 
 def set_way(db: Database, sc: Scope, pid: int, way: str) -> None:
@@ -312,9 +333,12 @@ def overrides(db: Database, sc: Scope) -> list[compute.Override]:
         return [compute.Override(r.factor_id, r.value, r.unit, r.uncertainty_pct, r.source, r.reason) for r in rows]
 
 
-def footprint_of(db: Database, sc: Scope, document: dict[str, Any]) -> dict[str, Any]:
-    """The footprint of a document under the organisation's overrides, from the cache when it has it."""
-    over = overrides(db, sc)
+def footprint_of(
+    db: Database, sc: Scope, document: dict[str, Any], over: list[compute.Override] | None = None
+) -> dict[str, Any]:
+    """The footprint of a document under the organisation's overrides (``over``, read when not given),
+    from the cache when it has it."""
+    over = overrides(db, sc) if over is None else over
     factor_set = str(document.get("factor_set") or "ademe")
     key = (compute.document_hash(document), compute.data_version(), factor_set, compute.overrides_hash(over))
     with db.transaction() as s:
@@ -340,6 +364,26 @@ def footprint_of(db: Database, sc: Scope, document: dict[str, Any]) -> dict[str,
     except sa.exc.IntegrityError:  # another request computed it meanwhile: same result
         pass
     return result
+
+
+def _cached_footprints(
+    db: Database, documents: Iterable[dict[str, Any]], over: list[compute.Override]
+) -> dict[str, dict[str, Any]]:
+    """The cached footprints of ``documents`` (by document hash), in one query; misses are absent."""
+    by_hash = {compute.document_hash(d): str(d.get("factor_set") or "ademe") for d in documents}
+    if not by_hash:
+        return {}
+    version, over_hash = compute.data_version(), compute.overrides_hash(over)
+    with db.transaction() as s:
+        rows = s.execute(
+            sa.select(FootprintCache.document_hash, FootprintCache.factor_set, FootprintCache.result).where(
+                FootprintCache.document_hash.in_(list(by_hash)),
+                FootprintCache.data_version == version,
+                FootprintCache.overrides_hash == over_hash,
+                FootprintCache.kind == "estimate",
+            )
+        ).all()
+    return {h: dict(result) for h, factor_set, result in rows if by_hash.get(h) == factor_set}
 
 
 def footprint(db: Database, sc: Scope, pid: int) -> dict[str, Any]:
@@ -382,11 +426,21 @@ def listing(
         prods = s.scalars(stmt.order_by(Production.updated_at.desc())).all()
         names = _names(s, {p.updated_by for p in prods})
         out = [_summary(p, names) for p in prods]
-        docs = {p.id: _latest(s, p).document for p in prods} if with_totals else {}
+        docs: dict[int, dict[str, Any]] = {}
+        if with_totals and prods:  # the latest revisions, in one query
+            latest = s.execute(
+                sa.select(Revision.production_id, Revision.document)
+                .join(Production, Production.id == Revision.production_id)
+                .where(Revision.production_id.in_([p.id for p in prods]), Revision.number == Production.revision_count)
+            )
+            docs = {pid: document for pid, document in latest}
+    over = overrides(db, sc) if docs else []
+    cached = _cached_footprints(db, docs.values(), over)
     for item in out:
         if item.id in docs:
             try:
-                fp = footprint_of(db, sc, docs[item.id])
+                hit = cached.get(compute.document_hash(docs[item.id]))
+                fp = hit if hit is not None else footprint_of(db, sc, docs[item.id], over)
             except Invalid as exc:  # a document valid when saved may fail under newer rules: say so
                 item.problems = exc.problems or [exc.message]
                 continue
