@@ -286,7 +286,7 @@ def _expression(raw: str, unit: str, allow_negative: bool) -> QuantitySpec:
     try:
         tree = expressions.parse(raw, unit)
     except expressions.ExpressionError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.args[0] if exc.args else str(exc)) from None
     simple = expressions.linear(tree)
     if simple is not None:
         name, scale = simple

@@ -224,11 +224,12 @@ def test_french_validation_errors_of_a_production_file(tmp_path: Path) -> None:
 
 
 BAD_PRODUCTION = (
-    "shootprint: 1\nname: Bad\ncountry: FR\nparameters:\n  d: 3 blorps\nactivities:\n"
+    "shootprint: 1\nname: Bad\ncountry: FR\nparameters:\n  d: 3 blorps\n  n: 2\nactivities:\n"
     "  - {id: t, type: taxi, stage: shoot, distance: -5 km}\n"
     "  - {id: u, type: taxi, stage: shoot, distance: 5 blorps}\n"
     "  - {id: v, type: taxi, stage: shoot, distance: {low: 9, high: 3, unit: km}}\n"
     "  - {id: x, type: flite, stage: shoot}\n"
+    '  - {id: w, type: taxi, stage: shoot, distance: "($n * 3 km"}\n'
 )
 
 
@@ -239,6 +240,7 @@ BAD_PRODUCTION = (
         (["estimate", "{bad}"], "activities.u.distance: unité inconnue 'blorps' ; attendu une unité de km"),
         (["estimate", "{bad}"], "parameters: paramètre d : unité inconnue 'blorps'"),
         (["estimate", "{bad}"], "activities.x.type: type d’activité inconnu 'flite'"),
+        (["estimate", "{bad}"], "activities.w.distance: '($n * 3 km' : une '(' n’est pas fermée"),
         (["whatif", str(REFERENCE[0]), "--lever", "local_crew=yes"], "ce levier ne prend pas de valeur"),
         (["whatif", str(REFERENCE[0]), "--lever", "train_instead_of_plane=-3"], "un nombre au-dessus de 0 à 2000"),
         (["whatif", str(REFERENCE[0]), "--lever", "local_cre"], "levier inconnu ; leviers acceptés"),
@@ -249,6 +251,7 @@ BAD_PRODUCTION = (
         "unknown-unit",
         "parameter-unit",
         "activity-type",
+        "expression",
         "lever-value",
         "lever-range",
         "lever-name",
