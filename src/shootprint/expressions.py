@@ -28,6 +28,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from shootprint.i18n import Message
+
 Expr = tuple[Any, ...]
 
 #: what an expression may be at most: characters, tokens and depth of parentheses
@@ -35,7 +37,9 @@ MAX_CHARS = 200
 MAX_TOKENS = 60
 MAX_DEPTH = 10
 
-GRAMMAR = "'$name', numbers, '*', '/', '+' and parentheses, e.g. '$crew * 3', '$crew * $days', '($crew + 1) * 2'"
+GRAMMAR = Message(
+    "'$name', numbers, '*', '/', '+' and parentheses, e.g. '$crew * 3', '$crew * $days', '($crew + 1) * 2'"
+)
 
 _NUM = r"(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][-+]?\d+)?"
 _UNIT = r"[A-Za-zÀ-ÖØ-öø-ÿµ°][A-Za-zÀ-ÖØ-öø-ÿµ°0-9_.²³]*"
@@ -55,13 +59,15 @@ def _short(text: str) -> str:
 def tokens(text: str) -> list[tuple[str, str, str]]:
     """(kind, text, unit) tokens of ``text``; ExpressionError at the first character not read."""
     if len(text) > MAX_CHARS:
-        raise ExpressionError(f"an expression takes at most {MAX_CHARS} characters")
+        raise ExpressionError(Message("an expression takes at most {n} characters", n=MAX_CHARS))
     out: list[tuple[str, str, str]] = []
     pos, end = 0, len(text.rstrip())
     while pos < end:
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ExpressionError(f"cannot read {_short(text[pos:].strip())!r}; accepted: {GRAMMAR}")
+            raise ExpressionError(
+                Message("cannot read {given!r}; accepted: {grammar}", given=_short(text[pos:].strip()), grammar=GRAMMAR)
+            )
         if m.group("num") is not None:
             out.append(("num", m.group("num"), m.group("unit") or ""))
         elif m.group("param") is not None:
@@ -70,7 +76,9 @@ def tokens(text: str) -> list[tuple[str, str, str]]:
             out.append(("op", m.group("op"), ""))
         pos = m.end()
         if len(out) > MAX_TOKENS:
-            raise ExpressionError(f"an expression takes at most {MAX_TOKENS} numbers, parameters and signs")
+            raise ExpressionError(
+                Message("an expression takes at most {n} numbers, parameters and signs", n=MAX_TOKENS)
+            )
     return out
 
 
@@ -101,7 +109,9 @@ def parse(text: str, unit: str) -> Expr:
     def factor(depth: int) -> Expr:
         tok = peek()
         if tok is None:
-            raise ExpressionError(f"{_short(text)!r} ends too soon; accepted: {GRAMMAR}")
+            raise ExpressionError(
+                Message("{given!r} ends too soon; accepted: {grammar}", given=_short(text), grammar=GRAMMAR)
+            )
         kind, value, given_unit = take()
         if kind == "param":
             return ("param", value)
@@ -110,18 +120,27 @@ def parse(text: str, unit: str) -> Expr:
             if not given_unit:
                 return ("num", number, False)
             if not unit:
-                raise ExpressionError(f"'{value} {given_unit}': this field is a count, a number in it has no unit")
+                raise ExpressionError(
+                    Message(
+                        "'{value} {unit}': this field is a count, a number in it has no unit",
+                        value=value,
+                        unit=given_unit,
+                    )
+                )
             try:
                 return ("num", units.convert(number, given_unit, unit), True)
             except ValueError as exc:
-                raise ExpressionError(f"'{value} {given_unit}': {exc}") from None
+                said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+                raise ExpressionError(
+                    Message("'{value} {unit}': {error}", value=value, unit=given_unit, error=said)
+                ) from None
         if value == "(":
             if depth >= MAX_DEPTH:
-                raise ExpressionError(f"parentheses nested more than {MAX_DEPTH} deep")
+                raise ExpressionError(Message("parentheses nested more than {n} deep", n=MAX_DEPTH))
             inner = expression(depth + 1)
             close = peek()
             if close is None or close[1] != ")":
-                raise ExpressionError(f"{_short(text)!r}: a '(' is not closed")
+                raise ExpressionError(Message("{given!r}: a '(' is not closed", given=_short(text)))
             take()
             return inner
         if value == "-":
@@ -129,22 +148,35 @@ def parse(text: str, unit: str) -> Expr:
                 f"{_short(text)!r}: subtraction and negative numbers are not computed (a quantity could become "
                 "negative): define a parameter holding the value"
             )
-        raise ExpressionError(f"{_short(text)!r}: '{value}' where a number, a $parameter or '(' was expected")
+        raise ExpressionError(
+            Message(
+                "{given!r}: '{value}' where a number, a $parameter or '(' was expected", given=_short(text), value=value
+            )
+        )
 
     def term(depth: int) -> Expr:
         left = factor(depth)
         while (tok := peek()) is not None and tok[1] in ("*", "/"):
             op = take()[1]
             if op == "*" and (nxt := peek()) is not None and nxt[1] == "*":
-                raise ExpressionError(f"{_short(text)!r}: powers ('**') are not computed; accepted: {GRAMMAR}")
+                raise ExpressionError(
+                    Message(
+                        "{given!r}: powers ('**') are not computed; accepted: {grammar}",
+                        given=_short(text),
+                        grammar=GRAMMAR,
+                    )
+                )
             right = factor(depth)
             if op == "/" and right[0] != "num":
                 raise ExpressionError(
-                    f"{_short(text)!r}: divides by a parameter or an expression (it could be 0); "
-                    "divide by a number, or define a parameter holding the value"
+                    Message(
+                        "{given!r}: divides by a parameter or an expression (it could be 0); divide by a number, "
+                        "or define a parameter holding the value",
+                        given=_short(text),
+                    )
                 )
             if op == "/" and right[1] == 0:
-                raise ExpressionError(f"divides by 0 ({_short(text)})")
+                raise ExpressionError(Message("divides by 0 ({given})", given=_short(text)))
             left = (op, left, right)
         return left
 
@@ -164,7 +196,14 @@ def parse(text: str, unit: str) -> Expr:
     if pos != len(toks):
         kind, value, _ = toks[pos]
         shown = "$" + value if kind == "param" else value
-        raise ExpressionError(f"{_short(text)!r}: '{shown}' is not expected there; accepted: {GRAMMAR}")
+        raise ExpressionError(
+            Message(
+                "{given!r}: '{shown}' is not expected there; accepted: {grammar}",
+                given=_short(text),
+                shown=shown,
+                grammar=GRAMMAR,
+            )
+        )
     return tree
 
 
@@ -206,7 +245,9 @@ def check_units(tree: Expr, unit: str, param_units: Mapping[str, str]) -> bool:
     left, right = check_units(tree[1], unit, param_units), check_units(tree[2], unit, param_units)
     if kind == "*":
         if left and right:
-            raise ExpressionError(f"multiplies two quantities in {unit}: one of them must be a count")
+            raise ExpressionError(
+                Message("multiplies two quantities in {unit}: one of them must be a count", unit=unit)
+            )
         return left or right
     if kind == "/":
         return left and not right

@@ -291,11 +291,14 @@ def country_code(name_or_code: str) -> str:
     code = _country_lookup(name_or_code)
     if code is None:
         close = _country_suggestions(name_or_code)
-        hint = f"; close matches: {', '.join(close)}" if close else ""
-        raise InputError(
-            f'unknown country {name_or_code!r}: give an ISO code ("FR", "ZAF") or an English '
-            f'or French country name ("South Africa", "Afrique du Sud"){hint}'
+        said = Message(
+            'unknown country {given!r}: give an ISO code ("FR", "ZAF") or an English or French country name '
+            '("South Africa", "Afrique du Sud")',
+            given=name_or_code,
         )
+        if close:
+            said = Message("{said}; close matches: {close}", said=said, close=", ".join(close))
+        raise InputError(said)
     return code
 
 

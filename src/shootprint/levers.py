@@ -15,7 +15,7 @@ from importlib import resources
 from typing import Any
 
 from shootprint.errors import InputError, ShootprintError
-from shootprint.i18n import Message
+from shootprint.i18n import N_, Exact, Message
 
 AI_TYPES = (
     "text_to_image",
@@ -71,7 +71,7 @@ def _flight_km(act: dict[str, Any]) -> float | None:
     return None
 
 
-def _number(value: str, lever: str, low: float, high: float, what: str, low_open: bool = False) -> float:
+def _number(value: str, lever: str, low: float, high: float, what: Message, low_open: bool = False) -> float:
     """VALUE of ``--lever lever=VALUE`` as a finite number within [low, high]; InputError otherwise."""
     import math
 
@@ -83,8 +83,17 @@ def _number(value: str, lever: str, low: float, high: float, what: str, low_open
         number = math.nan
     ok = math.isfinite(number) and (low < number if low_open else low <= number) and number <= high
     if not ok:
-        bound = f"above {low:g}" if low_open else f"from {low:g}"
-        raise InputError(f"--lever {lever}={shown(value)}: accepted: {what}, a number {bound} to {high:g}")
+        bound = Message("above {low}", low=Exact(low)) if low_open else Message("from {low}", low=Exact(low))
+        raise InputError(
+            Message(
+                "--lever {lever}={given}: accepted: {what}, a number {bound} to {high}",
+                lever=lever,
+                given=shown(value),
+                what=what,
+                bound=bound,
+                high=Exact(high),
+            )
+        )
     return number
 
 
@@ -95,15 +104,24 @@ def check_value(lever: Lever, value: str | None) -> None:
     if value is None:
         return
     if not lever.takes_value:
-        raise InputError(f"--lever {lever.name}={shown(value)}: this lever takes no value; write --lever {lever.name}")
+        raise InputError(
+            Message(
+                "--lever {lever}={given}: this lever takes no value; write --lever {lever}",
+                lever=lever.name,
+                given=shown(value),
+            )
+        )
     if lever.name == "train_instead_of_plane":
-        _number(value, lever.name, 0, MAX_TRAIN_KM, "the maximum great-circle km", low_open=True)
+        _number(value, lever.name, 0, MAX_TRAIN_KM, Message("the maximum great-circle km"), low_open=True)
     elif lever.name == "fewer_iterations":
-        _number(value, lever.name, 0, 1, "the fraction of iterations kept (0.5: half as many)", low_open=True)
+        _number(value, lever.name, 0, 1, Message("the fraction of iterations kept (0.5: half as many)"), low_open=True)
         if float(value.replace(",", ".")) >= 1:
             raise InputError(
-                f"--lever fewer_iterations={shown(value)}: accepted: a fraction of iterations kept, above 0 and "
-                "below 1 (0.5: half as many)"
+                Message(
+                    "--lever fewer_iterations={given}: accepted: a fraction of iterations kept, above 0 and below 1 "
+                    "(0.5: half as many)",
+                    given=shown(value),
+                )
             )
     elif lever.name == "compute_region":
         from shootprint.model import check_region
@@ -111,9 +129,12 @@ def check_value(lever: Lever, value: str | None) -> None:
         try:
             check_region(value)
         except ValueError as exc:
-            raise InputError(f"--lever compute_region: {exc}") from None
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+            raise InputError(Message("--lever compute_region: {error}", error=said)) from None
     elif not value.strip():
-        raise InputError(f"--lever {lever.name}=: give a value ({lever.takes_value})")
+        raise InputError(
+            Message("--lever {lever}=: give a value ({meaning})", lever=lever.name, meaning=Message(lever.takes_value))
+        )
 
 
 def _flight_ends(act: dict[str, Any]) -> tuple[Any, Any] | None:
@@ -135,7 +156,7 @@ def train_instead_of_plane(data: dict[str, Any], value: str | None) -> tuple[dic
     from shootprint.rail import rail_link
 
     max_km = (
-        _number(value, "train_instead_of_plane", 0, MAX_TRAIN_KM, "the maximum great-circle km", low_open=True)
+        _number(value, "train_instead_of_plane", 0, MAX_TRAIN_KM, Message("the maximum great-circle km"), low_open=True)
         if value
         else float(settings()["train_instead_of_plane"]["max_km"])
     )
@@ -207,7 +228,7 @@ def _set_field(
         out = copy.deepcopy(data)
         target = value if (value is not None and new is None) else new
         if target is None:
-            raise InputError(f"--lever: this lever needs a value (NAME=VALUE) for {field}")
+            raise InputError(Message("--lever: this lever needs a value (NAME=VALUE) for {field}", field=field))
         notes: list[str] = []
         for act in _acts(out):
             if act.get("type") in types and (only is None or act.get(field, only[0]) in only):
@@ -238,7 +259,10 @@ def fewer_iterations(data: dict[str, Any], value: str | None) -> tuple[dict[str,
     fraction = float(value.replace(",", ".")) if value else float(settings()["fewer_iterations"]["fraction"])
     if not 0 < fraction < 1:
         raise InputError(
-            f"--lever fewer_iterations={value}: accepted: a fraction of iterations kept, above 0 and below 1"
+            Message(
+                "--lever fewer_iterations={given}: accepted: a fraction of iterations kept, above 0 and below 1",
+                given=str(value),
+            )
         )
     out = copy.deepcopy(data)
     notes: list[str] = []
@@ -286,11 +310,12 @@ def ai_model(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], l
     from shootprint.categories.ai import find_model
 
     if not value:
-        raise InputError("--lever ai_model=NAME: give the model's name, e.g. ai_model='SANA 1.5 1.6B'")
+        raise InputError(Message("--lever ai_model=NAME: give the model's name, e.g. ai_model='SANA 1.5 1.6B'"))
     try:
         kind = find_model(value).kind
     except ValueError as exc:
-        raise InputError(f"--lever ai_model: {exc}") from None
+        said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
+        raise InputError(Message("--lever ai_model: {error}", error=said)) from None
     out = copy.deepcopy(data)
     notes: list[str] = []
     for act in _acts(out):
@@ -318,7 +343,7 @@ LEVERS: dict[str, Lever] = {
         "flights between places a passenger railway links (rail_links.yaml), up to a distance (levers.yaml), "
         "become train journeys",
         train_instead_of_plane,
-        "maximum great-circle km",
+        N_("maximum great-circle km"),
     ),
     "hvo_instead_of_diesel": Lever(
         "hvo_instead_of_diesel",
@@ -328,18 +353,18 @@ LEVERS: dict[str, Lever] = {
     "vegetarian_catering": Lever(
         "vegetarian_catering", "meals with meat or fish become vegetarian", vegetarian_catering
     ),
-    "ai_model": Lever("ai_model", "AI activities of the model's kind use another model", ai_model, "model name"),
+    "ai_model": Lever("ai_model", "AI activities of the model's kind use another model", ai_model, N_("model name")),
     "compute_region": Lever(
         "compute_region",
         "AI compute runs in another country (grid and water)",
         _set_field(AI_TYPES, "region", None),
-        "ISO country code",
+        N_("ISO country code"),
     ),
     "fewer_iterations": Lever(
         "fewer_iterations",
         "fewer generations per kept asset",
         fewer_iterations,
-        "fraction of iterations kept",
+        N_("fraction of iterations kept"),
     ),
 }
 
@@ -351,8 +376,18 @@ def parse_lever(text: str) -> tuple[Lever, str | None]:
     name = name.strip()
     if name not in LEVERS:
         close = difflib.get_close_matches(name, list(LEVERS), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise InputError(f"--lever {name!r}: unknown lever; accepted: {', '.join(LEVERS)}{hint}")
+        if close:
+            raise InputError(
+                Message(
+                    "--lever {name!r}: unknown lever; accepted: {accepted}; did you mean {close}?",
+                    name=name,
+                    accepted=", ".join(LEVERS),
+                    close=", ".join(close),
+                )
+            )
+        raise InputError(
+            Message("--lever {name!r}: unknown lever; accepted: {accepted}", name=name, accepted=", ".join(LEVERS))
+        )
     lever, given = LEVERS[name], (value.strip() if sep else None)
     check_value(lever, given)
     return lever, given

@@ -286,7 +286,7 @@ def _expression(raw: str, unit: str, allow_negative: bool) -> QuantitySpec:
     try:
         tree = expressions.parse(raw, unit)
     except expressions.ExpressionError as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(exc.args[0] if exc.args else str(exc)) from None
     simple = expressions.linear(tree)
     if simple is not None:
         name, scale = simple
@@ -502,7 +502,7 @@ def check_region(value: str | None) -> str | None:
             Message(
                 "unknown region {given!r}: expected an ISO 3166-1 alpha-2 code or WORLD ({detail})",
                 given=value,
-                detail=str(exc),
+                detail=exc.problems[0] if len(exc.problems) == 1 else str(exc),
             )
         ) from None
 

@@ -114,8 +114,10 @@ def _french_of_sentence(text: str, message: str) -> str:
     through the catalog as it is."""
     if isinstance(text, Message):
         french = text.render("fr")
-        prefix = str(text)[: len(str(text)) - len(message)]
-        return french[len(prefix) :] if prefix and french.startswith(prefix) else french
+        head = str(text)[: len(str(text)) - len(message)].rstrip().rstrip(":")
+        if head and french.startswith(head):  # "file.yaml: …" is "file.yaml : …" in French
+            return re.sub(r"^\s*:\s*", "", french[len(head) :])
+        return french
     return _french(message, {})
 
 

@@ -295,7 +295,13 @@ def _parameter_problems(prod: Any, where: str, value: QuantitySpec) -> list[Prob
             units.convert(1.0, pspec.unit, value.unit)
         except ValueError:
             problems.append(
-                f"{where}: parameter ${param} is in {pspec.unit or 'a count'}, this field needs {value.unit or 'a count'}"
+                Message(
+                    "{where}: parameter ${param} is in {unit}, this field needs {needed}",
+                    where=where,
+                    param=param,
+                    unit=pspec.unit or Message("a count"),
+                    needed=value.unit or Message("a count"),
+                )
             )
     if problems or value.expr is None:
         return problems
@@ -323,11 +329,19 @@ def parse_text(text: str, source: str = "<production>") -> dict[str, Any]:
     from shootprint import yamlsafe
 
     if not text.strip():
-        raise InputError(f"{source}: the file is empty; expected a production (name:, activities: …)")
+        raise InputError(
+            Message("{source}: the file is empty; expected a production (name:, activities: …)", source=source)
+        )
     # duplicate keys refused, aliases and nesting bounded (see shootprint.yamlsafe)
     data = yamlsafe.load(text, source)
     if not isinstance(data, dict):
-        raise InputError(f"{source}: expected a mapping at the top (name:, activities: …), got {type(data).__name__}")
+        raise InputError(
+            Message(
+                "{source}: expected a mapping at the top (name:, activities: …), got {kind}",
+                source=source,
+                kind=type(data).__name__,
+            )
+        )
     return data
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from shootprint.engine import footprint
 from shootprint.factors import FactorTable
-from shootprint.i18n import render
+from shootprint.i18n import Exact, Message, render
 from shootprint.model import Footprint, unique_names
 from shootprint.uncertainty import (
     MonteCarlo,
@@ -283,7 +283,7 @@ def sensitivity(
     from shootprint import sobol
 
     if len(scenarios) not in (1, 2):
-        raise ValueError("sensitivity takes one production (its total) or two (their ratio)")
+        raise ValueError(Message("sensitivity takes one production (its total) or two (their ratio)"))
     inputs = discover_inputs(scenarios, table, exclude)
     keys = sorted(inputs)
     target = "total_kgco2e" if len(scenarios) == 1 else "ratio"
@@ -437,7 +437,7 @@ def breakeven(
     x0 = start if start > 0 else 1.0
     f0 = f(x0)
     if f0 is None:
-        raise InputError(f"the varied input is refused at its starting value {x0:g}")
+        raise InputError(Message("the varied input is refused at its starting value {x0}", x0=Exact(x0)))
     if f0 == 0:
         return x0
     points = [(x0, f0)]

@@ -221,3 +221,75 @@ def test_french_validation_errors_of_a_production_file(tmp_path: Path) -> None:
         validate(read_file(bad), str(bad))
     where = {p.code: p.location for p in info.value.details}
     assert where["unknown-field"] == ("activities", "y", "cuont")  # the API's problems keep the path's parts
+
+
+BAD_PRODUCTION = (
+    "shootprint: 1\nname: Bad\ncountry: FR\nparameters:\n  d: 3 blorps\n  n: 2\nactivities:\n"
+    "  - {id: t, type: taxi, stage: shoot, distance: -5 km}\n"
+    "  - {id: u, type: taxi, stage: shoot, distance: 5 blorps}\n"
+    "  - {id: v, type: taxi, stage: shoot, distance: {low: 9, high: 3, unit: km}}\n"
+    "  - {id: x, type: flite, stage: shoot}\n"
+    '  - {id: w, type: taxi, stage: shoot, distance: "($n * 3 km"}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "french"),
+    [
+        (["estimate", "{bad}"], "activities.t.distance: ne doit pas être négatif (reçu -5 km) ; valeurs acceptées"),
+        (["estimate", "{bad}"], "activities.u.distance: unité inconnue 'blorps' ; attendu une unité de km"),
+        (["estimate", "{bad}"], "parameters: paramètre d : unité inconnue 'blorps'"),
+        (["estimate", "{bad}"], "activities.x.type: type d’activité inconnu 'flite'"),
+        (["estimate", "{bad}"], "activities.w.distance: '($n * 3 km' : une '(' n’est pas fermée"),
+        (["whatif", str(REFERENCE[0]), "--lever", "local_crew=yes"], "ce levier ne prend pas de valeur"),
+        (["whatif", str(REFERENCE[0]), "--lever", "train_instead_of_plane=-3"], "un nombre au-dessus de 0 à 2000"),
+        (["whatif", str(REFERENCE[0]), "--lever", "local_cre"], "levier inconnu ; leviers acceptés"),
+        (["whatif", str(REFERENCE[0]), "--lever", "compute_region=Fraance"], "pays inconnu 'Fraance'"),
+    ],
+    ids=[
+        "negative",
+        "unknown-unit",
+        "parameter-unit",
+        "activity-type",
+        "expression",
+        "lever-value",
+        "lever-range",
+        "lever-name",
+        "lever-region",
+    ],
+)
+def test_french_cli_errors_of_bad_input_have_no_english_engine_sentence(
+    args: list[str], french: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_PRODUCTION, encoding="utf-8")
+    args = [a.replace("{bad}", str(bad)) for a in args]
+    result = CliRunner().invoke(app, [*args, "--lang", "fr"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("erreur: ") and french in result.output
+    assert english_in(result.output) == []
+    english = CliRunner().invoke(app, [*args, "--lang", "en"])
+    assert english.exit_code == 2 and english.output.startswith("error: ")
+    assert english_in(english.output), "the detector must see the English sentences of these errors"
+
+
+def test_errors_keep_their_code_and_carry_both_languages(tmp_path: Path) -> None:
+    from shootprint.errors import InputError
+    from shootprint.files import read_file
+    from shootprint.levers import parse_lever
+    from shootprint.production import validate
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(BAD_PRODUCTION, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        validate(read_file(bad), str(bad))
+    negative = next(p for p in info.value.details if p.where == "activities.t.distance")
+    assert negative.code == "invalid-value"
+    assert negative.message == "must not be negative (got -5 km); accepted: 0 or more"
+    assert negative.message_fr == "ne doit pas être négatif (reçu -5 km) ; valeurs acceptées : 0 ou plus"
+    with pytest.raises(InputError) as info:
+        parse_lever("local_crew=yes")
+    (problem,) = info.value.details
+    assert problem.code == "invalid-input"
+    assert problem.message == "--lever local_crew='yes': this lever takes no value; write --lever local_crew"
+    assert problem.to_dict()["message_fr"].startswith("--lever local_crew='yes' : ce levier ne prend pas")
