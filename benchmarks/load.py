@@ -212,12 +212,15 @@ def main() -> None:
                                 errors[kind].append(f"{status}: {detail}")
 
             rss_start = _rss_kib(server.pid)
+            rss_samples: list[tuple[float, int]] = []  # (seconds since the start, RSS KiB), every 5 s
             threads = [threading.Thread(target=user, args=(i,)) for i in range(args.users)]
             start = time.perf_counter()
             for t in threads:
                 t.start()
-            for t in threads:
-                t.join()
+            while any(t.is_alive() for t in threads):
+                rss_samples.append((time.perf_counter() - start, _rss_kib(server.pid)))
+                for t in threads:
+                    t.join(timeout=5 / len(threads))
             elapsed = time.perf_counter() - start
             rss_end = _rss_kib(server.pid)
         finally:
@@ -239,7 +242,11 @@ def main() -> None:
     everything = sorted(x for v in latencies.values() for x in v)
     if everything:
         print(f"  {'all':<9} {total:>6} {statistics.median(everything) * 1000:>8.1f} {_percentile(everything, 0.99) * 1000:>8.1f} {n_errors:>7}")  # fmt: skip
-    print(f"  server memory (RSS): {rss_start / 1024:.1f} MiB at start, {rss_end / 1024:.1f} MiB at the end")
+    warm = [kib for s, kib in rss_samples if s >= elapsed / 5] or [rss_end]
+    print(
+        f"  server memory (RSS): {rss_start / 1024:.1f} MiB before the load, {warm[0] / 1024:.1f} MiB after the "
+        f"first fifth (warmed up), {max(warm) / 1024:.1f} MiB at most since, {rss_end / 1024:.1f} MiB at the end"
+    )
     for kind, errs in errors.items():
         if errs:
             print(f"  e.g. {kind}: {errs[0]}")
