@@ -819,27 +819,52 @@ def _check_vary(production: Any, vary: str) -> None:
     where = f"--vary {shown(vary.strip(), 80)}"
     if parts[0] == "activities":
         if len(parts) != 3:
-            raise InputError(f"{where}: expected activities.<id>.<field>, e.g. activities.crew-flights.travellers")
+            raise InputError(
+                Message(
+                    "{where}: expected activities.<id>.<field>, e.g. activities.crew-flights.travellers", where=where
+                )
+            )
         ids = [a.id for a in production.activities]
         act = next((a for a in production.activities if a.id == parts[1]), None)
         if act is None:
-            raise InputError(f"{where}: no activity with id {shown(parts[1])} (ids: {', '.join(ids) or 'none'})")
+            raise InputError(
+                Message(
+                    "{where}: no activity with id {given} (ids: {ids})",
+                    where=where,
+                    given=shown(parts[1]),
+                    ids=", ".join(ids) or Message("none"),
+                )
+            )
         fields = _quantity_fields(act)
         if parts[2] not in fields:
             raise InputError(
-                f"{where}: {shown(parts[2])} is not a quantity of {act.type} (a text, a choice or yes/no cannot be "
-                f"varied); accepted: {', '.join(fields) or 'none'}"
+                Message(
+                    "{where}: {given} is not a quantity of {type} (a text, a choice or yes/no cannot be varied); "
+                    "accepted: {accepted}",
+                    where=where,
+                    given=shown(parts[2]),
+                    type=act.type,
+                    accepted=", ".join(fields) or Message("none"),
+                )
             )
         return
     if parts[0] == "parameters":
         if len(parts) != 2 or parts[1] not in production.parameters:
-            known = ", ".join(production.parameters) or "none"
-            raise InputError(f"{where}: expected parameters.<name> of a parameter of the file ({known})")
+            known = ", ".join(production.parameters) or Message("none")
+            raise InputError(
+                Message(
+                    "{where}: expected parameters.<name> of a parameter of the file ({known})", where=where, known=known
+                )
+            )
         return
     if ".".join(parts) not in _VARIABLE_TOP:
         raise InputError(
-            f"{where}: not a number of the production; accepted: activities.<id>.<quantity field>, "
-            f"parameters.<name>, {', '.join(_VARIABLE_TOP)}"
+            Message(
+                "{where}: not a number of the production; accepted: activities.<id>.<quantity field>, "
+                "parameters.<name>, {top}",
+                where=where,
+                top=", ".join(_VARIABLE_TOP),
+            )
         )
 
 
