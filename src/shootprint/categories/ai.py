@@ -57,7 +57,7 @@ from pydantic import Field, field_validator, model_validator
 from shootprint.categories.energy import GRID, WATER_ELECTRICITY, region_of
 from shootprint.engine import Context, Draft, Num, step, v
 from shootprint.errors import InputError
-from shootprint.i18n import N_, Joined, Message
+from shootprint.i18n import N_, Exact, Joined, Message
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_s, QuantitySpec
 from shootprint.vocabulary import term
 
@@ -120,7 +120,9 @@ def parse_resolution(text: str) -> tuple[int, int]:
     """``"1024x1024"`` → ``(1024, 1024)``; ValueError naming what is accepted."""
     m = _RES.match(text)
     if not m or int(m.group(1)) <= 0 or int(m.group(2)) <= 0:
-        raise ValueError(f"resolution {text!r}: accepted: WIDTHxHEIGHT in pixels, e.g. '1024x1024'")
+        raise ValueError(
+            Message("resolution {given!r}: accepted: WIDTHxHEIGHT in pixels, e.g. '1024x1024'", given=text)
+        )
     return int(m.group(1)), int(m.group(2))
 
 
@@ -175,16 +177,35 @@ def find_model(name: str, kinds: Sequence[str] | None = None) -> ModelProfile:
         names = [p.name for p in model_table() if kinds is None or p.kind in kinds]
         keys = {_key(n): n for n in names}
         close = [keys[k] for k in difflib.get_close_matches(_key(name), list(keys), n=4, cutoff=0.5)]
-        hint = f"; close names: {', '.join(close)}" if close else ""
         models = [p.name for p in model_table() if p.name in names and not p.is_class]
+        known = ", ".join(models) or Message("none")
+        if close:
+            raise ValueError(
+                Message(
+                    "unknown model {given!r}; close names: {close}; or give a class: {classes} (models known: {known})",
+                    given=name,
+                    close=", ".join(close),
+                    classes=accepted_classes,
+                    known=known,
+                )
+            )
         raise ValueError(
-            f"unknown model {name!r}{hint}; or give a class: {accepted_classes} "
-            f"(models known: {', '.join(models) or 'none'})"
+            Message(
+                "unknown model {given!r}; or give a class: {classes} (models known: {known})",
+                given=name,
+                classes=accepted_classes,
+                known=known,
+            )
         )
     if kinds is not None and found.kind not in kinds:
         raise ValueError(
-            f"{found.name} is a {found.kind} model; this activity needs one of kind "
-            f"{' or '.join(kinds)}; classes: {accepted_classes}"
+            Message(
+                "{model} is a {kind} model; this activity needs one of kind {kinds}; classes: {classes}",
+                model=found.name,
+                kind=found.kind,
+                kinds=list(kinds),
+                classes=accepted_classes,
+            )
         )
     return found
 
@@ -198,9 +219,15 @@ def _positive(spec: QuantitySpec | None, minimum: float | None = None) -> None:
         return
     low = spec.low if spec.low is not None else spec.central
     if minimum is None and low <= 0:
-        raise ValueError(f"must be more than 0 (got {spec.written}); accepted: a positive number")
+        raise ValueError(Message("must be more than 0 (got {given}); accepted: a positive number", given=spec.written))
     if minimum is not None and low < minimum:
-        raise ValueError(f"must be at least {minimum:g} (got {spec.written}); accepted: {minimum:g} or more")
+        raise ValueError(
+            Message(
+                "must be at least {minimum} (got {given}); accepted: {minimum} or more",
+                minimum=Exact(minimum),
+                given=spec.written,
+            )
+        )
 
 
 class _AIActivity(ActivityBase):
@@ -233,7 +260,8 @@ class _AIActivity(ActivityBase):
         try:
             return geo.country_code(value)
         except InputError as exc:
-            raise ValueError(f"{exc}; or WORLD") from None
+            said = exc.problems[0] if len(exc.problems) == 1 else str(exc)
+            raise ValueError(Message("{error}; or WORLD", error=said)) from None
 
     @field_validator("model")
     @classmethod
@@ -246,7 +274,13 @@ class _AIActivity(ActivityBase):
     @classmethod
     def _class(cls, value: str | None) -> str | None:
         if value is not None and not find_model(value, cls._KINDS).is_class:
-            raise ValueError(f"{value!r} is a model, not a class; accepted: {', '.join(classes(cls._KINDS))}")
+            raise ValueError(
+                Message(
+                    "{given!r} is a model, not a class; accepted: {accepted}",
+                    given=value,
+                    accepted=", ".join(classes(cls._KINDS)),
+                )
+            )
         return value
 
     @model_validator(mode="after")
