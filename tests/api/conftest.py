@@ -17,8 +17,8 @@ pytest.importorskip("fastapi")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "server"))
 
 import sqlalchemy as sa  # noqa: E402
-from server_helpers import PASSWORD, World, users_id  # noqa: E402
-from starlette.testclient import TestClient  # noqa: E402
+from api_helpers import ApiWorld  # noqa: E402
+from server_helpers import PASSWORD, users_id  # noqa: E402
 
 from shootprint.server.app import create_app  # noqa: E402
 from shootprint.server.services import accounts, organisations, tokens  # noqa: E402
@@ -82,22 +82,6 @@ def app(settings: Settings) -> Iterator[Any]:
 def db(app: Any) -> Database:
     database: Database = app.state.db
     return database
-
-
-class ApiWorld(World):
-    """The installation of tests/server, plus API tokens of each organisation."""
-
-    secrets: dict[str, str]
-
-    def api(self, token: str | None = "all") -> TestClient:
-        client = TestClient(self.app, base_url="http://testserver")
-        if token is not None:
-            client.headers["Authorization"] = f"Bearer {self.secrets.get(token, token)}"
-        return client
-
-    def owner_scope(self, org: str | None = None) -> Any:
-        email = "owner@example.org" if org in (None, self.org) else "outsider@example.org"
-        return organisations.scope(self.db, users_id(self.db, email), org or self.org)
 
 
 @pytest.fixture

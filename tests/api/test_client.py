@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from conftest import ApiWorld
+from api_helpers import ApiWorld
 
 from shootprint.client import ApiError, Client
 from shootprint.server.services.productions import reference_document

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ApiWorld
+from api_helpers import ApiWorld
 
 from shootprint.server.services.productions import reference_document
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from live import LiveServer, Seeded, seed
+from api_live import LiveServer, Seeded, seed
 
 pytest.importorskip("uvicorn")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from conftest import ApiWorld
+from api_helpers import ApiWorld
 from server_helpers import post
 
 from shootprint.server import security

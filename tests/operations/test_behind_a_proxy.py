@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from live import Server  # noqa: E402
 from ops_helpers import World  # noqa: E402
+from ops_live import Server  # noqa: E402
 
 from shootprint.server.settings import Settings  # noqa: E402
 

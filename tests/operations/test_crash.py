@@ -13,8 +13,8 @@ import sqlalchemy as sa
 
 pytest.importorskip("fastapi")
 
-from live import Browser, Server, created_id  # noqa: E402
 from ops_helpers import PASSWORD, World  # noqa: E402
+from ops_live import Browser, Server, created_id  # noqa: E402
 
 from shootprint.server.services import productions  # noqa: E402
 from shootprint.server.store.models import Production, Revision  # noqa: E402

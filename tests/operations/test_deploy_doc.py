@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 pytest.importorskip("fastapi")
 
-from live import free_port  # noqa: E402
+from ops_live import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "deploy.md"

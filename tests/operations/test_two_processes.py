@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from live import Browser, Server, created_id  # noqa: E402
 from ops_helpers import PASSWORD, World  # noqa: E402
+from ops_live import Browser, Server, created_id  # noqa: E402
 
 
 @pytest.fixture
