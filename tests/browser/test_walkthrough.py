@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 
+# a step waits this long for its page: a loaded 2-core machine can take tens of seconds for a 10,000-draw one
+STEP_TIMEOUT_MS = 180_000
 CHROMIUM = Path(os.environ.get("SHOOTPRINT_CHROMIUM", "/usr/bin/chromium"))
 ROOT = Path(__file__).resolve().parents[2]
 FLAGS = [
@@ -130,6 +132,7 @@ def test_a_producer_walks_through(server: tuple[str, str], artefacts: Path) -> N
 def _walk(browser: Any, base: str, org: str, artefacts: Path) -> None:
     watch = Watch()
     context = browser.new_context(accept_downloads=True, locale="en-GB")
+    context.set_default_timeout(STEP_TIMEOUT_MS)
     page = context.new_page()
     watch.attach(page)
 
@@ -210,6 +213,7 @@ def _walk(browser: Any, base: str, org: str, artefacts: Path) -> None:
     context.close()
 
     guest = browser.new_context(locale="en-GB")
+    guest.set_default_timeout(STEP_TIMEOUT_MS)
     page = guest.new_page()
     watch.attach(page)
     page.goto(link)

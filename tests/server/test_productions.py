@@ -142,3 +142,13 @@ def test_viewers_read_but_do_not_write(world: World, role: str):
     assert "Edit with the forms" not in viewer.get(f"/o/{world.org}/productions/{pid}").text
     assert viewer.get(f"/o/{world.org}/productions/{pid}/yaml").status_code == 403
     assert post(viewer, f"/o/{world.org}/productions/{pid}/trash").status_code == 403
+
+
+def test_a_reference_document_changed_by_its_caller_leaves_the_next_one_intact():
+    from shootprint.server.services import productions as services
+
+    doc = services.reference_document("ai-generated")
+    doc["activities"][0]["measured"] = "sdxl"
+    doc["name"] = "changed"
+    again = services.reference_document("ai-generated")
+    assert "measured" not in again["activities"][0] and again["name"] != "changed"

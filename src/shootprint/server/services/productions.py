@@ -34,13 +34,17 @@ REFERENCE_WAYS = {
 }
 
 
-@cache
 def reference_document(key: str) -> dict[str, Any]:
-    """A reference way of the campaign, as a document."""
-    import yaml
-
+    """A reference way of the campaign, as a document (a fresh copy: callers may change it)."""
     if key not in REFERENCE_WAYS:
         raise NotFound(N_("No such reference way."))
+    return copy.deepcopy(_reference_document(key))
+
+
+@cache
+def _reference_document(key: str) -> dict[str, Any]:
+    import yaml
+
     text = resources.files("shootprint.server").joinpath(f"data/reference/{key}.yaml").read_text(encoding="utf-8")
     doc = yaml.safe_load(text)
     assert isinstance(doc, dict)
