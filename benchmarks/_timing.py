@@ -31,3 +31,20 @@ def wall_s(argv: list[str], runs: int = 7) -> float:
 def report(label: str, seconds: float, baseline: float | None = None) -> None:
     ratio = f"  ({seconds / baseline:.1f}× bare python)" if baseline else ""
     print(f"{label:<58} {seconds * 1000:8.1f} ms{ratio}")
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], path: str = "/readyz", log: Path | None = None) -> None:
+    """Wait (at most a minute) until a server started for a benchmark answers 200 on ``path``."""
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(base + path, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            said = ":\n" + log.read_text()[-2000:] if log is not None and log.exists() else ""
+            raise SystemExit("the server did not start" + said)
+        time.sleep(0.1)

@@ -23,6 +23,8 @@ import threading
 import time
 from pathlib import Path
 
+from _timing import wait_ready
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -84,16 +86,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start")
-                time.sleep(0.1)
+            wait_ready(base, server, "/healthz")
             body = {"production": reference_document(args.production), "samples": args.samples}
             headers = {"Authorization": f"Bearer {token}"}
             latencies: list[float] = []

@@ -38,6 +38,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from _timing import wait_ready
+
 PASSWORD = "correct horse battery staple"
 MIX = {"browse": 25, "open": 30, "compare": 5, "save": 15, "compute": 15, "records": 10}
 EXPECTED = {"browse": 200, "open": 200, "compare": 200, "save": 303, "compute": 200, "records": 200}
@@ -126,16 +128,7 @@ def main() -> None:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(base + "/readyz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise SystemExit("the server did not start:\n" + (Path(tmp) / "server.log").read_text()[-2000:])
-                time.sleep(0.1)
+            wait_ready(base, server, "/readyz", log=Path(tmp) / "server.log")
 
             studio = reference_document("studio-paris")
             yaml_text = (

@@ -17,14 +17,11 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
-
 from shootprint.i18n import N_
 from shootprint.server.services import compute, productions
 from shootprint.server.services.errors import Invalid
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
-from shootprint.server.store.models import FootprintCache
 
 T = TypeVar("T")
 MIN_SAMPLES = 100
@@ -69,37 +66,6 @@ def _pids(pids: list[int]) -> list[int]:
     return out
 
 
-def _cached(db: Database, key: tuple[str, str, str, str], kind: str, make: Callable[[], dict[str, Any]]) -> Any:
-    with db.transaction() as s:
-        hit = s.scalar(
-            sa.select(FootprintCache.result).where(
-                FootprintCache.document_hash == key[0],
-                FootprintCache.data_version == key[1],
-                FootprintCache.factor_set == key[2],
-                FootprintCache.overrides_hash == key[3],
-                FootprintCache.kind == kind,
-            )
-        )
-    if hit is not None:
-        return dict(hit)
-    result = make()
-    try:
-        with db.transaction() as s:
-            s.add(
-                FootprintCache(
-                    document_hash=key[0],
-                    data_version=key[1],
-                    factor_set=key[2],
-                    overrides_hash=key[3],
-                    kind=kind,
-                    result=result,
-                )
-            )
-    except sa.exc.IntegrityError:  # another request computed it meanwhile: same result
-        pass
-    return result
-
-
 def _key(documents: list[dict[str, Any]], over: list[compute.Override], **options: Any) -> tuple[str, str, str, str]:
     text = json.dumps([[compute.document_hash(d) for d in documents], options], sort_keys=True)
     sets = sorted({str(d.get("factor_set") or "ademe") for d in documents})
@@ -127,14 +93,14 @@ def comparison(
         result.pop("footprints", None)  # the lines are on each production's page
         return result
 
-    return summaries, _cached(db, key, "compare", make)
+    return summaries, productions.cached_result(db, key, "compare", make)
 
 
 def sensitivity(db: Database, sc: Scope, pid: int, *, seed: int, threads: int) -> dict[str, Any]:
     document = productions.documents(db, sc, [pid])[0]
     over = productions.overrides(db, sc)
     key = _key([document], over, seed=seed, base_samples=256)
-    return _cached(
+    return productions.cached_result(
         db, key, "sensitivity", lambda: heavy(threads, lambda: compute.sensitivity(document, over, seed=seed))
     )
 

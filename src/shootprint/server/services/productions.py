@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
@@ -345,6 +345,12 @@ def footprint_of(
     over = overrides(db, sc) if over is None else over
     factor_set = str(document.get("factor_set") or "ademe")
     key = (compute.document_hash(document), compute.data_version(), factor_set, compute.overrides_hash(over))
+    return cached_result(db, key, "estimate", lambda: compute.estimate(document, over))
+
+
+def cached_result(db: Database, key: tuple[str, str, str, str], kind: str, make: Callable[[], dict[str, Any]]) -> Any:
+    """A result from the cache shared by every process (by document hash, data version, factor set and
+    overrides hash, and ``kind``), or ``make()`` stored there."""
     with db.transaction() as s:
         hit = s.scalar(
             sa.select(FootprintCache.result).where(
@@ -352,17 +358,22 @@ def footprint_of(
                 FootprintCache.data_version == key[1],
                 FootprintCache.factor_set == key[2],
                 FootprintCache.overrides_hash == key[3],
-                FootprintCache.kind == "estimate",
+                FootprintCache.kind == kind,
             )
         )
     if hit is not None:
         return dict(hit)
-    result = compute.estimate(document, over)
+    result = make()
     try:
         with db.transaction() as s:
             s.add(
                 FootprintCache(
-                    document_hash=key[0], data_version=key[1], factor_set=key[2], overrides_hash=key[3], result=result
+                    document_hash=key[0],
+                    data_version=key[1],
+                    factor_set=key[2],
+                    overrides_hash=key[3],
+                    kind=kind,
+                    result=result,
                 )
             )
     except sa.exc.IntegrityError:  # another request computed it meanwhile: same result
@@ -395,6 +406,34 @@ def footprint(db: Database, sc: Scope, pid: int) -> dict[str, Any]:
     return footprint_of(db, sc, rev.document)
 
 
+def selection(
+    sc: Scope, *, q: str = "", version: str = "", way: str = "", client: str = "", deleted: bool = False
+) -> Any:
+    """The organisation's productions that a search and its filters keep (in the trash, for 30 days, with
+    ``deleted``): a SELECT the web list and the API's pages order and cut as they need."""
+    stmt = sa.select(Production).where(Production.org_id == sc.org_id)
+    if deleted:
+        since = utcnow() - timedelta(days=TRASH_DAYS)
+        stmt = stmt.where(Production.deleted_at.is_not(None), Production.deleted_at >= since)
+    else:
+        stmt = stmt.where(Production.deleted_at.is_(None))
+    if q:  # the words as typed: % and _ are letters, not wildcards
+        like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Production.name).like(like, escape="\\"),
+                sa.func.lower(sa.func.coalesce(Production.client, "")).like(like, escape="\\"),
+            )
+        )
+    if version:
+        stmt = stmt.where(Production.version == version)
+    if way:
+        stmt = stmt.where(Production.way == way)
+    if client:
+        stmt = stmt.where(Production.client == client)
+    return stmt
+
+
 def listing(
     db: Database,
     sc: Scope,
@@ -407,26 +446,7 @@ def listing(
     with_totals: bool = True,
 ) -> list[ProductionSummary]:
     with db.transaction() as s:
-        stmt = sa.select(Production).where(Production.org_id == sc.org_id)
-        if deleted:
-            since = utcnow() - timedelta(days=TRASH_DAYS)
-            stmt = stmt.where(Production.deleted_at.is_not(None), Production.deleted_at >= since)
-        else:
-            stmt = stmt.where(Production.deleted_at.is_(None))
-        if q:
-            like = f"%{q.lower()}%"
-            stmt = stmt.where(
-                sa.or_(
-                    sa.func.lower(Production.name).like(like),
-                    sa.func.lower(sa.func.coalesce(Production.client, "")).like(like),
-                )
-            )
-        if version:
-            stmt = stmt.where(Production.version == version)
-        if way:
-            stmt = stmt.where(Production.way == way)
-        if client:
-            stmt = stmt.where(Production.client == client)
+        stmt = selection(sc, q=q, version=version, way=way, client=client, deleted=deleted)
         prods = s.scalars(stmt.order_by(Production.updated_at.desc())).all()
         names = _names(s, {p.updated_by for p in prods})
         out = [_summary(p, names) for p in prods]

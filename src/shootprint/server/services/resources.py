@@ -9,18 +9,17 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from shootprint.i18n import N_
-from shootprint.server.services import audit
+from shootprint.server.services import audit, productions
 from shootprint.server.services.errors import Invalid, ServiceError
-from shootprint.server.services.productions import TRASH_DAYS, ProductionSummary, _get, _names, _summary
+from shootprint.server.services.productions import ProductionSummary, _get, _names, _summary
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
-from shootprint.server.store.models import IdempotentRequest, MeasuredRecord, Production, utcnow
+from shootprint.server.store.models import IdempotentRequest, MeasuredRecord, Production
 
 MAX_PAGE = 200
 #: the longest Idempotency-Key accepted
@@ -65,26 +64,7 @@ def page(
     """One page of the organisation's productions, newest first (by id), and the next page's cursor."""
     limit = max(1, min(limit, MAX_PAGE))
     with db.transaction() as s:
-        stmt = sa.select(Production).where(Production.org_id == sc.org_id)
-        if deleted:
-            since = utcnow() - timedelta(days=TRASH_DAYS)
-            stmt = stmt.where(Production.deleted_at.is_not(None), Production.deleted_at >= since)
-        else:
-            stmt = stmt.where(Production.deleted_at.is_(None))
-        if q:
-            like = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(
-                sa.or_(
-                    sa.func.lower(Production.name).like(like, escape="\\"),
-                    sa.func.lower(sa.func.coalesce(Production.client, "")).like(like, escape="\\"),
-                )
-            )
-        if version:
-            stmt = stmt.where(Production.version == version)
-        if way:
-            stmt = stmt.where(Production.way == way)
-        if client:
-            stmt = stmt.where(Production.client == client)
+        stmt = productions.selection(sc, q=q, version=version, way=way, client=client, deleted=deleted)
         if cursor:
             stmt = stmt.where(Production.id < decode_cursor(cursor))
         prods = s.scalars(stmt.order_by(Production.id.desc()).limit(limit + 1)).all()
