@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 
 from shootprint.client import ApiError, Client, idempotency_key
 from shootprint.tracker import ReplaySource, track
-from shootprint.tracker.push import Pusher, Spool
+from shootprint.tracker.push import Pusher, Spool, _Batch
 
 
 class Server:
@@ -135,8 +136,13 @@ def test_a_refused_batch_goes_to_the_rejected_file_not_retried(tmp_path):
     assert (tmp_path / "spool.jsonl.rejected").read_text().count("\n") == 1
 
 
-def test_submit_never_blocks_on_a_hanging_server(tmp_path):
+@pytest.mark.parametrize("earlier_spool", [False, True])
+def test_submit_never_blocks_on_a_hanging_server(tmp_path, earlier_spool):
     release = threading.Event()
+    if earlier_spool:  # the thread starts by resending it, and hangs there with the spool claimed
+        Spool(tmp_path / "spool.jsonl").append(
+            [_Batch("http://test", "p", "k-earlier", [{"run_id": "earlier", "job": "x"}])]
+        )
 
     def hang(request: httpx.Request) -> httpx.Response:
         release.wait(120)  # hangs until the test is over
@@ -152,11 +158,28 @@ def test_submit_never_blocks_on_a_hanging_server(tmp_path):
     jobs.join(60)  # a job that waited for the hanging server would still be waiting here
     assert not jobs.is_alive() and len(ids) == 6
     pusher.close()
+    # when close() returns, every record is on disk: in the spool, or in the claim the thread took of the
+    # spool to resend it (a claim is put back when the thread ends, or taken over by the next run)
+    if earlier_spool:
+        ids.append("earlier")
+    assert set(ids) <= _spooled_ids(tmp_path, "spool.jsonl*")
     release.set()
-    spooled = [
-        r["run_id"] for line in (tmp_path / "spool.jsonl").read_text().splitlines() for r in json.loads(line)["records"]
-    ]
-    assert set(ids) <= set(spooled)  # every record is kept (the in-flight one too: its key makes a resend safe)
+    assert pusher._thread is not None
+    pusher._thread.join(30)  # the thread ends once the hanging call returns: close() has been called
+    assert not pusher._thread.is_alive()
+    assert set(ids) <= _spooled_ids(tmp_path, "spool.jsonl")  # claims put back: all in the spool itself
+    assert not list(tmp_path.glob("spool.jsonl.*.sending"))
+
+
+def _spooled_ids(folder: Path, pattern: str) -> set[str]:
+    return {
+        r["run_id"]
+        for path in folder.glob(pattern)
+        if not path.name.endswith((".lock", ".rejected"))
+        for line in path.read_text().splitlines()
+        if line.strip()
+        for r in json.loads(line)["records"]
+    }
 
 
 def test_a_failure_inside_the_sending_thread_loses_no_record(tmp_path):

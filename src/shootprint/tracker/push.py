@@ -257,6 +257,7 @@ class Pusher:
         self._sleep = sleep
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=max(1, max_queue))
         self._closing = threading.Event()
+        self._closed = threading.Event()  # close() has returned: the thread sends nothing more
         self.summary = PushSummary()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -308,6 +309,7 @@ class Pusher:
                     unsent.pop(id(r), None)
             self._drain_queue()
             self._spool(list(unsent.values()))  # queued or being gathered into a batch
+            self._closed.set()
         else:
             self._drain_to_spool()
         if self._client is not None:
@@ -333,7 +335,7 @@ class Pusher:
             stop = False
             while not stop:
                 batch: list[dict[str, Any]] = []
-                item = self._queue.get()
+                item = self._next()
                 if item is _STOP:
                     break
                 batch.append(item)
@@ -349,13 +351,23 @@ class Pusher:
                         break
                     batch.append(item)
                 self._send_or_spool(self._batch(batch))
-            self._flush_spool()
+            if not self._closed.is_set():  # close() gave up waiting: what is left is spooled for the next run
+                self._flush_spool()
         except Exception as err:  # never let the thread die silently with records in memory
             self._note(f"push thread stopped: {type(err).__name__}: {err}")
             self._drain_queue()
             with self._lock:
                 unsent, self._unsent = self._unsent, {}
             self._spool(list(unsent.values()))
+
+    def _next(self) -> Any:
+        """The next queued item; ``_STOP`` once close() has returned (it may have drained the queue)."""
+        while True:
+            try:
+                return self._queue.get(timeout=0.2)
+            except queue.Empty:
+                if self._closed.is_set():
+                    return _STOP
 
     def _batch(self, records: list[dict[str, Any]]) -> _Batch:
         from shootprint.client import idempotency_key
