@@ -88,3 +88,24 @@ def test_central_ratio_and_median_ratio_are_named(files: tuple[Path, Path]) -> N
     assert "median ratio: the median of the ratios of each draw" in out
     out = invoke("compare", *files).stdout  # no draws: only the central ratio, named as such
     assert "× lowest (central values)" in out and "median ratio" not in out
+
+
+def test_whatif_shows_the_same_progress_bar_on_stderr(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scenarios, "CHUNK_DRAWS", 500)
+    done: list[int] = []
+    chunked = api.whatif(files[0], sets={"activities.crew-hotel.nights": 4}, samples=1500, seed=2, progress=done.append)
+    assert done == [500, 1000, 1500]
+    out = invoke("whatif", files[0], "--set", "activities.crew-hotel.nights=4", "--samples", "1500", "--format", "json")
+    assert out.exit_code == 0 and "Monte Carlo draws" in out.stderr and "Monte Carlo draws" not in out.stdout
+    out = invoke("whatif", files[0], "--set", "activities.crew-hotel.nights=4", "--samples", "400")
+    assert out.exit_code == 0 and "Monte Carlo draws" not in out.stderr  # one chunk: no bar
+    monkeypatch.setattr(scenarios, "CHUNK_DRAWS", 10_000)
+    whole = api.whatif(files[0], sets={"activities.crew-hotel.nights": 4}, samples=1500, seed=2)
+    assert chunked["variants"] == whole["variants"]  # the chunks are the draws of one run
+    # a lever that cannot apply leaves the production alone: its run in chunks is followed too
+    done.clear()
+    monkeypatch.setattr(scenarios, "CHUNK_DRAWS", 500)
+    api.whatif(files[0], levers=["fewer_iterations"], samples=1000, seed=2, progress=done.append)
+    assert done == [500, 1000]
