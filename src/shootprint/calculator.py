@@ -516,7 +516,7 @@ class Calculator:
                     "variant": label,
                     "total_kgco2e": det.total_kgco2e,
                     "saving_kgco2e": base_det - det.total_kgco2e,
-                    "saving_interval_kgco2e": interval(saving, lvl).to_dict(),
+                    "saving_interval_kgco2e": interval(saving, lvl, draws=samples).to_dict(),
                     "saving_pct": ((base_det - det.total_kgco2e) / base_det * 100 if base_det else None),
                     "probability_lower": probability_less(mc.totals[name], base_total),
                     "changes": [str(n) for n in notes],
@@ -529,7 +529,7 @@ class Calculator:
             {
                 "production": mc.deterministic[0].name,
                 "base_total_kgco2e": base_det,
-                "base_interval_kgco2e": interval(np.asarray(base_total), lvl).to_dict(),
+                "base_interval_kgco2e": interval(np.asarray(base_total), lvl, draws=samples).to_dict(),
                 "samples": samples,
                 "seed": seed,
                 "level": lvl,
