@@ -265,8 +265,8 @@ def production_footprint(
     summary, rev = productions.get(caller.db, caller.scope, production_id)
     objects = resources.record_objects(caller.db, caller.scope, production_id)
     over = productions.overrides(caller.db, caller.scope)
-    if not objects and factor_set is None and not exclude:
-        result = productions.footprint_of(caller.db, caller.scope, rev.document)
+    if factor_set is None and not exclude:
+        result = productions.footprint_of(caller.db, caller.scope, rev.document, over, pid=production_id)
     else:
         calc = compute.calculator(over, factor_set)
         result = compute.call(
@@ -308,8 +308,15 @@ def production_report(
     summary, rev = productions.get(caller.db, caller.scope, production_id)
     over = tuple(sorted(productions.overrides(caller.db, caller.scope), key=lambda o: o.factor_id))
     samples = max(caller.settings.samples // 5, 200)
+    records = resources.record_objects(caller.db, caller.scope, production_id)
     content = _report_bytes(
-        json.dumps(rev.document, sort_keys=True), over, format, lang, samples, compute.data_version()
+        json.dumps(rev.document, sort_keys=True),
+        json.dumps(records, sort_keys=True),
+        over,
+        format,
+        lang,
+        samples,
+        compute.data_version(),
     )
     filename = f"production-{production_id}-r{summary.revision}.{format}"
     return Response(
@@ -324,14 +331,22 @@ def production_report(
 
 @lru_cache(maxsize=16)
 def _report_bytes(
-    document_json: str, overrides: tuple[compute.Override, ...], kind: str, lang: str, samples: int, data_version: str
+    document_json: str,
+    records_json: str,
+    overrides: tuple[compute.Override, ...],
+    kind: str,
+    lang: str,
+    samples: int,
+    data_version: str,
 ) -> bytes:
-    """A report or export, kept for the same document, overrides, format, language and data (a PDF
-    takes seconds to lay out; the same inputs give the same file: the draws have a fixed seed)."""
+    """A report or export, kept for the same document, measured records, overrides, format, language
+    and data (a PDF takes seconds to lay out; the same inputs give the same file: the draws have a
+    fixed seed)."""
     document = json.loads(document_json)
+    records = [json.loads(records_json)]
     if kind in ("pdf", "html"):
-        return compute.report([document], overrides, kind=kind, lang=lang, samples=samples)
-    return compute.footprints_export([document], overrides, kind)
+        return compute.report([document], overrides, kind=kind, lang=lang, samples=samples, records=records)
+    return compute.footprints_export([document], overrides, kind, records=records)
 
 
 # -- measured records ----------------------------------------------------------------------------

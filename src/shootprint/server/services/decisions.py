@@ -66,8 +66,16 @@ def _pids(pids: list[int]) -> list[int]:
     return out
 
 
-def _key(documents: list[dict[str, Any]], over: list[compute.Override], **options: Any) -> tuple[str, str, str, str]:
-    text = json.dumps([[compute.document_hash(d) for d in documents], options], sort_keys=True)
+def _key(
+    documents: list[dict[str, Any]],
+    over: list[compute.Override],
+    digests: list[str | None] | None = None,
+    **options: Any,
+) -> tuple[str, str, str, str]:
+    hashes = [
+        productions.footprint_hash(d, g) for d, g in zip(documents, digests or [None] * len(documents), strict=True)
+    ]
+    text = json.dumps([hashes, options], sort_keys=True)
     sets = sorted({str(d.get("factor_set") or "ademe") for d in documents})
     return (
         hashlib.sha256(text.encode()).hexdigest(),
@@ -86,10 +94,12 @@ def comparison(
     summaries = [productions.get(db, sc, pid)[0] for pid in pids]
     documents = productions.documents(db, sc, pids)
     over = productions.overrides(db, sc)
-    key = _key(documents, over, samples=samples, seed=seed, level=0.9)
+    digests = productions.records_digests(db, sc, pids)
+    key = _key(documents, over, [digests.get(pid) for pid in pids], samples=samples, seed=seed, level=0.9)
 
     def make() -> dict[str, Any]:
-        result = heavy(threads, lambda: compute.compare(documents, over, samples=samples, seed=seed))
+        records = [productions.record_objects(db, sc, pid) if pid in digests else [] for pid in pids]
+        result = heavy(threads, lambda: compute.compare(documents, over, samples=samples, seed=seed, records=records))
         result.pop("footprints", None)  # the lines are on each production's page
         return result
 
@@ -161,8 +171,11 @@ def download(
     """The report (HTML or PDF, in ``lang``) or the line-by-line export (XLSX, CSV) of ``pids``."""
     if kind not in DOWNLOADS:
         raise Invalid(N_("Formats: pdf, html, xlsx or csv."))
-    documents = productions.documents(db, sc, pids)
+    documents, records = productions.with_records(db, sc, pids)
     over = productions.overrides(db, sc)
     if kind in ("xlsx", "csv"):
-        return heavy(threads, lambda: compute.footprints_export(documents, over, kind))
-    return heavy(threads, lambda: compute.report(documents, over, kind=kind, lang=lang, samples=samples, seed=seed))
+        return heavy(threads, lambda: compute.footprints_export(documents, over, kind, records=records))
+    return heavy(
+        threads,
+        lambda: compute.report(documents, over, kind=kind, lang=lang, samples=samples, seed=seed, records=records),
+    )
