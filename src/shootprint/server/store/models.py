@@ -188,6 +188,11 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(sa.String(200), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # what the action came through (migration 0003_audit_via): "session" or "token", or empty for neither;
+    # the session's public id or the token's id, and the token's name when it acted
+    via_kind: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    via_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    via_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
 
 class FootprintCache(Base):
