@@ -265,8 +265,8 @@ def production_footprint(
     summary, rev = productions.get(caller.db, caller.scope, production_id)
     objects = resources.record_objects(caller.db, caller.scope, production_id)
     over = productions.overrides(caller.db, caller.scope)
-    if not objects and factor_set is None and not exclude:
-        result = productions.footprint_of(caller.db, caller.scope, rev.document)
+    if factor_set is None and not exclude:
+        result = productions.footprint_of(caller.db, caller.scope, rev.document, over, pid=production_id)
     else:
         calc = compute.calculator(over, factor_set)
         result = compute.call(
@@ -309,8 +309,10 @@ def production_report(
     over = tuple(sorted(productions.overrides(caller.db, caller.scope), key=lambda o: o.factor_id))
     samples = max(caller.settings.samples // 5, 200)
     settings = caller.settings
+    records = resources.record_objects(caller.db, caller.scope, production_id)
     content = _report_bytes(
         json.dumps(rev.document, sort_keys=True),
+        json.dumps(records, sort_keys=True),
         over,
         format,
         lang,
@@ -332,6 +334,7 @@ def production_report(
 @lru_cache(maxsize=16)
 def _report_bytes(
     document_json: str,
+    records_json: str,
     overrides: tuple[compute.Override, ...],
     kind: str,
     lang: str,
@@ -339,16 +342,26 @@ def _report_bytes(
     data_version: str,
     pool: tuple[int, int],
 ) -> bytes:
-    """A report or export, kept for the same document, overrides, format, language and data (a PDF
-    takes seconds to lay out; the same inputs give the same file: the draws have a fixed seed); made in
-    a worker process once one of the ``pool`` (threads, processes) slots is free (services.workers)."""
+    """A report or export, kept for the same document, measured records, overrides, format, language
+    and data (a PDF takes seconds to lay out; the same inputs give the same file: the draws have a
+    fixed seed); made in a worker process once one of the ``pool`` (threads, processes) slots is free
+    (services.workers)."""
     document = json.loads(document_json)
+    records = [json.loads(records_json)]
     threads, processes = pool
     if kind in ("pdf", "html"):
         return decisions.heavy(
-            threads, processes, compute.report, [document], overrides, kind=kind, lang=lang, samples=samples
+            threads,
+            processes,
+            compute.report,
+            [document],
+            overrides,
+            kind=kind,
+            lang=lang,
+            samples=samples,
+            records=records,
         )
-    return decisions.heavy(threads, processes, compute.footprints_export, [document], overrides, kind)
+    return decisions.heavy(threads, processes, compute.footprints_export, [document], overrides, kind, records=records)
 
 
 # -- measured records ----------------------------------------------------------------------------

@@ -53,8 +53,10 @@ def heavy(threads: int, processes: int, fn: Callable[..., T], *args: Any, **kwar
         return workers.run(processes, fn, *args, **kwargs)
 
 
-def _comparison(documents: list[dict[str, Any]], over: list[compute.Override], samples: int, seed: int) -> Any:
-    result = compute.compare(documents, over, samples=samples, seed=seed)
+def _comparison(
+    documents: list[dict[str, Any]], over: list[compute.Override], samples: int, seed: int, records: list[Any]
+) -> Any:
+    result = compute.compare(documents, over, samples=samples, seed=seed, records=records)
     result.pop("footprints", None)  # the lines are on each production's page
     return result
 
@@ -74,8 +76,16 @@ def _pids(pids: list[int]) -> list[int]:
     return out
 
 
-def _key(documents: list[dict[str, Any]], over: list[compute.Override], **options: Any) -> tuple[str, str, str, str]:
-    text = json.dumps([[compute.document_hash(d) for d in documents], options], sort_keys=True)
+def _key(
+    documents: list[dict[str, Any]],
+    over: list[compute.Override],
+    digests: list[str | None] | None = None,
+    **options: Any,
+) -> tuple[str, str, str, str]:
+    hashes = [
+        productions.footprint_hash(d, g) for d, g in zip(documents, digests or [None] * len(documents), strict=True)
+    ]
+    text = json.dumps([hashes, options], sort_keys=True)
     sets = sorted({str(d.get("factor_set") or "ademe") for d in documents})
     return (
         hashlib.sha256(text.encode()).hexdigest(),
@@ -94,10 +104,12 @@ def comparison(
     summaries = [productions.get(db, sc, pid)[0] for pid in pids]
     documents = productions.documents(db, sc, pids)
     over = productions.overrides(db, sc)
-    key = _key(documents, over, samples=samples, seed=seed, level=0.9)
+    digests = productions.records_digests(db, sc, pids)
+    key = _key(documents, over, [digests.get(pid) for pid in pids], samples=samples, seed=seed, level=0.9)
 
     def make() -> dict[str, Any]:
-        return heavy(threads, processes, _comparison, documents, over, samples, seed)
+        records = [productions.record_objects(db, sc, pid) if pid in digests else [] for pid in pids]
+        return heavy(threads, processes, _comparison, documents, over, samples, seed, records)
 
     return summaries, productions.cached_result(db, key, "compare", make)
 
@@ -178,8 +190,19 @@ def download(
     """The report (HTML or PDF, in ``lang``) or the line-by-line export (XLSX, CSV) of ``pids``."""
     if kind not in DOWNLOADS:
         raise Invalid(N_("Formats: pdf, html, xlsx or csv."))
-    documents = productions.documents(db, sc, pids)
+    documents, records = productions.with_records(db, sc, pids)
     over = productions.overrides(db, sc)
     if kind in ("xlsx", "csv"):
-        return heavy(threads, processes, compute.footprints_export, documents, over, kind)
-    return heavy(threads, processes, compute.report, documents, over, kind=kind, lang=lang, samples=samples, seed=seed)
+        return heavy(threads, processes, compute.footprints_export, documents, over, kind, records=records)
+    return heavy(
+        threads,
+        processes,
+        compute.report,
+        documents,
+        over,
+        kind=kind,
+        lang=lang,
+        samples=samples,
+        seed=seed,
+        records=records,
+    )

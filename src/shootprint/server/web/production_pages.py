@@ -185,11 +185,8 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
     problems: list[str] = []
     fp: dict[str, Any] | None = None
     objects = resources.record_objects(ctx.db, sc, pid)
-    try:
-        if objects:  # measured AI jobs: an activity's measured: takes their energy
-            fp = compute.estimate(rev.document, productions.overrides(ctx.db, sc), records=objects)
-        else:
-            fp = productions.footprint_of(ctx.db, sc, rev.document)
+    try:  # with the measured AI jobs: an activity's measured: takes their energy
+        fp = productions.footprint_of(ctx.db, sc, rev.document, pid=pid)
     except Invalid as exc:
         problems = exc.problems or [exc.message]
     return render(
