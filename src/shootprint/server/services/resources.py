@@ -302,11 +302,4 @@ def records(
 
 def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
     """Every record of the production as its runs.jsonl object (for the footprint)."""
-    with db.transaction() as s:
-        _get(s, sc, pid)
-        return [
-            dict(r)
-            for r in s.scalars(
-                sa.select(MeasuredRecord.record).where(MeasuredRecord.production_id == pid).order_by(MeasuredRecord.id)
-            )
-        ]
+    return productions.record_objects(db, sc, pid)
