@@ -128,6 +128,15 @@ def call(fn: Callable[[], T]) -> T:
     return _call(fn)
 
 
+def core_call(
+    overrides: Sequence[Override], factor_set: str | None, method: str, *args: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """``Calculator.<method>(*args, **kwargs)`` with the organisation's overrides, as JSON data: a
+    module-level call with plain arguments, so a worker process (:mod:`workers`) can make it."""
+    calc = calculator(overrides, factor_set)
+    return _data(lambda: getattr(calc, method)(*args, **kwargs))
+
+
 def check_documents(documents: Sequence[dict[str, Any]]) -> None:
     for doc in documents:
         if doc.get("records"):

@@ -171,7 +171,7 @@ def create(db: Database, sc: Scope, document: dict[str, Any], *, note: str = "",
         s.add(prod)
         s.flush()
         _add_revision(s, sc, prod, document, note or N_("created"))
-        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, target=str(prod.id))
+        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(prod.id))
         return prod.id
 
 
@@ -199,7 +199,9 @@ def save(
                 if compute.document_hash(document) == _latest(s, prod).document_hash:
                     return prod.revision_count
                 n = _add_revision(s, sc, prod, document, note)
-                audit.record(s, "production.save", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=n)
+                audit.record(
+                    s, "production.save", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid), revision=n
+                )
                 return n
         except sa.exc.IntegrityError:  # another save took the same revision number first: check again
             pass
@@ -279,7 +281,13 @@ def restore_revision(db: Database, sc: Scope, pid: int, number: int) -> int:
         prod = _get(s, sc, pid)
         n = _add_revision(s, sc, prod, old.document, f"restored revision {number}")
         audit.record(
-            s, "production.restore_revision", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=number
+            s,
+            "production.restore_revision",
+            user_id=sc.user_id,
+            org_id=sc.org_id,
+            via=sc.via,
+            target=str(pid),
+            revision=number,
         )
         return n
 
@@ -290,7 +298,7 @@ def trash(db: Database, sc: Scope, pid: int) -> None:
         prod = _get(s, sc, pid)
         prod.deleted_at = utcnow()
         prod.deleted_by = sc.user_id
-        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def untrash(db: Database, sc: Scope, pid: int) -> None:
@@ -302,7 +310,7 @@ def untrash(db: Database, sc: Scope, pid: int) -> None:
             raise NotFound(N_("This production was in the trash for more than 30 days."))
         prod.deleted_at = None
         prod.deleted_by = None
-        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def duplicate(db: Database, sc: Scope, pid: int, *, name: str, reference_way: str | None = None) -> int:

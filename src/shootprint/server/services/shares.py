@@ -91,6 +91,7 @@ def create(db: Database, sc: Scope, pids: list[int], *, days: int = DEFAULT_DAYS
             "share.create",
             user_id=sc.user_id,
             org_id=sc.org_id,
+            via=sc.via,
             target=str(link.id),
             productions=pids,
             revisions=link.revisions,
@@ -150,7 +151,7 @@ def revoke(db: Database, sc: Scope, share_id: int) -> None:
             raise NotFound(N_("No such share link."))
         if link.revoked_at is None:
             link.revoked_at = utcnow()
-            audit.record(s, "share.revoke", user_id=sc.user_id, org_id=sc.org_id, target=str(share_id))
+            audit.record(s, "share.revoke", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(share_id))
 
 
 def open_link(db: Database, token: str) -> Opened:

@@ -1,7 +1,7 @@
 """Share links pin the revision of each production they show
 
-Revision ID: 0003_share_revisions
-Revises: 0002_api
+Revision ID: 0004_share_revisions
+Revises: 0003_audit_via
 Create Date: 2026-12-02
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "0003_share_revisions"
-down_revision = "0002_api"
+revision = "0004_share_revisions"
+down_revision = "0003_audit_via"
 branch_labels = None
 depends_on = None
 
