@@ -245,7 +245,10 @@ def _summary(prod: Production, names: dict[int | None, str]) -> ProductionSummar
     )
 
 
-def documents(db: Database, sc: Scope, pids: list[int]) -> list[dict[str, Any]]:
+def documents(db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None) -> list[dict[str, Any]]:
+    """The latest documents of ``pids``, or those of the revision numbers ``revisions`` (one each)."""
+    if revisions is not None:
+        return [revision(db, sc, pid, n).document for pid, n in zip(pids, revisions, strict=True)]
     with db.transaction() as s:
         return [_latest(s, _get(s, sc, pid)).document for pid in pids]
 
@@ -418,10 +421,12 @@ def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
         ]
 
 
-def with_records(db: Database, sc: Scope, pids: list[int]) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
-    """The latest documents of ``pids`` and each one's measured records (empty lists where none):
-    what comparisons, reports and exports compute from."""
-    docs = documents(db, sc, pids)
+def with_records(
+    db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None
+) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """The documents of ``pids`` (latest, or of ``revisions``) and each one's measured records
+    (empty lists where none): what comparisons, reports and exports compute from."""
+    docs = documents(db, sc, pids, revisions)
     digests = records_digests(db, sc, pids)
     return docs, [record_objects(db, sc, pid) if pid in digests else [] for pid in pids]
 
