@@ -184,13 +184,15 @@ def whatif(
     factor_set: str | None = None,
     overrides: str | Path | None = None,
     exclude: Iterable[str] = (),
+    progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """The production as it is, with ``--set`` changes, and with each lever: saving and interval
-    (see :meth:`Calculator.whatif`)."""
+    (see :meth:`Calculator.whatif`; ``progress(draws_done)`` after each chunk of a large run)."""
     calc = calculator(factor_set, overrides)
     return calc.whatif(
-        prepared(path), levers=list(levers), sets=sets, samples=samples, seed=seed, level=level, exclude=exclude
-    ).to_dict()
+        prepared(path), levers=list(levers), sets=sets, samples=samples, seed=seed, level=level, exclude=exclude,
+        progress=progress,
+    ).to_dict()  # fmt: skip
 
 
 def breakeven(

@@ -415,6 +415,7 @@ class Calculator:
         seed: int = 0,
         level: float = 0.90,
         exclude: Iterable[str] = (),
+        progress: Callable[[int], None] | None = None,
     ) -> WhatifResult:
         """The production as it is, with ``sets`` changes, and with each lever: saving and interval.
 
@@ -422,6 +423,7 @@ class Calculator:
         written, then all together. Savings use common random numbers, so their intervals reflect
         the change. A lever that does not apply to this production (nothing to change, or a value
         it cannot take here) is skipped and listed in ``skipped`` with the reason.
+        ``progress(draws_done)`` is called after each chunk of a large run (as in :meth:`compare`).
         """
         import numpy as np
 
@@ -488,7 +490,7 @@ class Calculator:
             variants.append(("all levers", combined, combined_notes))
         if not variants:
             if skipped:
-                return self._whatif_result(base, [], samples, seed, lvl, exclude, skipped)
+                return self._whatif_result(base, [], samples, seed, lvl, exclude, skipped, progress)
             raise _problem(
                 "whatif-nothing",
                 N_("whatif: give at least one --set PATH=VALUE or --lever NAME"),
@@ -503,7 +505,7 @@ class Calculator:
             )
             scs.append(Scenario(prod.model_copy(update={"name": label}), base.records))
         table = self._table_for([base])
-        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude))
+        mc = _guard(lambda: compare_mc(scs, table, samples, seed, lvl, exclude, progress=progress))
         base_total = mc.totals[mc.names[0]]
         base_det = mc.deterministic[0].total_kgco2e
         rows = []
@@ -514,7 +516,7 @@ class Calculator:
                     "variant": label,
                     "total_kgco2e": det.total_kgco2e,
                     "saving_kgco2e": base_det - det.total_kgco2e,
-                    "saving_interval_kgco2e": interval(saving, lvl).to_dict(),
+                    "saving_interval_kgco2e": interval(saving, lvl, draws=samples).to_dict(),
                     "saving_pct": ((base_det - det.total_kgco2e) / base_det * 100 if base_det else None),
                     "probability_lower": probability_less(mc.totals[name], base_total),
                     "changes": [str(n) for n in notes],
@@ -527,7 +529,7 @@ class Calculator:
             {
                 "production": mc.deterministic[0].name,
                 "base_total_kgco2e": base_det,
-                "base_interval_kgco2e": interval(np.asarray(base_total), lvl).to_dict(),
+                "base_interval_kgco2e": interval(np.asarray(base_total), lvl, draws=samples).to_dict(),
                 "samples": samples,
                 "seed": seed,
                 "level": lvl,
@@ -546,11 +548,14 @@ class Calculator:
         level: float,
         exclude: tuple[str, ...],
         skipped: list[dict[str, str]],
+        progress: Callable[[int], None] | None = None,
     ) -> WhatifResult:
         from shootprint.scenarios import Scenario, estimate_mc
 
         table = self._table_for([base])
-        fp = _guard(lambda: estimate_mc(Scenario(base.production, base.records), table, samples, seed, level, exclude))
+        fp = _guard(
+            lambda: estimate_mc(Scenario(base.production, base.records), table, samples, seed, level, exclude, progress)
+        )
         unc = fp.uncertainty or {}
         from shootprint.results import WhatifResult
 

@@ -516,11 +516,15 @@ def whatif_cmd(
     from shootprint import api
     from shootprint.report import text
 
+    bar = _DrawsBar(samples, lang)  # a large run: a progress bar on standard error, as estimate and compare
     try:
-        result = api.whatif(
-            file, levers=levers, sets=_sets(set_), samples=samples, seed=seed, level=level,
-            factor_set=factor_set, overrides=overrides, exclude=exclude,
-        )  # fmt: skip
+        try:
+            result = api.whatif(
+                file, levers=levers, sets=_sets(set_), samples=samples, seed=seed, level=level,
+                factor_set=factor_set, overrides=overrides, exclude=exclude, progress=bar,
+            )  # fmt: skip
+        finally:
+            bar.close()
     except ShootprintError as exc:
         _fail(exc, lang)
     _echo(text.render_whatif(result, fmt, lang))

@@ -30,10 +30,13 @@ class _Result(BaseModel):
 
 
 class Interval(_Result):
-    median: float
-    low: float
-    high: float
+    median: float = Field(description="the median of the draws (the value of the draw, for one draw)")
+    low: float | None = Field(description="the interval's low end; null when there is no interval (one draw)")
+    high: float | None = Field(description="the interval's high end; null when there is no interval (one draw)")
     level: float
+    no_interval: str | None = Field(
+        None, description="present when low and high are null: why there is no interval (a run of one draw)"
+    )
 
 
 class Warning_(_Result):
@@ -107,7 +110,11 @@ class FootprintResult(_Result):
     overrides_used: list[str]
     excluded: list[str]
     lines: list[Line]
-    uncertainty: dict[str, Any] | None = Field(None, description="with --samples: medians and intervals")
+    uncertainty: dict[str, Any] | None = Field(
+        None,
+        description="with --samples: medians and intervals, each {median, low, high, level}; with one draw, "
+        "low and high are null and no_interval (here and in each interval) says why",
+    )
 
 
 class ScenarioSummary(_Result):
@@ -126,6 +133,9 @@ class ComparisonUncertainty(_Result):
     level: float
     common_random_numbers: bool
     reference: str
+    no_interval: str | None = Field(
+        None, description="present with one draw: every interval's low and high are null, and why"
+    )
     totals_kgco2e: dict[str, Interval]
     ratios_to_reference: dict[str, Interval | None]
     ratios: dict[str, dict[str, Interval | None]] | None = Field(

@@ -17,6 +17,7 @@ from shootprint.factors import FactorTable
 from shootprint.i18n import Exact, Message, render
 from shootprint.model import Footprint, unique_names
 from shootprint.uncertainty import (
+    NO_INTERVAL,
     MonteCarlo,
     interval,
     probability_less,
@@ -105,7 +106,7 @@ def estimate_mc(
                 progress(sum(sizes[: len(parts)]))
         fp_mc = parts[0]
         lines = [_joined(i, parts, sizes) for i in range(len(fp_mc.lines))]
-    _, summary = summarize_samples(lines, level)
+    _, summary = summarize_samples(lines, level, samples)
     fp.uncertainty = _uncertainty_block(summary, fp, samples, seed, level, sampler)
     fp.warnings.extend(w for w in fp_mc.warnings if w.code == "uncertainty-default" and w not in fp.warnings)
     few = too_few_draws(samples, level)
@@ -135,12 +136,18 @@ def _uncertainty_block(
     sampler: MonteCarlo,
 ) -> dict[str, Any]:
     defaulted = sorted(k for k, d in sampler.seen.items() if d.defaulted)
+    one = samples == 1
     return {
         "samples": samples,
         "seed": seed,
         "level": level,
         "deterministic_kgco2e": fp.total_kgco2e,
-        "note": "median and interval from Monte Carlo draws; deterministic_kgco2e uses central values",
+        "note": (
+            "the value of one Monte Carlo draw, with no interval; deterministic_kgco2e uses central values"
+            if one
+            else "median and interval from Monte Carlo draws; deterministic_kgco2e uses central values"
+        ),
+        **({"no_interval": NO_INTERVAL} if one else {}),
         **summary,
         "inputs": {k: d.describe() for k, d in sorted(sampler.seen.items())},
         "defaulted_uncertainty": defaulted,
@@ -166,7 +173,7 @@ class ComparisonMC:
         """The ratio's median and interval; None where b's total can be 0 (no ratio exists)."""
         if np.any(self.totals[b] == 0):
             return None
-        return interval(self.ratio(a, b), self.level).to_dict()
+        return interval(self.ratio(a, b), self.level, draws=self.samples).to_dict()
 
     @property
     def pairwise(self) -> bool:
@@ -191,7 +198,8 @@ class ComparisonMC:
             "common_random_numbers": self.common,
             "reference": ref,
             "pairwise_max": PAIRWISE_MAX,
-            "totals_kgco2e": {n: interval(t, self.level).to_dict() for n, t in self.totals.items()},
+            **({"no_interval": NO_INTERVAL} if self.samples == 1 else {}),
+            "totals_kgco2e": {n: interval(t, self.level, draws=self.samples).to_dict() for n, t in self.totals.items()},
             "ratios_to_reference": {n: self.ratio_interval(n, ref) for n in names},
             "ratios": ratios,
             "probability_lower": {

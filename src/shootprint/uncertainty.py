@@ -304,19 +304,38 @@ class MonteCarlo(Sampler):
 # -- summaries ---------------------------------------------------------------------------
 
 
+#: why an interval is null: one draw spreads over nothing, so its low and high say nothing either
+NO_INTERVAL = "one draw has no interval: low and high are null (the warning too-few-draws says how many draws to run)"
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
+    """A median and the central ``level`` interval; ``low``/``high`` are None when there is no interval
+    (a run of one draw), with ``no_interval`` saying why."""
+
     median: float
-    low: float
-    high: float
+    low: float | None
+    high: float | None
     level: float
+    no_interval: str | None = None
 
-    def to_dict(self) -> dict[str, float]:
-        return {"median": self.median, "low": self.low, "high": self.high, "level": self.level}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"median": self.median, "low": self.low, "high": self.high, "level": self.level}
+        if self.no_interval is not None:
+            out["no_interval"] = self.no_interval
+        return out
 
 
-def interval(samples: np.ndarray, level: float = 0.90, median: float | None = None) -> Interval:
-    """The median and the central ``level`` interval of ``samples`` (``median`` when already known)."""
+def interval(
+    samples: np.ndarray, level: float = 0.90, median: float | None = None, draws: int | None = None
+) -> Interval:
+    """The median and the central ``level`` interval of ``samples`` (``median`` when already known).
+
+    ``draws``: the run's number of draws, where ``samples`` may be a constant standing for all of them;
+    a run of one draw gives its value as the median and no interval (``low``/``high`` None)."""
+    if draws == 1:
+        value = float(median) if median is not None else float(np.median(samples))
+        return Interval(value, None, None, level, NO_INTERVAL)
     tail = (1 - level) / 2 * 100
     if median is not None:
         lo, hi = np.percentile(samples, [tail, 100 - tail])
@@ -325,8 +344,11 @@ def interval(samples: np.ndarray, level: float = 0.90, median: float | None = No
     return Interval(float(med), float(lo), float(hi), level)
 
 
-def summarize_samples(lines: Sequence[Any], level: float = 0.90) -> tuple[np.ndarray, dict[str, Any]]:
-    """Total draws and the interval of the total, of each category, stage and line."""
+def summarize_samples(
+    lines: Sequence[Any], level: float = 0.90, draws: int | None = None
+) -> tuple[np.ndarray, dict[str, Any]]:
+    """Total draws and the interval of the total, of each category, stage and line (``draws``: the
+    run's number of draws; one draw gives no interval, see :func:`interval`)."""
     total = None
     by_cat: dict[str, np.ndarray] = {}
     by_stage: dict[str, np.ndarray] = {}
@@ -339,13 +361,13 @@ def summarize_samples(lines: Sequence[Any], level: float = 0.90) -> tuple[np.nda
         by_stage[line.stage] = by_stage.get(line.stage, 0.0) + s
         # a line with draws carries their median already (its emissions figure): not computed again
         known = line.emissions_kgco2e if line.samples is not None else None
-        per_line[line.id] = interval(np.atleast_1d(s), level, known).to_dict()
+        per_line[line.id] = interval(np.atleast_1d(s), level, known, draws).to_dict()
     if total is None:
         total = np.zeros(1)
     return total, {
-        "total_kgco2e": interval(np.atleast_1d(total), level).to_dict(),
-        "by_category": {k: interval(np.atleast_1d(v), level).to_dict() for k, v in by_cat.items()},
-        "by_stage": {k: interval(np.atleast_1d(v), level).to_dict() for k, v in by_stage.items()},
+        "total_kgco2e": interval(np.atleast_1d(total), level, draws=draws).to_dict(),
+        "by_category": {k: interval(np.atleast_1d(v), level, draws=draws).to_dict() for k, v in by_cat.items()},
+        "by_stage": {k: interval(np.atleast_1d(v), level, draws=draws).to_dict() for k, v in by_stage.items()},
         "lines": per_line,
     }
 
@@ -355,10 +377,11 @@ def probability_less(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def unique_warnings(items: Iterable[Any]) -> list[Any]:
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     out = []
     for w in items:
-        key = (w.code, w.message)
+        known = getattr(w, "key", None)  # a ResultWarning: told apart without formatting its sentence
+        key = known[:3] if known is not None else (w.code, w.message)
         if key not in seen:
             seen.add(key)
             out.append(w)

@@ -88,3 +88,60 @@ def test_central_ratio_and_median_ratio_are_named(files: tuple[Path, Path]) -> N
     assert "median ratio: the median of the ratios of each draw" in out
     out = invoke("compare", *files).stdout  # no draws: only the central ratio, named as such
     assert "× lowest (central values)" in out and "median ratio" not in out
+
+
+def test_whatif_shows_the_same_progress_bar_on_stderr(
+    files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scenarios, "CHUNK_DRAWS", 500)
+    done: list[int] = []
+    chunked = api.whatif(files[0], sets={"activities.crew-hotel.nights": 4}, samples=1500, seed=2, progress=done.append)
+    assert done == [500, 1000, 1500]
+    out = invoke("whatif", files[0], "--set", "activities.crew-hotel.nights=4", "--samples", "1500", "--format", "json")
+    assert out.exit_code == 0 and "Monte Carlo draws" in out.stderr and "Monte Carlo draws" not in out.stdout
+    out = invoke("whatif", files[0], "--set", "activities.crew-hotel.nights=4", "--samples", "400")
+    assert out.exit_code == 0 and "Monte Carlo draws" not in out.stderr  # one chunk: no bar
+    monkeypatch.setattr(scenarios, "CHUNK_DRAWS", 10_000)
+    whole = api.whatif(files[0], sets={"activities.crew-hotel.nights": 4}, samples=1500, seed=2)
+    assert chunked["variants"] == whole["variants"]  # the chunks are the draws of one run
+    # a lever that cannot apply leaves the production alone: its run in chunks is followed too
+    done.clear()
+    monkeypatch.setattr(scenarios, "CHUNK_DRAWS", 500)
+    api.whatif(files[0], levers=["fewer_iterations"], samples=1000, seed=2, progress=done.append)
+    assert done == [500, 1000]
+
+
+def test_one_draw_json_says_there_is_no_interval(files: tuple[Path, Path]) -> None:
+    """One draw: every interval keeps its keys, with low and high null and no_interval saying why,
+    never low == high == median as if the value were certain; the JSON validates against its schema."""
+    import json
+
+    import jsonschema_rs
+
+    from shootprint.results import schemas
+
+    def intervals(node: object) -> list[dict]:
+        if isinstance(node, dict):
+            found = [node] if {"median", "low", "high", "level"} <= set(node) else []
+            return found + [i for v in node.values() for i in intervals(v)]
+        if isinstance(node, list):
+            return [i for v in node for i in intervals(v)]
+        return []
+
+    for args, schema in (
+        (["estimate", files[0]], "footprint.schema.json"),
+        (["compare", *files], "comparison.schema.json"),
+    ):
+        one = json.loads(invoke(*args, "--samples", "1", "--format", "json").stdout)
+        assert one["uncertainty"]["no_interval"].startswith("one draw has no interval")
+        found = intervals(one["uncertainty"])
+        assert len(found) >= 3
+        for iv in found:
+            assert set(iv) == {"median", "low", "high", "level", "no_interval"}, iv
+            assert iv["low"] is None and iv["high"] is None and isinstance(iv["median"], float)
+        errors = [e.message for e in jsonschema_rs.validator_for(schemas()[schema]).iter_errors(one)]
+        assert not errors, errors[:3]
+        two = json.loads(invoke(*args, "--samples", "2", "--format", "json").stdout)
+        assert "no_interval" not in two["uncertainty"]
+        for iv in intervals(two["uncertainty"]):
+            assert "no_interval" not in iv and isinstance(iv["low"], float) and iv["low"] <= iv["high"]

@@ -16,9 +16,6 @@ from shootprint.report.text import chain_text, line_rows, render_footprint
 
 ROOT = Path(__file__).resolve().parents[2]
 STEP = re.compile(r"(?:^|\s)(?:([×÷+])\s)?([^\s=]+)=(\S+)\s\S*")
-#: a workstation's manufacture is a sum of two products (the machine and its monitors, amortised per
-#: hour): its chain names every factor, but does not recompute left to right
-TWO_TERMS = "post_production.workstation.monitor.embodied"
 
 
 def recompute(quantity: float, chain: str) -> float:
@@ -51,14 +48,35 @@ def test_every_line_recomputes_from_its_chain_as_written() -> None:
     checked, wrong = 0, []
     for fp in footprints():
         for row, line in zip(line_rows(fp), fp.lines, strict=True):
-            if any(f.id == TWO_TERMS for f in line.factors):
-                continue
             checked += 1
             got = recompute(float(row["quantity"]), row["factor_chain"])
             if not math.isclose(got, line.emissions_kgco2e, rel_tol=1e-4, abs_tol=1e-9):
                 wrong.append((fp.name, line.id, row["factor_chain"], got, line.emissions_kgco2e))
     assert checked > 150
     assert not wrong, wrong[:5]
+
+
+def test_a_workstations_manufacture_recomputes_with_every_factor_shown() -> None:
+    """The machine and its monitors are two lines, each a product read left to right: hours ×
+    kgCO2e per unit ÷ lifetime years ÷ hours of use per year (the monitors' hours are the person-hours
+    × monitors per workstation, a default shown 'in quantity')."""
+    fp = api.estimate(ROOT / "examples" / "reference" / "ai-generated.yaml")
+    rows = {row["id"]: row for row in line_rows(fp)}
+    lines = {line.id: line for line in fp.lines}
+    machines = [i for i in lines if i.endswith("/embodied") and lines[i].category == "post_production"]
+    assert machines
+    for line_id in machines:
+        monitors_id = line_id.replace("/embodied", "/monitors-embodied")
+        machine, monitors = rows[line_id]["factor_chain"], rows[monitors_id]["factor_chain"]
+        assert re.fullmatch(
+            r"\S+\.embodied=\S+ kgCO2e/unit ÷ \S+\.lifetime=\S+ year ÷ \S+hours_per_year=\S+ h/year", machine
+        )
+        assert monitors.startswith("post_production.workstation.monitor.embodied=")
+        assert " ÷ post_production.workstation.monitor.lifetime=" in monitors
+        assert "; in quantity: post_production.workstation." in monitors  # the monitors per workstation
+        for i, chain in ((line_id, machine), (monitors_id, monitors)):
+            got = recompute(float(rows[i]["quantity"]), chain)
+            assert got == pytest.approx(lines[i].emissions_kgco2e, rel=1e-4)
 
 
 def test_operations_are_written() -> None:

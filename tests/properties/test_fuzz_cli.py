@@ -1,11 +1,15 @@
 """Fuzzing the command line: productions, ``--set`` values, option values and workbook cells from
 Hypothesis never produce a traceback, only results or errors (exit status 0, 1 or 2).
 
-The default run is small, so the suite stays fast; the full run asks 10,000 examples per command:
+The default run is small, so the suite stays fast (25 examples per test, shared by the commands a
+test covers; a tenth of that for the heavy ones: sensitivity, whatif, report). Setting
+``SHOOTPRINT_FUZZ_EXAMPLES=N`` gives every command N examples of its own, the heavy ones included;
+the full run asks 10,000 examples per command:
 
     SHOOTPRINT_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest -q tests/properties/test_fuzz_cli.py
 
-(``SHOOTPRINT_FUZZ_COUNT_FILE=counts.txt`` also writes one line per command run, to count them.)
+(``SHOOTPRINT_FUZZ_COUNT_FILE=counts.txt`` also writes one line per command run, to count them:
+``sort counts.txt | uniq -c``; ``-k whatif`` and the like run one command's examples alone.)
 """
 
 from __future__ import annotations
@@ -24,13 +28,25 @@ from hypothesis import strategies as st
 
 from shootprint.cli import app
 
-EXAMPLES = int(os.environ.get("SHOOTPRINT_FUZZ_EXAMPLES", "25"))
+#: examples per command when SHOOTPRINT_FUZZ_EXAMPLES is set; unset, the suite's small default run
+ASKED = os.environ.get("SHOOTPRINT_FUZZ_EXAMPLES")
+EXAMPLES = int(ASKED or "25")
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
     derandomize=EXAMPLES <= 100,  # the default run is the same every time
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
 )
+
+
+def each(commands: int, heavy: bool = False) -> settings:
+    """Settings for one command of a test covering ``commands``: the examples asked per command, or
+    in the default run an equal share of the test's (a tenth for a heavy one)."""
+    if ASKED:
+        return settings(FUZZ, max_examples=EXAMPLES)
+    share = max(3, EXAMPLES // 10) if heavy else EXAMPLES
+    return settings(FUZZ, max_examples=max(2, share // commands))
+
 
 WORK = Path(tempfile.mkdtemp(prefix="shootprint-fuzz-"))
 
@@ -178,25 +194,30 @@ def test_set_any_value(sets: list[tuple[str, str]]) -> None:
 OPTION_VALUES = st.one_of(TEXT, NUMBERS.map(str), st.sampled_from(["nan", "-1", "0", "1", "1e9", "xml", "xx", ""]))
 
 
-@FUZZ
+@pytest.mark.parametrize("command", ["estimate", "compare"])
+@each(2)
 @given(
-    st.sampled_from(["--level", "--seed", "--samples", "--exclude", "--format", "--factor-set"]),
-    OPTION_VALUES,
-    st.sampled_from(["estimate", "compare"]),
+    option=st.sampled_from(["--level", "--seed", "--samples", "--exclude", "--format", "--factor-set"]),
+    value=OPTION_VALUES,
 )
-def test_production_options_any_value(option: str, value: str, command: str) -> None:
+def test_production_options_any_value(command: str, option: str, value: str) -> None:
     run(command, str(VALID), option, value)
 
 
-@FUZZ
-@given(
-    st.sampled_from(
-        [["whatif", str(VALID), "--samples", "20", "--lever"], ["factors", "search", "--limit"],
-         ["factors", "search", "--lang"], ["factors", "show", "energy.grid.FR", "--format"], ["factors", "search"],
-         ["factors", "show"], ["sensitivity", str(VALID), "--samples", "16", "--seed"]]
-    ),
-    OPTION_VALUES,
-)  # fmt: skip
+OTHER_OPTIONS = [
+    ["whatif", str(VALID), "--samples", "20", "--lever"], ["factors", "search", "--limit"],
+    ["factors", "search", "--lang"], ["factors", "show", "energy.grid.FR", "--format"], ["factors", "search"],
+    ["factors", "show"], ["sensitivity", str(VALID), "--samples", "16", "--seed"],
+]  # fmt: skip
+
+
+OTHER_IDS = ["whatif --lever", "factors search --limit", "factors search --lang", "factors show --format",
+             "factors search QUERY", "factors show ID", "sensitivity --seed"]  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", OTHER_OPTIONS, ids=OTHER_IDS)
+@each(len(OTHER_OPTIONS))
+@given(value=OPTION_VALUES)
 def test_other_options_any_value(prefix: list[str], value: str) -> None:
     if prefix[:2] == ["factors", "search"] and prefix[-1] in ("--limit", "--lang"):
         run(*prefix, value, "electricite")
@@ -234,9 +255,11 @@ def test_import_any_workbook_cells(template: Path, cells: list[tuple[int, int, i
 
 
 # -- every other command ------------------------------------------------------------------------
-# the heavy ones (sensitivity, whatif, report) run a tenth of the examples in the default run
+# a test covering several commands runs once per command; in the default run they share the test's
+# examples, and the heavy ones (sensitivity, whatif, report) run a tenth of them
 
-HEAVY = settings(FUZZ, max_examples=max(3, EXAMPLES // 10))
+
+HEAVY = each(1, heavy=True)
 PATHS = st.one_of(
     st.sampled_from(
         ["activities.crew-flights.travellers", "activities.hotel.nights", "parameters.crew", "shoot_days",
@@ -247,16 +270,16 @@ PATHS = st.one_of(
 )  # fmt: skip
 
 
-@FUZZ
-@given(productions(), st.sampled_from(["compare", "diff", "diff-reversed"]))
-def test_compare_and_diff_any_production(data: dict[str, Any], command: str) -> None:
+@pytest.mark.parametrize("command", ["compare", "diff"])
+@each(2)
+@given(data=productions(), reverse=st.booleans())
+def test_compare_and_diff_any_production(command: str, data: dict[str, Any], reverse: bool) -> None:
     other = str(_file(data))
+    pair = [other, str(VALID)] if reverse else [str(VALID), other]
     if command == "compare":
-        run("compare", str(VALID), other, "--samples", "20")
-    elif command == "diff":
-        run("diff", str(VALID), other)
+        run("compare", *pair, "--samples", "20")
     else:
-        run("diff", other, str(VALID))
+        run("diff", *pair)
 
 
 @FUZZ
@@ -267,9 +290,10 @@ def test_breakeven_any_production_and_path(data: dict[str, Any] | None, vary: st
     run("breakeven", other, str(VALID), "--vary", vary)
 
 
-@HEAVY
-@given(productions(), st.sampled_from(["sensitivity", "whatif"]))
-def test_sensitivity_and_whatif_any_production(data: dict[str, Any], command: str) -> None:
+@pytest.mark.parametrize("command", ["sensitivity", "whatif"])
+@each(2, heavy=True)
+@given(data=productions())
+def test_sensitivity_and_whatif_any_production(command: str, data: dict[str, Any]) -> None:
     path = str(_file(data))
     if command == "sensitivity":
         run("sensitivity", path, "--samples", "16")
@@ -286,12 +310,9 @@ def test_report_any_production(data: dict[str, Any]) -> None:
 SAFE_NAME = TEXT.map(lambda t: "".join(c for c in t if c.isalnum() or c in "._-")[:40] or "x")
 
 
-@FUZZ
-@given(
-    st.sampled_from(["template", "schema", "models", "factors export", "version", "track"]),
-    OPTION_VALUES,
-    SAFE_NAME,
-)
+@pytest.mark.parametrize("command", ["template", "schema", "models", "factors export", "version", "track"])
+@each(6)
+@given(value=OPTION_VALUES, name=SAFE_NAME)
 def test_output_commands_any_option(command: str, value: str, name: str) -> None:
     out = WORK / "out"
     out.mkdir(exist_ok=True)

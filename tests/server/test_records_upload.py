@@ -136,3 +136,69 @@ def test_viewers_see_the_records_but_cannot_upload(world: World):
     page = viewer.get(f"/o/{world.org}/productions/{pid}")
     assert "hero-visuals" in page.text and 'name="file"' not in page.text
     assert _upload(world, viewer, pid, "runs.jsonl", _jsonl()).status_code == 403
+
+
+def _linked(world: World, client) -> tuple[int, float, float]:
+    """A production whose AI activity is measured by uploaded records: (id, its total with the
+    records, its total from the estimate alone)."""
+    pid = _production(world, client)
+    assert _upload(world, client, pid, "runs.jsonl", _jsonl()).status_code == 200
+    estimated = productions.footprint(world.db, _scope(world), pid)["total_kgco2e"]
+    linked = post(
+        client, f"/o/{world.org}/productions/{pid}/records/link", {"activity": "key-visuals", "label": "hero-visuals"}
+    )
+    assert linked.status_code == 303, linked.text
+    _, rev = productions.get(world.db, _scope(world), pid)
+    objects = resources.record_objects(world.db, _scope(world), pid)
+    measured = compute.estimate(rev.document, records=objects)["total_kgco2e"]
+    assert measured != pytest.approx(estimated, rel=1e-3)
+    return pid, measured, estimated
+
+
+def test_every_total_of_a_production_counts_its_measured_records(world: World):
+    """The production page, the list, the dashboard and its CSV, the CSV export and the report all
+    show the same total: the one with the measured records."""
+    from shootprint.report.document import number
+
+    client = world.client("editor")
+    pid, measured, estimated = _linked(world, client)
+    shown = number(measured, "en")
+    assert shown != number(estimated, "en")
+    page = client.get(f"/o/{world.org}/productions/{pid}")
+    assert f'id="total">{shown} kg CO2e' in page.text
+    listing = client.get(f"/o/{world.org}/productions")
+    row = listing.text.split(f'/productions/{pid}"')[1].split("</tr>")[0]
+    assert f'<td class="num">{shown}</td>' in row
+    assert productions.listing(world.db, _scope(world))[0].total_kgco2e == pytest.approx(measured)
+    board = client.get(f"/o/{world.org}/dashboard?version=forecast")
+    assert board.status_code == 200 and shown in board.text
+    lines = client.get(f"/o/{world.org}/dashboard.csv?version=forecast").text.splitlines()
+    header = lines[0].split(",")
+    kg = [float(line.split(",")[header.index("kgco2e")]) for line in lines[1:]]
+    assert sum(kg) == pytest.approx(measured, rel=1e-9)
+    export = client.get(f"/o/{world.org}/productions/{pid}/download?format=csv")
+    assert export.status_code == 200
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(export.text)))
+    column = next(c for c in rows[0] if c.startswith("emissions_kgco2e") or c == "kgco2e")
+    assert sum(float(r[column]) for r in rows if r[column]) == pytest.approx(measured, rel=1e-6)
+    report = client.get(f"/o/{world.org}/productions/{pid}/download?format=html&lang=en")
+    assert report.status_code == 200 and shown in report.text and number(estimated, "en") not in report.text
+
+
+def test_the_comparison_and_the_share_link_count_the_measured_records(world: World):
+    from shootprint.report.document import number
+    from shootprint.server.services import decisions, shares
+
+    client = world.client("editor")
+    pid, measured, _ = _linked(world, client)
+    other = _production(world, client)
+    _, result = decisions.comparison(world.db, _scope(world), [pid, other], samples=200, seed=0, threads=1)
+    assert result["scenarios"][0]["total_kgco2e"] == pytest.approx(measured)
+    compared = client.get(f"/o/{world.org}/compare?p={pid}&p={other}&samples=200")
+    assert compared.status_code == 200 and number(measured, "en") in compared.text
+    token = shares.create(world.db, _scope(world), [pid])
+    shared = world.client().get(f"/s/{token}")
+    assert f"{number(measured, 'en')} kg CO2e" in shared.text

@@ -43,7 +43,7 @@ def ws(**extra: Any) -> dict[str, Any]:
 
 def test_desktop_two_people_hundred_hours() -> None:
     lines = lines_by_id(run(ws(count=2)))
-    assert set(lines) == {"w/use", "w/embodied"}
+    assert set(lines) == {"w/use", "w/embodied", "w/monitors-embodied"}
     person_hours = 200.0
     power_kw = 0.08  # post_production.workstation.desktop.power
     monitors = 1.0  # post_production.workstation.desktop.monitors
@@ -52,12 +52,15 @@ def test_desktop_two_people_hundred_hours() -> None:
     assert lines["w/use"].emissions_kgco2e == pytest.approx(energy_kwh * GRID_FR)
     embodied = 169.0  # post_production.workstation.desktop.embodied -> ademe:27003
     years = 6.0  # post_production.workstation.desktop.lifetime
-    expected = person_hours * (
-        embodied / (years * HOURS_PER_YEAR) + monitors * MONITOR_KG / (MONITOR_YEARS * HOURS_PER_YEAR)
-    )
-    assert lines["w/embodied"].emissions_kgco2e == pytest.approx(expected)
+    assert lines["w/embodied"].emissions_kgco2e == pytest.approx(person_hours * embodied / (years * HOURS_PER_YEAR))
     assert lines["w/embodied"].quantity == person_hours
     assert lines["w/embodied"].quantity_status == "input"
+    monitor_hours = person_hours * monitors
+    assert lines["w/monitors-embodied"].quantity == pytest.approx(monitor_hours)
+    assert lines["w/monitors-embodied"].quantity_status == "default"  # monitors per desktop: a default
+    assert lines["w/monitors-embodied"].emissions_kgco2e == pytest.approx(
+        monitor_hours * MONITOR_KG / (MONITOR_YEARS * HOURS_PER_YEAR)
+    )
     assert lines["w/use"].category == "post_production"
 
 
@@ -71,19 +74,25 @@ def test_gpu_workstation_chain_lists_every_factor() -> None:
         "post_production.workstation.monitor.power",
         "ai.wue.offsite.FR",  # water of the electricity's generation (indicator, not CO2e)
     ]
-    emb_ids = [f.id for f in lines["w/embodied"].factors]
-    assert emb_ids == [
-        "post_production.workstation.desktop_gpu.embodied",
-        "post_production.workstation.desktop_gpu.lifetime",
-        "post_production.workstation.hours_per_year",
-        "post_production.workstation.desktop_gpu.monitors",
-        "post_production.workstation.monitor.embodied",
-        "post_production.workstation.monitor.lifetime",
+    emb = [(f.id, f.operation) for f in lines["w/embodied"].factors]
+    assert emb == [
+        ("post_production.workstation.desktop_gpu.embodied", "×"),
+        ("post_production.workstation.desktop_gpu.lifetime", "÷"),
+        ("post_production.workstation.hours_per_year", "÷"),
     ]
-    # 100 h × (0.35 kW + 2 × 0.025 kW) × grid; 100 h × (296/(5 × 1600) + 2 × 248/(6 × 1600))
+    monitors = [(f.id, f.operation) for f in lines["w/monitors-embodied"].factors]
+    assert monitors == [
+        ("post_production.workstation.monitor.embodied", "×"),
+        ("post_production.workstation.monitor.lifetime", "÷"),
+        ("post_production.workstation.hours_per_year", "÷"),
+        ("post_production.workstation.desktop_gpu.monitors", "in quantity"),
+    ]
+    # 100 h × (0.35 kW + 2 × 0.025 kW) × grid; 100 h × 296 ÷ 5 ÷ 1600; 100 h × 2 × 248 ÷ 6 ÷ 1600
     assert lines["w/use"].emissions_kgco2e == pytest.approx(100 * (0.35 + 2 * MONITOR_KW) * GRID_FR)
-    assert lines["w/embodied"].emissions_kgco2e == pytest.approx(
-        100 * (296.0 / (5 * HOURS_PER_YEAR) + 2 * MONITOR_KG / (MONITOR_YEARS * HOURS_PER_YEAR))
+    assert lines["w/embodied"].emissions_kgco2e == pytest.approx(100 * 296.0 / 5 / HOURS_PER_YEAR)
+    assert lines["w/monitors-embodied"].quantity == pytest.approx(200)
+    assert lines["w/monitors-embodied"].emissions_kgco2e == pytest.approx(
+        200 * MONITOR_KG / MONITOR_YEARS / HOURS_PER_YEAR
     )
 
 
@@ -91,16 +100,18 @@ def test_laptop_with_explicit_monitor_count() -> None:
     lines = lines_by_id(run(ws(kind="laptop", hours="10 h", monitors=1)))
     # laptop: 0.03 kW, ademe:27002 156 kg, 5 years
     assert lines["w/use"].emissions_kgco2e == pytest.approx(10 * (0.03 + MONITOR_KW) * GRID_FR)
-    assert lines["w/embodied"].emissions_kgco2e == pytest.approx(
-        10 * (156.0 / (5 * HOURS_PER_YEAR) + MONITOR_KG / (MONITOR_YEARS * HOURS_PER_YEAR))
-    )
-    assert "post_production.workstation.laptop.monitors" not in [f.id for f in lines["w/use"].factors]
+    assert lines["w/embodied"].emissions_kgco2e == pytest.approx(10 * 156.0 / (5 * HOURS_PER_YEAR))
+    monitors = lines["w/monitors-embodied"]
+    assert monitors.quantity == pytest.approx(10) and monitors.quantity_status == "input"
+    assert monitors.emissions_kgco2e == pytest.approx(10 * MONITOR_KG / (MONITOR_YEARS * HOURS_PER_YEAR))
+    for line in lines.values():
+        assert "post_production.workstation.laptop.monitors" not in [f.id for f in line.factors]
 
 
 def test_workstation_linear_in_hours_and_count() -> None:
     one = lines_by_id(run(ws(hours="7 h")))
     more = lines_by_id(run(ws(hours="21 h", count=3)))
-    for suffix in ("w/use", "w/embodied"):
+    for suffix in ("w/use", "w/embodied", "w/monitors-embodied"):
         assert more[suffix].emissions_kgco2e == pytest.approx(9 * one[suffix].emissions_kgco2e)
 
 
@@ -108,8 +119,9 @@ def test_workstation_pinned_factor_replaces_embodied() -> None:
     lines = lines_by_id(run(ws(factor="ademe:27004")))
     line = lines["w/embodied"]
     assert line.factor_id == "ademe:27004" and line.factor_status == "pinned"
-    assert line.emissions_kgco2e == pytest.approx(
-        100 * (296.0 / (6 * HOURS_PER_YEAR) + MONITOR_KG / (MONITOR_YEARS * HOURS_PER_YEAR))
+    assert line.emissions_kgco2e == pytest.approx(100 * 296.0 / (6 * HOURS_PER_YEAR))
+    assert lines["w/monitors-embodied"].emissions_kgco2e == pytest.approx(
+        100 * MONITOR_KG / (MONITOR_YEARS * HOURS_PER_YEAR)
     )
 
 
@@ -123,8 +135,13 @@ def test_region_without_grid_falls_back_to_world_with_warning() -> None:
 
 def test_screen_work_is_callable_by_other_categories() -> None:
     ctx = Context(table=TABLE, parameters={})
-    use, embodied = screen_work(ctx, person_hours=8.0, kind="laptop", region="FR", suffix_prefix="artist-")
-    assert (use.suffix, embodied.suffix) == ("artist-use", "artist-embodied")
+    use, embodied, monitors = screen_work(ctx, person_hours=8.0, kind="laptop", region="FR", suffix_prefix="artist-")
+    assert (use.suffix, embodied.suffix, monitors.suffix) == (
+        "artist-use",
+        "artist-embodied",
+        "artist-monitors-embodied",
+    )
+    assert monitors.emissions_kgco2e == 0
     # laptop default: 0 monitors
     assert use.emissions_kgco2e == pytest.approx(8 * 0.03 * GRID_FR)
     assert embodied.emissions_kgco2e == pytest.approx(8 * 156.0 / (5 * HOURS_PER_YEAR))
@@ -233,7 +250,7 @@ def test_data_transfer_pinned() -> None:
     assert fp.lines[0].emissions_kgco2e == pytest.approx(10 * 0.0494)
 
 
-def test_review_meeting_three_lines() -> None:
+def test_review_meeting_four_lines() -> None:
     fp = run(
         {
             "id": "m",
@@ -244,7 +261,7 @@ def test_review_meeting_three_lines() -> None:
         }
     )
     lines = lines_by_id(fp)
-    assert set(lines) == {"m/use", "m/embodied", "m/network"}
+    assert set(lines) == {"m/use", "m/embodied", "m/monitors-embodied", "m/network"}
     person_hours = 6.0
     assert lines["m/use"].emissions_kgco2e == pytest.approx(person_hours * 0.03 * GRID_FR)
     assert lines["m/embodied"].emissions_kgco2e == pytest.approx(person_hours * 156.0 / (5 * HOURS_PER_YEAR))

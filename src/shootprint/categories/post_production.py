@@ -6,19 +6,22 @@ Formulas (units in names; every factor and default is a sourced row of the facto
 ``data/curated/post_production.csv``):
 
 * screen work — the one rule for people at screens (editors, graders, retouchers; the ``ai``
-  category uses it for artists' hours), :func:`screen_work`. Two lines per activity:
+  category uses it for artists' hours), :func:`screen_work`. Three lines per activity:
 
   - ``use``: ``energy_kwh = person_hours × (power_kw[kind] + monitors × monitor_power_kw)``,
     ``emissions_kgco2e = energy_kwh × grid_kgco2e_per_kwh(region)``;
-  - ``embodied``: ``person_hours × (embodied_kgco2e[kind] ÷ (lifetime_years[kind] ×
-    hours_per_year) + monitors × monitor_embodied_kgco2e ÷ (monitor_lifetime_years ×
-    hours_per_year))`` — manufacture amortised over the hours a workstation is used in its life.
+  - ``embodied``: ``person_hours × embodied_kgco2e[kind] ÷ lifetime_years[kind] ÷
+    hours_per_year`` — the machine's manufacture amortised over the hours it is used in its life;
+  - ``monitors-embodied``: ``monitor_hours × monitor_embodied_kgco2e ÷ monitor_lifetime_years ÷
+    hours_per_year`` with ``monitor_hours = person_hours × monitors`` — the monitors' manufacture,
+    amortised the same way (a line of its own, so that each line is a product that recomputes
+    from its quantity left to right).
 
   ``person_hours = hours × count``. Embodied factors: ADEME Base Carbone (ordinateur portable
   27002, fixe bureautique 27003, fixe haute performance 27004, écran 23,8" 27006); power, lifetime
   and hours per year are judgement rows with their reasons (ADEME–Arcep 2022 lifetimes).
-  Two lines, not one, because they answer different questions: the use line is the only one the
-  grid (the country of post-production) changes, the embodied line is what buying fewer or
+  Use and manufacture are apart because they answer different questions: the use line is the only one the
+  grid (the country of post-production) changes, the embodied lines are what buying fewer or
   longer-lived machines changes; a report that merges them hides that in France the embodied
   part dominates.
 * render: ``energy_kwh = hours × count × power_kw × pue``,
@@ -158,15 +161,17 @@ def screen_work(
     monitors: Num | None = None,
     embodied: FactorUse | None = None,
     quantity_status: str = "input",
+    monitors_status: str = "input",
     what: str | None = None,
     suffix_prefix: str = "",
 ) -> list[Draft]:
-    """The ``use`` and ``embodied`` lines of ``person_hours`` (h) at a ``kind`` of workstation.
+    """The ``use`` and manufacture lines of ``person_hours`` (h) at a ``kind`` of workstation.
 
     ``monitors``: external monitors per workstation (count); ``None`` takes the kind's default
     row. ``embodied``: a pinned embodied factor (kgCO2e/unit) replacing the kind's default.
-    ``region``: ISO alpha-2 (or WORLD) of the grid. Returns two drafts with suffixes
-    ``<suffix_prefix>use`` and ``<suffix_prefix>embodied``.
+    ``region``: ISO alpha-2 (or WORLD) of the grid. ``monitors_status``: the quantity status of a
+    given ``monitors``. Returns three drafts with suffixes ``<suffix_prefix>use``,
+    ``<suffix_prefix>embodied`` (the machine) and ``<suffix_prefix>monitors-embodied``.
     """
     base = f"{WORKSTATION}.{kind}"
     what = what or (Message(_KIND_LABEL[kind]) if kind in _KIND_LABEL else kind)
@@ -198,27 +203,33 @@ def screen_work(
     hours_per_year = ctx.factor(f"{WORKSTATION}.hours_per_year", "hours of use per year", "h/year")
     monitor_embodied = ctx.factor(f"{MONITOR}.embodied", "monitor embodied", "kgCO2e/unit")
     monitor_years = ctx.factor(f"{MONITOR}.lifetime", "monitor lifetime years", "year")
-    embodied_kgco2e = person_hours * (
-        v(embodied) / (v(lifetime_years) * v(hours_per_year))
-        + monitors * v(monitor_embodied) / (v(monitor_years) * v(hours_per_year))
-    )
+    # two products, so that each line recomputes left to right from its quantity: the machine's
+    # hours × its manufacture ÷ its life in hours, and the monitors' hours × theirs
     manufacture = Draft(
         label=Message("{what}: manufacture, amortised", what=what),
         quantity=person_hours,
         unit="h",
-        factors=[
-            embodied,
-            step(lifetime_years, "÷"),
-            step(hours_per_year, "÷"),
-            *monitor_factors,
-            monitor_embodied,
-            monitor_years,
-        ],
-        emissions_kgco2e=embodied_kgco2e,
+        factors=[embodied, step(lifetime_years, "÷"), step(hours_per_year, "÷")],
+        emissions_kgco2e=person_hours * v(embodied) / (v(lifetime_years) * v(hours_per_year)),
         quantity_status=quantity_status,
         suffix=f"{suffix_prefix}embodied",
     )
-    return [use, manufacture]
+    monitor_hours = person_hours * monitors
+    monitors_manufacture = Draft(
+        label=Message("{what}: monitors' manufacture, amortised", what=what),
+        quantity=monitor_hours,
+        unit="h",
+        factors=[
+            monitor_embodied,
+            step(monitor_years, "÷"),
+            step(hours_per_year, "÷"),
+            *in_quantity(monitor_factors),
+        ],
+        emissions_kgco2e=monitor_hours * v(monitor_embodied) / (v(monitor_years) * v(hours_per_year)),
+        quantity_status="default" if monitor_factors else _combined_status(quantity_status, monitors_status),
+        suffix=f"{suffix_prefix}monitors-embodied",
+    )
+    return [use, manufacture, monitors_manufacture]
 
 
 def _combined_status(*statuses: str) -> str:
@@ -247,6 +258,7 @@ def workstation(a: Workstation, ctx: Context) -> list[Draft]:
         monitors=monitors,
         embodied=embodied,
         quantity_status=_combined_status(ctx.status_of(a, "hours"), _count_status(a, ctx, "count")),
+        monitors_status=ctx.status_of(a, "monitors"),
     )
 
 

@@ -287,8 +287,6 @@ def number(value: float | None, lang: str, digits: int | None = None) -> str:
 
     ``digits`` forces that many decimals. French: U+202F between thousands, decimal comma.
     """
-    from babel.numbers import format_decimal
-
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "—"
     if digits is None:
@@ -301,9 +299,27 @@ def number(value: float | None, lang: str, digits: int | None = None) -> str:
             digits = 2
         else:
             digits = min(2 - math.floor(math.log10(size)), 12)
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
     rounded = round(value, digits) or 0.0  # no "-0"
-    return str(format_decimal(rounded, format=pattern, locale=LOCALES[lang]))
+    if abs(rounded) * 10**digits >= 1e15:  # past a float's 15 sure digits: babel writes its shortest form
+        from babel.numbers import format_decimal
+
+        pattern = "#,##0" + ("." + "0" * digits if digits else "")
+        return str(format_decimal(rounded, format=pattern, locale=LOCALES[lang]))
+    # babel's pattern "#,##0.00…" (groups of three, ``digits`` decimals) written by Python's own
+    # formatting, many times faster (a page shows hundreds of numbers): ``rounded`` holds at most
+    # ``digits`` decimals and fewer than 15 digits in all, so both write the same digits; the
+    # symbols are the locale's, from babel
+    group, decimal, minus = _number_symbols(LOCALES[lang])
+    text = f"{abs(rounded):,.{digits}f}".translate({ord(","): group, ord("."): decimal})
+    return minus + text if rounded < 0 else text
+
+
+@cache
+def _number_symbols(locale: str) -> tuple[str, str, str]:
+    """(group, decimal, minus) of ``locale``."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+    return get_group_symbol(locale), get_decimal_symbol(locale), get_minus_sign_symbol(locale)
 
 
 class View:

@@ -29,7 +29,7 @@ from shootprint.server.api.schemas import (
     RecordsBody,
     RevisionList,
 )
-from shootprint.server.services import compute, productions, resources
+from shootprint.server.services import compute, decisions, productions, resources
 from shootprint.server.services.errors import Conflict, Invalid
 
 router = APIRouter(tags=["productions"], responses=error_responses(400, 401, 403, 404, 413, 422, 429))
@@ -265,8 +265,8 @@ def production_footprint(
     summary, rev = productions.get(caller.db, caller.scope, production_id)
     objects = resources.record_objects(caller.db, caller.scope, production_id)
     over = productions.overrides(caller.db, caller.scope)
-    if not objects and factor_set is None and not exclude:
-        result = productions.footprint_of(caller.db, caller.scope, rev.document)
+    if factor_set is None and not exclude:
+        result = productions.footprint_of(caller.db, caller.scope, rev.document, over, pid=production_id)
     else:
         calc = compute.calculator(over, factor_set)
         result = compute.call(
@@ -308,8 +308,17 @@ def production_report(
     summary, rev = productions.get(caller.db, caller.scope, production_id)
     over = tuple(sorted(productions.overrides(caller.db, caller.scope), key=lambda o: o.factor_id))
     samples = max(caller.settings.samples // 5, 200)
+    settings = caller.settings
+    records = resources.record_objects(caller.db, caller.scope, production_id)
     content = _report_bytes(
-        json.dumps(rev.document, sort_keys=True), over, format, lang, samples, compute.data_version()
+        json.dumps(rev.document, sort_keys=True),
+        json.dumps(records, sort_keys=True),
+        over,
+        format,
+        lang,
+        samples,
+        compute.data_version(),
+        (settings.compute_threads, settings.compute_processes),
     )
     filename = f"production-{production_id}-r{summary.revision}.{format}"
     return Response(
@@ -324,14 +333,35 @@ def production_report(
 
 @lru_cache(maxsize=16)
 def _report_bytes(
-    document_json: str, overrides: tuple[compute.Override, ...], kind: str, lang: str, samples: int, data_version: str
+    document_json: str,
+    records_json: str,
+    overrides: tuple[compute.Override, ...],
+    kind: str,
+    lang: str,
+    samples: int,
+    data_version: str,
+    pool: tuple[int, int],
 ) -> bytes:
-    """A report or export, kept for the same document, overrides, format, language and data (a PDF
-    takes seconds to lay out; the same inputs give the same file: the draws have a fixed seed)."""
+    """A report or export, kept for the same document, measured records, overrides, format, language
+    and data (a PDF takes seconds to lay out; the same inputs give the same file: the draws have a
+    fixed seed); made in a worker process once one of the ``pool`` (threads, processes) slots is free
+    (services.workers)."""
     document = json.loads(document_json)
+    records = [json.loads(records_json)]
+    threads, processes = pool
     if kind in ("pdf", "html"):
-        return compute.report([document], overrides, kind=kind, lang=lang, samples=samples)
-    return compute.footprints_export([document], overrides, kind)
+        return decisions.heavy(
+            threads,
+            processes,
+            compute.report,
+            [document],
+            overrides,
+            kind=kind,
+            lang=lang,
+            samples=samples,
+            records=records,
+        )
+    return decisions.heavy(threads, processes, compute.footprints_export, [document], overrides, kind, records=records)
 
 
 # -- measured records ----------------------------------------------------------------------------

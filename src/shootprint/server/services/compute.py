@@ -128,6 +128,15 @@ def call(fn: Callable[[], T]) -> T:
     return _call(fn)
 
 
+def core_call(
+    overrides: Sequence[Override], factor_set: str | None, method: str, *args: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """``Calculator.<method>(*args, **kwargs)`` with the organisation's overrides, as JSON data: a
+    module-level call with plain arguments, so a worker process (:mod:`workers`) can make it."""
+    calc = calculator(overrides, factor_set)
+    return _data(lambda: getattr(calc, method)(*args, **kwargs))
+
+
 def check_documents(documents: Sequence[dict[str, Any]]) -> None:
     for doc in documents:
         if doc.get("records"):
@@ -167,13 +176,18 @@ def compare(
     samples: int = DEFAULT_SAMPLES,
     seed: int = 0,
     level: float = 0.90,
+    records: Sequence[Sequence[Any]] | None = None,
 ) -> dict[str, Any]:
-    """The comparison of ``documents`` with intervals, ratios and P(lower): the CLI's compare JSON."""
+    """The comparison of ``documents`` (each with its measured ``records``) with intervals, ratios
+    and P(lower): the CLI's compare JSON."""
     if len(documents) < 2:
         raise Invalid(N_("Pick at least two productions to compare."))
     check_documents(documents)
     calc = calculator(overrides)
-    result = _call(lambda: calc.compare(list(documents), samples=samples, seed=seed, level=level).to_dict())
+    recs = [list(r) or None for r in records] if records is not None else None
+    result = _call(
+        lambda: calc.compare(list(documents), samples=samples, seed=seed, level=level, records=recs).to_dict()
+    )
     assert isinstance(result, dict)
     result["samples"] = samples
     result["seed"] = seed
@@ -233,9 +247,12 @@ def factor(factor_id: str, overrides: Sequence[Override] = ()) -> dict[str, Any]
 
 @contextmanager
 def _workspace(
-    documents: Sequence[dict[str, Any]], overrides: Sequence[Override]
+    documents: Sequence[dict[str, Any]],
+    overrides: Sequence[Override],
+    records: Sequence[Sequence[Any]] | None = None,
 ) -> Iterator[tuple[list[Path], Path | None]]:
-    """Production files and an overrides CSV in a private temporary folder, for the file-based report."""
+    """Production files (each naming its measured records, written beside it as runs.jsonl) and an
+    overrides CSV in a private temporary folder, for the file-based report."""
     import yaml
 
     from shootprint.factors import CSV_COLUMNS
@@ -245,6 +262,10 @@ def _workspace(
         paths = []
         for i, doc in enumerate(documents):
             path = folder / f"production-{i + 1}.yaml"
+            if records is not None and records[i]:
+                runs = folder / f"production-{i + 1}.runs.jsonl"
+                runs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[i]), encoding="utf-8")
+                doc = {**doc, "records": [{"file": runs.name}]}
             path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
             paths.append(path)
         over: Path | None = None
@@ -270,26 +291,35 @@ def report(
     lang: str = "en",
     samples: int = 2000,
     seed: int = 0,
+    records: Sequence[Sequence[Any]] | None = None,
 ) -> bytes:
-    """The report of ``documents`` (HTML or PDF, French or English), as the CLI's ``report``."""
+    """The report of ``documents`` (HTML or PDF, French or English), each with its measured
+    ``records``, as the CLI's ``report``."""
     from shootprint.report.document import write_report
 
     check_documents(documents)
     for doc in documents:
         validate(doc)
-    with _workspace(documents, overrides) as (paths, over):
+    with _workspace(documents, overrides, records) as (paths, over):
         out = paths[0].parent / f"report.{kind}"
         write_report(paths, out, lang=lang, samples=samples, seed=seed, overrides=over)
         return out.read_bytes()
 
 
-def footprints_export(documents: Sequence[dict[str, Any]], overrides: Sequence[Override], kind: str) -> bytes:
-    """Line-by-line exports (XLSX or CSV), as ``estimate --format xlsx|csv``."""
+def footprints_export(
+    documents: Sequence[dict[str, Any]],
+    overrides: Sequence[Override],
+    kind: str,
+    records: Sequence[Sequence[Any]] | None = None,
+) -> bytes:
+    """Line-by-line exports (XLSX or CSV), as ``estimate --format xlsx|csv``, each production with
+    its measured ``records``."""
     from shootprint.spreadsheet import write_footprints_csv, write_footprints_xlsx
 
     check_documents(documents)
     calc = calculator(overrides)
-    fps = [_call(partial(calc.estimate, d)) for d in documents]
+    recs = list(records) if records is not None else [[] for _ in documents]
+    fps = [_call(partial(calc.estimate, d, records=list(r) or None)) for d, r in zip(documents, recs, strict=True)]
     with tempfile.TemporaryDirectory(prefix="shootprint-") as tmp:
         out = Path(tmp) / f"lines.{kind}"
         (write_footprints_xlsx if kind == "xlsx" else write_footprints_csv)(fps, out)

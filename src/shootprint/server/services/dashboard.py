@@ -99,10 +99,12 @@ def build(db: Database, sc: Scope, *, version: str = "final", year: int | None =
     mapping = scope3_mapping()
     sums: dict[str, dict[Any, float]] = {k: defaultdict(float) for k in ("q", "client", "way", "cat", "s3")}
     documents = productions.documents(db, sc, [s.id for s in chosen]) if chosen else []
+    over = productions.overrides(db, sc)
+    digests = productions.records_digests(db, sc, [s.id for s in chosen])
     for summary, document in zip(chosen, documents, strict=True):
         assert summary.created_at is not None
         try:
-            fp = productions.footprint_of(db, sc, document)
+            fp = productions.footprint_of(db, sc, document, over, pid=summary.id, digest=digests.get(summary.id, ""))
         except Invalid as exc:
             board.problems.append(f"{summary.name}: {(exc.problems or [exc.message])[0]}")
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,7 +19,15 @@ from shootprint.server.services import audit, compute
 from shootprint.server.services.errors import Conflict, Invalid, NotFound
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
-from shootprint.server.store.models import FactorOverride, FootprintCache, Production, Revision, User, utcnow
+from shootprint.server.store.models import (
+    FactorOverride,
+    FootprintCache,
+    MeasuredRecord,
+    Production,
+    Revision,
+    User,
+    utcnow,
+)
 
 TRASH_DAYS = 30
 #: a save that lost a race for its revision number is checked again this many times in all
@@ -162,7 +171,7 @@ def create(db: Database, sc: Scope, document: dict[str, Any], *, note: str = "",
         s.add(prod)
         s.flush()
         _add_revision(s, sc, prod, document, note or N_("created"))
-        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, target=str(prod.id))
+        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(prod.id))
         return prod.id
 
 
@@ -190,7 +199,9 @@ def save(
                 if compute.document_hash(document) == _latest(s, prod).document_hash:
                     return prod.revision_count
                 n = _add_revision(s, sc, prod, document, note)
-                audit.record(s, "production.save", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=n)
+                audit.record(
+                    s, "production.save", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid), revision=n
+                )
                 return n
         except sa.exc.IntegrityError:  # another save took the same revision number first: check again
             pass
@@ -234,7 +245,10 @@ def _summary(prod: Production, names: dict[int | None, str]) -> ProductionSummar
     )
 
 
-def documents(db: Database, sc: Scope, pids: list[int]) -> list[dict[str, Any]]:
+def documents(db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None) -> list[dict[str, Any]]:
+    """The latest documents of ``pids``, or those of the revision numbers ``revisions`` (one each)."""
+    if revisions is not None:
+        return [revision(db, sc, pid, n).document for pid, n in zip(pids, revisions, strict=True)]
     with db.transaction() as s:
         return [_latest(s, _get(s, sc, pid)).document for pid in pids]
 
@@ -267,7 +281,13 @@ def restore_revision(db: Database, sc: Scope, pid: int, number: int) -> int:
         prod = _get(s, sc, pid)
         n = _add_revision(s, sc, prod, old.document, f"restored revision {number}")
         audit.record(
-            s, "production.restore_revision", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=number
+            s,
+            "production.restore_revision",
+            user_id=sc.user_id,
+            org_id=sc.org_id,
+            via=sc.via,
+            target=str(pid),
+            revision=number,
         )
         return n
 
@@ -278,7 +298,7 @@ def trash(db: Database, sc: Scope, pid: int) -> None:
         prod = _get(s, sc, pid)
         prod.deleted_at = utcnow()
         prod.deleted_by = sc.user_id
-        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def untrash(db: Database, sc: Scope, pid: int) -> None:
@@ -290,7 +310,7 @@ def untrash(db: Database, sc: Scope, pid: int) -> None:
             raise NotFound(N_("This production was in the trash for more than 30 days."))
         prod.deleted_at = None
         prod.deleted_by = None
-        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def duplicate(db: Database, sc: Scope, pid: int, *, name: str, reference_way: str | None = None) -> int:
@@ -338,14 +358,77 @@ def overrides(db: Database, sc: Scope) -> list[compute.Override]:
 
 
 def footprint_of(
-    db: Database, sc: Scope, document: dict[str, Any], over: list[compute.Override] | None = None
+    db: Database,
+    sc: Scope,
+    document: dict[str, Any],
+    over: list[compute.Override] | None = None,
+    *,
+    pid: int | None = None,
+    digest: str | None = None,
 ) -> dict[str, Any]:
-    """The footprint of a document under the organisation's overrides (``over``, read when not given),
-    from the cache when it has it."""
+    """The footprint of a document under the organisation's overrides (``over``, read when not given)
+    with the measured records of production ``pid`` (an activity's ``measured:`` takes their energy),
+    from the cache when it has it: what every page, list, dashboard and API answer shows as a
+    production's footprint. ``digest``: the records' digest when the caller has it (see
+    :func:`records_digests`)."""
     over = overrides(db, sc) if over is None else over
+    if pid is not None and digest is None:
+        digest = records_digests(db, sc, [pid]).get(pid)
     factor_set = str(document.get("factor_set") or "ademe")
-    key = (compute.document_hash(document), compute.data_version(), factor_set, compute.overrides_hash(over))
-    return cached_result(db, key, "estimate", lambda: compute.estimate(document, over))
+    key = (footprint_hash(document, digest), compute.data_version(), factor_set, compute.overrides_hash(over))
+
+    def make() -> dict[str, Any]:
+        records = record_objects(db, sc, pid) if pid is not None and digest else None
+        return compute.estimate(document, over, records=records)
+
+    return cached_result(db, key, "estimate", make)
+
+
+def footprint_hash(document: dict[str, Any], digest: str | None) -> str:
+    """What a footprint is cached by: the document's hash, and its records' digest when it has records."""
+    doc_hash = compute.document_hash(document)
+    if not digest:
+        return doc_hash
+    return hashlib.sha256(f"{doc_hash}+records:{digest}".encode()).hexdigest()
+
+
+def records_digests(db: Database, sc: Scope, pids: Iterable[int]) -> dict[int, str]:
+    """A digest of each production's measured records (their ids and run_ids: a record added or
+    removed changes it), in one query; a production without records is absent."""
+    ids = list(pids)
+    if not ids:
+        return {}
+    rows: dict[int, list[str]] = {}
+    with db.transaction() as s:
+        for pid, rid, run_id in s.execute(
+            sa.select(MeasuredRecord.production_id, MeasuredRecord.id, MeasuredRecord.run_id)
+            .where(MeasuredRecord.org_id == sc.org_id, MeasuredRecord.production_id.in_(ids))
+            .order_by(MeasuredRecord.id)
+        ):
+            rows.setdefault(pid, []).append(f"{rid}:{run_id}")
+    return {pid: hashlib.sha256("\n".join(items).encode()).hexdigest() for pid, items in rows.items()}
+
+
+def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
+    """Every record of the production as its runs.jsonl object (for the footprint)."""
+    with db.transaction() as s:
+        _get(s, sc, pid)
+        return [
+            dict(r)
+            for r in s.scalars(
+                sa.select(MeasuredRecord.record).where(MeasuredRecord.production_id == pid).order_by(MeasuredRecord.id)
+            )
+        ]
+
+
+def with_records(
+    db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None
+) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """The documents of ``pids`` (latest, or of ``revisions``) and each one's measured records
+    (empty lists where none): what comparisons, reports and exports compute from."""
+    docs = documents(db, sc, pids, revisions)
+    digests = records_digests(db, sc, pids)
+    return docs, [record_objects(db, sc, pid) if pid in digests else [] for pid in pids]
 
 
 def cached_result(db: Database, key: tuple[str, str, str, str], kind: str, make: Callable[[], dict[str, Any]]) -> Any:
@@ -382,10 +465,9 @@ def cached_result(db: Database, key: tuple[str, str, str, str], kind: str, make:
 
 
 def _cached_footprints(
-    db: Database, documents: Iterable[dict[str, Any]], over: list[compute.Override]
+    db: Database, by_hash: dict[str, str], over: list[compute.Override]
 ) -> dict[str, dict[str, Any]]:
-    """The cached footprints of ``documents`` (by document hash), in one query; misses are absent."""
-    by_hash = {compute.document_hash(d): str(d.get("factor_set") or "ademe") for d in documents}
+    """The cached footprints of ``by_hash`` (footprint hash → factor set), in one query; misses are absent."""
     if not by_hash:
         return {}
     version, over_hash = compute.data_version(), compute.overrides_hash(over)
@@ -402,8 +484,9 @@ def _cached_footprints(
 
 
 def footprint(db: Database, sc: Scope, pid: int) -> dict[str, Any]:
+    """The footprint of the production's latest revision, with its measured records."""
     _, rev = get(db, sc, pid)
-    return footprint_of(db, sc, rev.document)
+    return footprint_of(db, sc, rev.document, pid=pid)
 
 
 def selection(
@@ -459,12 +542,20 @@ def listing(
             )
             docs = {pid: document for pid, document in latest}
     over = overrides(db, sc) if docs else []
-    cached = _cached_footprints(db, docs.values(), over)
+    digests = records_digests(db, sc, docs) if docs else {}
+    hashes = {pid: footprint_hash(doc, digests.get(pid)) for pid, doc in docs.items()}
+    cached = _cached_footprints(
+        db, {hashes[pid]: str(doc.get("factor_set") or "ademe") for pid, doc in docs.items()}, over
+    )
     for item in out:
         if item.id in docs:
             try:
-                hit = cached.get(compute.document_hash(docs[item.id]))
-                fp = hit if hit is not None else footprint_of(db, sc, docs[item.id], over)
+                hit = cached.get(hashes[item.id])
+                fp = (
+                    hit
+                    if hit is not None
+                    else footprint_of(db, sc, docs[item.id], over, pid=item.id, digest=digests.get(item.id, ""))
+                )
             except Invalid as exc:  # a document valid when saved may fail under newer rules: say so
                 item.problems = exc.problems or [exc.message]
                 continue

@@ -254,7 +254,13 @@ def ingest(
             s.add(IdempotentRequest(org_id=sc.org_id, key=key, request_hash=req_hash, status=200, response=answer))
             if batch.accepted:
                 audit.record(
-                    s, "records.ingest", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), count=batch.accepted
+                    s,
+                    "records.ingest",
+                    user_id=sc.user_id,
+                    org_id=sc.org_id,
+                    via=sc.via,
+                    target=str(pid),
+                    count=batch.accepted,
                 )
             return 200, answer
 
@@ -296,11 +302,4 @@ def records(
 
 def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
     """Every record of the production as its runs.jsonl object (for the footprint)."""
-    with db.transaction() as s:
-        _get(s, sc, pid)
-        return [
-            dict(r)
-            for r in s.scalars(
-                sa.select(MeasuredRecord.record).where(MeasuredRecord.production_id == pid).order_by(MeasuredRecord.id)
-            )
-        ]
+    return productions.record_objects(db, sc, pid)

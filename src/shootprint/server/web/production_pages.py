@@ -12,7 +12,7 @@ from shootprint.server.access import Rule
 from shootprint.server.services import Invalid, NotFound, ServiceError, compute, productions
 from shootprint.server.services.scope import Scope
 from shootprint.server.web import charts
-from shootprint.server.web.context import Ctx, error_page, redirect, render
+from shootprint.server.web.context import Ctx, error_page, fragment, redirect, render
 
 WAY_LABELS = {
     "abroad": N_("shoot abroad"),
@@ -185,11 +185,8 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
     problems: list[str] = []
     fp: dict[str, Any] | None = None
     objects = resources.record_objects(ctx.db, sc, pid)
-    try:
-        if objects:  # measured AI jobs: an activity's measured: takes their energy
-            fp = compute.estimate(rev.document, productions.overrides(ctx.db, sc), records=objects)
-        else:
-            fp = productions.footprint(ctx.db, sc, pid)
+    try:  # with the measured AI jobs: an activity's measured: takes their energy
+        fp = productions.footprint_of(ctx.db, sc, rev.document, pid=pid)
     except Invalid as exc:
         problems = exc.problems or [exc.message]
     return render(
@@ -201,7 +198,7 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
         fp=fp,
         problems=problems,
         ways=WAY_LABELS,
-        charts=charts.footprint_charts(fp, ctx.lang) if fp else {},
+        footprint_section=fragment(ctx, "_footprint.html", fp, lambda: _footprint_values(ctx, fp)) if fp else "",
         references=productions.REFERENCE_WAYS,
         levers=compute.levers(),
         measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if objects else [],
@@ -209,6 +206,10 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
         upload_result=upload_result,
         upload_problems=upload_problems or [],
     )
+
+
+def _footprint_values(ctx: Ctx, fp: dict[str, Any]) -> dict[str, Any]:
+    return {"fp": fp, "charts": charts.footprint_charts(fp, ctx.lang)}
 
 
 def yaml_form(ctx: Ctx, text: str | None = None, problems: list[str] | None = None, status: int = 200) -> Response:
