@@ -96,13 +96,29 @@ def _key(
 
 
 def comparison(
-    db: Database, sc: Scope, pids: list[int], *, samples: int, seed: int, threads: int, processes: int = 0
+    db: Database,
+    sc: Scope,
+    pids: list[int],
+    *,
+    samples: int,
+    seed: int,
+    threads: int,
+    revisions: list[int] | None = None,
+    processes: int = 0,
 ) -> tuple[list[productions.ProductionSummary], dict[str, Any]]:
-    """The productions ``pids`` compared (intervals, ratios, probability lower), in their order."""
-    pids = _pids(pids)
+    """The productions ``pids`` compared (intervals, ratios, probability lower), in their order: their
+    latest revisions, or the revision numbers ``revisions`` (one per production, as a share link pins)."""
+    if revisions is not None and len(revisions) != len(pids):
+        raise Invalid(N_("Pick at least two productions to compare."))
+    if revisions is not None:
+        chosen = dict(zip(pids, revisions, strict=True))
+        pids = _pids(pids)
+        revisions = [chosen[pid] for pid in pids]
+    else:
+        pids = _pids(pids)
     check_samples(samples)
     summaries = [productions.get(db, sc, pid)[0] for pid in pids]
-    documents = productions.documents(db, sc, pids)
+    documents = productions.documents(db, sc, pids, revisions)
     over = productions.overrides(db, sc)
     digests = productions.records_digests(db, sc, pids)
     key = _key(documents, over, [digests.get(pid) for pid in pids], samples=samples, seed=seed, level=0.9)
@@ -185,12 +201,14 @@ def download(
     samples: int,
     seed: int,
     threads: int,
+    revisions: list[int] | None = None,
     processes: int = 0,
 ) -> bytes:
-    """The report (HTML or PDF, in ``lang``) or the line-by-line export (XLSX, CSV) of ``pids``."""
+    """The report (HTML or PDF, in ``lang``) or the line-by-line export (XLSX, CSV) of ``pids`` (their
+    latest revisions, or the revision numbers ``revisions``)."""
     if kind not in DOWNLOADS:
         raise Invalid(N_("Formats: pdf, html, xlsx or csv."))
-    documents, records = productions.with_records(db, sc, pids)
+    documents, records = productions.with_records(db, sc, pids, revisions)
     over = productions.overrides(db, sc)
     if kind in ("xlsx", "csv"):
         return heavy(threads, processes, compute.footprints_export, documents, over, kind, records=records)

@@ -173,7 +173,7 @@ def create(db: Database, sc: Scope, document: dict[str, Any], *, note: str = "",
         s.add(prod)
         s.flush()
         _add_revision(s, sc, prod, document, note or N_("created"))
-        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, target=str(prod.id))
+        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(prod.id))
         return prod.id
 
 
@@ -201,7 +201,9 @@ def save(
                 if compute.document_hash(document) == _latest(s, prod).document_hash:
                     return prod.revision_count
                 n = _add_revision(s, sc, prod, document, note)
-                audit.record(s, "production.save", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=n)
+                audit.record(
+                    s, "production.save", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid), revision=n
+                )
                 return n
         except sa.exc.IntegrityError:  # another save took the same revision number first: check again
             pass
@@ -245,7 +247,10 @@ def _summary(prod: Production, names: dict[int | None, str]) -> ProductionSummar
     )
 
 
-def documents(db: Database, sc: Scope, pids: list[int]) -> list[dict[str, Any]]:
+def documents(db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None) -> list[dict[str, Any]]:
+    """The latest documents of ``pids``, or those of the revision numbers ``revisions`` (one each)."""
+    if revisions is not None:
+        return [revision(db, sc, pid, n).document for pid, n in zip(pids, revisions, strict=True)]
     with db.transaction() as s:
         return [_latest(s, _get(s, sc, pid)).document for pid in pids]
 
@@ -278,7 +283,13 @@ def restore_revision(db: Database, sc: Scope, pid: int, number: int) -> int:
         prod = _get(s, sc, pid)
         n = _add_revision(s, sc, prod, old.document, f"restored revision {number}")
         audit.record(
-            s, "production.restore_revision", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=number
+            s,
+            "production.restore_revision",
+            user_id=sc.user_id,
+            org_id=sc.org_id,
+            via=sc.via,
+            target=str(pid),
+            revision=number,
         )
         return n
 
@@ -289,7 +300,7 @@ def trash(db: Database, sc: Scope, pid: int) -> None:
         prod = _get(s, sc, pid)
         prod.deleted_at = utcnow()
         prod.deleted_by = sc.user_id
-        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def untrash(db: Database, sc: Scope, pid: int) -> None:
@@ -301,7 +312,7 @@ def untrash(db: Database, sc: Scope, pid: int) -> None:
             raise NotFound(N_("This production was in the trash for more than 30 days."))
         prod.deleted_at = None
         prod.deleted_by = None
-        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def duplicate(db: Database, sc: Scope, pid: int, *, name: str, reference_way: str | None = None) -> int:
@@ -430,10 +441,12 @@ def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
         ]
 
 
-def with_records(db: Database, sc: Scope, pids: list[int]) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
-    """The latest documents of ``pids`` and each one's measured records (empty lists where none):
-    what comparisons, reports and exports compute from."""
-    docs = documents(db, sc, pids)
+def with_records(
+    db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None
+) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """The documents of ``pids`` (latest, or of ``revisions``) and each one's measured records
+    (empty lists where none): what comparisons, reports and exports compute from."""
+    docs = documents(db, sc, pids, revisions)
     digests = records_digests(db, sc, pids)
     return docs, [record_objects(db, sc, pid) if pid in digests else [] for pid in pids]
 

@@ -254,7 +254,13 @@ def ingest(
             s.add(IdempotentRequest(org_id=sc.org_id, key=key, request_hash=req_hash, status=200, response=answer))
             if batch.accepted:
                 audit.record(
-                    s, "records.ingest", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), count=batch.accepted
+                    s,
+                    "records.ingest",
+                    user_id=sc.user_id,
+                    org_id=sc.org_id,
+                    via=sc.via,
+                    target=str(pid),
+                    count=batch.accepted,
                 )
             return 200, answer
 

@@ -188,6 +188,11 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(sa.String(200), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # what the action came through (migration 0003_audit_via): "session" or "token", or empty for neither;
+    # the session's public id or the token's id, and the token's name when it acted
+    via_kind: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    via_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    via_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
 
 class FootprintCache(Base):
@@ -237,6 +242,9 @@ class ShareLink(Base):
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     production_ids: Mapped[list[int]] = mapped_column(JSONType)
+    #: the revision of each production the link shows (pinned when it was made); None on links made
+    #: before revisions were pinned (migration 0004): those show the latest revision, and say so
+    revisions: Mapped[list[int] | None] = mapped_column(JSONType, default=None)
     title: Mapped[str] = mapped_column(sa.String(300), default="")
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

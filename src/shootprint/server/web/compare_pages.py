@@ -40,7 +40,7 @@ def chosen_ids(ctx: Ctx) -> list[int]:
 
 
 def comparison_view(
-    ctx: Ctx, sc: Scope, pids: list[int], samples: int, seed: int
+    ctx: Ctx, sc: Scope, pids: list[int], samples: int, seed: int, revisions: list[int] | None = None
 ) -> tuple[list[Any], dict[str, Any], list[dict[str, Any]]]:
     """(summaries, the core's comparison, one row per production for the table)."""
     summaries, result = decisions.comparison(
@@ -51,6 +51,7 @@ def comparison_view(
         seed=seed,
         threads=ctx.settings.compute_threads,
         processes=ctx.settings.compute_processes,
+        revisions=revisions,
     )
     unc = result.get("uncertainty") or {}
     rows = []
@@ -183,14 +184,15 @@ def _attachment(content: bytes, kind: str, name: str) -> Response:
     )
 
 
-def send_download(ctx: Ctx, sc: Scope, pids: list[int], name: str) -> Response:
+def send_download(ctx: Ctx, sc: Scope, pids: list[int], name: str, revisions: list[int] | None = None) -> Response:
+    """The download of ``pids`` (their latest revisions, or the revision numbers ``revisions``)."""
     kind = ctx.param("format", "pdf")
     lang = ctx.param("lang") or ctx.lang
     if lang not in LANGS:
         return error_page(ctx, 422, N_("Languages: en or fr."))
     if kind == "yaml" and len(pids) == 1:
-        _summary, rev = productions.get(ctx.db, sc, pids[0])
-        return _attachment(to_yaml(rev.document).encode("utf-8"), "yaml", name)
+        document = productions.documents(ctx.db, sc, pids, revisions)[0]
+        return _attachment(to_yaml(document).encode("utf-8"), "yaml", name)
     try:
         content = decisions.download(
             ctx.db,
@@ -201,6 +203,7 @@ def send_download(ctx: Ctx, sc: Scope, pids: list[int], name: str) -> Response:
             samples=REPORT_SAMPLES,
             seed=0,
             threads=ctx.settings.compute_threads,
+            revisions=revisions,
             processes=ctx.settings.compute_processes,
         )
     except Invalid as exc:

@@ -227,7 +227,7 @@ def _resolve(request: Request, rule: Rule, ctx: Ctx) -> None:
         return
     if rule in ORG_RULES:
         try:
-            ctx.scope = organisations.scope(ctx.db, user.user_id, str(request.path_params.get("org", "")))
+            ctx.scope = organisations.scope(ctx.db, user.user_id, str(request.path_params.get("org", "")), via=user.via)
         except ServiceError as exc:
             raise Denied(error_page(ctx, exc.status, exc.message)) from None
         if not ctx.scope.can(str(rule)):
