@@ -178,10 +178,14 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             if m.group(4):
                 right = _num(m.group(4))
                 if m.group(3) == "/" and right == 0:
-                    raise ValueError(Message("divides by 0 ({given})", given=_short(raw)))
+                    raise _expression_error(
+                        Message("divides by 0 ({given})", given=_short(raw)), "expression-division-by-zero"
+                    )
                 scale = scale * right if m.group(3) == "*" else scale / right
             if not math.isfinite(scale):
-                raise ValueError(Message("must be a finite number (got {given})", given=_short(raw)))
+                raise _expression_error(
+                    Message("must be a finite number (got {given})", given=_short(raw)), "expression-not-finite"
+                )
             if scale < 0 and not allow_negative:
                 raise ValueError(
                     Message(
@@ -279,19 +283,25 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
     raise ValueError(Message("expected {accepted}, got {kind}", accepted=accepted, kind=type(raw).__name__))
 
 
+def _expression_error(message: str, code: str) -> ValueError:
+    """A ValueError that carries an expression's problem code (:data:`shootprint.expressions.CODES`)."""
+    from shootprint import expressions
+
+    return expressions.ExpressionError(message, code)
+
+
 def _expression(raw: str, unit: str, allow_negative: bool) -> QuantitySpec:
     """A quantity written as an expression of parameters (:mod:`shootprint.expressions`)."""
     from shootprint import expressions
 
-    try:
-        tree = expressions.parse(raw, unit)
-    except expressions.ExpressionError as exc:
-        raise ValueError(exc.args[0] if exc.args else str(exc)) from None
+    tree = expressions.parse(raw, unit)  # an ExpressionError is a ValueError that carries its problem code
     simple = expressions.linear(tree)
     if simple is not None:
         name, scale = simple
         if not math.isfinite(scale):
-            raise ValueError(Message("must be a finite number (got {given})", given=_short(raw)))
+            raise expressions.ExpressionError(
+                Message("must be a finite number (got {given})", given=_short(raw)), "expression-not-finite"
+            )
         return QuantitySpec(float("nan"), unit, param=name, scale=scale, written=_short(raw))
     return QuantitySpec(float("nan"), unit, param=expressions.params(tree)[0], expr=tree, written=raw.strip())
 
