@@ -25,6 +25,7 @@ from shootprint.model import (
     LineItem,
     QuantitySpec,
     ResultWarning,
+    warning_key,
 )
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class Context:
         field(default_factory=dict)
     )
     _overrides_used: set[str] = field(default_factory=set)
-    _warning_keys: set[tuple[str, str, str | None]] = field(default_factory=set)  # de-duplication, O(1)
+    _warning_keys: set[tuple[Any, ...]] = field(default_factory=set)  # de-duplication, O(1)
 
     # -- quantities ---------------------------------------------------------------------------
     def q(self, activity: ActivityBase, field_name: str, default: float | None = None) -> Num:
@@ -267,11 +268,10 @@ class Context:
         shows it in its reader's language. ``warn(code, message)`` with a finished English sentence
         still works (shown in English unless the catalog has that very sentence)."""
         line_id = self.activity.id if self.activity is not None else None
-        message = Message(template, **params)
-        key = (code, str(message), line_id)
+        key = warning_key(code, template, params, line_id)  # the sentence itself is built when read
         if key not in self._warning_keys:
             self._warning_keys.add(key)
-            self._warnings.append(ResultWarning(code, message, line_id))
+            self._warnings.append(ResultWarning(code, template, line_id, params=params))
 
 
 def _use_basis(

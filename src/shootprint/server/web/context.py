@@ -161,7 +161,7 @@ _fragments_lock = threading.Lock()
 
 def fragment(ctx: Ctx, template: str, content: Any, values: Callable[[], dict[str, Any]]) -> Markup:
     """``template`` rendered with ``values()``, kept for the same ``content`` (JSON data that determines
-    the values), language and organisation: the same footprint is laid out once, not at every view.
+    the values, such as a footprint's cache key), language and organisation: the same footprint is laid out once, not at every view.
 
     A pure cache by content (a hash of ``content``), bounded, in each process; nothing in it is state
     another process would need. The template may use ``_``, ``num``, ``lang`` and ``ctx.org_url``, not who

@@ -191,10 +191,18 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
     pid = _pid(ctx)
     summary, rev = productions.get(ctx.db, sc, pid)
     problems: list[str] = []
-    fp: dict[str, Any] | None = None
+    section: Any = ""
     objects = resources.record_objects(ctx.db, sc, pid)
     try:  # with the measured AI jobs: an activity's measured: takes their energy
-        fp = productions.footprint_of(ctx.db, sc, rev.document, pid=pid)
+        # the footprint's section as laid out for the same footprint (its cache key) before; the
+        # footprint itself is read (or computed) only when it is not
+        key = productions.footprint_key(ctx.db, sc, rev.document, pid=pid, document_hash=rev.document_hash)
+        section = fragment(
+            ctx,
+            "_footprint.html",
+            key,
+            lambda: _footprint_values(ctx, productions.footprint_of(ctx.db, sc, rev.document, pid=pid)),
+        )
     except Invalid as exc:
         problems = exc.problems or [exc.message]
     return render(
@@ -203,10 +211,9 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
         status=status,
         p=summary,
         rev=rev,
-        fp=fp,
         problems=problems,
         ways=WAY_LABELS,
-        footprint_section=fragment(ctx, "_footprint.html", fp, lambda: _footprint_values(ctx, fp)) if fp else "",
+        footprint_section=section,
         references=productions.REFERENCE_WAYS,
         levers=compute.levers(),
         measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if objects else [],

@@ -1,0 +1,61 @@
+"""Heavy computations run in worker processes: another process, the same answers and the same errors."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from shootprint.server.services import Invalid, compute, productions, workers
+from shootprint.server.settings import Settings
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def _die() -> int:
+    os.kill(os.getpid(), signal.SIGKILL)
+    return 0  # pragma: no cover - never reached
+
+
+def test_a_computation_runs_in_another_process_with_the_same_result():
+    worker = workers.run(1, _pid)
+    assert worker != os.getpid()
+    assert workers.run(1, _pid) == worker  # started once, then reused
+    assert workers.run(0, _pid) == os.getpid()  # 0: in the caller's thread
+    studio = productions.reference_document("studio-paris")
+    ai = productions.reference_document("ai-generated")
+    here = compute.compare([studio, ai], samples=200, seed=3)
+    there = workers.run(1, compute.compare, [studio, ai], samples=200, seed=3)
+    assert there == here
+
+
+def test_the_cores_problems_come_back_as_the_same_error():
+    bad = productions.reference_document("studio-paris")
+    bad["shoot_days"] = "many"
+    with pytest.raises(Invalid) as here:
+        compute.compare([bad, bad], samples=200)
+    with pytest.raises(Invalid) as there:
+        workers.run(1, compute.compare, [bad, bad], samples=200)
+    assert there.value.problems == here.value.problems and there.value.problems
+    assert there.value.details == here.value.details
+
+
+def test_a_dead_worker_is_replaced():
+    """A worker killed in the middle of a computation (out of memory, say): that call fails, the
+    pool is replaced, and the next call is answered."""
+    with pytest.raises(Exception, match="terminated abruptly|process pool"):
+        workers.run(1, _die)
+    assert workers.run(1, _pid) != os.getpid()
+
+
+def test_the_number_of_worker_processes_comes_from_the_environment():
+    assert Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "3"}).compute_processes == 3
+    assert Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "0"}).compute_processes == 0
+    assert Settings.from_env({}).compute_processes >= 1
+    with pytest.raises(ValueError, match="SHOOTPRINT_COMPUTE_PROCESSES: 'two' is not a whole number"):
+        Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "two"})
+    with pytest.raises(ValueError, match="0 or more"):
+        Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "-1"})
