@@ -207,16 +207,44 @@ def gather(
     sensitivity_samples: int = SENSITIVITY_SAMPLES,
 ) -> ReportData:
     from shootprint import api
+
+    files = [Path(f) for f in files]
+    # each file (and the overrides file) is read once; every computation below uses the data
+    calc = api.calculator(factor_set, overrides)
+    prepared = api.prepare_files(files)
+    return gather_prepared(
+        prepared,
+        calc,
+        files=files,
+        samples=samples,
+        seed=seed,
+        exclude=exclude,
+        sensitivity_samples=sensitivity_samples,
+        overrides_source=str(overrides or "overrides"),
+    )
+
+
+def gather_prepared(
+    prepared: Sequence[Any],
+    calc: Any,
+    *,
+    files: Sequence[Path],
+    samples: int,
+    seed: int = 0,
+    exclude: Iterable[str] = (),
+    sensitivity_samples: int = SENSITIVITY_SAMPLES,
+    overrides_source: str = "overrides",
+) -> ReportData:
+    """What the report shows, from productions already prepared (``Calculator.prepare``: a
+    document with its records) and the Calculator holding the override rows; ``files`` are the
+    names the report lists for them. Reads no file: a server renders a report from its database."""
     from shootprint.calculator import Calculator
 
     files = [Path(f) for f in files]
     exclude = tuple(exclude)
-    # each file (and the overrides file) is read once; every computation below uses the data
-    calc = api.calculator(factor_set, overrides)
-    prepared = api.prepare_files(files)
-    comparison = calc.compare(prepared, samples=samples, seed=seed, exclude=exclude)
+    comparison = calc.compare(list(prepared), samples=samples, seed=seed, exclude=exclude)
     chosen = comparison.factor_set
-    calc = Calculator(chosen, calc.overrides, overrides_source=str(overrides or "overrides"))
+    calc = Calculator(chosen, calc.overrides, overrides_source=overrides_source)
     table = calc.table()
     totals = [fp.total_kgco2e for fp in comparison.footprints]
     top = max(range(len(files)), key=lambda i: totals[i])

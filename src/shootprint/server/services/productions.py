@@ -24,6 +24,7 @@ from shootprint.server.store.models import (
     FootprintCache,
     MeasuredRecord,
     Production,
+    RecordBatch,
     Revision,
     User,
     utcnow,
@@ -422,11 +423,19 @@ def records_digests(db: Database, sc: Scope, pids: Iterable[int]) -> dict[int, s
     with db.transaction() as s:
         for pid, rid, run_id in s.execute(
             sa.select(MeasuredRecord.production_id, MeasuredRecord.id, MeasuredRecord.run_id)
-            .where(MeasuredRecord.org_id == sc.org_id, MeasuredRecord.production_id.in_(ids))
+            .where(MeasuredRecord.org_id == sc.org_id, MeasuredRecord.production_id.in_(ids), live_record())
             .order_by(MeasuredRecord.id)
         ):
             rows.setdefault(pid, []).append(f"{rid}:{run_id}")
     return {pid: hashlib.sha256("\n".join(items).encode()).hexdigest() for pid, items in rows.items()}
+
+
+def live_record() -> Any:
+    """The condition a measured record counts under: its batch is not in the trash."""
+    in_trash = sa.select(RecordBatch.id).where(
+        RecordBatch.id == MeasuredRecord.batch_id, RecordBatch.deleted_at.is_not(None)
+    )
+    return ~in_trash.exists()
 
 
 def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
@@ -436,7 +445,9 @@ def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in s.scalars(
-                sa.select(MeasuredRecord.record).where(MeasuredRecord.production_id == pid).order_by(MeasuredRecord.id)
+                sa.select(MeasuredRecord.record)
+                .where(MeasuredRecord.production_id == pid, live_record())
+                .order_by(MeasuredRecord.id)
             )
         ]
 

@@ -11,13 +11,17 @@ import io
 import json
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
+
 from shootprint.i18n import N_
-from shootprint.server.services import productions, resources
-from shootprint.server.services.errors import Invalid
+from shootprint.server.services import audit, productions, resources
+from shootprint.server.services.errors import Invalid, NotFound
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
+from shootprint.server.store.models import ApiToken, MeasuredRecord, Production, RecordBatch, utcnow
 
 #: 5 MB: a day of tracker records is well under it
 MAX_UPLOAD_BYTES = 5_000_000
@@ -109,6 +113,7 @@ def upload(db: Database, sc: Scope, pid: int, filename: str, content: bytes) -> 
         req_hash=digest,
         validated=(good, []),
         token_id=None,
+        source=name,
     )
     result = UploadResult(kind, int(answer["accepted"]), int(answer["duplicates"]))
     result.rejected = sorted(bad + [(lines[r["index"]], f"{name}: {_reason(r)}") for r in rejected])
@@ -156,3 +161,145 @@ def link(db: Database, sc: Scope, pid: int, activity_id: str, label: str) -> Non
         acts[0].pop("measured", None)
         note = f"{activity_id}: measured records unlinked"
     productions.save(db, sc, pid, document, base_revision=rev.number, note=note)
+
+
+# -- batches: what came together, deleted to the trash together -----------------------------------
+
+
+@dataclass
+class BatchView:
+    id: int
+    production_id: int
+    production: str
+    source: str
+    received_at: datetime
+    received_by: str
+    count: int
+    energy_kwh: float
+    labels: list[str]
+    deleted_at: datetime | None
+
+
+def _batch_views(s: sa.orm.Session, sc: Scope, where: Any) -> list[BatchView]:
+    rows = s.execute(
+        sa.select(RecordBatch, Production.name)
+        .join(Production, Production.id == RecordBatch.production_id)
+        .where(RecordBatch.org_id == sc.org_id, Production.deleted_at.is_(None), where)
+        .order_by(RecordBatch.id.desc())
+    ).all()
+    if not rows:
+        return []
+    ids = [b.id for b, _ in rows]
+    stats: dict[int, tuple[int, float]] = {}
+    labels: dict[int, set[str]] = {}
+    for bid, label, count, energy in s.execute(
+        sa.select(
+            MeasuredRecord.batch_id,
+            MeasuredRecord.label,
+            sa.func.count(MeasuredRecord.id),
+            sa.func.sum(MeasuredRecord.energy_j),
+        )
+        .where(MeasuredRecord.batch_id.in_(ids))
+        .group_by(MeasuredRecord.batch_id, MeasuredRecord.label)
+    ):
+        if bid is None:
+            continue
+        n, e = stats.get(bid, (0, 0.0))
+        stats[bid] = (n + int(count), e + float(energy or 0.0))
+        labels.setdefault(bid, set()).add(str(label))
+    names = productions._names(s, {b.created_by for b, _ in rows})
+    tokens = dict(
+        s.execute(
+            sa.select(ApiToken.id, ApiToken.name).where(ApiToken.id.in_({b.token_id for b, _ in rows if b.token_id}))
+        ).all()
+    )
+    out = []
+    for b, name in rows:
+        by = names.get(b.created_by, "—")
+        if b.token_id:
+            by = f"{by} (token {tokens.get(b.token_id, b.token_id)})"
+        count, energy = stats.get(b.id, (0, 0.0))
+        out.append(
+            BatchView(
+                b.id,
+                b.production_id,
+                name,
+                b.source,
+                b.created_at,
+                by,
+                count,
+                energy / 3.6e6,
+                sorted(labels.get(b.id, ())),
+                b.deleted_at,
+            )
+        )
+    return out
+
+
+def batches(db: Database, sc: Scope, pid: int) -> list[BatchView]:
+    """The production's record batches that count (not in the trash), newest first."""
+    with db.transaction() as s:
+        productions._get(s, sc, pid)
+        return [v for v in _batch_views(s, sc, RecordBatch.production_id == pid) if v.deleted_at is None and v.count]
+
+
+def trashed_batches(db: Database, sc: Scope) -> list[BatchView]:
+    """The organisation's record batches in the trash for less than 30 days, newest first."""
+    since = utcnow() - timedelta(days=productions.TRASH_DAYS)
+    with db.transaction() as s:
+        return _batch_views(s, sc, sa.and_(RecordBatch.deleted_at.is_not(None), RecordBatch.deleted_at >= since))
+
+
+def _batch(s: sa.orm.Session, sc: Scope, bid: int) -> RecordBatch:
+    batch = s.scalar(sa.select(RecordBatch).where(RecordBatch.id == bid, RecordBatch.org_id == sc.org_id))
+    if batch is None:
+        raise NotFound(N_("No such batch of records."))
+    productions._get(s, sc, batch.production_id)  # a production in the trash keeps its batches as they are
+    return batch
+
+
+def trash_batch(db: Database, sc: Scope, pid: int, bid: int) -> BatchView:
+    """Move a batch of records to the trash: they stop counting in the footprint (restorable for 30 days)."""
+    sc.require("editor")
+    with db.transaction() as s:
+        batch = _batch(s, sc, bid)
+        if batch.production_id != pid or batch.deleted_at is not None:
+            raise NotFound(N_("No such batch of records."))
+        batch.deleted_at = utcnow()
+        batch.deleted_by = sc.user_id or None
+        view = _batch_views(s, sc, RecordBatch.id == bid)[0]
+        audit.record(
+            s,
+            "records.trash",
+            user_id=sc.user_id,
+            org_id=sc.org_id,
+            via=sc.via,
+            target=str(pid),
+            batch=bid,
+            count=view.count,
+            source=batch.source,
+        )
+        return view
+
+
+def restore_batch(db: Database, sc: Scope, bid: int) -> int:
+    """Bring a batch back from the trash (within 30 days); returns its production's id."""
+    sc.require("editor")
+    with db.transaction() as s:
+        batch = _batch(s, sc, bid)
+        if batch.deleted_at is None:
+            raise NotFound(N_("No such batch of records in the trash."))
+        if batch.deleted_at < utcnow() - timedelta(days=productions.TRASH_DAYS):
+            raise NotFound(N_("This batch of records was in the trash for more than 30 days."))
+        batch.deleted_at = None
+        batch.deleted_by = None
+        audit.record(
+            s,
+            "records.restore",
+            user_id=sc.user_id,
+            org_id=sc.org_id,
+            via=sc.via,
+            target=str(batch.production_id),
+            batch=bid,
+        )
+        return batch.production_id

@@ -278,6 +278,24 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
+class RecordBatch(Base):
+    """Measured records received together (an upload through the pages, or a batch sent to the REST
+    API); deleting one moves it to the trash, restorable for 30 days (migration 0005)."""
+
+    __tablename__ = "record_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    #: the uploaded file's name, "REST API", or "before batches" for records received before them
+    source: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_tokens.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    deleted_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), default=None)
+
+
 class MeasuredRecord(Base):
     """A tracker record (a measured AI job) sent to a production; counted once per ``run_id``."""
 
@@ -294,6 +312,11 @@ class MeasuredRecord(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSONType)
     token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_tokens.id", ondelete="SET NULL"), default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the batch it came in (None only for a record stored while migration 0005 ran); the record
+    #: counts while its batch is not in the trash
+    batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("record_batches.id", ondelete="CASCADE"), default=None, index=True
+    )
 
 
 class IdempotentRequest(Base):

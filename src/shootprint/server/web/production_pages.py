@@ -77,7 +77,15 @@ def listing(ctx: Ctx) -> Response:
 
 
 def trash_page(ctx: Ctx) -> Response:
-    return render(ctx, "trash.html", items=productions.listing(ctx.db, _sc(ctx), deleted=True, with_totals=False))
+    from shootprint.server.services import record_uploads
+
+    sc = _sc(ctx)
+    return render(
+        ctx,
+        "trash.html",
+        items=productions.listing(ctx.db, sc, deleted=True, with_totals=False),
+        batches=record_uploads.trashed_batches(ctx.db, sc),
+    )
 
 
 # -- create ----------------------------------------------------------------------------------------
@@ -209,6 +217,7 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
         references=productions.REFERENCE_WAYS,
         levers=compute.levers(),
         measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if objects else [],
+        batches=record_uploads.batches(ctx.db, sc, pid) if objects else [],
         ai_activities=record_uploads.ai_activities(rev.document),
         upload_result=upload_result,
         upload_problems=upload_problems or [],
