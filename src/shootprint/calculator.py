@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import DEFAULT_FACTOR_SET, FactorRow, FactorTable, default_table, override_rows
-from shootprint.i18n import Message, render
+from shootprint.i18n import Message, render, said
 from shootprint.model import Footprint
 from shootprint.problems import N_, Problem, ProblemsError
 
@@ -603,7 +603,7 @@ class Calculator:
         except KeyError as exc:
             current = None
             if not vary.startswith(("activities.", "parameters.")):
-                raise InputError(f"--vary {vary}: {exc.args[0]}") from None
+                raise InputError(Message("--vary {vary}: {error}", vary=vary, error=said(exc))) from None
         table = self._table_for([a, b])
         excl = _exclude(exclude)
         target = _guard(lambda: footprint(b.production, table, records=b.records, exclude=excl).total_kgco2e)

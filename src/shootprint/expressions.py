@@ -167,8 +167,11 @@ def parse(text: str, unit: str) -> Expr:
             return inner
         if value == "-":
             raise ExpressionError(
-                f"{_short(text)!r}: subtraction and negative numbers are not computed (a quantity could become "
-                "negative): define a parameter holding the value",
+                Message(
+                    "{given!r}: subtraction and negative numbers are not computed (a quantity could become "
+                    "negative): define a parameter holding the value",
+                    given=_short(text),
+                ),
                 "expression-unsupported",
             )
         raise ExpressionError(
@@ -212,8 +215,11 @@ def parse(text: str, unit: str) -> Expr:
         while (tok := peek()) is not None and tok[1] in ("+", "-"):
             if tok[1] == "-":
                 raise ExpressionError(
-                    f"{_short(text)!r}: subtraction is not computed (a quantity could become negative): "
-                    "define a parameter holding the value",
+                    Message(
+                        "{given!r}: subtraction is not computed (a quantity could become negative): define a "
+                        "parameter holding the value",
+                        given=_short(text),
+                    ),
                     "expression-unsupported",
                 )
             take()
@@ -282,8 +288,11 @@ def check_units(tree: Expr, unit: str, param_units: Mapping[str, str]) -> bool:
         return left and not right
     if left != right:
         raise ExpressionError(
-            f"adds a quantity in {unit} and a count: write the number with its unit (e.g. '+ 1 {unit}') "
-            "or use parameters of the same kind",
+            Message(
+                "adds a quantity in {unit} and a count: write the number with its unit (e.g. '+ 1 {unit}') or use "
+                "parameters of the same kind",
+                unit=unit,
+            ),
             "expression-unit",
         )
     return left

@@ -363,21 +363,29 @@ class _QuantityField:
 Q = _QuantityField
 
 
+def quantity_description(unit: str) -> Message:
+    """What a quantity field in ``unit`` accepts (a count where ``unit`` is empty), in any language."""
+    if unit:
+        return Message(
+            "a quantity in {unit} (or a unit convertible to it): '12 {unit}', '12 {unit} ± 10%', "
+            "{{low: 8, high: 15, unit: {unit}}}, '$parameter', '2 * $parameter' or an expression such as "
+            "'$a * $b' or '$a + 1 {unit}'",
+            unit=unit,
+        )
+    return Message(
+        "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter', '2 * $parameter' or an expression "
+        "such as '$a * $b' or '($a + 1) * 2'"
+    )
+
+
+#: what a field of hours of work accepts
+WORK_HOURS_DESCRIPTION = N_("hours of work in h (or min, s): calendar days are refused, a working day is not 24 h")
+
+
 def quantity_json_schema(unit: str) -> dict[str, Any]:
     """What a quantity field accepts, for the published JSON Schema."""
-    if unit:
-        description = (
-            f"a quantity in {unit} (or a unit convertible to it): '12 {unit}', '12 {unit} ± 10%', "
-            f"{{low: 8, high: 15, unit: {unit}}}, '$parameter', '2 * $parameter' or an expression such as "
-            f"'$a * $b' or '$a + 1 {unit}'"
-        )
-    else:
-        description = (
-            "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter', '2 * $parameter' or an expression "
-            "such as '$a * $b' or '($a + 1) * 2'"
-        )
     return {
-        "description": description,
+        "description": str(quantity_description(unit)),
         "x-unit": unit,
         "anyOf": [
             *([{"type": "number", "minimum": 0}] if not unit else []),
@@ -436,7 +444,7 @@ _WORK_H = Annotated[
     WithJsonSchema(
         {
             **quantity_json_schema("h"),
-            "description": "hours of work in h (or min, s): calendar days are refused, a working day is not 24 h",
+            "description": WORK_HOURS_DESCRIPTION,
         }
     ),
 ]
@@ -481,14 +489,14 @@ class ActivityBase(BaseModel):
         extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True, allow_inf_nan=False
     )
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="unique within the file")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description=N_("unique within the file"))
     stage: Stage
     label: str | None = None
-    reason: str | None = Field(None, description="why this quantity: where it comes from")
+    reason: str | None = Field(None, description=N_("why this quantity: where it comes from"))
     factor: str | None = Field(
-        None, description="pin a factor by id (e.g. ademe:43256) instead of the category's default"
+        None, description=N_("pin a factor by id (e.g. ademe:43256) instead of the category's default")
     )
-    region: str | None = Field(None, description="ISO 3166-1 alpha-2 country where it happens")
+    region: str | None = Field(None, description=N_("ISO 3166-1 alpha-2 country where it happens"))
 
     @field_validator("region")
     @classmethod

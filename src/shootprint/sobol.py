@@ -28,6 +28,8 @@ from importlib import resources
 
 import numpy as np
 
+from shootprint.i18n import Message
+
 BITS = 30  # bits of each coordinate (2^30 points at most)
 Z_95 = 1.959963984540054  # standard normal 97.5th percentile: a 95 % interval's half-width in σ
 
@@ -53,7 +55,13 @@ def _direction_matrix(dims: int) -> np.ndarray:
     """``v[d, j]``: the direction numbers of dimension ``d``, bit ``j``, scaled to ``BITS`` bits."""
     table = _directions()
     if dims > len(table):
-        raise ValueError(f"{dims} dimensions: the Sobol direction numbers shipped cover {len(table)}")
+        raise ValueError(
+            Message(
+                "{dims} dimensions: the Sobol direction numbers shipped cover {most}",
+                dims=str(dims),
+                most=str(len(table)),
+            )
+        )
     v = np.zeros((dims, BITS), dtype=np.uint64)
     v[0, :] = 1
     for d in range(1, dims):
@@ -149,7 +157,7 @@ def analyze(y: np.ndarray, d: int, seed: int = 0, resamples: int = 100) -> Indic
     """The indices of outputs ``y`` evaluated on :func:`saltelli_design` rows for ``d`` inputs."""
     y = np.asarray(y, dtype=float)
     if y.ndim != 1 or len(y) % (d + 2):
-        raise ValueError(f"expected n·(d+2) outputs for d={d}, got {y.shape}")
+        raise ValueError(Message("expected n·(d+2) outputs for d={d}, got {shape}", d=str(d), shape=str(y.shape)))
     n = len(y) // (d + 2)
     std = float(np.std(y))
     y = (y - float(np.mean(y))) / (std if std > 0 else 1.0)

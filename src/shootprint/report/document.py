@@ -131,7 +131,7 @@ def write_report(
 
     out = Path(out)
     kind = check_options(out, lang, files, samples)
-    check_target(out, (".html", ".htm", ".pdf"), inputs=[Path(f) for f in files], what="report")
+    check_target(out, (".html", ".htm", ".pdf"), inputs=[Path(f) for f in files], what=i18n.Message("report"))
     if overrides is not None:
         check_target(out, inputs=[Path(overrides)])
     data = gather(files, samples=samples, seed=seed, factor_set=factor_set, overrides=overrides, exclude=exclude)
@@ -152,14 +152,27 @@ def check_options(out: Path, lang: str, files: Sequence[Path], samples: int) -> 
     kind = FORMATS.get(Path(out).suffix.lower())
     if kind is None:
         problems.append(
-            f"--out {out}: unknown report format {Path(out).suffix or '(no suffix)'!r}; accepted: .html, .pdf"
+            i18n.Message(
+                "--out {out}: unknown report format {suffix}; accepted: .html, .pdf",
+                out=str(out),
+                suffix=repr(Path(out).suffix or "(no suffix)"),
+            )
         )
     if lang not in LOCALES:
-        problems.append(f"--lang {lang!r}: unknown language; accepted: {', '.join(LOCALES)}")
+        problems.append(
+            i18n.Message(
+                "--lang {given}: unknown language; accepted: {accepted}", given=repr(lang), accepted=", ".join(LOCALES)
+            )
+        )
     if not files:
-        problems.append("report: give at least one production file")
+        problems.append(i18n.Message("report: give at least one production file"))
     if samples < 10:
-        problems.append(f"--samples {samples}: too few draws for an interval; accepted: 10 or more (2000 is usual)")
+        problems.append(
+            i18n.Message(
+                "--samples {samples}: too few draws for an interval; accepted: 10 or more (2000 is usual)",
+                samples=str(samples),
+            )
+        )
     if problems:
         raise InputError(problems)
     assert kind is not None

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shootprint.i18n import LANGS, N_, gettext
+from shootprint.i18n import LANGS, N_, Message, gettext
 from shootprint.server import security
 from shootprint.server.access import ORG_RULES, Rule
 from shootprint.server.services import ServiceError, accounts, organisations
@@ -49,6 +49,8 @@ class Ctx:
     flash_in: str = ""
 
     def _(self, text: str, **params: Any) -> str:
+        if isinstance(text, Message) and not params:  # a sentence made with its parameters (a field's hint)
+            return text.render(self.lang)
         return gettext(self.lang, text, **params)
 
     @property

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from shootprint.i18n import N_
-from shootprint.model import STAGES
+from shootprint.model import STAGES, quantity_description
 
 #: the inputs' titles (from the models' field names), marked so the catalog translates them
 FIELD_TITLES = (
@@ -135,6 +135,10 @@ def _spec(name: str, prop: dict[str, Any], required: bool) -> FieldSpec:
     nonnull = [o for o in options if o.get("type") != "null"]
     inner = nonnull[0] if len(nonnull) == 1 else {"anyOf": nonnull}
     description = str(prop.get("description") or inner.get("description") or "")
+    if "x-unit" in inner or "x-unit" in prop:
+        said = quantity_description(str(inner.get("x-unit", prop.get("x-unit", ""))))
+        if description == said:  # the generated sentence of a quantity: its French comes from the catalog
+            description = said
     default = prop.get("default")
     common: dict[str, Any] = {
         "title": _title(name),

@@ -1,0 +1,61 @@
+"""French pages say the engine's words in French: the edit forms' hints (from the activity models)
+and the GHG Protocol scope 3 reasons of the dashboard."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from server_helpers import World, post, users_id
+
+from shootprint.categories import models
+from shootprint.i18n import Message, gettext
+from shootprint.server.services import dashboard, organisations, productions
+from shootprint.server.web import forms
+
+
+def _hints(page: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r'<p class="hint small muted" id="[^"]*-hint">([^<]*)</p>', page)]
+
+
+def test_every_hint_and_scope3_reason_has_its_french():
+    for type_name in models():
+        for spec in forms.activity_fields(type_name):
+            if spec.description:
+                french = spec.description.render("fr") if isinstance(spec.description, Message) else None
+                french = french or gettext("fr", spec.description)
+                assert french != str(spec.description), f"{type_name}.{spec.name}: hint without French"
+    for type_name, (_category, reason) in dashboard.scope3_mapping().items():
+        assert gettext("fr", reason) != reason, f"{type_name}: scope 3 reason without French"
+
+
+def test_french_edit_form_shows_french_hints(world: World):
+    client = world.client("editor")
+    response = post(client, f"/o/{world.org}/productions/new", {"start": "reference", "reference": "studio-paris"})
+    pid = int(response.headers["location"].split("/")[-1])
+    english = _hints(client.get(f"/o/{world.org}/productions/{pid}/edit").text)
+    assert "unique within the file" in english
+    assert any(h.startswith("a quantity in kg (or a unit convertible to it)") for h in english)
+    client.get("/lang/fr", follow_redirects=False)
+    page = client.get(f"/o/{world.org}/productions/{pid}/edit")
+    assert '<html lang="fr">' in page.text
+    french = _hints(page.text)
+    assert len(french) == len(english)
+    assert "unique dans le fichier" in french and "unique within the file" not in french
+    assert any(h.startswith("une quantité en kg (ou dans une unité convertible)") for h in french)
+    assert "pourquoi cette quantité : d’où elle vient" in french
+    assert not set(french) & set(english) - {""}, sorted(set(french) & set(english))
+
+
+def test_french_dashboard_shows_french_scope3_reasons(world: World):
+    sc = organisations.scope(world.db, users_id(world.db, "editor@example.org"), world.org)
+    productions.create(world.db, sc, productions.reference_document("studio-paris"))
+    client = world.client("viewer")
+    english = html.unescape(client.get(f"/o/{world.org}/dashboard?version=forecast").text)
+    assert "people travelling for the production: business travel" in english
+    client.get("/lang/fr", follow_redirects=False)
+    page = html.unescape(client.get(f"/o/{world.org}/dashboard?version=forecast").text)
+    assert '<html lang="fr">' in page
+    assert "personnes se déplaçant pour la production : déplacements professionnels" in page
+    for _category, reason in dashboard.scope3_mapping().values():
+        assert reason not in page, reason
