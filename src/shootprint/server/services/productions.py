@@ -388,12 +388,19 @@ def footprint_of(
 
 
 def footprint_key(
-    db: Database, sc: Scope, document: dict[str, Any], *, pid: int | None = None, document_hash: str = ""
+    db: Database,
+    sc: Scope,
+    document: dict[str, Any],
+    *,
+    pid: int | None = None,
+    document_hash: str = "",
+    digest: str | None = None,
 ) -> tuple[str, str, str, str]:
     """What :func:`footprint_of` caches the footprint of ``document`` (with production ``pid``'s
     measured records) by, without reading or computing it; ``document_hash``: the revision's stored
-    hash of ``document``, when the caller has it."""
-    digest = records_digests(db, sc, [pid]).get(pid) if pid is not None else None
+    hash of ``document``, ``digest`` its records' digest ("" for none), when the caller has them."""
+    if pid is not None and digest is None:
+        digest = records_digests(db, sc, [pid]).get(pid)
     return (
         _with_records(document_hash or compute.document_hash(document), digest),
         compute.data_version(),

@@ -185,18 +185,22 @@ def new_post(ctx: Ctx) -> Response:
 
 
 def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None = None, status: int = 200) -> Response:
-    from shootprint.server.services import record_uploads, resources
+    from shootprint.server.services import record_uploads
 
     sc = _sc(ctx)
     pid = _pid(ctx)
     summary, rev = productions.get(ctx.db, sc, pid)
     problems: list[str] = []
     section: Any = ""
-    objects = resources.record_objects(ctx.db, sc, pid)
+    # whether it has measured records (a digest of their ids), not every record read: a production
+    # collects thousands
+    digest = productions.records_digests(ctx.db, sc, [pid]).get(pid)
     try:  # with the measured AI jobs: an activity's measured: takes their energy
         # the footprint's section as laid out for the same footprint (its cache key) before; the
         # footprint itself is read (or computed) only when it is not
-        key = productions.footprint_key(ctx.db, sc, rev.document, pid=pid, document_hash=rev.document_hash)
+        key = productions.footprint_key(
+            ctx.db, sc, rev.document, pid=pid, document_hash=rev.document_hash, digest=digest or ""
+        )
         section = fragment(
             ctx,
             "_footprint.html",
@@ -216,8 +220,8 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
         footprint_section=section,
         references=productions.REFERENCE_WAYS,
         levers=compute.levers(),
-        measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if objects else [],
-        batches=record_uploads.batches(ctx.db, sc, pid) if objects else [],
+        measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if digest else [],
+        batches=record_uploads.batches(ctx.db, sc, pid) if digest else [],
         ai_activities=record_uploads.ai_activities(rev.document),
         upload_result=upload_result,
         upload_problems=upload_problems or [],
