@@ -25,6 +25,9 @@ def test_every_hint_and_scope3_reason_has_its_french():
                 french = spec.description.render("fr") if isinstance(spec.description, Message) else None
                 french = french or gettext("fr", spec.description)
                 assert french != str(spec.description), f"{type_name}.{spec.name}: hint without French"
+    for _category, types in forms.activity_types():
+        for type_name, summary in types:
+            assert not summary or gettext("fr", summary) != summary, f"{type_name}: summary without French"
     for type_name, (_category, reason) in dashboard.scope3_mapping().items():
         assert gettext("fr", reason) != reason, f"{type_name}: scope 3 reason without French"
 
@@ -44,6 +47,7 @@ def test_french_edit_form_shows_french_hints(world: World):
     assert "unique dans le fichier" in french and "unique within the file" not in french
     assert any(h.startswith("une quantité en kg (ou dans une unité convertible)") for h in french)
     assert "pourquoi cette quantité : d’où elle vient" in french
+    assert "flight — Un vol ; la distance (si donnée) est la distance orthodromique." in html.unescape(page.text)
     assert not set(french) & set(english) - {""}, sorted(set(french) & set(english))
 
 
