@@ -51,6 +51,45 @@ def test_a_dead_worker_is_replaced():
     assert workers.run(1, _pid) != os.getpid()
 
 
+def test_workers_end_when_their_application_process_is_killed(tmp_path):
+    """An application process killed (SIGKILL: no clean-up) leaves no worker process behind."""
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys, time\n"
+        "from shootprint.server.services import workers\n"
+        "print(workers.run(1, os.getpid), flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    app = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        assert app.stdout is not None
+        worker = int(app.stdout.readline())
+        assert worker != app.pid
+        os.kill(app.pid, signal.SIGKILL)
+        app.wait(30)
+        for _ in range(300):  # it checks every second; no time is asserted beyond a generous bound
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                break
+            try:  # an ended process that its new parent has not reaped yet
+                with open(f"/proc/{worker}/stat") as fh:
+                    if fh.read().split(")")[1].split()[0] == "Z":
+                        break
+            except FileNotFoundError:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(worker, signal.SIGKILL)
+            raise AssertionError("the worker outlived its application process")
+    finally:
+        if app.poll() is None:
+            app.kill()
+
+
 def test_the_number_of_worker_processes_comes_from_the_environment():
     assert Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "3"}).compute_processes == 3
     assert Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "0"}).compute_processes == 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,8 +37,22 @@ _POOLS: dict[int, ProcessPoolExecutor] = {}
 _LOCK = threading.Lock()
 
 
+#: how often (seconds) a worker checks that the process that started it is still there
+PARENT_CHECK_S = 1.0
+
+
 def _start_worker() -> None:
-    """Each worker: lower priority, and the factor data loaded once, before the first computation."""
+    """Each worker: ends when its application process does (killed, say), lower priority, and the
+    factor data loaded once, before the first computation."""
+    parent = os.getppid()
+
+    def watch() -> None:  # a worker whose application ended has no one to answer: it ends too
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="shootprint-parent-watch", daemon=True).start()
     try:
         os.nice(NICENESS)
     except OSError:  # pragma: no cover - not allowed here: same priority, still another process
