@@ -98,3 +98,21 @@ def test_the_number_of_worker_processes_comes_from_the_environment():
         Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "two"})
     with pytest.raises(ValueError, match="0 or more"):
         Settings.from_env({"SHOOTPRINT_COMPUTE_PROCESSES": "-1"})
+
+
+def test_an_application_started_by_multiprocessing_ends_with_its_workers():
+    """uvicorn --reload and --workers run the application in a multiprocessing child, which joins its
+    own children when it ends: its idle workers must be told to stop first, or it never ends."""
+    import functools
+    import multiprocessing
+
+    app = multiprocessing.get_context("spawn").Process(target=functools.partial(workers.run, 1, os.getpid))
+    app.start()
+    app.join(120)  # a generous bound: the child imports the package, starts a worker, and ends
+    try:
+        assert not app.is_alive(), "the application process waited forever for its idle worker"
+        assert app.exitcode == 0
+    finally:
+        if app.is_alive():
+            app.kill()  # its worker notices its parent is gone and ends
+            app.join(30)

@@ -21,6 +21,7 @@ same calls the request's thread would make; the core's problems come back as the
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.util
 import os
 import threading
 import time
@@ -35,6 +36,7 @@ NICENESS = 10
 
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 _LOCK = threading.Lock()
+_FINALIZER: multiprocessing.util.Finalize | None = None
 
 
 #: how often (seconds) a worker checks that the process that started it is still there
@@ -70,6 +72,13 @@ def _pool(processes: int) -> ProcessPoolExecutor:
             context = multiprocessing.get_context("spawn")
             pool = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_worker)
             _POOLS[processes] = pool
+            global _FINALIZER
+            if _FINALIZER is None:
+                # An application that is itself a multiprocessing child (uvicorn --reload or --workers)
+                # joins its child processes on the way out before the executor's own exit hook tells
+                # the idle workers to stop: without this it would wait for them forever. Before the
+                # queues' own finalizers (priority 10), which would stop sending to the workers.
+                _FINALIZER = multiprocessing.util.Finalize(None, shutdown, exitpriority=100)
         return pool
 
 
