@@ -184,12 +184,16 @@ class BatchView:
         return self.energy_j / 3.6e6
 
 
-def _batch_views(s: sa.orm.Session, sc: Scope, where: Any) -> list[BatchView]:
+def _batch_views(
+    s: sa.orm.Session, sc: Scope, where: Any, *, limit: int | None = None, offset: int = 0
+) -> list[BatchView]:
     rows = s.execute(
         sa.select(RecordBatch, Production.name)
         .join(Production, Production.id == RecordBatch.production_id)
         .where(RecordBatch.org_id == sc.org_id, Production.deleted_at.is_(None), where)
         .order_by(RecordBatch.id.desc())
+        .limit(limit)
+        .offset(offset)
     ).all()
     if not rows:
         return []
@@ -250,6 +254,49 @@ def batches(db: Database, sc: Scope, pid: int, *, deleted: bool = False) -> list
     if deleted:
         return [v for v in views if v.deleted_at is not None and v.deleted_at >= since]
     return [v for v in views if v.deleted_at is None and v.count]
+
+
+#: batches shown at a time on the production's page (one ``track --push`` sends many)
+BATCHES_PER_PAGE = 20
+
+
+@dataclass
+class BatchPage:
+    items: list[BatchView]
+    page: int  # from 1
+    pages: int
+    total: int  # batches that count, on every page
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
+
+def batches_page(db: Database, sc: Scope, pid: int, page: int = 1, per_page: int = BATCHES_PER_PAGE) -> BatchPage:
+    """A page of the production's record batches that count, newest first, and how many there are
+    in all (a page past the last one gives the last)."""
+    counting = sa.and_(
+        RecordBatch.production_id == pid,
+        RecordBatch.deleted_at.is_(None),
+        sa.exists().where(MeasuredRecord.batch_id == RecordBatch.id),
+    )
+    with db.transaction() as s:
+        productions._get(s, sc, pid)
+        total = int(
+            s.scalar(
+                sa.select(sa.func.count()).select_from(RecordBatch).where(RecordBatch.org_id == sc.org_id, counting)
+            )
+            or 0
+        )
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        items = _batch_views(s, sc, counting, limit=per_page, offset=(page - 1) * per_page)
+    return BatchPage(items, page, pages, total, per_page)
 
 
 def batch(db: Database, sc: Scope, pid: int, bid: int) -> BatchView:
