@@ -70,7 +70,12 @@ class Message(str):
     params: dict[str, Any]
 
     def __new__(cls, template: str, /, **params: Any) -> Message:
-        english = template.format(**{k: _param(v, DEFAULT_LANG) for k, v in params.items()}) if params else template
+        if params:  # a plain str parameter is itself in every language: no _param call (hot path)
+            english = template.format(
+                **{k: v if type(v) is str else _param(v, DEFAULT_LANG) for k, v in params.items()}
+            )
+        else:
+            english = template
         self = super().__new__(cls, english)
         self.template = template
         self.params = params

@@ -50,7 +50,7 @@ def settings() -> dict[str, Any]:
     import yaml
 
     text = resources.files("shootprint.data").joinpath("levers.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     return data
 
 

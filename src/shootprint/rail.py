@@ -45,7 +45,8 @@ def _data() -> tuple[dict[str, str], tuple[_Island, ...]]:
     import yaml
 
     text = resources.files("shootprint.data").joinpath("rail_links.yaml").read_text(encoding="utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
+    # the packaged file, parsed by libyaml when PyYAML has it (the pure-Python parser took ten times longer)
+    raw: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     countries: dict[str, str] = {}
     for key, net in raw["networks"].items():
         for code in net["countries"]:

@@ -148,8 +148,9 @@ def _estimate(ya: np.ndarray, yab: np.ndarray, yb: np.ndarray) -> tuple[np.ndarr
     """S1 and ST over the last-but-one axis (rows); works on bootstrap stacks too."""
     var = np.var(np.concatenate([ya, yb], axis=-1), axis=-1)[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        s1 = np.mean(yb[..., None] * (yab - ya[..., None]), axis=-2) / var
-        st = 0.5 * np.mean((ya[..., None] - yab) ** 2, axis=-2) / var
+        diff = yab - ya[..., None]  # (a - b)² == (b - a)² exactly: one difference serves both
+        s1 = np.mean(yb[..., None] * diff, axis=-2) / var
+        st = 0.5 * np.mean(diff**2, axis=-2) / var
     return s1, st
 
 

@@ -214,3 +214,28 @@ def test_spend_ratio_and_levers_in_french(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         api.estimate(prod, sets={"activities.s.ratio": "air_transportt"})
     assert "ratio inconnu 'air_transportt' ; ratios acceptés : advertising, air_transport" in _both(info.value)[1]
+
+
+def test_records_files_in_french(tmp_path: Path) -> None:
+    from shootprint.tracker.codecarbon_import import import_codecarbon_csv
+    from shootprint.tracker.records import read_records
+
+    runs = tmp_path / "runs.jsonl"
+    runs.write_text('{"label": "x"\nnot json\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_records(runs)
+    en, fr = _both(info.value)
+    assert "runs.jsonl, line 1: not a JSON object (" in en
+    assert "runs.jsonl, ligne 1 : pas un objet JSON (" in fr
+    with pytest.raises(InputError) as info:
+        read_records(tmp_path)
+    assert _both(info.value)[1].endswith(
+        ": est un dossier ; attendu un fichier de relevés (JSON Lines écrit par shootprint track)"
+    )
+    emissions = tmp_path / "emissions.csv"
+    emissions.write_text("timestamp,project_name\n2026-01-01T00:00:00,x\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        import_codecarbon_csv(emissions)
+    en, fr = _both(info.value)
+    assert ": not a CodeCarbon emissions file: column(s) " in en
+    assert "emissions.csv: pas un fichier d’émissions CodeCarbon : colonne(s) " in fr

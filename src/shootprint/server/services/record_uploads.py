@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Message
 from shootprint.server.services import audit, productions, resources
 from shootprint.server.services.errors import Invalid, NotFound
 from shootprint.server.services.scope import Scope
@@ -61,7 +61,7 @@ def _parse_csv(filename: str, text: str) -> tuple[list[Any], list[int], list[tup
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header:
-        raise Invalid(f"{filename}: empty; expected a CodeCarbon emissions.csv with its header line")
+        raise Invalid(Message("{file}: empty; expected a CodeCarbon emissions.csv with its header line", file=filename))
     rows: list[Any] = []
     lines: list[int] = []
     bad: list[tuple[int, str]] = []
@@ -91,11 +91,15 @@ def upload(db: Database, sc: Scope, pid: int, filename: str, content: bytes) -> 
     if not content:
         raise Invalid(N_("Choose a runs.jsonl or a CodeCarbon emissions.csv to upload."))
     if len(content) > MAX_UPLOAD_BYTES:
-        raise Invalid(f"{name}: the file is larger than 5 MB; send bigger batches through the REST API")
+        raise Invalid(
+            Message("{file}: the file is larger than 5 MB; send bigger batches through the REST API", file=name)
+        )
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid(f"{name}: not a UTF-8 text file (expected runs.jsonl or a CodeCarbon emissions.csv)") from None
+        raise Invalid(
+            Message("{file}: not a UTF-8 text file (expected runs.jsonl or a CodeCarbon emissions.csv)", file=name)
+        ) from None
     first = text.lstrip().split("\n", 1)[0]
     kind = "codecarbon" if name.lower().endswith(".csv") or not first.startswith("{") else "records"
     if kind == "codecarbon":
@@ -145,12 +149,16 @@ def link(db: Database, sc: Scope, pid: int, activity_id: str, label: str) -> Non
     document = json.loads(json.dumps(rev.document))
     acts = [a for a in ai_activities(document) if a.get("id") == activity_id]
     if not acts:
-        raise Invalid(f"activity: {activity_id!r} is not an AI activity of this production")
+        raise Invalid(Message("activity: {given} is not an AI activity of this production", given=repr(activity_id)))
     if label:
         labels = {str(o.get("label", "")) for o in resources.record_objects(db, sc, pid)}
         if label not in labels:
             raise Invalid(
-                f"label: no record labelled {label!r}; labels uploaded: {', '.join(sorted(labels)) or 'none'}"
+                Message(
+                    "label: no record labelled {given}; labels uploaded: {labels}",
+                    given=repr(label),
+                    labels=", ".join(sorted(labels)) or Message("none"),
+                )
             )
         for other in document.get("activities") or []:
             if isinstance(other, dict) and other is not acts[0] and other.get("measured") == label:
