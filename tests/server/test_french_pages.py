@@ -63,3 +63,35 @@ def test_french_dashboard_shows_french_scope3_reasons(world: World):
     assert "personnes se déplaçant pour la production : déplacements professionnels" in page
     for _category, reason in dashboard.scope3_mapping().values():
         assert reason not in page, reason
+
+
+def _upload(client, world: World, name: str, content: bytes):
+    return client.post(
+        f"/o/{world.org}/productions/new",
+        data={"start": "upload", "csrf_token": client.cookies["sp_csrf"]},
+        files={"file": (name, content, "application/octet-stream")},
+    )
+
+
+def test_french_upload_errors(world: World, tmp_path):
+    from shootprint.spreadsheet import write_template
+
+    client = world.client("editor")
+    template = write_template(tmp_path / "t.xlsx").read_bytes()
+    english = html.unescape(_upload(client, world, "mine.xlsx", template).text)
+    assert "mine.xlsx: sheet 'production', row 2, column 'value': required: the production's name" in english
+    client.get("/lang/fr", follow_redirects=False)
+    cases = {
+        (
+            "mine.xlsx",
+            template,
+        ): "mine.xlsx: feuille 'production', ligne 2, colonne 'value': obligatoire : le nom de la production",
+        ("mine.yaml", b"name: [unclosed\n"): "mine.yaml : YAML mal formé à la ligne 2, colonne 1 : ",
+        ("mine.yaml", b"- a\n- b\n"): "mine.yaml : attendu une production (name:, activities: …) au premier niveau",
+        ("mine.yaml", b"\xff\xfe\x00bad"): "mine.yaml : pas un fichier texte UTF-8",
+        ("mine.xlsx", b"PK\x03\x04 not really"): "mine.xlsx : pas un classeur XLSX (pas un fichier zip)",
+    }
+    for (name, content), french in cases.items():
+        response = _upload(client, world, name, content)
+        assert response.status_code == 422, name
+        assert french in html.unescape(response.text), html.unescape(response.text)[-2000:]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shootprint.errors import ProblemsError
-from shootprint.i18n import N_
+from shootprint.i18n import N_, said
 from shootprint.server.services.errors import Invalid
 
 #: the draws of a comparison unless asked otherwise
@@ -60,7 +60,7 @@ def canonical(document: dict[str, Any], source: str = "production") -> dict[str,
     try:
         check_document_shape(document, source)
     except HostileInput as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(said(exc)) from None
     for key in ("name", "client"):
         problem = text_problem(document[key], key, source) if isinstance(document.get(key), str) else None
         if problem:
