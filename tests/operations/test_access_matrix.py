@@ -178,6 +178,8 @@ class Values:
                 return self.values["trashed_pid"]
             if name == "production_id" and route.path.endswith("/{production_id}/restore"):
                 return self.values["trashed_pid"]  # the REST API's way out of the trash
+            if name == "batch_id":  # a REST API batch of records: the trashed one for the way out of the trash
+                return self.values["trashed_batch" if route.path.endswith("/restore") else "batch"]
             if name not in self.values:
                 pytest.fail(
                     f"route {route.name} ({route.path}): the access matrix has no sample value for {{{name}}}; "

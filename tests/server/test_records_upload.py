@@ -4,6 +4,7 @@ own, a re-upload counted once), link a label to an AI activity, the footprint ta
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,52 @@ def test_who_may_delete_and_restore_a_batch(world: World, role: str | None):
         assert count == 2  # nothing changed
     viewer_page = world.client("viewer").get(f"/o/{world.org}/productions/{pid}")
     assert "/records/batches/" not in viewer_page.text  # no delete button for a viewer
+
+
+def test_a_production_fed_batch_by_batch_shows_its_batches_a_page_at_a_time(world: World):
+    """As ``shootprint track --push`` feeds it: one batch per job. The page lists the 20 newest with
+    how many there are in all, and links (plain links, no script) to the older ones."""
+    editor = world.client("editor")
+    pid = _production(world, editor)
+    sc = _scope(world)
+    for i in range(45):
+        resources.ingest(
+            world.db, sc, pid, key=f"push-{i}", req_hash=f"h{i}",
+            validated=resources.validate_records([_record(f"job-{i}", label=f"job-{i:02d}")]), token_id=None,
+        )  # fmt: skip
+    url = f"/o/{world.org}/productions/{pid}"
+
+    def shown(page: str) -> list[str]:
+        table = page.split('id="record-batches"')[1].split("</table>")[0]
+        return re.findall(r"<td>(job-\d\d)</td>", table)
+
+    first = editor.get(url)
+    assert first.status_code == 200
+    assert shown(first.text) == [f"job-{i:02d}" for i in range(44, 24, -1)]  # the 20 newest, newest first
+    assert len(_batch_ids(first.text)) == 20
+    count = text_of(first.text.split('id="batches-count"')[1].split("</p>")[0])
+    assert "1–20 of 45" in count
+    nav = first.text.split('id="batch-pages"')[1].split("</nav>")[0]
+    assert f'href="{url}?batches=2#batches-h"' in nav and f'href="{url}?batches=3#batches-h"' in nav
+    assert "?batches=1" not in nav  # no way to newer ones from the newest
+
+    second = editor.get(url + "?batches=2")
+    assert shown(second.text) == [f"job-{i:02d}" for i in range(24, 4, -1)]
+    nav = second.text.split('id="batch-pages"')[1].split("</nav>")[0]
+    assert f"{url}?batches=1#" in nav and f"{url}?batches=3#" in nav
+    last = editor.get(url + "?batches=3")
+    assert shown(last.text) == [f"job-{i:02d}" for i in range(4, -1, -1)]
+    assert "41–45 of 45" in text_of(last.text.split('id="batches-count"')[1].split("</p>")[0])
+    assert shown(editor.get(url + "?batches=99").text) == shown(last.text)  # past the end: the last page
+    assert shown(editor.get(url + "?batches=x").text) == shown(first.text)  # not a number: the first
+
+    # the batch a click deletes leaves the count, and a few batches need no pages
+    newest = _batch_ids(first.text)[0]
+    assert post(editor, f"{url}/records/batches/{newest}/trash").status_code == 303
+    assert "1–20 of 44" in text_of(editor.get(url).text)
+    other = _production(world, editor)
+    for name in ("a.jsonl", "b.jsonl", "c.jsonl"):
+        assert _upload(world, editor, other, name, json.dumps(_record(name)).encode()).status_code == 200
+    few = editor.get(f"/o/{world.org}/productions/{other}")
+    assert len(_batch_ids(few.text)) == 3
+    assert 'id="batches-count"' not in few.text and 'id="batch-pages"' not in few.text

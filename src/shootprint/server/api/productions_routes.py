@@ -24,18 +24,24 @@ from shootprint.server.api.schemas import (
     ProductionBody,
     ProductionOut,
     ProductionPage,
+    RecordBatchList,
+    RecordBatchOut,
     RecordList,
     RecordsAnswer,
     RecordsBody,
     RevisionList,
 )
-from shootprint.server.services import compute, decisions, productions, resources
+from shootprint.server.services import compute, decisions, productions, record_uploads, resources
 from shootprint.server.services.errors import Conflict, Invalid
 
 router = APIRouter(tags=["productions"], responses=error_responses(400, 401, 403, 404, 413, 422, 429))
 READ = Depends(need("read"))
 WRITE = Depends(need("write"))
 RECORDS = Depends(need("records"))
+#: reading batches: a reader, or the token that sends them (to find one to take back)
+READ_BATCHES = Depends(need("read", "records"))
+#: deleting and restoring a batch: the token that sends records, or one that writes productions
+CHANGE_BATCHES = Depends(need("records", "write"))
 EXCLUDE = Query(None, max_length=50, description="categories or line tags left out")
 
 Id = int
@@ -462,3 +468,69 @@ def list_records(
     return JSONResponse(
         {"items": items, "count": count, "energy_j": energy_j, "next_cursor": str(more) if more is not None else None}
     )
+
+
+# -- batches of measured records: what came together, to the trash together -----------------------
+
+
+def _batch_out(view: record_uploads.BatchView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "production_id": view.production_id,
+        "source": view.source,
+        "received_at": _iso(view.received_at),
+        "received_by": view.received_by,
+        "count": view.count,
+        "energy_j": view.energy_j,
+        "labels": view.labels,
+        "deleted_at": _iso(view.deleted_at),
+    }
+
+
+@router.get(
+    "/productions/{production_id}/record-batches",
+    response_model=RecordBatchList,
+    name="api_record_batches",
+    summary="Batches of measured records",
+    tags=["records"],
+)
+def list_record_batches(
+    production_id: Id,
+    caller: Caller = READ_BATCHES,
+    deleted: bool = Query(False, description="true: the batches in the trash (restorable for 30 days)"),
+) -> JSONResponse:
+    """The production's batches of measured records (each API request or uploaded file that stored
+    records), newest first, with their count, energy and labels."""
+    views = record_uploads.batches(caller.db, caller.scope, production_id, deleted=deleted)
+    return JSONResponse({"items": [_batch_out(v) for v in views]})
+
+
+@router.delete(
+    "/productions/{production_id}/record-batches/{batch_id}",
+    status_code=204,
+    name="api_record_batch_delete",
+    summary="Move a batch of records to the trash",
+    tags=["records"],
+)
+def delete_record_batch(production_id: Id, batch_id: Id, caller: Caller = CHANGE_BATCHES) -> Response:
+    """The batch's records stop counting in the footprint at once (restorable for 30 days); sent
+    again, they count again."""
+    record_uploads.trash_batch(
+        caller.db, caller.scope, production_id, batch_id, records_token="records" in caller.scopes
+    )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/productions/{production_id}/record-batches/{batch_id}/restore",
+    response_model=RecordBatchOut,
+    name="api_record_batch_restore",
+    summary="Restore a batch of records from the trash",
+    tags=["records"],
+)
+def restore_record_batch(production_id: Id, batch_id: Id, caller: Caller = CHANGE_BATCHES) -> JSONResponse:
+    """The batch's records count in the footprint again."""
+    record_uploads.restore_batch(
+        caller.db, caller.scope, batch_id, pid=production_id, records_token="records" in caller.scopes
+    )
+    return JSONResponse(_batch_out(record_uploads.batch(caller.db, caller.scope, production_id, batch_id)))

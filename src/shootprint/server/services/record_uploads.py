@@ -183,17 +183,25 @@ class BatchView:
     received_at: datetime
     received_by: str
     count: int
-    energy_kwh: float
+    energy_j: float
     labels: list[str]
     deleted_at: datetime | None
 
+    @property
+    def energy_kwh(self) -> float:
+        return self.energy_j / 3.6e6
 
-def _batch_views(s: sa.orm.Session, sc: Scope, where: Any) -> list[BatchView]:
+
+def _batch_views(
+    s: sa.orm.Session, sc: Scope, where: Any, *, limit: int | None = None, offset: int = 0
+) -> list[BatchView]:
     rows = s.execute(
         sa.select(RecordBatch, Production.name)
         .join(Production, Production.id == RecordBatch.production_id)
         .where(RecordBatch.org_id == sc.org_id, Production.deleted_at.is_(None), where)
         .order_by(RecordBatch.id.desc())
+        .limit(limit)
+        .offset(offset)
     ).all()
     if not rows:
         return []
@@ -236,7 +244,7 @@ def _batch_views(s: sa.orm.Session, sc: Scope, where: Any) -> list[BatchView]:
                 b.created_at,
                 by,
                 count,
-                energy / 3.6e6,
+                energy,
                 sorted(labels.get(b.id, ())),
                 b.deleted_at,
             )
@@ -244,11 +252,69 @@ def _batch_views(s: sa.orm.Session, sc: Scope, where: Any) -> list[BatchView]:
     return out
 
 
-def batches(db: Database, sc: Scope, pid: int) -> list[BatchView]:
-    """The production's record batches that count (not in the trash), newest first."""
+def batches(db: Database, sc: Scope, pid: int, *, deleted: bool = False) -> list[BatchView]:
+    """The production's record batches that count (not in the trash), newest first; with ``deleted``,
+    its batches in the trash for less than 30 days instead."""
+    since = utcnow() - timedelta(days=productions.TRASH_DAYS)
     with db.transaction() as s:
         productions._get(s, sc, pid)
-        return [v for v in _batch_views(s, sc, RecordBatch.production_id == pid) if v.deleted_at is None and v.count]
+        views = _batch_views(s, sc, RecordBatch.production_id == pid)
+    if deleted:
+        return [v for v in views if v.deleted_at is not None and v.deleted_at >= since]
+    return [v for v in views if v.deleted_at is None and v.count]
+
+
+#: batches shown at a time on the production's page (one ``track --push`` sends many)
+BATCHES_PER_PAGE = 20
+
+
+@dataclass
+class BatchPage:
+    items: list[BatchView]
+    page: int  # from 1
+    pages: int
+    total: int  # batches that count, on every page
+    per_page: int
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.items) - 1 if self.items else 0
+
+
+def batches_page(db: Database, sc: Scope, pid: int, page: int = 1, per_page: int = BATCHES_PER_PAGE) -> BatchPage:
+    """A page of the production's record batches that count, newest first, and how many there are
+    in all (a page past the last one gives the last)."""
+    counting = sa.and_(
+        RecordBatch.production_id == pid,
+        RecordBatch.deleted_at.is_(None),
+        sa.exists().where(MeasuredRecord.batch_id == RecordBatch.id),
+    )
+    with db.transaction() as s:
+        productions._get(s, sc, pid)
+        total = int(
+            s.scalar(
+                sa.select(sa.func.count()).select_from(RecordBatch).where(RecordBatch.org_id == sc.org_id, counting)
+            )
+            or 0
+        )
+        pages = max(1, -(-total // per_page))
+        page = min(max(page, 1), pages)
+        items = _batch_views(s, sc, counting, limit=per_page, offset=(page - 1) * per_page)
+    return BatchPage(items, page, pages, total, per_page)
+
+
+def batch(db: Database, sc: Scope, pid: int, bid: int) -> BatchView:
+    """One batch of the production's records, in the trash or not."""
+    with db.transaction() as s:
+        productions._get(s, sc, pid)
+        views = _batch_views(s, sc, sa.and_(RecordBatch.id == bid, RecordBatch.production_id == pid))
+    if not views:
+        raise NotFound(N_("No such batch of records."))
+    return views[0]
 
 
 def trashed_batches(db: Database, sc: Scope) -> list[BatchView]:
@@ -266,9 +332,16 @@ def _batch(s: sa.orm.Session, sc: Scope, bid: int) -> RecordBatch:
     return batch
 
 
-def trash_batch(db: Database, sc: Scope, pid: int, bid: int) -> BatchView:
+def _may_change_batches(sc: Scope, records_token: bool) -> None:
+    """Editors and owners may delete and restore batches; so may an API token with the ``records``
+    scope (``records_token``: the kind of token that sends them, whose role is otherwise viewer)."""
+    if not (records_token and sc.via.kind == "token"):
+        sc.require("editor")
+
+
+def trash_batch(db: Database, sc: Scope, pid: int, bid: int, *, records_token: bool = False) -> BatchView:
     """Move a batch of records to the trash: they stop counting in the footprint (restorable for 30 days)."""
-    sc.require("editor")
+    _may_change_batches(sc, records_token)
     with db.transaction() as s:
         batch = _batch(s, sc, bid)
         if batch.production_id != pid or batch.deleted_at is not None:
@@ -290,11 +363,14 @@ def trash_batch(db: Database, sc: Scope, pid: int, bid: int) -> BatchView:
         return view
 
 
-def restore_batch(db: Database, sc: Scope, bid: int) -> int:
-    """Bring a batch back from the trash (within 30 days); returns its production's id."""
-    sc.require("editor")
+def restore_batch(db: Database, sc: Scope, bid: int, *, pid: int | None = None, records_token: bool = False) -> int:
+    """Bring a batch back from the trash (within 30 days); returns its production's id. With ``pid``,
+    only a batch of that production."""
+    _may_change_batches(sc, records_token)
     with db.transaction() as s:
         batch = _batch(s, sc, bid)
+        if pid is not None and batch.production_id != pid:
+            raise NotFound(N_("No such batch of records in the trash."))
         if batch.deleted_at is None:
             raise NotFound(N_("No such batch of records in the trash."))
         if batch.deleted_at < utcnow() - timedelta(days=productions.TRASH_DAYS):

@@ -240,11 +240,17 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
         references=productions.REFERENCE_WAYS,
         levers=compute.levers(),
         measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if digest else [],
-        batches=record_uploads.batches(ctx.db, sc, pid) if digest else [],
+        batches=record_uploads.batches_page(ctx.db, sc, pid, _batch_page(ctx)) if digest else None,
         ai_activities=record_uploads.ai_activities(rev.document),
         upload_result=upload_result,
         upload_problems=upload_problems or [],
     )
+
+
+def _batch_page(ctx: Ctx) -> int:
+    """The page of record batches asked for (``?batches=N``); the first for anything else."""
+    raw = ctx.request.query_params.get("batches", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else 1
 
 
 def _footprint_values(ctx: Ctx, fp: dict[str, Any]) -> dict[str, Any]:
