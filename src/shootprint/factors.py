@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from shootprint.errors import FactorError, InputError
-from shootprint.i18n import Exact, Message, count, said
+from shootprint.i18n import N_, Exact, Message, count, said
 
 DATA_PACKAGE = "shootprint.data"
 DEFAULT_FACTOR_SET = "ademe"
@@ -594,14 +594,17 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
         if not isinstance(raw, dict):
             problems.append(
                 Problem.make(
-                    "override-not-a-mapping", "row {row}: expected a mapping of field: value", source=source, row=i
+                    "override-not-a-mapping", N_("row {row}: expected a mapping of field: value"), source=source, row=i
                 )
             )
             continue
         if "(extra cells)" in raw:
             problems.append(
                 Problem.make(
-                    "override-extra-cells", "row {row}: more cells than the header has columns", source=source, row=i
+                    "override-extra-cells",
+                    N_("row {row}: more cells than the header has columns"),
+                    source=source,
+                    row=i,
                 )
             )
             continue
@@ -610,7 +613,7 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
             problems.append(
                 Problem.make(
                     "override-unknown-field",
-                    "row {row}: unknown field(s) {fields}; accepted: {accepted}",
+                    N_("row {row}: unknown field(s) {fields}; accepted: {accepted}"),
                     source=source,
                     location=where,
                     location_in_message=True,
@@ -627,7 +630,7 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
             problems.append(
                 Problem.make(
                     "override-bad-value",
-                    "row {row}: {error}",
+                    N_("row {row}: {error}"),
                     source=source,
                     location=where,
                     location_in_message=True,
@@ -640,12 +643,12 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
             problems.append(
                 Problem.make(
                     "override-invalid",
-                    "row {row} ({id}): {problem}",
+                    N_("row {row} ({id}): {problem}"),
                     source=source,
                     location_in_message=True,
                     location=(*where, problem.split(":", 1)[0]),
                     row=i,
-                    id=row.id or "no id",
+                    id=row.id or Message("no id"),
                     problem=problem,
                 )
             )
@@ -655,12 +658,12 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
                 problems.append(
                     Problem.make(
                         "override-not-finite",
-                        "row {row} ({id}): {field}: must be a finite number",
+                        N_("row {row} ({id}): {field}: must be a finite number"),
                         source=source,
                         location=(*where, name),
                         location_in_message=True,
                         row=i,
-                        id=row.id or "no id",
+                        id=row.id or Message("no id"),
                         field=name,
                     )
                 )

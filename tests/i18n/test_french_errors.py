@@ -138,7 +138,7 @@ def test_overrides_file_in_french(tmp_path: Path) -> None:
         load_overrides(rows)
     en, fr = _both(info.value)
     assert "kind: 'factorr' is not one of" in en
-    assert "kind : 'factorr' n’est pas l’une des valeurs" in fr
+    assert "ligne 1 (mine.kwh) : kind : 'factorr' n’est pas l’une des valeurs" in fr
 
 
 def test_output_paths_in_french(tmp_path: Path) -> None:

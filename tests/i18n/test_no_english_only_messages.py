@@ -114,3 +114,28 @@ def test_no_error_of_the_engine_or_the_cli_is_english_only() -> None:
             if not any(relative == file and text.startswith(start) for file, start in ALLOWED):
                 found.append(f"{relative}:{line}: {text!r}")
     assert not found, "messages outside the catalogs (write them as Message templates):\n" + "\n".join(found)
+
+
+def test_every_problem_template_has_its_french() -> None:
+    """A template given to ``Problem.make`` is looked up in the catalog: written plainly (not marked
+    with ``N_``), it is never extracted and stays English in French output."""
+    from shootprint.i18n import translations
+
+    french = translations("fr")._catalog  # noqa: SLF001 (gettext's own table: what the package ships)
+    missing = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "make"):
+                continue
+            if len(node.args) < 2:
+                continue
+            template = node.args[1]
+            if isinstance(template, ast.Call) and getattr(template.func, "id", "") == "N_" and template.args:
+                template = template.args[0]
+            if (
+                isinstance(template, ast.Constant)
+                and isinstance(template.value, str)
+                and not french.get(template.value)
+            ):
+                missing.append(f"{path.relative_to(SOURCE).as_posix()}:{node.lineno}: {template.value!r}")
+    assert not missing, "problem templates without French (mark them with N_ and translate):\n" + "\n".join(missing)
