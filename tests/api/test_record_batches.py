@@ -174,3 +174,26 @@ def test_the_batch_routes_are_in_the_openapi_description(world: ApiWorld):
         assert {"401", "403", "404"} <= set(operation["responses"]), operation["responses"]
         assert operation["security"] == [{"token": []}]
     assert "RecordBatchOut" in spec["components"]["schemas"]
+
+
+def test_batches_come_a_page_at_a_time_with_a_cursor(world: ApiWorld):
+    pid = _production(world)
+    for i in range(5):
+        _push(world, pid, f"k{i}", f"run-{i}", label=f"job-{i}")
+    seen: list[list[str]] = []
+    cursor = None
+    while True:
+        params: dict = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = world.api("records").get(f"/api/v1/productions/{pid}/record-batches", params=params).json()
+        seen.append([label for b in page["items"] for label in b["labels"]])
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == [["job-4", "job-3"], ["job-2", "job-1"], ["job-0"]]
+    whole = world.api("read").get(f"/api/v1/productions/{pid}/record-batches").json()
+    assert len(whole["items"]) == 5 and whole["next_cursor"] is None
+    bad = world.api("read").get(f"/api/v1/productions/{pid}/record-batches", params={"cursor": "x1"})
+    assert bad.status_code == 422 and bad.headers["content-type"].startswith(PROBLEM)
+    assert bad.json()["problems"][0]["message"].startswith("cursor:")
+    too_many = world.api("read").get(f"/api/v1/productions/{pid}/record-batches", params={"limit": 5000})
+    assert too_many.status_code == 422

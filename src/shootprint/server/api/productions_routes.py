@@ -498,11 +498,22 @@ def list_record_batches(
     production_id: Id,
     caller: Caller = READ_BATCHES,
     deleted: bool = Query(False, description="true: the batches in the trash (restorable for 30 days)"),
+    cursor: str | None = Query(None, max_length=40, description="from the previous page's next_cursor"),
+    limit: int = Query(100, ge=1, le=1000),
 ) -> JSONResponse:
     """The production's batches of measured records (each API request or uploaded file that stored
-    records), newest first, with their count, energy and labels."""
-    views = record_uploads.batches(caller.db, caller.scope, production_id, deleted=deleted)
-    return JSONResponse({"items": [_batch_out(v) for v in views]})
+    records), newest first, a page at a time, with their count, energy and labels."""
+    before = None
+    if cursor:
+        if not cursor.isdigit() or len(cursor) > 18:
+            raise Invalid("cursor: not a cursor this server gave; start from the first page.")
+        before = int(cursor)
+    views = record_uploads.batches(
+        caller.db, caller.scope, production_id, deleted=deleted, before=before, limit=limit + 1
+    )
+    more = len(views) > limit
+    views = views[:limit]
+    return JSONResponse({"items": [_batch_out(v) for v in views], "next_cursor": str(views[-1].id) if more else None})
 
 
 @router.delete(

@@ -187,3 +187,4 @@ class RecordBatchList(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     items: list[RecordBatchOut]
+    next_cursor: str | None = Field(None, description="the cursor of the next page; null on the last one")

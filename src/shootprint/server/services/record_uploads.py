@@ -252,16 +252,29 @@ def _batch_views(
     return out
 
 
-def batches(db: Database, sc: Scope, pid: int, *, deleted: bool = False) -> list[BatchView]:
+def batches(
+    db: Database,
+    sc: Scope,
+    pid: int,
+    *,
+    deleted: bool = False,
+    before: int | None = None,
+    limit: int | None = None,
+) -> list[BatchView]:
     """The production's record batches that count (not in the trash), newest first; with ``deleted``,
-    its batches in the trash for less than 30 days instead."""
-    since = utcnow() - timedelta(days=productions.TRASH_DAYS)
+    its batches in the trash for less than 30 days instead. ``before``: only batches with a smaller
+    id (the next page); ``limit``: at most that many."""
+    where = [RecordBatch.production_id == pid]
+    if deleted:
+        since = utcnow() - timedelta(days=productions.TRASH_DAYS)
+        where += [RecordBatch.deleted_at.is_not(None), RecordBatch.deleted_at >= since]
+    else:
+        where += [RecordBatch.deleted_at.is_(None), sa.exists().where(MeasuredRecord.batch_id == RecordBatch.id)]
+    if before is not None:
+        where.append(RecordBatch.id < before)
     with db.transaction() as s:
         productions._get(s, sc, pid)
-        views = _batch_views(s, sc, RecordBatch.production_id == pid)
-    if deleted:
-        return [v for v in views if v.deleted_at is not None and v.deleted_at >= since]
-    return [v for v in views if v.deleted_at is None and v.count]
+        return _batch_views(s, sc, sa.and_(*where), limit=limit)
 
 
 #: batches shown at a time on the production's page (one ``track --push`` sends many)
