@@ -116,3 +116,23 @@ def test_an_application_started_by_multiprocessing_ends_with_its_workers():
         if app.is_alive():
             app.kill()  # its worker notices its parent is gone and ends
             app.join(30)
+
+
+def test_ctrl_c_sent_to_every_process_leaves_the_workers_to_their_application():
+    """Ctrl-C in a terminal sends SIGINT to the whole process group, the workers too: they keep
+    computing what the application still waits for (and print no traceback over its JSON log), and
+    end when the application shuts their pool down or ends."""
+    import time
+
+    worker = workers.run(1, _pid)
+    time.sleep(1)  # back to waiting for work
+    os.kill(worker, signal.SIGINT)
+    for _ in range(20):  # had it stopped, it would be gone (or a zombie) within a moment
+        time.sleep(0.1)
+        try:
+            with open(f"/proc/{worker}/stat") as fh:
+                if fh.read().split(")")[1].split()[0] == "Z":
+                    break
+        except FileNotFoundError:
+            break
+    assert workers.run(1, _pid) == worker, "the worker stopped: a new one answered"

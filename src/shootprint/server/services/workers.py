@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.util
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -55,6 +56,10 @@ def _start_worker() -> None:
                 os._exit(0)
 
     threading.Thread(target=watch, name="shootprint-parent-watch", daemon=True).start()
+    # Ctrl-C in a terminal sends SIGINT to every process of the group: a worker leaves stopping to its
+    # application, which still waits for what it computes, then shuts the pool down (or ends, and the
+    # watch above ends the worker). SIGTERM stays: the pool ends a broken pool's workers with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         os.nice(NICENESS)
     except OSError:  # pragma: no cover - not allowed here: same priority, still another process
@@ -75,9 +80,10 @@ def _pool(processes: int) -> ProcessPoolExecutor:
             global _FINALIZER
             if _FINALIZER is None:
                 # An application that is itself a multiprocessing child (uvicorn --reload or --workers)
-                # joins its child processes on the way out before the executor's own exit hook tells
-                # the idle workers to stop: without this it would wait for them forever. Before the
-                # queues' own finalizers (priority 10), which would stop sending to the workers.
+                # and ends without being killed by a signal joins its child processes on the way out
+                # before the executor's own exit hook tells the idle workers to stop: without this it
+                # would wait for them forever. Before the queues' own finalizers (priority 10), which
+                # would stop sending to the workers.
                 _FINALIZER = multiprocessing.util.Finalize(None, shutdown, exitpriority=100)
         return pool
 
