@@ -8,6 +8,9 @@ Prints medians (this machine is small and shared: compare figures taken in one s
 - fresh-process ``shootprint report … --out report.pdf`` of the five;
 - ``compare --samples`` in process for growing numbers of productions (cost per production).
 
+Fresh-process and scaling figures also give their CPU time (user + system): on a shared machine
+the wall time counts the waits for a free core, the CPU time does not.
+
 ``--src DIR`` times another checkout's ``src`` folder with this environment; ``--before DIR`` times
 that folder and this checkout's ``src`` one after the other and prints both columns, before → after
 (the "before" folder comes from the commit before a change: ``git worktree add --detach /tmp/before
@@ -43,19 +46,36 @@ def median_s(fn, runs: int = 5) -> float:
     return statistics.median(times)
 
 
+#: median CPU seconds (user + system) of the fresh processes of the last :func:`wall` call
+LAST_CPU: list[float] = []
+
+
 def wall(argv: list[str], src: Path, runs: int) -> float:
+    """Median wall time of a fresh ``shootprint`` process; its median CPU time goes to LAST_CPU
+    (on a shared, loaded machine the wall time counts the waits for a core, the CPU time does not)."""
+    import resource
     import subprocess
 
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(src)
     cmd = [sys.executable, "-c", "import sys; from shootprint.cli import main; sys.argv[0] = 'shootprint'; main()"]
     subprocess.run([*cmd, *argv], capture_output=True, check=True, cwd=ROOT, env=env)
-    times = []
+    times, cpus = [], []
     for _ in range(runs):
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([*cmd, *argv], capture_output=True, check=True, cwd=ROOT, env=env)
         times.append(time.perf_counter() - start)
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(now.ru_utime - used.ru_utime + now.ru_stime - used.ru_stime)
+    LAST_CPU[:] = [statistics.median(cpus)]
     return statistics.median(times)
+
+
+def record_fresh(label: str, seconds: float) -> None:
+    """A fresh-process figure: its wall time, then its CPU time on a line of its own."""
+    record(label, seconds)
+    record(f"  {label.removesuffix(', fresh process')}, CPU time", LAST_CPU[0])
 
 
 FIGURES: list[tuple[str, float]] = []
@@ -117,13 +137,13 @@ def main() -> None:
     record(f"10,000 draws × {len(FILES)} productions with ratios (warm)", t)
 
     bare = wall(["--version"], src, runs)
-    record("shootprint --version, fresh process", bare)
-    record(f"shootprint compare ({len(FILES)} files), fresh process", wall(["compare", *FILES], src, runs))
-    record("shootprint sensitivity (1 file, N=512), fresh process", wall(["sensitivity", FILES[0]], src, runs))
+    record_fresh("shootprint --version, fresh process", bare)
+    record_fresh(f"shootprint compare ({len(FILES)} files), fresh process", wall(["compare", *FILES], src, runs))
+    record_fresh("shootprint sensitivity (1 file, N=512), fresh process", wall(["sensitivity", FILES[0]], src, runs))
     with tempfile.TemporaryDirectory() as tmp:
         if not args.quick:
             out = str(Path(tmp) / "r.pdf")
-            record(
+            record_fresh(
                 f"shootprint report ({len(FILES)} files) → PDF, fresh process",
                 wall(["report", *FILES, "--out", out], src, 3),
             )
@@ -131,8 +151,11 @@ def main() -> None:
     sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else [5, 25, 50] if args.quick else [5, 25, 50, 100]
     for n in sizes:
         paths = [FILES[i % len(FILES)] for i in range(n)]
+        cpu_start = time.process_time()
         t = median_s(lambda paths=paths: api.compare_uncertain(paths, samples=10_000, seed=1).to_dict(), runs=1)
+        cpu = (time.process_time() - cpu_start) / 2  # median_s ran it twice: a warm-up, then the timed run
         record(f"compare --samples 10000 of {n} productions (warm)", t)
+        record(f"  compare --samples 10000 of {n} productions, CPU time", cpu)
         print(f"{'':<58} {t / n * 1000:8.1f} ms per production")
     if args.json:
         print(json.dumps(FIGURES))

@@ -17,7 +17,14 @@ It stops by itself after ``--requests`` requests or ``--duration`` seconds, whic
 ``--soak MINUTES``: after that many minutes, printing the server's resident memory at the start and the
 end). Only loopback is ever contacted. Every answer that is not the expected one counts as an error.
 
+``--mix open=1`` (kinds and weights, comma-separated) changes the mix: only production pages, say.
+``--rate R`` paces the users to R requests per second in all (an open schedule: each request has its
+time, and its latency counts from that time, so a server that falls behind is not excused by users
+that waited for it); without it every user sends its next request as soon as the last is answered.
+The server's memory is that of its process and its worker processes (heavy computations) together.
+
     python benchmarks/load.py --users 50 --requests 3000 --duration 120
+    python benchmarks/load.py --users 50 --mix open=1 --rate 100 --duration 60
     python benchmarks/load.py --users 50 --soak 10
 """
 
@@ -82,10 +89,31 @@ def _seed(database_url: str, users: int) -> tuple[str, list[int], str, list[str]
 
 
 def _rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+    """Resident memory of ``pid`` and its descendants (the server's worker processes), in KiB."""
+    total = 0
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _rss_kib(int(child))
+    except (FileNotFoundError, ProcessLookupError):  # a process that ended meanwhile
+        pass
+    return total
+
+
+def _mix(text: str) -> dict[str, int]:
+    """``open=1,browse=2`` as {kind: weight}; the kinds are those of MIX."""
+    out = {}
+    for part in text.split(","):
+        kind, _, weight = part.partition("=")
+        if kind.strip() not in MIX or not weight.strip().isdigit() or int(weight) < 0:
+            raise SystemExit(f"--mix: {part!r}: expected kind=weight, kinds: {', '.join(MIX)}; weights: whole numbers")
+        out[kind.strip()] = int(weight)
+    if not any(out.values()):
+        raise SystemExit("--mix: at least one kind needs a weight above 0")
+    return out
 
 
 def _percentile(sorted_values: list[float], p: float) -> float:
@@ -104,15 +132,27 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000, help="stop after this many requests")
     parser.add_argument("--duration", type=float, default=120, help="… or after this many seconds")
     parser.add_argument("--soak", type=float, default=0, help="minutes: run that long and report memory")
+    parser.add_argument(
+        "--mix",
+        default=None,
+        help="kinds and weights, e.g. open=1 (default: " + ",".join(f"{k}={v}" for k, v in MIX.items()) + ")",
+    )
+    parser.add_argument(
+        "--rate", type=float, default=0, help="requests per second in all (default: as fast as answered)"
+    )
     parser.add_argument("--samples", type=int, default=1000, help="Monte Carlo draws of a comparison page")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    mix = _mix(args.mix) if args.mix else MIX
+    if args.rate < 0 or args.rate > 10_000:
+        raise SystemExit("--rate: from 0 (as fast as answered) to 10,000 requests per second")
     if args.soak:
         args.duration = args.soak * 60
         args.requests = 10**9
     rng = random.Random(args.seed)
 
+    load_before = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     with tempfile.TemporaryDirectory(prefix="shootprint-load-") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'load.sqlite'}"
         from shootprint.server import security
@@ -136,12 +176,15 @@ def main() -> None:
             ).read_text(encoding="utf-8")
             record_batch = 0
             latencies: dict[str, list[float]] = defaultdict(list)
+            timeline: list[tuple[float, str, float]] = []  # (when sent or scheduled, kind, latency s)
             errors: dict[str, list[str]] = defaultdict(list)
             lock = threading.Lock()
             sent = 0
             stop_at = time.monotonic() + args.duration
-            kinds = list(MIX)
-            weights = [MIX[k] for k in kinds]
+            kinds = [k for k in MIX if mix.get(k)]
+            weights = [mix[k] for k in kinds]
+            started_at: list[float] = []  # when every user has signed in: the schedule's origin (--rate)
+            ready = threading.Barrier(args.users, action=lambda: started_at.append(time.perf_counter()))
 
             def request(http: httpx.Client, kind: str, csrf: str, user: int) -> httpx.Response:
                 nonlocal record_batch
@@ -178,20 +221,37 @@ def main() -> None:
             def user(i: int) -> None:
                 nonlocal sent
                 with httpx.Client(base_url=base, timeout=120, follow_redirects=False) as http:
-                    http.get("/signin")
-                    csrf = http.cookies["sp_csrf"]
-                    answer = http.post("/signin", data={"email": emails[i], "password": PASSWORD, "csrf_token": csrf})
-                    if answer.status_code != 303:
+                    csrf, status = "", 0
+                    try:
+                        http.get("/signin")
+                        csrf = http.cookies["sp_csrf"]
+                        data = {"email": emails[i], "password": PASSWORD, "csrf_token": csrf}
+                        status = http.post("/signin", data=data).status_code
+                    except (httpx.HTTPError, KeyError):
+                        pass
+                    try:
+                        ready.wait(timeout=300)
+                    except threading.BrokenBarrierError:
+                        pass
+                    if status != 303:
                         with lock:
-                            errors["signin"].append(f"{answer.status_code}")
+                            errors["signin"].append(f"{status}")
                         return
                     while time.monotonic() < stop_at:
                         with lock:
                             if sent >= args.requests:
                                 return
+                            n = sent
                             sent += 1
-                        kind = rng.choices(kinds, weights)[0]
+                            kind = rng.choices(kinds, weights)[0]
                         t0 = time.perf_counter()
+                        if args.rate:  # request n's time in the schedule; its latency counts from then
+                            t0 = started_at[0] + n / args.rate
+                            wait = t0 - time.perf_counter()
+                            if wait > 0:
+                                time.sleep(wait)
+                            if time.monotonic() >= stop_at:
+                                return
                         try:
                             answer = request(http, kind, csrf, i)
                             status = answer.status_code
@@ -201,6 +261,7 @@ def main() -> None:
                         dt = time.perf_counter() - t0
                         with lock:
                             latencies[kind].append(dt)
+                            timeline.append((t0, kind, dt))
                             if status != EXPECTED[kind]:
                                 errors[kind].append(f"{status}: {detail}")
 
@@ -214,7 +275,7 @@ def main() -> None:
                 rss_samples.append((time.perf_counter() - start, _rss_kib(server.pid)))
                 for t in threads:
                     t.join(timeout=5 / len(threads))
-            elapsed = time.perf_counter() - start
+            elapsed = time.perf_counter() - (started_at[0] if started_at else start)
             rss_end = _rss_kib(server.pid)
         finally:
             server.send_signal(signal.SIGTERM)
@@ -224,7 +285,9 @@ def main() -> None:
     total = sum(len(v) for v in latencies.values())
     n_errors = sum(len(v) for v in errors.values())
     db_name = "SQLite" if not args.database_url else re.sub(r"://.*@", "://…@", args.database_url)
-    print(f"{total} requests, {args.users} users, {elapsed:.1f} s, one server process, {db_name}, loopback")
+    paced = f", paced at {args.rate:g} requests/s" if args.rate else ""
+    print(f"{total} requests, {args.users} users{paced}, {elapsed:.1f} s, one server process, {db_name}, loopback")
+    print(f"  mix {', '.join(f'{k}={mix[k]}' for k in kinds)}; load average before: {load_before}")
     print(f"  throughput {total / elapsed:8.1f} requests/s, errors {n_errors}")
     print(f"  {'kind':<9} {'count':>6} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for kind in kinds:
@@ -235,6 +298,18 @@ def main() -> None:
     everything = sorted(x for v in latencies.values() for x in v)
     if everything:
         print(f"  {'all':<9} {total:>6} {statistics.median(everything) * 1000:>8.1f} {_percentile(everything, 0.99) * 1000:>8.1f} {n_errors:>7}")  # fmt: skip
+    # the same after the first fifth of the run: the caches are warm (every production opened at least once)
+    origin = started_at[0] if started_at else start
+    steady: dict[str, list[float]] = defaultdict(list)
+    for t0, kind, dt in timeline:
+        if t0 - origin >= elapsed / 5:
+            steady[kind].append(dt)
+    if steady:
+        print("  after the first fifth (warm caches):")
+        for kind in [k for k in kinds if steady.get(k)] + ["all"]:
+            lat = sorted(steady[kind] if kind != "all" else [x for v in steady.values() for x in v])
+            p50, p99 = statistics.median(lat) * 1000, _percentile(lat, 0.99) * 1000
+            print(f"  {kind:<9} {len(lat):>6} {p50:>8.1f} {p99:>8.1f}")
     warm = [kib for s, kib in rss_samples if s >= elapsed / 5] or [rss_end]
     print(
         f"  server memory (RSS): {rss_start / 1024:.1f} MiB before the load, {warm[0] / 1024:.1f} MiB after the "

@@ -3,9 +3,10 @@
 Extraction covers all of ``src/shootprint``: the engine's warnings and line labels, error messages,
 the CLI's text and the reports. Marked are, in Python, ``_("…")``, ``N_("…")``, ``Message("…", …)``,
 ``gettext(lang, "…")`` and the template of ``ctx.warn(code, "…", …)``; in report templates
-``{{ _("…") }}``, and so in the web application's templates; and the ``reason`` column of ``data/uncertainty_defaults.csv`` (quoted in the
-warning a default uncertainty gives). Run it from the repository root after changing a translatable
-string, then translate the new entries of ``src/shootprint/locale/<lang>/LC_MESSAGES/messages.po``
+``{{ _("…") }}``, and so in the web application's templates; and the ``reason`` columns of
+``data/uncertainty_defaults.csv`` (quoted in the warning a default uncertainty gives) and
+``server/data/ghg_scope3.csv`` (the dashboard's GHG Protocol mapping). Run it from the repository
+root after changing a translatable string, then translate the new entries of ``src/shootprint/locale/<lang>/LC_MESSAGES/messages.po``
 and run it again to compile:
 
     .venv/bin/python data-raw/compile_catalogs.py           # extract, merge, compile
@@ -39,7 +40,10 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "shootprint"
 #: data files whose text is shown to readers: (path, column)
-DATA_TEXT = [(SOURCE / "data" / "uncertainty_defaults.csv", "reason")]
+DATA_TEXT = [
+    (SOURCE / "data" / "uncertainty_defaults.csv", "reason"),
+    (SOURCE / "server" / "data" / "ghg_scope3.csv", "reason"),  # shown on the dashboard
+]
 LOCALE = ROOT / "src" / "shootprint" / "locale"
 LANGS = ("fr",)
 METHOD_MAP = [("**.py", "python"), ("report/templates/**.j2", "jinja2"), ("server/web/templates/**.html", "jinja2")]

@@ -18,6 +18,7 @@ from shootprint.calculator import Calculator, Comparison, Prepared
 from shootprint.errors import InputError
 from shootprint.factors import FactorRow, FactorTable
 from shootprint.files import load_overrides, load_production, load_records, read_file
+from shootprint.i18n import Message
 from shootprint.model import Footprint
 
 __all__ = [
@@ -80,7 +81,7 @@ def _prepare(production: str | Path | Any, sets: dict[str, Any] | None) -> Any:
     if isinstance(production, str | Path):
         return prepared(production, sets)
     if sets:
-        raise InputError("sets apply to a production file; load it with load_production(path, overrides)")
+        raise InputError(Message("sets apply to a production file; load it with load_production(path, overrides)"))
     return production
 
 
@@ -114,7 +115,7 @@ def compare(
 ) -> Comparison:
     """Footprints of several productions with one factor table, so they compare."""
     if len(productions) < 1:
-        raise InputError("compare needs at least one production file")
+        raise InputError(Message("compare needs at least one production file"))
     calc = calculator(factor_set, overrides)
     return calc.compare(_prepare_many(productions, sets), exclude=exclude)
 

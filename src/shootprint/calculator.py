@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import DEFAULT_FACTOR_SET, FactorRow, FactorTable, default_table, override_rows
-from shootprint.i18n import Message, render
+from shootprint.i18n import Message, render, said
 from shootprint.model import Footprint
 from shootprint.problems import N_, Problem, ProblemsError
 
@@ -458,6 +458,7 @@ class Calculator:
             variants.append(("set: " + ", ".join(f"{k}={v}" for k, v in sets.items()), changed, []))
         parsed = [parse_lever(str(text)) for text in levers]
         combined = base_raw
+        combined_prod: Any = None  # the production ``combined`` validates to (validated once, below)
         combined_notes: list[str] = []
         skipped: list[dict[str, str]] = []
         applied = 0
@@ -480,14 +481,15 @@ class Calculator:
                 continue
             try:
                 more_raw, more = lever.apply(combined, value)
-                self.prepare(more_raw, base.records, source=source)
+                more_prod = self.prepare(more_raw, base.records, source=source).production
             except (ProblemsError, ValueError):
                 continue
             combined = more_raw
+            combined_prod = more_prod
             combined_notes.extend(more)
             applied += 1
         if applied > 1:
-            variants.append(("all levers", combined, combined_notes))
+            variants.append(("all levers", combined_prod, combined_notes))
         if not variants:
             if skipped:
                 return self._whatif_result(base, [], samples, seed, lvl, exclude, skipped, progress)
@@ -603,7 +605,7 @@ class Calculator:
         except KeyError as exc:
             current = None
             if not vary.startswith(("activities.", "parameters.")):
-                raise InputError(f"--vary {vary}: {exc.args[0]}") from None
+                raise InputError(Message("--vary {vary}: {error}", vary=vary, error=said(exc))) from None
         table = self._table_for([a, b])
         excl = _exclude(exclude)
         target = _guard(lambda: footprint(b.production, table, records=b.records, exclude=excl).total_kgco2e)

@@ -746,15 +746,16 @@ def template_cmd(out: Path, lang: str) -> None:
 @out_opt
 def import_cmd(workbook: Path, out: Path | None) -> None:
     """Turn a filled XLSX template (WORKBOOK) into a production file (errors name sheet, row and column)."""
+    from shootprint.i18n import Message
     from shootprint.output import check_target, write_text
     from shootprint.spreadsheet import workbook_to_yaml
 
     try:
         if out is not None:
-            check_target(out, (".yaml", ".yml"), [workbook], "production")
+            check_target(out, (".yaml", ".yml"), [workbook], Message("production"))
         text_ = workbook_to_yaml(workbook)
         if out is not None:
-            write_text(out, text_, suffixes=(".yaml", ".yml"), inputs=[workbook], what="production")
+            write_text(out, text_, suffixes=(".yaml", ".yml"), inputs=[workbook], what=Message("production"))
     except ShootprintError as exc:
         _fail(exc)
     if out is not None:

@@ -16,7 +16,7 @@ from shootprint import units
 from shootprint._version import __version__
 from shootprint.errors import FactorError, InputError
 from shootprint.factors import FactorTable, Resolved
-from shootprint.i18n import N_, Message
+from shootprint.i18n import N_, Joined, Message, said
 from shootprint.model import (
     OPERATIONS,
     ActivityBase,
@@ -25,6 +25,7 @@ from shootprint.model import (
     LineItem,
     QuantitySpec,
     ResultWarning,
+    warning_key,
 )
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class Context:
         field(default_factory=dict)
     )
     _overrides_used: set[str] = field(default_factory=set)
-    _warning_keys: set[tuple[str, str, str | None]] = field(default_factory=set)  # de-duplication, O(1)
+    _warning_keys: set[tuple[Any, ...]] = field(default_factory=set)  # de-duplication, O(1)
 
     # -- quantities ---------------------------------------------------------------------------
     def q(self, activity: ActivityBase, field_name: str, default: float | None = None) -> Num:
@@ -122,7 +123,7 @@ class Context:
         spec = getattr(activity, field_name)
         if spec is None:
             if default is None:
-                raise InputError(f"activities.{activity.id}.{field_name}: required")
+                raise InputError(Message("activities.{id}.{field}: required", id=activity.id, field=field_name))
             return default
         return self.value_of(spec, f"activities.{activity.id}.{field_name}")
 
@@ -190,7 +191,7 @@ class Context:
             status = "override"
             self._overrides_used.add(resolved.overridden_id)
         if row.kind == "not_a_factor":
-            raise FactorError(f"{factor_id} is not an emission factor ({row.unit})")
+            raise FactorError(Message("{factor} is not an emission factor ({unit})", factor=factor_id, unit=row.unit))
         use = FactorUse(
             id=factor_id,
             value=value,
@@ -238,7 +239,7 @@ class Context:
             try:
                 return self.factor(activity.factor, role, expect_unit, status="pinned")
             except FactorError as exc:
-                raise InputError(f"activities.{activity.id}.factor: {exc}") from None
+                raise InputError(Message("activities.{id}.factor: {error}", id=activity.id, error=said(exc))) from None
         return self.factor(default_id, role, expect_unit)
 
     def regional(self, prefix: str, region: str | None, role: str, expect_unit: str | None = None) -> FactorUse:
@@ -267,11 +268,10 @@ class Context:
         shows it in its reader's language. ``warn(code, message)`` with a finished English sentence
         still works (shown in English unless the catalog has that very sentence)."""
         line_id = self.activity.id if self.activity is not None else None
-        message = Message(template, **params)
-        key = (code, str(message), line_id)
+        key = warning_key(code, template, params, line_id)  # the sentence itself is built when read
         if key not in self._warning_keys:
             self._warning_keys.add(key)
-            self._warnings.append(ResultWarning(code, message, line_id))
+            self._warnings.append(ResultWarning(code, template, line_id, params=params))
 
 
 def _use_basis(
@@ -306,7 +306,11 @@ def _convert_factor(value: float, unit: str, expect: str, factor_id: str) -> flo
             # value per den_a = value / (den_a in den_b) per den_b
             value = value / units.convert(1.0, den_a.replace(".", "*"), den_b.replace(".", "*"))
     except ValueError:
-        raise FactorError(f"factor {factor_id} is in {unit}; this line needs {expect}") from None
+        raise FactorError(
+            Message(
+                "factor {factor} is in {unit}; this line needs {expect}", factor=factor_id, unit=unit, expect=expect
+            )
+        ) from None
     return value
 
 
@@ -375,15 +379,18 @@ def footprint(
             problems.extend(exc.problems)
             continue
         except FactorError as exc:
-            problems.append(f"activities.{activity.id}: {exc}")
+            problems.append(Message("activities.{id}: {error}", id=activity.id, error=said(exc)))
             continue
         line_warnings = ctx._warnings[start:]
         for draft in drafts:
             line = _complete(draft, activity, category, line_warnings, sampler)
             if not math.isfinite(line.emissions_kgco2e) or not math.isfinite(line.quantity):
                 problems.append(
-                    f"activities.{activity.id}: its result is not a finite number (an input too large?); "
-                    "check the quantities and the factor"
+                    Message(
+                        "activities.{id}: its result is not a finite number (an input too large?); check the "
+                        "quantities and the factor",
+                        id=activity.id,
+                    )
                 )
                 break
             if line.category in excluded_tags or draft.tag in excluded_tags:
@@ -392,10 +399,10 @@ def footprint(
             lines.append(line)
     ctx.activity = None
     if not problems and not math.isfinite(sum(line.emissions_kgco2e for line in lines)):
-        problems.append("the total is not a finite number (inputs too large?); check the quantities")
+        problems.append(Message("the total is not a finite number (inputs too large?); check the quantities"))
     if problems:
         source = getattr(production, "_source", "")
-        raise InputError([f"{source}: {p}" if source else p for p in problems])
+        raise InputError([Joined([source, p], ": ") if source else p for p in problems])
     return summarize(production, table, lines, ctx._warnings, sorted(ctx._overrides_used), excluded)
 
 
@@ -409,11 +416,17 @@ def check_exclude(exclude: Iterable[str]) -> tuple[str, ...]:
     problems: list[str] = []
     for item in exclude:
         if not isinstance(item, str):
-            problems.append(f"exclude: {item!r} is not a name; accepted: {', '.join(accepted)}")
+            problems.append(
+                Message(
+                    "exclude: {given} is not a name; accepted: {accepted}",
+                    given=repr(item),
+                    accepted=", ".join(accepted),
+                )
+            )
             continue
         names = [n.strip().lower().replace(" ", "_") for n in item.split(",")]
         if not any(names):
-            problems.append(f"exclude: an empty name; accepted: {', '.join(accepted)}")
+            problems.append(Message("exclude: an empty name; accepted: {accepted}", accepted=", ".join(accepted)))
             continue
         for name in names:
             if not name:
@@ -425,9 +438,14 @@ def check_exclude(exclude: Iterable[str]) -> tuple[str, ...]:
                 from shootprint.yamlsafe import shown
 
                 close = difflib.get_close_matches(fixed, accepted, n=2)
-                hint = f"; did you mean {', '.join(close)}?" if close else ""
+                hint = Message("; did you mean {close}?", close=", ".join(close)) if close else ""
                 problems.append(
-                    f"exclude: unknown category or tag {shown(name)}; accepted: {', '.join(accepted)}{hint}"
+                    Message(
+                        "exclude: unknown category or tag {given}; accepted: {accepted}{hint}",
+                        given=shown(name),
+                        accepted=", ".join(accepted),
+                        hint=hint,
+                    )
                 )
             elif fixed not in out:
                 out.append(fixed)

@@ -48,8 +48,28 @@ _TOKEN = re.compile(
 )
 
 
+#: the problem codes of expressions (``Problem.code``), each with what it means; a parameter the
+#: file does not define is ``unknown-parameter``, as for a quantity that is one ``$parameter``
+CODES = {
+    "expression-syntax": "cannot be read: a character, a sign or a parenthesis out of place, or it ends too soon",
+    "expression-limit": "longer than an expression may be: characters, terms or nested parentheses",
+    "expression-unsupported": "reads, but is not computed: subtraction, negative numbers, powers, division by a "
+    "parameter or an expression",
+    "expression-division-by-zero": "divides by 0",
+    "expression-unit": "units that do not combine or do not fit the field: a unit in a count, two quantities "
+    "multiplied, a quantity added to a count, a count where the field needs a unit, a unit that does not convert",
+    "expression-not-finite": "not a finite number with the file's parameters",
+}
+
+
 class ExpressionError(ValueError):
-    """An expression that cannot be read or computed, said in a sentence."""
+    """An expression that cannot be read or computed, said in a sentence; ``code`` says which way
+    (one of :data:`CODES`), for the problem it becomes."""
+
+    def __init__(self, message: str, code: str = "expression-syntax") -> None:
+        super().__init__(message)
+        assert code in CODES, code
+        self.code = code
 
 
 def _short(text: str) -> str:
@@ -59,7 +79,7 @@ def _short(text: str) -> str:
 def tokens(text: str) -> list[tuple[str, str, str]]:
     """(kind, text, unit) tokens of ``text``; ExpressionError at the first character not read."""
     if len(text) > MAX_CHARS:
-        raise ExpressionError(Message("an expression takes at most {n} characters", n=MAX_CHARS))
+        raise ExpressionError(Message("an expression takes at most {n} characters", n=MAX_CHARS), "expression-limit")
     out: list[tuple[str, str, str]] = []
     pos, end = 0, len(text.rstrip())
     while pos < end:
@@ -77,7 +97,8 @@ def tokens(text: str) -> list[tuple[str, str, str]]:
         pos = m.end()
         if len(out) > MAX_TOKENS:
             raise ExpressionError(
-                Message("an expression takes at most {n} numbers, parameters and signs", n=MAX_TOKENS)
+                Message("an expression takes at most {n} numbers, parameters and signs", n=MAX_TOKENS),
+                "expression-limit",
             )
     return out
 
@@ -125,18 +146,19 @@ def parse(text: str, unit: str) -> Expr:
                         "'{value} {unit}': this field is a count, a number in it has no unit",
                         value=value,
                         unit=given_unit,
-                    )
+                    ),
+                    "expression-unit",
                 )
             try:
                 return ("num", units.convert(number, given_unit, unit), True)
             except ValueError as exc:
                 said = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
                 raise ExpressionError(
-                    Message("'{value} {unit}': {error}", value=value, unit=given_unit, error=said)
+                    Message("'{value} {unit}': {error}", value=value, unit=given_unit, error=said), "expression-unit"
                 ) from None
         if value == "(":
             if depth >= MAX_DEPTH:
-                raise ExpressionError(Message("parentheses nested more than {n} deep", n=MAX_DEPTH))
+                raise ExpressionError(Message("parentheses nested more than {n} deep", n=MAX_DEPTH), "expression-limit")
             inner = expression(depth + 1)
             close = peek()
             if close is None or close[1] != ")":
@@ -145,8 +167,12 @@ def parse(text: str, unit: str) -> Expr:
             return inner
         if value == "-":
             raise ExpressionError(
-                f"{_short(text)!r}: subtraction and negative numbers are not computed (a quantity could become "
-                "negative): define a parameter holding the value"
+                Message(
+                    "{given!r}: subtraction and negative numbers are not computed (a quantity could become "
+                    "negative): define a parameter holding the value",
+                    given=_short(text),
+                ),
+                "expression-unsupported",
             )
         raise ExpressionError(
             Message(
@@ -164,7 +190,8 @@ def parse(text: str, unit: str) -> Expr:
                         "{given!r}: powers ('**') are not computed; accepted: {grammar}",
                         given=_short(text),
                         grammar=GRAMMAR,
-                    )
+                    ),
+                    "expression-unsupported",
                 )
             right = factor(depth)
             if op == "/" and right[0] != "num":
@@ -173,10 +200,13 @@ def parse(text: str, unit: str) -> Expr:
                         "{given!r}: divides by a parameter or an expression (it could be 0); divide by a number, "
                         "or define a parameter holding the value",
                         given=_short(text),
-                    )
+                    ),
+                    "expression-unsupported",
                 )
             if op == "/" and right[1] == 0:
-                raise ExpressionError(Message("divides by 0 ({given})", given=_short(text)))
+                raise ExpressionError(
+                    Message("divides by 0 ({given})", given=_short(text)), "expression-division-by-zero"
+                )
             left = (op, left, right)
         return left
 
@@ -185,8 +215,12 @@ def parse(text: str, unit: str) -> Expr:
         while (tok := peek()) is not None and tok[1] in ("+", "-"):
             if tok[1] == "-":
                 raise ExpressionError(
-                    f"{_short(text)!r}: subtraction is not computed (a quantity could become negative): "
-                    "define a parameter holding the value"
+                    Message(
+                        "{given!r}: subtraction is not computed (a quantity could become negative): define a "
+                        "parameter holding the value",
+                        given=_short(text),
+                    ),
+                    "expression-unsupported",
                 )
             take()
             left = ("+", left, term(depth))
@@ -246,15 +280,20 @@ def check_units(tree: Expr, unit: str, param_units: Mapping[str, str]) -> bool:
     if kind == "*":
         if left and right:
             raise ExpressionError(
-                Message("multiplies two quantities in {unit}: one of them must be a count", unit=unit)
+                Message("multiplies two quantities in {unit}: one of them must be a count", unit=unit),
+                "expression-unit",
             )
         return left or right
     if kind == "/":
         return left and not right
     if left != right:
         raise ExpressionError(
-            f"adds a quantity in {unit} and a count: write the number with its unit (e.g. '+ 1 {unit}') "
-            "or use parameters of the same kind"
+            Message(
+                "adds a quantity in {unit} and a count: write the number with its unit (e.g. '+ 1 {unit}') or use "
+                "parameters of the same kind",
+                unit=unit,
+            ),
+            "expression-unit",
         )
     return left
 

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from shootprint.errors import FactorError, InputError
+from shootprint.i18n import N_, Exact, Message, count, said
 
 DATA_PACKAGE = "shootprint.data"
 DEFAULT_FACTOR_SET = "ademe"
@@ -115,9 +116,9 @@ def _finite(raw: str, name: str) -> float:
     except ValueError:
         from shootprint.yamlsafe import shown
 
-        raise ValueError(f"{name}: expected a number, got {shown(raw)}") from None
+        raise ValueError(Message("{field}: expected a number, got {given}", field=name, given=shown(raw))) from None
     if not math.isfinite(value):
-        raise ValueError(f"{name}: must be a finite number (got {raw[:20]})")
+        raise ValueError(Message("{field}: must be a finite number (got {given})", field=name, given=raw[:20]))
     return value
 
 
@@ -143,29 +144,39 @@ def row_from_strings(data: dict[str, str], origin: str) -> FactorRow:
 
 def validate_row(row: FactorRow) -> list[str]:
     """Problems with a row, as sentences naming the field and what is accepted (empty: valid)."""
-    problems = []
+    problems: list[str] = []
     if not row.id:
-        problems.append("id: required")
+        problems.append(Message("id: required"))
     if row.value is None and not row.alias_of:
-        problems.append("value: required unless alias_of names another factor")
+        problems.append(Message("value: required unless alias_of names another factor"))
     if row.value is not None and row.alias_of:
-        problems.append("value/alias_of: give a value or an alias, not both")
+        problems.append(Message("value/alias_of: give a value or an alias, not both"))
     if not row.unit and not row.alias_of:
-        problems.append("unit: required")
+        problems.append(Message("unit: required"))
     if row.kind not in KINDS:
-        problems.append(f"kind: {row.kind!r} is not one of {', '.join(KINDS)}")
+        problems.append(
+            Message("kind: {given} is not one of {accepted}", given=repr(row.kind), accepted=", ".join(KINDS))
+        )
     if row.uncertainty_kind not in UNCERTAINTY_KINDS:
-        problems.append(f"uncertainty_kind: {row.uncertainty_kind!r} is not one of {', '.join(UNCERTAINTY_KINDS)}")
+        problems.append(
+            Message(
+                "uncertainty_kind: {given} is not one of {accepted}",
+                given=repr(row.uncertainty_kind),
+                accepted=", ".join(UNCERTAINTY_KINDS),
+            )
+        )
     if row.uncertainty_kind == "judgement" and not row.uncertainty_reason:
-        problems.append("uncertainty_reason: a judgement needs its reason")
+        problems.append(Message("uncertainty_reason: a judgement needs its reason"))
     if row.uncertainty_kind == "published" and row.uncertainty_pct is None and row.low is None:
-        problems.append("uncertainty_pct: a published uncertainty needs its percentage or bounds")
+        problems.append(Message("uncertainty_pct: a published uncertainty needs its percentage or bounds"))
     if row.low is not None and row.high is not None and row.low > row.high:
-        problems.append(f"low/high: low {row.low} is above high {row.high}")
+        problems.append(Message("low/high: low {low} is above high {high}", low=Exact(row.low), high=Exact(row.high)))
     if row.status not in STATUSES:
-        problems.append(f"status: {row.status!r} is not one of {', '.join(STATUSES)}")
+        problems.append(
+            Message("status: {given} is not one of {accepted}", given=repr(row.status), accepted=", ".join(STATUSES))
+        )
     if not row.alias_of and not row.source:
-        problems.append("source: every row names its source")
+        problems.append(Message("source: every row names its source"))
     return problems
 
 
@@ -224,7 +235,13 @@ class FactorTable:
         self._data_dir = data_dir
         sets = self.factor_sets()
         if factor_set not in sets:
-            raise FactorError(f"factor set {factor_set!r} is unknown; accepted: {', '.join(sorted(sets))}")
+            raise FactorError(
+                Message(
+                    "factor set {given} is unknown; accepted: {accepted}",
+                    given=repr(factor_set),
+                    accepted=", ".join(sorted(sets)),
+                )
+            )
         self.factor_set = factor_set
         self._precedence = sets[factor_set].precedence
         self._overrides: dict[str, FactorRow] = {}
@@ -298,8 +315,8 @@ class FactorTable:
         row = self._find(factor_id)
         if row is None:
             close = self.close_ids(factor_id)
-            hint = f"; close matches: {', '.join(close)}" if close else ""
-            raise FactorError(f"unknown factor id {factor_id!r}{hint}")
+            hint = Message("; close matches: {close}", close=", ".join(close)) if close else ""
+            raise FactorError(Message("unknown factor id {given}{hint}", given=repr(factor_id), hint=hint))
         return row
 
     def resolve(self, factor_id: str) -> Resolved:
@@ -318,7 +335,7 @@ class FactorTable:
         current = factor_id
         while True:
             if current in chain:
-                raise FactorError(f"alias loop: {' -> '.join([*chain, current])}")
+                raise FactorError(Message("alias loop: {chain}", chain=" -> ".join([*chain, current])))
             chain.append(current)
             row = self.get(current)
             if row.origin == "override" and overridden is None:
@@ -331,7 +348,7 @@ class FactorTable:
                 break
             current = row.alias_of
         if row.value is None:
-            raise FactorError(f"factor {row.id!r} has no value")
+            raise FactorError(Message("factor {given} has no value", given=repr(row.id)))
         return Resolved(factor_id, row, tuple(chain), overridden, self.factor_set, unc_row)
 
     def posts(self, factor_id: str) -> list[dict[str, Any]]:
@@ -373,8 +390,14 @@ class FactorTable:
         """
         if len(text) > MAX_QUERY_CHARS or len(text.split()) > MAX_QUERY_WORDS:
             raise InputError(
-                f"search text too long ({len(text):,} characters, {len(text.split()):,} words); "
-                f"accepted: at most {MAX_QUERY_CHARS} characters and {MAX_QUERY_WORDS} words"
+                Message(
+                    "search text too long ({chars} characters, {words} words); accepted: at most {most_chars} "
+                    "characters and {most_words} words",
+                    chars=count(len(text)),
+                    words=count(len(text.split())),
+                    most_chars=str(MAX_QUERY_CHARS),
+                    most_words=str(MAX_QUERY_WORDS),
+                )
             )
         words = normalize_text(text).split()
         unit_n = normalize_text(unit) if unit else None
@@ -540,7 +563,14 @@ def _load_csv_rows(*folders: Path) -> Mapping[tuple[str, str], FactorRow]:
                 for data in csv.DictReader(fh):
                     key = ((data.get("id") or "").strip(), (data.get("factor_set") or "").strip())
                     if key in raw:
-                        raise FactorError(f"{path.name}: id {key[0]!r} (set {key[1]!r}) twice")
+                        raise FactorError(
+                            Message(
+                                "{file}: id {given} (set {set}) twice",
+                                file=path.name,
+                                given=repr(key[0]),
+                                set=repr(key[1]),
+                            )
+                        )
                     raw[key] = (data, origin)
     return _LazyRows(raw)
 
@@ -564,14 +594,17 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
         if not isinstance(raw, dict):
             problems.append(
                 Problem.make(
-                    "override-not-a-mapping", "row {row}: expected a mapping of field: value", source=source, row=i
+                    "override-not-a-mapping", N_("row {row}: expected a mapping of field: value"), source=source, row=i
                 )
             )
             continue
         if "(extra cells)" in raw:
             problems.append(
                 Problem.make(
-                    "override-extra-cells", "row {row}: more cells than the header has columns", source=source, row=i
+                    "override-extra-cells",
+                    N_("row {row}: more cells than the header has columns"),
+                    source=source,
+                    row=i,
                 )
             )
             continue
@@ -580,7 +613,7 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
             problems.append(
                 Problem.make(
                     "override-unknown-field",
-                    "row {row}: unknown field(s) {fields}; accepted: {accepted}",
+                    N_("row {row}: unknown field(s) {fields}; accepted: {accepted}"),
                     source=source,
                     location=where,
                     location_in_message=True,
@@ -597,12 +630,12 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
             problems.append(
                 Problem.make(
                     "override-bad-value",
-                    "row {row}: {error}",
+                    N_("row {row}: {error}"),
                     source=source,
                     location=where,
                     location_in_message=True,
                     row=i,
-                    error=str(exc),
+                    error=said(exc),
                 )
             )
             continue
@@ -610,12 +643,12 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
             problems.append(
                 Problem.make(
                     "override-invalid",
-                    "row {row} ({id}): {problem}",
+                    N_("row {row} ({id}): {problem}"),
                     source=source,
                     location_in_message=True,
                     location=(*where, problem.split(":", 1)[0]),
                     row=i,
-                    id=row.id or "no id",
+                    id=row.id or Message("no id"),
                     problem=problem,
                 )
             )
@@ -625,12 +658,12 @@ def override_rows(raw_rows: Iterable[Any], source: str = "overrides") -> list[Fa
                 problems.append(
                     Problem.make(
                         "override-not-finite",
-                        "row {row} ({id}): {field}: must be a finite number",
+                        N_("row {row} ({id}): {field}: must be a finite number"),
                         source=source,
                         location=(*where, name),
                         location_in_message=True,
                         row=i,
-                        id=row.id or "no id",
+                        id=row.id or Message("no id"),
                         field=name,
                     )
                 )
@@ -668,7 +701,9 @@ class _Store:
             if self._db is None:
                 path = self._path("ademe.sqlite")
                 if not path.is_file():
-                    raise FactorError(f"package data missing: {path.name} (rebuild with data-raw/ademe.py)")
+                    raise FactorError(
+                        Message("package data missing: {file} (rebuild with data-raw/ademe.py)", file=path.name)
+                    )
                 self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
             return self._db.execute(sql, tuple(params)).fetchall()
 

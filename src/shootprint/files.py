@@ -14,6 +14,7 @@ from typing import Any
 
 from shootprint.errors import InputError
 from shootprint.factors import FactorRow, override_rows
+from shootprint.i18n import Message, count
 from shootprint.problems import N_, Problem
 
 #: the largest file read as a production or an overrides file (a large production is a few hundred KB)
@@ -167,7 +168,7 @@ def load_overrides(path: str | Path) -> list[FactorRow]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".yaml", ".yml", ".csv"):
-        raise InputError(f"{path}: overrides must be .csv, .yaml or .yml")
+        raise InputError(Message("{path}: overrides must be .csv, .yaml or .yml", path=str(path)))
     raw_rows: list[Any]
     if suffix in (".yaml", ".yml"):
         from shootprint import yamlsafe
@@ -176,7 +177,7 @@ def load_overrides(path: str | Path) -> list[FactorRow]:
         if isinstance(loaded, dict) and "factors" in loaded:
             loaded = loaded["factors"]
         if not isinstance(loaded, list):
-            raise InputError(f"{path}: expected a list of factor rows (or a 'factors:' list)")
+            raise InputError(Message("{path}: expected a list of factor rows (or a 'factors:' list)", path=str(path)))
         raw_rows = loaded
     else:
         check_regular_file(path, "overrides file")
@@ -194,16 +195,26 @@ def _csv_rows(path: Path, data: bytes) -> list[dict[str, Any]]:
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
     first = text.split("\n", 1)[0]
-    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+    for sep, name in ((";", Message("semicolons")), ("\t", Message("tabs"))):
         if sep in first and "," not in first:
             raise InputError(
-                f"{path}: the header is separated by {name}; an overrides CSV is separated by commas "
-                "(in a spreadsheet: save as 'CSV UTF-8 (comma delimited)')"
+                Message(
+                    "{path}: the header is separated by {name}; an overrides CSV is separated by commas (in a "
+                    "spreadsheet: save as 'CSV UTF-8 (comma delimited)')",
+                    path=str(path),
+                    name=name,
+                )
             )
     rows = []
     for i, row in enumerate(csv.DictReader(io.StringIO(text, newline=""), restkey="(extra cells)")):
         if i >= MAX_OVERRIDES_ROWS:
-            raise InputError(f"{path}: more than {MAX_OVERRIDES_ROWS:,} rows; an overrides file holds at most that")
+            raise InputError(
+                Message(
+                    "{path}: more than {most} rows; an overrides file holds at most that",
+                    path=str(path),
+                    most=count(MAX_OVERRIDES_ROWS),
+                )
+            )
         rows.append(row)
     return rows
 

@@ -53,7 +53,7 @@ _DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "ge
 # Countries inferred from coordinates: the nearest city must be within this distance (km).
 _NEAREST_CITY_MAX_KM = 500.0
 
-_ACCEPTED = (
+_ACCEPTED = N_(
     'an IATA code ("CDG"), a city as "City, CC" ("Marseille, FR", "Paris, France"), a country '
     '("FR", "France") or coordinates as "lat, lon" in decimal degrees ("48.85, 2.35")'
 )
@@ -306,7 +306,7 @@ def country_name(code: str) -> str:
     """English name of the country with ISO alpha-2 ``code`` (``"ZA"`` -> ``"South Africa"``)."""
     country = _countries()[0].get(code.upper())
     if country is None:
-        raise InputError(f"unknown ISO country code {code!r}")
+        raise InputError(Message("unknown ISO country code {given}", given=repr(code)))
     return country.name
 
 
@@ -348,10 +348,20 @@ def locate_with_notes(spec: PlaceSpec) -> tuple[Place, list[str]]:
         return _from_mapping(spec)
     if isinstance(spec, tuple | list):
         if len(spec) != 2:
-            raise InputError(f"place {_shown(spec)}: a coordinate pair is [lat, lon]; accepted: {_ACCEPTED}")
+            raise InputError(
+                Message(
+                    "place {place}: a coordinate pair is [lat, lon]; accepted: {accepted}",
+                    place=_shown(spec),
+                    accepted=Message(_ACCEPTED),
+                )
+            )
         return _from_coordinates(_number(spec[0], spec, "lat"), _number(spec[1], spec, "lon"))
     if not isinstance(spec, str):
-        raise InputError(f"place {_shown(spec)}: not understood; accepted: {_ACCEPTED}")
+        raise InputError(
+            Message(
+                "place {place}: not understood; accepted: {accepted}", place=_shown(spec), accepted=Message(_ACCEPTED)
+            )
+        )
     place, notes = _locate_text(spec)
     return place, list(notes)
 
@@ -369,7 +379,7 @@ def _locate_text(spec: str) -> tuple[Place, tuple[str, ...]]:
 def _locate_text_uncached(spec: str) -> tuple[Place, list[str]]:
     text = " ".join(spec.split())
     if not text:
-        raise InputError(f"place is empty; accepted: {_ACCEPTED}")
+        raise InputError(Message("place is empty; accepted: {accepted}", accepted=Message(_ACCEPTED)))
 
     coords = _parse_coordinates(text)
     if coords is not None:
@@ -390,18 +400,29 @@ def _locate_text_uncached(spec: str) -> tuple[Place, list[str]]:
             code = _country_lookup(country_text)
             if code is None:
                 close = _country_suggestions(country_text)
-                hint = f"; close matches: {', '.join(close)}" if close else ""
+                hint = Message("; close matches: {close}", close=", ".join(close)) if close else ""
                 raise InputError(
-                    f"place {_shown(spec)}: unknown country {_shown(country_text)} after the comma (give an "
-                    f'ISO code or a country name, as in "Marseille, FR"){hint}'
+                    Message(
+                        "place {place}: unknown country {given} after the comma (give an ISO code or a country "
+                        'name, as in "Marseille, FR"){hint}',
+                        place=_shown(spec),
+                        given=_shown(country_text),
+                        hint=hint,
+                    )
                 )
             if len(city) == 3 and city.isascii() and city.isalpha() and not _city_ids(fold_name(city)):
                 found = _from_iata(city)  # "CDG, FR": an airport, if it is in that country
                 if found is not None:
                     if found[0].country != code:
                         raise InputError(
-                            f"place {_shown(spec)}: {city.upper()} is the IATA code of {found[0].name}, "
-                            f"{found[0].country}, not in {code}"
+                            Message(
+                                "place {place}: {iata} is the IATA code of {name}, {country}, not in {code}",
+                                place=_shown(spec),
+                                iata=city.upper(),
+                                name=found[0].name,
+                                country=found[0].country,
+                                code=code,
+                            )
                         )
                     return found
             return _from_city(spec, city, code)
@@ -414,11 +435,15 @@ def _locate_text_uncached(spec: str) -> tuple[Place, list[str]]:
 
 def _number(value: object, spec: object, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise InputError(f"place {_shown(spec)}: {what} must be a number of decimal degrees")
+        raise InputError(_not_degrees(spec, what))
     try:
         return float(value)
     except (ValueError, OverflowError):
-        raise InputError(f"place {_shown(spec)}: {what} must be a number of decimal degrees") from None
+        raise InputError(_not_degrees(spec, what)) from None
+
+
+def _not_degrees(spec: object, what: str) -> Message:
+    return Message("place {place}: {what} must be a number of decimal degrees", place=_shown(spec), what=what)
 
 
 def _parse_coordinates(text: str) -> tuple[float, float] | None:
@@ -440,8 +465,12 @@ def _parse_coordinates(text: str) -> tuple[float, float] | None:
 def _check_range(lat: float, lon: float) -> None:
     if not -90.0 <= lat <= 90.0 or not -180.0 <= lon <= 180.0:
         raise InputError(
-            f"coordinates ({lat}, {lon}) out of range: latitude is -90 to 90 and longitude "
-            '-180 to 180 decimal degrees, in that order ("48.85, 2.35")'
+            Message(
+                "coordinates ({lat}, {lon}) out of range: latitude is -90 to 90 and longitude -180 to 180 decimal "
+                'degrees, in that order ("48.85, 2.35")',
+                lat=str(lat),
+                lon=str(lon),
+            )
         )
 
 
@@ -464,17 +493,25 @@ def _from_mapping(spec: Mapping[str, object]) -> tuple[Place, list[str]]:
 
         first = str(unknown[0])
         close = difflib.get_close_matches(first, PLACE_KEYS, n=2)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        hint = Message("; did you mean {close}?", close=", ".join(close)) if close else ""
         raise InputError(
-            f"place {shown(dict(spec))}: unknown key {shown(first)}{' (and more)' if len(unknown) > 1 else ''}; "
-            f"accepted: {', '.join(PLACE_KEYS)}{hint}"
+            Message(
+                "place {place}: unknown key {given}{more}; accepted: {accepted}{hint}",
+                place=shown(dict(spec)),
+                given=shown(first),
+                more=Message(" (and more)") if len(unknown) > 1 else "",
+                accepted=", ".join(PLACE_KEYS),
+                hint=hint,
+            )
         )
     iata = spec.get("iata")
     if isinstance(iata, str) and iata.strip():
         code = iata.strip().upper()
         found = _from_iata(code, explicit=True) if len(code) == 3 and code.isascii() and code.isalpha() else None
         if found is None:
-            raise InputError(f"place {shown(dict(spec))}: {shown(iata)} is not a known IATA code")
+            raise InputError(
+                Message("place {place}: {given} is not a known IATA code", place=shown(dict(spec)), given=shown(iata))
+            )
         return found
     city = spec.get("city")
     if isinstance(city, str) and city.strip():
@@ -486,8 +523,11 @@ def _from_mapping(spec: Mapping[str, object]) -> tuple[Place, list[str]]:
     lon_v = spec.get("lon", spec.get("lng", spec.get("longitude")))
     if lat_v is None or lon_v is None:
         raise InputError(
-            f'place {shown(dict(spec))}: a mapping needs "lat" and "lon" in decimal degrees (and may give '
-            '"name" and "country"), or "iata", or "city" (and may give "country")'
+            Message(
+                'place {place}: a mapping needs "lat" and "lon" in decimal degrees (and may give "name" and '
+                '"country"), or "iata", or "city" (and may give "country")',
+                place=shown(dict(spec)),
+            )
         )
     lat, lon = _number(lat_v, dict(spec), "lat"), _number(lon_v, dict(spec), "lon")
     name = spec.get("name")
@@ -609,8 +649,12 @@ def _country_place(code: str) -> Place:
     c = _countries()[0][code]
     if math.isnan(c.lat):
         raise InputError(
-            f"country {c.name} ({code}) has no representative point in the packaged data: give "
-            "a city or coordinates instead"
+            Message(
+                "country {name} ({code}) has no representative point in the packaged data: give a city or "
+                "coordinates instead",
+                name=c.name,
+                code=code,
+            )
         )
     return Place(c.name, code, c.lat, c.lon, "country")
 
@@ -667,16 +711,27 @@ def _from_city(spec: object, name: str, country: str | None) -> tuple[Place, lis
 def _unknown_place_message(spec: object, name: str, country: str | None, ids: list[int]) -> str:
     if country is not None and ids:
         elsewhere = sorted({_city(i).country for i in ids})
-        return (
-            f"place {_shown(spec)}: no city {_shown(name)} in {country}; there is one in "
-            f"{', '.join(elsewhere)}. Accepted: {_ACCEPTED}"
+        return Message(
+            "place {place}: no city {given} in {country}; there is one in {elsewhere}. Accepted: {accepted}",
+            place=_shown(spec),
+            given=_shown(name),
+            country=country,
+            elsewhere=", ".join(elsewhere),
+            accepted=Message(_ACCEPTED),
         )
     close = _close_matches(name, country)
-    hint = f". Close matches: {'; '.join(close)}" if close else ""
+    hint = Message(". Close matches: {close}", close="; ".join(close)) if close else ""
     three_letters = len(name) == 3 and name.isascii() and name.isalpha()
-    what = "neither a known IATA code nor a known city" if three_letters else "not a known city"
-    where = f" in {country}" if country else ""
-    return f"place {_shown(spec)}: {what}{where}{hint}. Accepted: {_ACCEPTED}"
+    what = Message("neither a known IATA code nor a known city") if three_letters else Message("not a known city")
+    where = Message(N_(" in {country}"), country=country) if country else ""
+    return Message(
+        "place {place}: {what}{where}{hint}. Accepted: {accepted}",
+        place=_shown(spec),
+        what=what,
+        where=where,
+        hint=hint,
+        accepted=Message(_ACCEPTED),
+    )
 
 
 def _close_matches(name: str, country: str | None, limit: int = 5) -> list[str]:

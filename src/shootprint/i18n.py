@@ -70,7 +70,12 @@ class Message(str):
     params: dict[str, Any]
 
     def __new__(cls, template: str, /, **params: Any) -> Message:
-        english = template.format(**{k: _param(v, DEFAULT_LANG) for k, v in params.items()}) if params else template
+        if params:  # a plain str parameter is itself in every language: no _param call (hot path)
+            english = template.format(
+                **{k: v if type(v) is str else _param(v, DEFAULT_LANG) for k, v in params.items()}
+            )
+        else:
+            english = template
         self = super().__new__(cls, english)
         self.template = template
         self.params = params
@@ -109,6 +114,44 @@ class Exact(Message):
 
     def render(self, lang: str = DEFAULT_LANG) -> str:
         return str(self).replace(".", ",") if lang == "fr" else str(self)
+
+
+class Spoken(Message):
+    """A text already written in each language (an error's sentences relayed inside another message):
+    no catalog entry of its own, its French given."""
+
+    texts: dict[str, str]
+
+    def __new__(cls, texts: dict[str, str]) -> Spoken:
+        self = str.__new__(cls, texts[DEFAULT_LANG])
+        self.template = texts[DEFAULT_LANG].replace("{", "{{").replace("}", "}}")
+        self.params = {}
+        self.texts = texts
+        return self
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        return self.texts.get(lang) or str(self)
+
+
+def count(n: int) -> Spoken:
+    """A count with its thousands grouped the reader's way at any size (``1,250`` / ``1\u202f250``)."""
+    grouped = f"{n:,}"
+    return Spoken({"en": grouped, "fr": grouped.replace(",", "\u202f")})
+
+
+def said(exc: BaseException) -> str:
+    """What an exception said, kept translatable: the Message it was raised with, or the sentences
+    of its problems in each language (a ``ProblemsError``); else its plain text."""
+    details = getattr(exc, "details", None)
+    if details:
+        problems = getattr(exc, "problems", None)
+        if isinstance(problems, list) and len(problems) == 1 and isinstance(problems[0], Message):
+            return problems[0]
+        return Spoken({lang: "\n".join(p.text(lang) for p in details) for lang in LANGS} | {DEFAULT_LANG: str(exc)})
+    first = exc.args[0] if exc.args else None
+    if isinstance(first, Message):
+        return first
+    return first if isinstance(first, str) else str(exc)
 
 
 def render(text: str, lang: str = DEFAULT_LANG) -> str:

@@ -50,7 +50,7 @@ def settings() -> dict[str, Any]:
     import yaml
 
     text = resources.files("shootprint.data").joinpath("levers.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     return data
 
 
@@ -337,32 +337,36 @@ def ai_model(data: dict[str, Any], value: str | None) -> tuple[dict[str, Any], l
 
 
 LEVERS: dict[str, Lever] = {
-    "local_crew": Lever("local_crew", "hire locally: no shoot flights, hotel nights or excess baggage", local_crew),
+    "local_crew": Lever("local_crew", N_("hire locally: no shoot flights, hotel nights or excess baggage"), local_crew),
     "train_instead_of_plane": Lever(
         "train_instead_of_plane",
-        "flights between places a passenger railway links (rail_links.yaml), up to a distance (levers.yaml), "
-        "become train journeys",
+        N_(
+            "flights between places a passenger railway links (rail_links.yaml), up to a distance (levers.yaml), "
+            "become train journeys"
+        ),
         train_instead_of_plane,
         N_("maximum great-circle km"),
     ),
     "hvo_instead_of_diesel": Lever(
         "hvo_instead_of_diesel",
-        "generators burn HVO instead of diesel",
+        N_("generators burn HVO instead of diesel"),
         _set_field(("generator",), "fuel", "hvo", only=("diesel",)),
     ),
     "vegetarian_catering": Lever(
-        "vegetarian_catering", "meals with meat or fish become vegetarian", vegetarian_catering
+        "vegetarian_catering", N_("meals with meat or fish become vegetarian"), vegetarian_catering
     ),
-    "ai_model": Lever("ai_model", "AI activities of the model's kind use another model", ai_model, N_("model name")),
+    "ai_model": Lever(
+        "ai_model", N_("AI activities of the model's kind use another model"), ai_model, N_("model name")
+    ),
     "compute_region": Lever(
         "compute_region",
-        "AI compute runs in another country (grid and water)",
+        N_("AI compute runs in another country (grid and water)"),
         _set_field(AI_TYPES, "region", None),
         N_("ISO country code"),
     ),
     "fewer_iterations": Lever(
         "fewer_iterations",
-        "fewer generations per kept asset",
+        N_("fewer generations per kept asset"),
         fewer_iterations,
         N_("fraction of iterations kept"),
     ),

@@ -178,10 +178,14 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             if m.group(4):
                 right = _num(m.group(4))
                 if m.group(3) == "/" and right == 0:
-                    raise ValueError(Message("divides by 0 ({given})", given=_short(raw)))
+                    raise _expression_error(
+                        Message("divides by 0 ({given})", given=_short(raw)), "expression-division-by-zero"
+                    )
                 scale = scale * right if m.group(3) == "*" else scale / right
             if not math.isfinite(scale):
-                raise ValueError(Message("must be a finite number (got {given})", given=_short(raw)))
+                raise _expression_error(
+                    Message("must be a finite number (got {given})", given=_short(raw)), "expression-not-finite"
+                )
             if scale < 0 and not allow_negative:
                 raise ValueError(
                     Message(
@@ -279,19 +283,25 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
     raise ValueError(Message("expected {accepted}, got {kind}", accepted=accepted, kind=type(raw).__name__))
 
 
+def _expression_error(message: str, code: str) -> ValueError:
+    """A ValueError that carries an expression's problem code (:data:`shootprint.expressions.CODES`)."""
+    from shootprint import expressions
+
+    return expressions.ExpressionError(message, code)
+
+
 def _expression(raw: str, unit: str, allow_negative: bool) -> QuantitySpec:
     """A quantity written as an expression of parameters (:mod:`shootprint.expressions`)."""
     from shootprint import expressions
 
-    try:
-        tree = expressions.parse(raw, unit)
-    except expressions.ExpressionError as exc:
-        raise ValueError(exc.args[0] if exc.args else str(exc)) from None
+    tree = expressions.parse(raw, unit)  # an ExpressionError is a ValueError that carries its problem code
     simple = expressions.linear(tree)
     if simple is not None:
         name, scale = simple
         if not math.isfinite(scale):
-            raise ValueError(Message("must be a finite number (got {given})", given=_short(raw)))
+            raise expressions.ExpressionError(
+                Message("must be a finite number (got {given})", given=_short(raw)), "expression-not-finite"
+            )
         return QuantitySpec(float("nan"), unit, param=name, scale=scale, written=_short(raw))
     return QuantitySpec(float("nan"), unit, param=expressions.params(tree)[0], expr=tree, written=raw.strip())
 
@@ -353,21 +363,29 @@ class _QuantityField:
 Q = _QuantityField
 
 
+def quantity_description(unit: str) -> Message:
+    """What a quantity field in ``unit`` accepts (a count where ``unit`` is empty), in any language."""
+    if unit:
+        return Message(
+            "a quantity in {unit} (or a unit convertible to it): '12 {unit}', '12 {unit} ± 10%', "
+            "{{low: 8, high: 15, unit: {unit}}}, '$parameter', '2 * $parameter' or an expression such as "
+            "'$a * $b' or '$a + 1 {unit}'",
+            unit=unit,
+        )
+    return Message(
+        "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter', '2 * $parameter' or an expression "
+        "such as '$a * $b' or '($a + 1) * 2'"
+    )
+
+
+#: what a field of hours of work accepts
+WORK_HOURS_DESCRIPTION = N_("hours of work in h (or min, s): calendar days are refused, a working day is not 24 h")
+
+
 def quantity_json_schema(unit: str) -> dict[str, Any]:
     """What a quantity field accepts, for the published JSON Schema."""
-    if unit:
-        description = (
-            f"a quantity in {unit} (or a unit convertible to it): '12 {unit}', '12 {unit} ± 10%', "
-            f"{{low: 8, high: 15, unit: {unit}}}, '$parameter', '2 * $parameter' or an expression such as "
-            f"'$a * $b' or '$a + 1 {unit}'"
-        )
-    else:
-        description = (
-            "a count: 12, '12 ± 10%', {low: 8, high: 15}, '$parameter', '2 * $parameter' or an expression "
-            "such as '$a * $b' or '($a + 1) * 2'"
-        )
     return {
-        "description": description,
+        "description": str(quantity_description(unit)),
         "x-unit": unit,
         "anyOf": [
             *([{"type": "number", "minimum": 0}] if not unit else []),
@@ -426,7 +444,7 @@ _WORK_H = Annotated[
     WithJsonSchema(
         {
             **quantity_json_schema("h"),
-            "description": "hours of work in h (or min, s): calendar days are refused, a working day is not 24 h",
+            "description": WORK_HOURS_DESCRIPTION,
         }
     ),
 ]
@@ -471,14 +489,14 @@ class ActivityBase(BaseModel):
         extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True, allow_inf_nan=False
     )
 
-    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description="unique within the file")
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$", description=N_("unique within the file"))
     stage: Stage
     label: str | None = None
-    reason: str | None = Field(None, description="why this quantity: where it comes from")
+    reason: str | None = Field(None, description=N_("why this quantity: where it comes from"))
     factor: str | None = Field(
-        None, description="pin a factor by id (e.g. ademe:43256) instead of the category's default"
+        None, description=N_("pin a factor by id (e.g. ademe:43256) instead of the category's default")
     )
-    region: str | None = Field(None, description="ISO 3166-1 alpha-2 country where it happens")
+    region: str | None = Field(None, description=N_("ISO 3166-1 alpha-2 country where it happens"))
 
     @field_validator("region")
     @classmethod
@@ -510,20 +528,47 @@ def check_region(value: str | None) -> str | None:
 # -- results -------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class ResultWarning:
-    """A warning: a stable ``code`` and its English ``message``; where the engine wrote the message
-    as a :class:`~shootprint.i18n.Message` (template and parameters), ``text(lang)`` renders it in
-    any language."""
+    """A warning: a stable ``code``, the English ``template`` (a catalog msgid) and its ``params``.
 
-    code: str
-    message: str
-    line_id: str | None = None
+    The text is built when it is read, not when the warning is made: ``message`` is the English
+    sentence (a :class:`~shootprint.i18n.Message`, built once, on first use), ``text(lang)`` renders it
+    in any language. An estimate that nobody reads the warnings of formats none of them.
+    ``ResultWarning(code, message)`` with a finished sentence (or a Message) still works.
+    """
+
+    __slots__ = ("code", "template", "params", "line_id", "_message")
+
+    def __init__(
+        self, code: str, message: str, line_id: str | None = None, *, params: dict[str, Any] | None = None
+    ) -> None:
+        self.code = code
+        self.line_id = line_id
+        self._message: str | None
+        if params is not None:  # a template and its parameters: formatted on first read
+            self.template, self.params, self._message = message, params, None
+        elif isinstance(message, Message):
+            self.template, self.params, self._message = message.template, message.params, message
+        else:  # a finished sentence, looked up in the catalog as it is
+            self.template, self.params, self._message = message, {}, message
 
     @classmethod
     def of(cls, code: str, template: str, line_id: str | None = None, **params: Any) -> ResultWarning:
         """The warning ``code`` with the English ``template`` (marked for translation) and its parameters."""
-        return cls(code, Message(template, **params), line_id)
+        return cls(code, template, line_id, params=params)
+
+    @property
+    def message(self) -> str:
+        """The English sentence (a Message when there are parameters)."""
+        if self._message is None:
+            self._message = Message(self.template, **self.params)
+        return self._message
+
+    @property
+    def key(self) -> tuple[str, str, tuple[tuple[str, Any], ...], str | None]:
+        """What tells two warnings apart: code, template, parameters as the English text writes them
+        (so two warnings whose English sentences are the same are the same), line."""
+        return warning_key(self.code, self.template, self.params, self.line_id)
 
     def text(self, lang: str = "en") -> str:
         """The message in ``lang`` (``en`` or ``fr``)."""
@@ -534,6 +579,32 @@ class ResultWarning:
         if self.line_id:
             out["line_id"] = self.line_id
         return out
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ResultWarning):
+            return NotImplemented
+        return self.key == other.key
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"ResultWarning({self.code!r}, {str(self.message)!r}, {self.line_id!r})"
+
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (self.code, self.template, self.params, self.line_id, self._message)
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        self.code, self.template, self.params, self.line_id, self._message = state
+
+
+def warning_key(
+    code: str, template: str, params: Mapping[str, Any], line_id: str | None
+) -> tuple[str, str, tuple[tuple[str, Any], ...], str | None]:
+    """A warning's identity without formatting its sentence: each parameter as the English text
+    writes it (``Message`` formats these very strings: a float to its figures, a Message to its English),
+    so warnings with the same template and key have the same sentence."""
+    shown = tuple(sorted((k, str(i18n._param(v, i18n.DEFAULT_LANG))) for k, v in params.items()))
+    return (code, template, shown, line_id)
 
 
 #: how a factor enters its line's emissions: ``×``/``÷`` the value so far (the quantity, then each

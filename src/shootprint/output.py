@@ -22,6 +22,7 @@ from typing import Any
 
 from shootprint.cells import spreadsheet_safe
 from shootprint.errors import InputError
+from shootprint.i18n import Message, Spoken
 
 
 def cell_text(value: Any) -> Any:
@@ -41,18 +42,18 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _describe(exc: OSError, path: Path) -> str:
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
-        return f"{path}: the device is full; nothing was written"
+        return Message("{path}: the device is full; nothing was written", path=str(path))
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return f"{path}: no permission to write there; nothing was written"
+        return Message("{path}: no permission to write there; nothing was written", path=str(path))
     if exc.errno == errno.EROFS:
-        return f"{path}: the folder is on a read-only device; nothing was written"
+        return Message("{path}: the folder is on a read-only device; nothing was written", path=str(path))
     if exc.errno == errno.EISDIR:
-        return f"{path}: is a folder; give a file name"
+        return Message("{path}: is a folder; give a file name", path=str(path))
     if exc.errno == errno.ENOTDIR:
-        return f"{path}: part of the path is a file, not a folder"
+        return Message("{path}: part of the path is a file, not a folder", path=str(path))
     if exc.errno == errno.ENAMETOOLONG:
-        return f"{str(path)[:80]}…: the name is too long"
-    return f"{path}: cannot be written ({exc.strerror or type(exc).__name__})"
+        return Message("{path}…: the name is too long", path=str(path)[:80])
+    return Message("{path}: cannot be written ({error})", path=str(path), error=exc.strerror or type(exc).__name__)
 
 
 def check_target(path: Path, suffixes: Iterable[str] = (), inputs: Iterable[Path] = (), what: str = "") -> Path:
@@ -61,17 +62,38 @@ def check_target(path: Path, suffixes: Iterable[str] = (), inputs: Iterable[Path
     path = Path(path)
     wanted = tuple(s.lower() for s in suffixes)
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; give a file name" + (f" ending in {wanted[0]}" if wanted else ""))
+        if wanted:
+            raise InputError(
+                Message("{path}: is a folder; give a file name ending in {suffix}", path=str(path), suffix=wanted[0])
+            )
+        raise InputError(Message("{path}: is a folder; give a file name", path=str(path)))
     if wanted and path.suffix.lower() not in wanted:
-        kind = f"{what} " if what else ""
-        raise InputError(f"{path}: a {kind}file is written as {' or '.join(wanted)}; give a name ending in {wanted[0]}")
+        params = {
+            "path": str(path),
+            "suffixes": Spoken({"en": " or ".join(wanted), "fr": " ou ".join(wanted)}),
+            "suffix": wanted[0],
+        }
+        if what:
+            raise InputError(
+                Message(
+                    "{path}: a {what} file is written as {suffixes}; give a name ending in {suffix}",
+                    what=what,
+                    **params,
+                )
+            )
+        raise InputError(Message("{path}: a file is written as {suffixes}; give a name ending in {suffix}", **params))
     for source in inputs:
         if _same_file(path, Path(source)):
-            raise InputError(f"{path}: is one of the inputs; writing there would overwrite it: choose another name")
+            raise InputError(
+                Message(
+                    "{path}: is one of the inputs; writing there would overwrite it: choose another name",
+                    path=str(path),
+                )
+            )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise InputError(f"{path}: part of the path is a file, not a folder") from None
+        raise InputError(Message("{path}: part of the path is a file, not a folder", path=str(path))) from None
     except OSError as exc:
         raise InputError(_describe(exc, path.parent)) from None
     return path

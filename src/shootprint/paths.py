@@ -12,6 +12,7 @@ import difflib
 from typing import Any
 
 from shootprint.errors import InputError
+from shootprint.i18n import Message, said
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -20,7 +21,11 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
     path, sep, raw = text.partition("=")
     if not sep or not path.strip():
-        raise InputError(f"--set {yamlsafe.shown(text)}: expected PATH=VALUE, e.g. activities.flights.travellers=4")
+        raise InputError(
+            Message(
+                "--set {given}: expected PATH=VALUE, e.g. activities.flights.travellers=4", given=yamlsafe.shown(text)
+            )
+        )
     try:
         value = yamlsafe.load(raw, f"--set {path.strip()[:60]}")
     except InputError as exc:
@@ -40,7 +45,7 @@ def apply_sets(data: dict[str, Any], assignments: dict[str, Any], source: str = 
         try:
             set_path(out, path, value)
         except KeyError as exc:
-            problems.append(f"{source}: --set {path}: {exc.args[0]}")
+            problems.append(Message("{source}: --set {path}: {error}", source=source, path=path, error=said(exc)))
     if problems:
         raise InputError(problems)
     return out
@@ -50,7 +55,7 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
     parts = path.split(".")
     if parts[0] == "activities":
         if len(parts) < 3:
-            raise KeyError("expected activities.<id>.<field>")
+            raise KeyError(Message("expected activities.<id>.<field>"))
         acts = data.get("activities")
         acts = acts if isinstance(acts, list) else []
         ids = [a.get("id") for a in acts if isinstance(a, dict)]
@@ -59,19 +64,31 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> None:
                 _set_in(act, parts[2:], value)
                 return
         close = difflib.get_close_matches(parts[1], [str(i) for i in ids if i], n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"no activity with id {parts[1]!r} (ids: {', '.join(map(str, ids))}){hint}")
+        raise KeyError(
+            Message(
+                "no activity with id {given} (ids: {ids}){hint}",
+                given=repr(parts[1]),
+                ids=", ".join(map(str, ids)),
+                hint=_did_you_mean(close),
+            )
+        )
     if parts[0] == "parameters":
         if len(parts) != 2:
-            raise KeyError("expected parameters.<name>")
+            raise KeyError(Message("expected parameters.<name>"))
         params = data.setdefault("parameters", {}) or {}
         if not isinstance(params, dict):
-            raise KeyError("parameters is not a mapping")
+            raise KeyError(Message("{key} is not a mapping", key="parameters"))
         if parts[1] not in params:
             params = {str(k): v for k, v in params.items()}
             close = difflib.get_close_matches(parts[1], list(params), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise KeyError(f"no parameter {parts[1]!r} (parameters: {', '.join(map(str, params))}){hint}")
+            raise KeyError(
+                Message(
+                    "no parameter {given} (parameters: {known}){hint}",
+                    given=repr(parts[1]),
+                    known=", ".join(map(str, params)),
+                    hint=_did_you_mean(close),
+                )
+            )
         params[parts[1]] = _keep_unit(params[parts[1]], value)
         data["parameters"] = params
         return
@@ -85,7 +102,7 @@ def _set_in(node: dict[str, Any], parts: list[str], value: Any) -> None:
             child = {}
             node[key] = child
         if not isinstance(child, dict):
-            raise KeyError(f"{key} is not a mapping")
+            raise KeyError(Message("{key} is not a mapping", key=key))
         node = child
     node[parts[-1]] = _keep_unit(node.get(parts[-1]), value)
 
@@ -95,18 +112,22 @@ def get_path(data: dict[str, Any], path: str) -> Any:
     node: Any = data
     if parts[0] == "activities":
         if len(parts) < 2:
-            raise KeyError("expected activities.<id>.<field>")
+            raise KeyError(Message("expected activities.<id>.<field>"))
         acts = data.get("activities")
         acts = acts if isinstance(acts, list) else []
         node = next((a for a in acts if isinstance(a, dict) and a.get("id") == parts[1]), None)
         if node is None:
-            raise KeyError(f"no activity with id {parts[1]!r}")
+            raise KeyError(Message("no activity with id {given}", given=repr(parts[1])))
         parts = parts[2:]
     for key in parts:
         if not isinstance(node, dict) or key not in node:
-            raise KeyError(f"{path}: not set in the file")
+            raise KeyError(Message("{path}: not set in the file", path=path))
         node = node[key]
     return node
+
+
+def _did_you_mean(close: list[str]) -> str:
+    return Message("; did you mean {close}?", close=", ".join(close)) if close else ""
 
 
 def _keep_unit(old: Any, new: Any) -> Any:

@@ -122,6 +122,8 @@ def _french_of_sentence(text: str, message: str) -> str:
 
 
 def _french(template: str, params: dict[str, Any]) -> str:
+    # a parameter that is itself a Message (an error relayed, a term) is said in French too
+    params = {k: v.render("fr") if isinstance(v, Message) else v for k, v in params.items()}
     try:
         return gettext("fr", template, **params)
     except (KeyError, IndexError, ValueError):  # a catalog entry whose placeholders do not match

@@ -295,12 +295,15 @@ def _parameter_problems(prod: Any, where: str, value: QuantitySpec) -> list[Prob
             units.convert(1.0, pspec.unit, value.unit)
         except ValueError:
             problems.append(
-                Message(
-                    "{where}: parameter ${param} is in {unit}, this field needs {needed}",
-                    where=where,
-                    param=param,
-                    unit=pspec.unit or Message("a count"),
-                    needed=value.unit or Message("a count"),
+                Problem.from_text(
+                    Message(
+                        "{where}: parameter ${param} is in {unit}, this field needs {needed}",
+                        where=where,
+                        param=param,
+                        unit=pspec.unit or Message("a count"),
+                        needed=value.unit or Message("a count"),
+                    ),
+                    code="parameter-unit",
                 )
             )
     if problems or value.expr is None:
@@ -308,15 +311,23 @@ def _parameter_problems(prod: Any, where: str, value: QuantitySpec) -> list[Prob
     try:
         quantity = expressions.check_units(value.expr, value.unit, {p: prod.parameters[p].unit for p in names})
     except expressions.ExpressionError as exc:
-        return [f"{where}: {value.written}: {exc}"]
+        return [Problem.from_text(f"{where}: {value.written}: {exc}", code=exc.code)]
     if value.unit and not quantity:
         return [
-            f"{where}: {value.written} gives a count, this field needs {value.unit}: give one term a unit "
-            f"(a parameter in {value.unit}, or a number written '2 {value.unit}')"
+            Problem.from_text(
+                f"{where}: {value.written} gives a count, this field needs {value.unit}: give one term a unit "
+                f"(a parameter in {value.unit}, or a number written '2 {value.unit}')",
+                code="expression-unit",
+            )
         ]
     for pick in ("central", "high"):
         if not math.isfinite(parameter_value(value, prod.parameters, pick)):
-            return [f"{where}: {value.written} is not a finite number with these parameters"]
+            return [
+                Problem.from_text(
+                    f"{where}: {value.written} is not a finite number with these parameters",
+                    code="expression-not-finite",
+                )
+            ]
     return []
 
 
@@ -445,7 +456,8 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
     accepted, close matches as a hint, in English and French.
 
     Codes: ``unknown-field``, ``unknown-activity-type``, ``activity-type-missing``, ``field-missing``,
-    ``invalid-id``, ``value-not-accepted`` (a choice), ``invalid-value`` (any other: the wording is
+    ``invalid-id``, ``value-not-accepted`` (a choice), ``expression-…`` (a quantity written as an
+    expression: :data:`shootprint.expressions.CODES`), ``invalid-value`` (any other: the wording is
     pydantic's, its error type in ``params.error``).
     """
     from shootprint.categories import models
@@ -539,7 +551,7 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
             said = error.args[0] if isinstance(error, ValueError) and error.args else None
             problems.append(
                 Problem(
-                    code="invalid-value",
+                    code=_code_of(error),
                     message=msg,
                     source=source,
                     location=where,
@@ -548,6 +560,13 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
                 )
             )
     return problems
+
+
+def _code_of(error: Any) -> str:
+    """The problem code of a validator's error: an expression's own (``expression-…``), else ``invalid-value``."""
+    from shootprint.expressions import ExpressionError
+
+    return error.code if isinstance(error, ExpressionError) else "invalid-value"
 
 
 def _location(path: str) -> tuple[str | int, ...]:

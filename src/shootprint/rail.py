@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any
 
 from shootprint.geo import Place
+from shootprint.i18n import Message
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,31 @@ def _data() -> tuple[dict[str, str], tuple[_Island, ...]]:
     import yaml
 
     text = resources.files("shootprint.data").joinpath("rail_links.yaml").read_text(encoding="utf-8")
-    raw: dict[str, Any] = yaml.safe_load(text)
+    # the packaged file, parsed by libyaml when PyYAML has it (the pure-Python parser took ten times longer)
+    raw: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     countries: dict[str, str] = {}
     for key, net in raw["networks"].items():
         for code in net["countries"]:
             if not isinstance(code, str) or len(code) != 2:  # e.g. an unquoted NO, which YAML reads as false
-                raise ValueError(f"rail_links.yaml: network {key}: {code!r} is not a quoted ISO country code")
+                raise ValueError(
+                    Message(
+                        "rail_links.yaml: network {network}: {given} is not a quoted ISO country code",
+                        network=key,
+                        given=repr(code),
+                    )
+                )
             if code in countries:
-                raise ValueError(f"rail_links.yaml: {code} is in two networks ({countries[code]}, {key})")
+                raise ValueError(
+                    Message(
+                        "rail_links.yaml: {code} is in two networks ({first}, {second})",
+                        code=code,
+                        first=countries[code],
+                        second=key,
+                    )
+                )
             countries[code] = key
     if any(not isinstance(i["country"], str) for i in raw["islands"]):
-        raise ValueError("rail_links.yaml: an island's country is not a quoted ISO country code")
+        raise ValueError(Message("rail_links.yaml: an island's country is not a quoted ISO country code"))
     islands = tuple(
         _Island(
             str(i["name"]),

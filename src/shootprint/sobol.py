@@ -28,6 +28,8 @@ from importlib import resources
 
 import numpy as np
 
+from shootprint.i18n import Message
+
 BITS = 30  # bits of each coordinate (2^30 points at most)
 Z_95 = 1.959963984540054  # standard normal 97.5th percentile: a 95 % interval's half-width in σ
 
@@ -53,7 +55,13 @@ def _direction_matrix(dims: int) -> np.ndarray:
     """``v[d, j]``: the direction numbers of dimension ``d``, bit ``j``, scaled to ``BITS`` bits."""
     table = _directions()
     if dims > len(table):
-        raise ValueError(f"{dims} dimensions: the Sobol direction numbers shipped cover {len(table)}")
+        raise ValueError(
+            Message(
+                "{dims} dimensions: the Sobol direction numbers shipped cover {most}",
+                dims=str(dims),
+                most=str(len(table)),
+            )
+        )
     v = np.zeros((dims, BITS), dtype=np.uint64)
     v[0, :] = 1
     for d in range(1, dims):
@@ -140,8 +148,9 @@ def _estimate(ya: np.ndarray, yab: np.ndarray, yb: np.ndarray) -> tuple[np.ndarr
     """S1 and ST over the last-but-one axis (rows); works on bootstrap stacks too."""
     var = np.var(np.concatenate([ya, yb], axis=-1), axis=-1)[..., None]
     with np.errstate(invalid="ignore", divide="ignore"):
-        s1 = np.mean(yb[..., None] * (yab - ya[..., None]), axis=-2) / var
-        st = 0.5 * np.mean((ya[..., None] - yab) ** 2, axis=-2) / var
+        diff = yab - ya[..., None]  # (a - b)² == (b - a)² exactly: one difference serves both
+        s1 = np.mean(yb[..., None] * diff, axis=-2) / var
+        st = 0.5 * np.mean(diff**2, axis=-2) / var
     return s1, st
 
 
@@ -149,7 +158,7 @@ def analyze(y: np.ndarray, d: int, seed: int = 0, resamples: int = 100) -> Indic
     """The indices of outputs ``y`` evaluated on :func:`saltelli_design` rows for ``d`` inputs."""
     y = np.asarray(y, dtype=float)
     if y.ndim != 1 or len(y) % (d + 2):
-        raise ValueError(f"expected n·(d+2) outputs for d={d}, got {y.shape}")
+        raise ValueError(Message("expected n·(d+2) outputs for d={d}, got {shape}", d=str(d), shape=str(y.shape)))
     n = len(y) // (d + 2)
     std = float(np.std(y))
     y = (y - float(np.mean(y))) / (std if std > 0 else 1.0)

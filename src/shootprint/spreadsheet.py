@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from shootprint.errors import InputError
+from shootprint.i18n import Joined, Message, count, said
 
 #: rows of each activity sheet that carry drop-down lists (the template's room for activities)
 DATA_ROWS = 300
@@ -83,7 +84,7 @@ def _texts() -> dict[str, Any]:
 
 def _check_lang(lang: str) -> str:
     if lang not in ("en", "fr"):
-        raise InputError(f"--lang {lang!r}: accepted: en, fr")
+        raise InputError(Message("--lang {given}: accepted: en, fr", given=repr(lang)))
     return lang
 
 
@@ -265,7 +266,7 @@ def write_template(out: Path, lang: str = "en") -> Path:
     from shootprint.output import write_with
 
     data = template_xlsx(lang)
-    return write_with(Path(out), lambda tmp: tmp.write_bytes(data), suffixes=(".xlsx",), what="template")
+    return write_with(Path(out), lambda tmp: tmp.write_bytes(data), suffixes=(".xlsx",), what=Message("template"))
 
 
 def _workbook_bytes(wb: Any) -> bytes:
@@ -464,14 +465,17 @@ class _Problems:
         self.items: list[str] = []
 
     def add(self, message: str, sheet: str | None = None, row: int | None = None, column: str | None = None) -> None:
-        where = []
+        where: list[str] = []
         if sheet is not None:
-            where.append(f"sheet '{sheet}'")
+            where.append(Message("sheet '{sheet}'", sheet=sheet))
         if row is not None:
-            where.append(f"row {row}")
+            where.append(Message("row {row}", row=str(row)))
         if column is not None:
-            where.append(f"column '{column}'")
-        self.items.append(f"{self.source}: {', '.join(where)}: {message}" if where else f"{self.source}: {message}")
+            where.append(Message("column '{column}'", column=column))
+        if where:
+            self.items.append(Joined([self.source, Joined(where), message], ": "))
+        else:
+            self.items.append(Joined([self.source, message], ": "))
 
 
 def _fmt_number(value: float) -> int | float:
@@ -484,9 +488,17 @@ def _number_text(text: str) -> float | None:
     if not t or not _NUMBER_TEXT.match(t):
         return None
     if "," in t and "." in t:
-        raise ValueError(f"{text!r} holds both ',' and '.': write it with one decimal separator, e.g. 1250.5")
+        raise ValueError(
+            Message(
+                "{given} holds both ',' and '.': write it with one decimal separator, e.g. 1250.5", given=repr(text)
+            )
+        )
     if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", t):
-        raise ValueError(f"{text!r} is ambiguous (a thousands separator or a decimal comma?): write 1250 or 1,25")
+        raise ValueError(
+            Message(
+                "{given} is ambiguous (a thousands separator or a decimal comma?): write 1250 or 1,25", given=repr(text)
+            )
+        )
     return float(t.replace(" ", "").replace(",", "."))
 
 
@@ -501,13 +513,22 @@ def _quantity_cell(value: Any, header_unit: str | None, field_unit: str) -> Any:
     def with_unit(number: float) -> Any:
         if unit is None:
             raise ValueError(
-                f"missing unit: the header has none, so write the unit in the cell (e.g. '{_fmt_number(number)} "
-                f"{field_unit}') or put it back in the header (e.g. '… ({field_unit})')"
+                Message(
+                    "missing unit: the header has none, so write the unit in the cell (e.g. '{number} {unit}') or put "
+                    "it back in the header (e.g. '… ({unit})')",
+                    number=str(_fmt_number(number)),
+                    unit=field_unit,
+                )
             )
         return _fmt_number(number) if not unit else f"{_fmt_number(number)} {unit}"
 
     if isinstance(value, bool) or isinstance(value, _dt.date | _dt.time | _dt.timedelta):
-        raise ValueError(f"expected a quantity, got {value!r}; accepted: a number, '12 km', '10-20', '$parameter'")
+        raise ValueError(
+            Message(
+                "expected a quantity, got {given}; accepted: a number, '12 km', '10-20', '$parameter'",
+                given=repr(value),
+            )
+        )
     if isinstance(value, int | float):
         return with_unit(float(value))
     text = str(value).strip()
@@ -543,20 +564,22 @@ def _cell_value(col_kind: str, choices: list[str], value: Any, header_unit: str 
             return True
         if key in _FALSE:
             return False
-        raise ValueError(f"expected yes or no, got {value!r}; accepted: yes, no, oui, non, true, false")
+        raise ValueError(
+            Message("expected yes or no, got {given}; accepted: yes, no, oui, non, true, false", given=repr(value))
+        )
     if col_kind in ("integer", "number"):
         if isinstance(value, bool):
-            raise ValueError(f"expected a number, got {value!r}")
+            raise ValueError(Message("expected a number, got {given}", given=repr(value)))
         number = float(value) if isinstance(value, int | float) else _number_text(str(value))
         if number is None:
-            raise ValueError(f"expected a number, got {value!r}")
+            raise ValueError(Message("expected a number, got {given}", given=repr(value)))
         if col_kind == "integer":
             if not number.is_integer():
-                raise ValueError(f"expected a whole number, got {value!r}")
+                raise ValueError(Message("expected a whole number, got {given}", given=repr(value)))
             return int(number)
         return _fmt_number(number)
     if isinstance(value, _dt.date | _dt.time | _dt.timedelta):
-        raise ValueError(f"expected text, got a date {value!r}: format the cell as text")
+        raise ValueError(Message("expected text, got a date {given}: format the cell as text", given=repr(value)))
     text = str(_fmt_number(value)) if isinstance(value, int | float) and not isinstance(value, bool) else str(value)
     text = text.strip()
     if col_kind == "choice":
@@ -622,8 +645,14 @@ def import_workbook(path: Path) -> dict[str, Any]:
                 _sheet_name(k, "en") for k in _texts()["sheets"] if k in specs or k in ("production", "parameters")
             ]
             close = difflib.get_close_matches(ws.title, known, n=2)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            problems.add(f"unknown sheet; accepted: {', '.join(known)} (or their French names){hint}", ws.title)
+            problems.add(
+                Message(
+                    "unknown sheet; accepted: {accepted} (or their French names){hint}",
+                    accepted=", ".join(known),
+                    hint=_did_you_mean(close),
+                ),
+                ws.title,
+            )
             continue
         if key in ("readme", "choices"):
             continue
@@ -637,7 +666,9 @@ def import_workbook(path: Path) -> dict[str, Any]:
         elif key in specs:
             activities.extend(_read_activities(ws, fws, specs[key], problems, where))
     if not seen_production:
-        problems.add(f"no '{_sheet_name('production', 'en')}' sheet: the production needs at least its name")
+        problems.add(
+            Message("no '{sheet}' sheet: the production needs at least its name", sheet=_sheet_name("production", "en"))
+        )
     if activities:
         data["activities"] = activities
     if problems.items:
@@ -683,27 +714,36 @@ def check_workbook_limits(path: Path) -> None:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
+        raise InputError(Message("{path}: file not found", path=str(path))) from None
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: not a regular file; expected an .xlsx workbook")
+        raise InputError(Message("{path}: not a regular file; expected an .xlsx workbook", path=str(path)))
     if info.st_size > MAX_WORKBOOK_BYTES:
         raise InputError(
-            f"{path.name}: {info.st_size:,} bytes; a workbook to import may be at most {MAX_WORKBOOK_BYTES:,} bytes"
+            Message(
+                "{name}: {size} bytes; a workbook to import may be at most {most} bytes",
+                name=path.name,
+                size=count(info.st_size),
+                most=count(MAX_WORKBOOK_BYTES),
+            )
         )
     try:
         with zipfile.ZipFile(path) as archive:
             unzipped = sum(member.file_size for member in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+        raise InputError(_not_a_workbook(path, exc)) from None
     if unzipped > MAX_UNZIPPED_BYTES:
         raise InputError(
-            f"{path.name}: holds {unzipped:,} bytes once unzipped; a workbook to import may hold at most "
-            f"{MAX_UNZIPPED_BYTES:,}"
+            Message(
+                "{name}: holds {size} bytes once unzipped; a workbook to import may hold at most {most}",
+                name=path.name,
+                size=count(unzipped),
+                most=count(MAX_UNZIPPED_BYTES),
+            )
         )
     try:
         wb = load_workbook(path, read_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+        raise InputError(_not_a_workbook(path, exc)) from None
     try:
         for ws in wb.worksheets:
             _check_dimensions(path, ws)
@@ -715,9 +755,27 @@ def _check_dimensions(path: Path, ws: Any) -> None:
     rows, cols = ws.max_row or 0, ws.max_column or 0
     if rows > MAX_ROWS or cols > MAX_COLUMNS:
         raise InputError(
-            f"{path.name}: sheet '{str(ws.title)[:40]}' reaches row {rows:,}, column {cols:,}; a sheet to import "
-            f"may use at most {MAX_ROWS:,} rows and {MAX_COLUMNS} columns (delete the cells beyond the data)"
+            Message(
+                "{name}: sheet '{sheet}' reaches row {rows}, column {cols}; a sheet to import may use at most "
+                "{most_rows} rows and {most_cols} columns (delete the cells beyond the data)",
+                name=path.name,
+                sheet=str(ws.title)[:40],
+                rows=count(rows),
+                cols=count(cols),
+                most_rows=count(MAX_ROWS),
+                most_cols=str(MAX_COLUMNS),
+            )
         )
+
+
+def _not_a_workbook(path: Path, exc: BaseException) -> Message:
+    return Message(
+        "{name}: not an XLSX workbook ({error}); save it as .xlsx (Excel 2007 or later)", name=path.name, error=str(exc)
+    )
+
+
+def _did_you_mean(close: list[str]) -> str:
+    return Message("; did you mean {close}?", close=", ".join(close)) if close else ""
 
 
 def _open(path: Path) -> tuple[Any, Any]:
@@ -730,7 +788,7 @@ def _open(path: Path) -> tuple[Any, Any]:
     try:
         values, formulas = load_workbook(path, data_only=True), load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise InputError(f"{path.name}: not an XLSX workbook ({exc}); save it as .xlsx (Excel 2007 or later)") from None
+        raise InputError(_not_a_workbook(path, exc)) from None
     for ws in values.worksheets:  # a file may declare no dimension, or a false one: check what loaded
         _check_dimensions(path, ws)
     return values, formulas
@@ -740,19 +798,29 @@ def _value(ws: Any, fws: Any, row: int, col: int, problems: _Problems, header: s
     """A cell's value; a formula whose value was never computed is an error, not a blank."""
     value = ws.cell(row, col).value
     if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-        problems.add(f"the cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,}", ws.title, row, header)
+        problems.add(
+            Message(
+                "the cell holds {size} characters; at most {most}", size=count(len(value)), most=count(MAX_CELL_CHARS)
+            ),
+            ws.title,
+            row,
+            header,
+        )
         return None
     if value is None:
         formula = fws.cell(row, col).value
         if isinstance(formula, str) and formula.startswith("="):
             problems.add(
-                f"formula {formula} has no saved value: save the file in a spreadsheet program, or type the value",
+                Message(
+                    "formula {formula} has no saved value: save the file in a spreadsheet program, or type the value",
+                    formula=formula,
+                ),
                 ws.title,
                 row,
                 header,
             )
     if isinstance(value, str) and value.startswith("#") and value.endswith(("!", "?", "A")):
-        problems.add(f"the cell holds the error {value}", ws.title, row, header)
+        problems.add(Message("the cell holds the error {error}", error=value), ws.title, row, header)
         return None
     return value
 
@@ -767,17 +835,31 @@ def _read_production(ws: Any, fws: Any, data: dict[str, Any], problems: _Problem
         value = _value(ws, fws, row, 2, problems, str(value_header))
         if _blank(label):
             if not _blank(value):
-                problems.add("a value without a field name in column A", ws.title, row, str(value_header))
+                problems.add(Message("a value without a field name in column A"), ws.title, row, str(value_header))
             continue
         path = labels.get(_norm(_split_header(str(label))[0]))
         if path is None:
             close = difflib.get_close_matches(str(label), [_field_label(p, "en") for p in fields], n=2)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
             accepted = ", ".join(_field_label(p, "en") for p in fields)
-            problems.add(f"unknown field {label!r}; accepted: {accepted}{hint}", ws.title, row, _word("field", "en"))
+            problems.add(
+                Message(
+                    "unknown field {given}; accepted: {accepted}{hint}",
+                    given=repr(label),
+                    accepted=accepted,
+                    hint=_did_you_mean(close),
+                ),
+                ws.title,
+                row,
+                _word("field", "en"),
+            )
             continue
         if path in seen:
-            problems.add(f"field {label!r} is also on row {seen[path]}", ws.title, row, _word("field", "en"))
+            problems.add(
+                Message("field {given} is also on row {row}", given=repr(label), row=str(seen[path])),
+                ws.title,
+                row,
+                _word("field", "en"),
+            )
             continue
         seen[path] = row
         if _blank(value):
@@ -786,11 +868,16 @@ def _read_production(ws: Any, fws: Any, data: dict[str, Any], problems: _Problem
         try:
             converted = _cell_value(pf.kind, pf.choices, value, None, "")
         except ValueError as exc:
-            problems.add(str(exc), ws.title, row, str(value_header))
+            problems.add(said(exc), ws.title, row, str(value_header))
             continue
         if pf.kind == "choice" and converted not in pf.choices:
             problems.add(
-                f"{value!r} is not a choice; accepted: {', '.join(pf.choices)}", ws.title, row, str(value_header)
+                Message(
+                    "{given} is not a choice; accepted: {accepted}", given=repr(value), accepted=", ".join(pf.choices)
+                ),
+                ws.title,
+                row,
+                str(value_header),
             )
             continue
         target = data
@@ -800,7 +887,9 @@ def _read_production(ws: Any, fws: Any, data: dict[str, Any], problems: _Problem
         target[last] = converted
     if "name" not in data:
         row_no = seen.get("name")
-        problems.add("required: the production's name", ws.title, row_no, str(value_header) if row_no else None)
+        problems.add(
+            Message("required: the production's name"), ws.title, row_no, str(value_header) if row_no else None
+        )
 
 
 def _read_parameters(ws: Any, fws: Any, problems: _Problems) -> dict[str, Any]:
@@ -812,17 +901,20 @@ def _read_parameters(ws: Any, fws: Any, problems: _Problems) -> dict[str, Any]:
             continue
         if _blank(name) or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", str(name).strip()):
             problems.add(
-                f"expected a name of letters, digits and _ (used as $name), got {name!r}", ws.title, row, headers[0]
+                Message("expected a name of letters, digits and _ (used as $name), got {given}", given=repr(name)),
+                ws.title,
+                row,
+                headers[0],
             )
             continue
         if _blank(value):
-            problems.add("required: the parameter's value", ws.title, row, headers[1])
+            problems.add(Message("required: the parameter's value"), ws.title, row, headers[1])
             continue
         unit_text = "" if _blank(unit) else str(unit).strip()
         try:
             out[str(name).strip()] = _quantity_cell(value, unit_text, unit_text)
         except ValueError as exc:
-            problems.add(str(exc), ws.title, row, headers[1])
+            problems.add(said(exc), ws.title, row, headers[1])
     return out
 
 
@@ -847,8 +939,12 @@ def _read_activities(
         if name is None:
             accepted = ", ".join(col.header("en") for col in spec.columns)
             close = difflib.get_close_matches(label, [col.header("en") for col in spec.columns], n=2)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            problems.add(f"unknown column; accepted: {accepted}{hint}", ws.title, 1, header)
+            problems.add(
+                Message("unknown column; accepted: {accepted}{hint}", accepted=accepted, hint=_did_you_mean(close)),
+                ws.title,
+                1,
+                header,
+            )
             continue
         same_name = [col for col in spec.columns if col.name == name]
         # a field name two types hold in different units has one column per unit: the header's picks
@@ -858,14 +954,25 @@ def _read_activities(
     first_of: dict[str, int] = {}
     for c, (header, col, _unit) in columns.items():
         if col.key in first_of:
-            problems.add(f"the same field as column '{columns[first_of[col.key]][0]}'", ws.title, 1, header)
+            problems.add(
+                Message("the same field as column '{column}'", column=columns[first_of[col.key]][0]),
+                ws.title,
+                1,
+                header,
+            )
             return []
         first_of[col.key] = c
     if "id" not in by_field:
-        problems.add(f"no '{_field_label('id', 'en')}' column: every activity needs an id", ws.title, 1)
+        problems.add(
+            Message("no '{column}' column: every activity needs an id", column=_field_label("id", "en")), ws.title, 1
+        )
         return []
     if "type" not in by_field and len(spec.types) > 1:
-        problems.add(f"no 'type' column; accepted types on this sheet: {', '.join(spec.types)}", ws.title, 1)
+        problems.add(
+            Message("no 'type' column; accepted types on this sheet: {accepted}", accepted=", ".join(spec.types)),
+            ws.title,
+            1,
+        )
         return []
     out = []
     header_cells = {c for c in range(1, ws.max_column + 1) if not _blank(ws.cell(1, c).value)}
@@ -879,8 +986,10 @@ def _read_activities(
         if not _blank(act_id) and str(act_id).strip().casefold().startswith("example"):
             if _edited_example(spec, str(act_id).strip(), cells, columns):
                 problems.add(
-                    "an example row was changed: give it an id of its own (not starting with 'example') to "
-                    "import it, or clear the row",
+                    Message(
+                        "an example row was changed: give it an id of its own (not starting with 'example') to "
+                        "import it, or clear the row"
+                    ),
                     ws.title,
                     row,
                     columns[id_col][0],
@@ -889,7 +998,7 @@ def _read_activities(
         for c in stray:
             from openpyxl.utils import get_column_letter
 
-            problems.add("a value in a column without a header", ws.title, row, get_column_letter(c))
+            problems.add(Message("a value in a column without a header"), ws.title, row, get_column_letter(c))
         if any(c not in columns for c in cells if not _blank(cells[c])):
             continue  # an unknown column: already reported on the header
         type_name = spec.types[0] if len(spec.types) == 1 else None
@@ -902,16 +1011,29 @@ def _read_activities(
                 type_header = columns[by_field["type"][0]][0]
                 other = registry().get(type_name)
                 if other is not None:
-                    msg = f"type {type_name!r} belongs on sheet '{_sheet_name(other[0], 'en')}'"
+                    msg = Message(
+                        "type {given} belongs on sheet '{sheet}'",
+                        given=repr(type_name),
+                        sheet=_sheet_name(other[0], "en"),
+                    )
                 else:
                     close = difflib.get_close_matches(type_name, spec.types, n=2)
-                    hint = f"; did you mean {', '.join(close)}?" if close else ""
-                    msg = f"unknown type {type_name!r}; accepted on this sheet: {', '.join(spec.types)}{hint}"
+                    msg = Message(
+                        "unknown type {given}; accepted on this sheet: {accepted}{hint}",
+                        given=repr(type_name),
+                        accepted=", ".join(spec.types),
+                        hint=_did_you_mean(close),
+                    )
                 problems.add(msg, ws.title, row, type_header)
                 continue
         if type_name is None:
             type_header = columns[by_field["type"][0]][0]
-            problems.add(f"required: the activity type; accepted: {', '.join(spec.types)}", ws.title, row, type_header)
+            problems.add(
+                Message("required: the activity type; accepted: {accepted}", accepted=", ".join(spec.types)),
+                ws.title,
+                row,
+                type_header,
+            )
             continue
         act: dict[str, Any] = {}
         headers_of: dict[str, str] = {}  # field → the header its value came from (to place errors)
@@ -923,14 +1045,19 @@ def _read_activities(
             if col.name == "type":
                 continue
             if type_name not in col.types:
-                problems.add(f"does not apply to type {type_name!r}: leave it empty", ws.title, row, header)
+                problems.add(
+                    Message("does not apply to type {given}: leave it empty", given=repr(type_name)),
+                    ws.title,
+                    row,
+                    header,
+                )
                 ok = False
                 continue
             try:
                 act[col.name] = _cell_value(col.kind, col.choices, value, header_unit, col.unit)
                 headers_of[col.name] = header
             except ValueError as exc:
-                problems.add(str(exc), ws.title, row, header)
+                problems.add(said(exc), ws.title, row, header)
                 ok = False
         act["type"] = type_name
         if not ok:
@@ -962,11 +1089,17 @@ def _pydantic_message(err: Any, type_name: str) -> str:
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if err["type"] == "missing":
-        return f"required for type {type_name!r}"
+        return Message("required for type {given}", given=repr(type_name))
     if err["type"] == "literal_error":
-        return f"{err.get('input')!r} is not a choice; " + msg.replace("Input should be", "accepted:")
+        expected = msg.replace("Input should be", "", 1).strip()
+        return Message("{given} is not a choice; accepted: {expected}", given=repr(err.get("input")), expected=expected)
     if err["type"] == "string_pattern_mismatch":
         return f"{err.get('input')!r}: {msg}"
+    error = (err.get("ctx") or {}).get("error")
+    if isinstance(error, ValueError):  # a core validator's Message: its French comes from the catalog
+        text = said(error)
+        if isinstance(text, Message):
+            return text
     return msg
 
 
@@ -1024,7 +1157,9 @@ def write_footprints_xlsx(footprints: list[Any], out: Path, inputs: Iterable[Pat
     from shootprint.output import write_with
 
     data = footprints_xlsx(footprints)
-    return write_with(Path(out), lambda tmp: tmp.write_bytes(data), suffixes=(".xlsx",), inputs=inputs, what="workbook")
+    return write_with(
+        Path(out), lambda tmp: tmp.write_bytes(data), suffixes=(".xlsx",), inputs=inputs, what=Message("workbook")
+    )
 
 
 def footprints_xlsx(footprints: list[Any]) -> bytes:

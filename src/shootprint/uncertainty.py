@@ -377,10 +377,11 @@ def probability_less(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def unique_warnings(items: Iterable[Any]) -> list[Any]:
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[Any, ...]] = set()
     out = []
     for w in items:
-        key = (w.code, w.message)
+        known = getattr(w, "key", None)  # a ResultWarning: told apart without formatting its sentence
+        key = known[:3] if known is not None else (w.code, w.message)
         if key not in seen:
             seen.add(key)
             out.append(w)

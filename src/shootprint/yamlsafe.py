@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from shootprint.errors import InputError
+from shootprint.i18n import Message, count
 
 #: limits of one YAML document (a production file is a few kilobytes; a large one, a few hundred)
 MAX_BYTES = 5_000_000
@@ -106,18 +107,37 @@ def load(text: str, source: str) -> Any:
     import yaml
 
     if len(text) > MAX_BYTES:
-        raise InputError(f"{source}: {len(text):,} characters; a YAML file may hold at most {MAX_BYTES:,}")
+        raise InputError(
+            Message(
+                "{source}: {size} characters; a YAML file may hold at most {most}",
+                source=source,
+                size=count(len(text)),
+                most=count(MAX_BYTES),
+            )
+        )
     try:
         data = yaml.load(text, Loader=loader())  # noqa: S506 (a safe loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        where = (
+            Message(" at line {line}, column {column}", line=str(mark.line + 1), column=str(mark.column + 1))
+            if mark
+            else ""
+        )
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"{source}: malformed YAML{where}: {str(problem)[:300]}") from None
+        raise InputError(
+            Message(
+                "{source}: malformed YAML{where}: {problem}", source=source, where=where, problem=str(problem)[:300]
+            )
+        ) from None
     except RecursionError:
-        raise InputError(f"{source}: nested more than {MAX_DEPTH} levels deep") from None
+        raise InputError(_too_deep(source)) from None
     check_size(data, source)
     return data
+
+
+def _too_deep(source: str) -> Message:
+    return Message("{source}: nested more than {most} levels deep", source=source, most=str(MAX_DEPTH))
 
 
 def check_size(data: Any, source: str) -> None:
@@ -132,11 +152,15 @@ def check_size(data: Any, source: str) -> None:
         budget -= 1
         if budget < 0:
             raise InputError(
-                f"{source}: too large once its aliases are expanded (more than {MAX_NODES:,} values); "
-                "write the values out or use fewer aliases"
+                Message(
+                    "{source}: too large once its aliases are expanded (more than {most} values); write the values "
+                    "out or use fewer aliases",
+                    source=source,
+                    most=count(MAX_NODES),
+                )
             )
         if depth > MAX_DEPTH:
-            raise InputError(f"{source}: nested more than {MAX_DEPTH} levels deep")
+            raise InputError(_too_deep(source))
         if isinstance(node, dict):
             stack.extend((v, depth + 1) for v in node.values())
             stack.extend((k, depth + 1) for k in node if isinstance(k, tuple))

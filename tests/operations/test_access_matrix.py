@@ -112,7 +112,29 @@ class Values:
             "share_revoked": w.share_link([final], revoked=True),
         }
         self.values.update(self._api_values(final))
+        self.values.update(self._record_batches(final))
         return self.values
+
+    def _record_batches(self, pid: int) -> dict[str, str]:
+        """A batch of measured records of ``pid`` (for the route that deletes one) and another one in
+        the trash (for the route that restores one)."""
+        import json
+
+        from shootprint.server.services import record_uploads
+
+        sc = self.world.scope()
+        ids = []
+        for run in ("a", "b"):
+            record = {
+                "label": f"run-{run}", "host": "h", "start": "2026-11-25T18:17:39+00:00", "duration_s": 60.0,
+                "energy_j": 3.6e6, "warnings": [], "tracker_version": "0.1.0", "run_id": f"matrix-{run}",
+                "devices": [{"device": "gpu:0", "energy_j": 3.6e6, "method": "nvml", "model": "L4", "details": {}}],
+            }  # fmt: skip
+            answer = record_uploads.upload(self.world.db, sc, pid, "runs.jsonl", json.dumps(record).encode())
+            assert answer.accepted == 1, answer.rejected
+            ids.append(record_uploads.batches(self.world.db, sc, pid)[0].id)
+        record_uploads.trash_batch(self.world.db, sc, pid, ids[1])
+        return {"batch": str(ids[0]), "trashed_batch": str(ids[1])}
 
     def _override_id(self) -> int:
         """The id of a factor override of the organisation (for the routes that delete one)."""
@@ -156,6 +178,8 @@ class Values:
                 return self.values["trashed_pid"]
             if name == "production_id" and route.path.endswith("/{production_id}/restore"):
                 return self.values["trashed_pid"]  # the REST API's way out of the trash
+            if name == "batch_id":  # a REST API batch of records: the trashed one for the way out of the trash
+                return self.values["trashed_batch" if route.path.endswith("/restore") else "batch"]
             if name not in self.values:
                 pytest.fail(
                     f"route {route.name} ({route.path}): the access matrix has no sample value for {{{name}}}; "

@@ -3,6 +3,7 @@ and PostgreSQL: the restored database holds every row of every table, and the ap
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from ops_helpers import World, sign_in  # noqa: E402
 from shootprint.cli import app as cli  # noqa: E402
 from shootprint.server import migrations  # noqa: E402
 from shootprint.server.app import create_app  # noqa: E402
-from shootprint.server.services import productions  # noqa: E402
+from shootprint.server.services import productions, record_uploads, shares  # noqa: E402
 from shootprint.server.settings import Settings  # noqa: E402
 from shootprint.server.store.models import Base  # noqa: E402
 
@@ -46,9 +47,31 @@ def test_backup_and_restore_round_trip(world: World, new_database: Callable[[], 
     productions.save(world.db, sc, pid, {**doc, "client": "Maison « Été » =1+1"}, base_revision=1, note="client")
     productions.trash(world.db, sc, world.production("editor", "ai-generated"))
     productions.footprint(world.db, sc, pid)
+    # measured records in two batches, one of them in the trash; a share link pinned to revisions; and
+    # audit lines saying what they came through (a web session)
+    ai = world.production("editor", "ai-generated")
+    for run_id in ("r-1", "r-2"):
+        record = {
+            "label": "hero-visuals", "host": "render-01", "start": "2026-11-25T18:17:39+00:00",
+            "duration_s": 1800.0, "energy_j": 7.2e6, "warnings": [], "tracker_version": "0.1.0",
+            "devices": [{"device": "gpu:0", "energy_j": 7.2e6, "method": "nvml", "model": "L4", "details": {}}],
+            "run_id": run_id,
+        }  # fmt: skip
+        sent = record_uploads.upload(world.db, sc, ai, f"{run_id}.jsonl", (json.dumps(record) + "\n").encode())
+        assert sent.accepted == 1, sent
+    record_uploads.trash_batch(world.db, sc, ai, record_uploads.batches(world.db, sc, ai)[0].id)
+    shares.create(world.db, sc, [pid, ai])
+    assert sign_in(world.client(), world.users["editor"]).status_code == 303
     source = world.db.url
     before = everything(source)
     assert before["revisions"] and before["audit_events"] and before["footprint_cache"]
+    assert len(before["record_batches"]) == 2 and len(before["measured_records"]) == 2
+    batch_columns = [c.name for c in Base.metadata.tables["record_batches"].columns]
+    assert sum(row[batch_columns.index("deleted_at")] is not None for row in before["record_batches"]) == 1
+    share_columns = [c.name for c in Base.metadata.tables["share_links"].columns]
+    assert [row[share_columns.index("revisions")] for row in before["share_links"]] == [[2, 1]]
+    audit_columns = [c.name for c in Base.metadata.tables["audit_events"].columns]
+    assert any(row[audit_columns.index("via_kind")] == "session" for row in before["audit_events"])
 
     file = tmp_path / "shootprint-backup.jsonl.gz"
     made = run(["admin", "backup", str(file)], source)

@@ -150,7 +150,8 @@ def test_owners_read_and_export_the_audit_log(world: World) -> None:
     assert export.headers["content-type"].startswith("text/csv")
     assert "attachment" in export.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(export.text)))
-    assert list(rows[0]) == ["id", "time_utc", "who", "action", "target", "detail"]
+    assert list(rows[0])[:6] == ["id", "time_utc", "who", "action", "target", "detail"]  # columns only grow
+    assert list(rows[0])[6:] == ["via", "via_id", "via_name"]
     assert {"who": "editor@example.org", "action": "production.trash", "target": str(pid)}.items() <= next(
         r for r in rows if r["action"] == "production.trash"
     ).items()
@@ -179,3 +180,53 @@ def test_the_audit_export_cannot_run_a_formula(world: World) -> None:
     line = next(r for r in rows if r["action"] == "test.formula")
     assert line["target"] == "'=1+1"
     assert not line["detail"].startswith(("=", "+", "-", "@"))
+
+
+def test_each_audit_line_says_which_session_or_token_it_came_through(world: World) -> None:
+    """Who, what, when, and through which web session (its public id, never the cookie nor what the
+    database keys sessions by) or API token (its id and name), on the page and in the CSV."""
+    from shootprint.server import security
+    from shootprint.server.services import tokens
+
+    pid = world.production("editor")
+    editor = world.client("editor")
+    cookie = editor.cookies["sp_session"]
+    public_id = security.session_public_id(security.token_hash(cookie))
+    assert post(editor, f"/o/{world.org}/productions/{pid}/trash").status_code == 303
+
+    token_id, secret = tokens.create(world.db, world.scope("owner"), "CI uploads", ["read", "write"])
+    api = world.client()
+    api.headers["Authorization"] = f"Bearer {secret}"
+    assert api.post(f"/api/v1/productions/{pid}/restore").status_code == 200
+
+    with world.db.transaction() as s:
+        events = s.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+        by_action = {e.action: e for e in events}  # the latest of each action
+        trash, restore = by_action["production.trash"], by_action["production.untrash"]
+        assert (trash.via_kind, trash.via_id, trash.via_name) == ("session", public_id, "")
+        assert (restore.via_kind, restore.via_id, restore.via_name) == ("token", str(token_id), "CI uploads")
+        sign_in = [e for e in events if e.action == "sign_in" and e.via_id == public_id]
+        assert len(sign_in) == 1 and sign_in[0].target == "editor@example.org"
+        # the action made by the service layer directly (no request) says it came through neither
+        assert by_action["production.create"].via_kind == ""
+        stored = [(e.via_id, e.via_name, str(e.detail)) for e in events]
+    assert not [row for row in stored if cookie in str(row) or security.token_hash(cookie) in str(row)]
+
+    owner = world.client("owner")
+    page = owner.get(f"/o/{world.org}/audit")
+    text = text_of(page.text)
+    assert f"web session {public_id}" in text and f"API token {token_id} (CI uploads)" in text
+    export = owner.get(f"/o/{world.org}/audit.csv").text
+    rows = list(csv.DictReader(io.StringIO(export)))
+    line = next(r for r in rows if r["action"] == "production.untrash")
+    assert (line["via"], line["via_id"], line["via_name"]) == ("token", str(token_id), "CI uploads")
+    line = next(r for r in rows if r["action"] == "production.trash")
+    assert (line["via"], line["via_id"]) == ("session", public_id)
+    for shown in (page.text, export):
+        assert cookie not in shown and security.token_hash(cookie) not in shown and secret not in shown
+
+    # signing out is recorded against the session that ends
+    post(editor, "/signout")
+    with world.db.transaction() as s:
+        out = s.scalars(sa.select(AuditEvent).where(AuditEvent.action == "sign_out")).all()
+    assert [(e.via_kind, e.via_id) for e in out] == [("session", public_id)]

@@ -255,6 +255,30 @@ def test_numbers_follow_the_locale() -> None:
     assert number(None, "en") == "—"
 
 
+def test_numbers_are_written_as_babel_writes_them() -> None:
+    """The fast formatting writes what babel's pattern "#,##0.00…" writes, for every size and sign."""
+    import math
+    import random
+
+    from shootprint.report.document import LOCALES
+
+    rng = random.Random(7)
+    values = [0, 1, -1, 3, 99.995, 100, 0.5, 2.675, 1e-9, -1e-13, 123456789.5, 1e20, -987654.321]
+    values += [rng.uniform(-1, 1) * 10 ** rng.uniform(-14, 16) for _ in range(3000)]
+    for value in values:
+        for lang in ("en", "fr"):
+            for digits in (None, 0, 1, 3):
+                if digits is None:
+                    size = abs(value)
+                    d = 0 if size == 0 or size >= 100 else 1 if size >= 10 else 2 if size >= 1 else None
+                    d = d if d is not None else min(2 - math.floor(math.log10(size)), 12)
+                else:
+                    d = digits
+                pattern = "#,##0" + ("." + "0" * d if d else "")
+                expected = format_decimal(round(value, d) or 0.0, format=pattern, locale=LOCALES[lang])
+                assert number(value, lang, digits) == expected, (value, lang, digits)
+
+
 @pytest.mark.skipif(not (Path(__file__).parents[2] / "examples" / "reference").is_dir(), reason="no reference files")
 def test_reference_campaign_renders(tmp_path: Path) -> None:
     files = sorted((Path(__file__).parents[2] / "examples" / "reference").glob("*.yaml"))

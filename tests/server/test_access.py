@@ -74,6 +74,8 @@ def values(world: World) -> dict[str, str]:
         "path": "style.css",
         "name": "docs.js",
         "token_id": "1",
+        "batch": "1",  # batches of measured records: refused before they are looked up
+        "trashed_batch": "1",
     }
 
 

@@ -43,6 +43,31 @@ def test_migrations_build_exactly_the_models(database_url: str):
     db.dispose()
 
 
+def test_audit_origin_migration_keeps_earlier_events(database_url: str):
+    """0003_audit_via adds what each action came through; events written before it say neither."""
+    db = Database(database_url)
+    migrations.upgrade(db.engine, "0002_api")
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO audit_events (action, target, detail, at) "
+                "VALUES ('sign_in', 'a@example.org', '{}', CURRENT_TIMESTAMP)"
+            )
+        )
+    migrations.upgrade(db.engine)
+    assert migrations.current(db.engine) == migrations.head()
+    with db.engine.connect() as conn:
+        row = conn.execute(sa.text("SELECT action, via_kind, via_id, via_name FROM audit_events")).one()
+    assert tuple(row) == ("sign_in", "", "", "")
+    from alembic import command
+
+    with db.engine.begin() as conn:  # and back
+        command.downgrade(migrations.config(conn), "0002_api")  # type: ignore[arg-type]
+    with db.engine.connect() as conn:
+        assert "via_kind" not in {c["name"] for c in sa.inspect(conn).get_columns("audit_events")}
+    db.dispose()
+
+
 def test_app_migrates_a_new_database_on_start(database_url: str):
     from shootprint.server.app import create_app
 

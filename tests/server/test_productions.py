@@ -43,6 +43,28 @@ def test_french_numbers(world: World):
     assert f"{expected:,.0f}".replace(",", "\u202f") in page.text
 
 
+def test_the_footprint_section_is_laid_out_for_each_organisation_and_language(world: World):
+    """The same production in two organisations: each page links to its own organisation's factors,
+    the second view (the section kept) as the first; the French page writes French numbers."""
+    editor, outsider = world.client("editor"), world.client("outsider")
+    mine = create_reference(world, editor)
+    response = post(
+        outsider, f"/o/{world.other_org}/productions/new", {"start": "reference", "reference": "studio-paris"}
+    )
+    assert response.status_code == 303, response.text
+    theirs = int(response.headers["location"].rstrip("/").split("/")[-1])
+    for _ in range(2):
+        page = editor.get(f"/o/{world.org}/productions/{mine}").text
+        other = outsider.get(f"/o/{world.other_org}/productions/{theirs}").text
+        assert f"/o/{world.org}/factors/detail" in page and f"/o/{world.other_org}/" not in page
+        assert f"/o/{world.other_org}/factors/detail" in other and f"/o/{world.org}/" not in other
+    expected = compute.estimate(yaml.safe_load(STUDIO.read_text(encoding="utf-8")))["total_kgco2e"]
+    assert f'id="total">{expected:,.0f} kg' in page
+    editor.get("/lang/fr", follow_redirects=False)
+    french = editor.get(f"/o/{world.org}/productions/{mine}").text
+    assert f'id="total">{expected:,.0f}'.replace(",", "\u202f") + " kg" in french
+
+
 def test_upload_a_production_file(world: World):
     client = world.client("editor")
     response = client.post(

@@ -4,6 +4,7 @@ own, a re-upload counted once), link a label to an AI activity, the footprint ta
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -202,3 +203,135 @@ def test_the_comparison_and_the_share_link_count_the_measured_records(world: Wor
     token = shares.create(world.db, _scope(world), [pid])
     shared = world.client().get(f"/s/{token}")
     assert f"{number(measured, 'en')} kg CO2e" in shared.text
+
+
+def _batch_ids(page: str) -> list[str]:
+    import re
+
+    return re.findall(r"/records/batches/(\d+)/trash", page)
+
+
+def test_an_editor_deletes_a_batch_to_the_trash_and_restores_it(world: World):
+    """A batch deleted stops counting in the footprint and every total, shows in the trash, comes
+    back on restore; both are in the audit log."""
+    import sqlalchemy as sa
+
+    from shootprint.server.store.models import AuditEvent
+
+    editor = world.client("editor")
+    pid, measured, _ = _linked(world, editor)
+    extra = [json.dumps(_record("r-9", label="retouch", energy_j=1.8e6))]
+    assert _upload(world, editor, pid, "later.jsonl", ("\n".join(extra) + "\n").encode()).status_code == 200
+    page = editor.get(f"/o/{world.org}/productions/{pid}")
+    batches = page.text.split('id="record-batches"')[1].split("</table>")[0]
+    assert "runs.jsonl" in batches and "later.jsonl" in batches and "Editor" in batches
+    later, first = _batch_ids(page.text)  # newest first
+    assert productions.footprint(world.db, _scope(world), pid)["total_kgco2e"] == pytest.approx(measured)
+    # the batch that holds no linked label: the total stays, the records are gone from the count
+    gone = post(editor, f"/o/{world.org}/productions/{pid}/records/batches/{later}/trash")
+    assert gone.status_code == 303
+    assert resources.records(world.db, _scope(world), pid)[1] == 2
+    # the linked batch: the footprint no longer has its measure (a problem says so), the list neither
+    assert post(editor, f"/o/{world.org}/productions/{pid}/records/batches/{first}/trash").status_code == 303
+    assert resources.records(world.db, _scope(world), pid)[1] == 0
+    page = editor.get(f"/o/{world.org}/productions/{pid}")
+    assert "no tracker record labelled" in page.text and 'id="record-batches"' not in page.text
+    trash = editor.get(f"/o/{world.org}/trash")
+    rows = trash.text.split('id="trashed-records"')[1].split("</table>")[0]
+    assert "runs.jsonl" in rows and "later.jsonl" in rows and "Generated with AI" in rows
+    # restore: the measure counts again, everywhere
+    assert post(editor, f"/o/{world.org}/trash/records/{first}/restore").status_code == 303
+    assert resources.records(world.db, _scope(world), pid)[1] == 2
+    page = editor.get(f"/o/{world.org}/productions/{pid}")
+    from shootprint.report.document import number
+
+    assert f'id="total">{number(measured, "en")} kg CO2e' in page.text
+    assert productions.listing(world.db, _scope(world))[0].total_kgco2e == pytest.approx(measured)
+    assert "later.jsonl" in editor.get(f"/o/{world.org}/trash").text.split('id="trashed-records"')[1]
+    with world.db.transaction() as s:
+        actions = [
+            (a, t, d.get("batch"))
+            for a, t, d in s.execute(sa.select(AuditEvent.action, AuditEvent.target, AuditEvent.detail))
+        ]
+    assert ("records.trash", str(pid), int(later)) in actions and ("records.trash", str(pid), int(first)) in actions
+    assert ("records.restore", str(pid), int(first)) in actions
+    # uploading the records of a deleted batch again: they count again, in the new batch
+    again = _upload(world, editor, pid, "later.jsonl", ("\n".join(extra) + "\n").encode())
+    assert "1 records added, 0 already there" in text_of(again.text)
+    assert resources.records(world.db, _scope(world), pid)[1] == 3
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor", "owner", "outsider", None])
+def test_who_may_delete_and_restore_a_batch(world: World, role: str | None):
+    """Editors and owners delete and restore; a viewer, another organisation and a visitor signed
+    out cannot, and nothing changes."""
+    editor = world.client("editor")
+    pid = _production(world, editor)
+    _upload(world, editor, pid, "runs.jsonl", _jsonl())
+    _upload(world, editor, pid, "more.jsonl", (json.dumps(_record("r-7")) + "\n").encode())
+    more, first = _batch_ids(editor.get(f"/o/{world.org}/productions/{pid}").text)
+    assert post(editor, f"/o/{world.org}/productions/{pid}/records/batches/{more}/trash").status_code == 303
+    client = world.client(role)
+    trash = post(client, f"/o/{world.org}/productions/{pid}/records/batches/{first}/trash")
+    restore = post(client, f"/o/{world.org}/trash/records/{more}/restore")
+    count = resources.records(world.db, _scope(world), pid)[1]
+    if role in ("editor", "owner"):
+        assert trash.status_code == 303 and restore.status_code == 303
+        assert count == 1  # the first batch (2 records) in the trash, the other (1) back
+    else:
+        want = {"viewer": 403, "outsider": 404, None: 303}[role]
+        assert trash.status_code == want and restore.status_code == want
+        if role is None:
+            assert trash.headers["location"].startswith("/signin")
+        assert count == 2  # nothing changed
+    viewer_page = world.client("viewer").get(f"/o/{world.org}/productions/{pid}")
+    assert "/records/batches/" not in viewer_page.text  # no delete button for a viewer
+
+
+def test_a_production_fed_batch_by_batch_shows_its_batches_a_page_at_a_time(world: World):
+    """As ``shootprint track --push`` feeds it: one batch per job. The page lists the 20 newest with
+    how many there are in all, and links (plain links, no script) to the older ones."""
+    editor = world.client("editor")
+    pid = _production(world, editor)
+    sc = _scope(world)
+    for i in range(45):
+        resources.ingest(
+            world.db, sc, pid, key=f"push-{i}", req_hash=f"h{i}",
+            validated=resources.validate_records([_record(f"job-{i}", label=f"job-{i:02d}")]), token_id=None,
+        )  # fmt: skip
+    url = f"/o/{world.org}/productions/{pid}"
+
+    def shown(page: str) -> list[str]:
+        table = page.split('id="record-batches"')[1].split("</table>")[0]
+        return re.findall(r"<td>(job-\d\d)</td>", table)
+
+    first = editor.get(url)
+    assert first.status_code == 200
+    assert shown(first.text) == [f"job-{i:02d}" for i in range(44, 24, -1)]  # the 20 newest, newest first
+    assert len(_batch_ids(first.text)) == 20
+    count = text_of(first.text.split('id="batches-count"')[1].split("</p>")[0])
+    assert "1–20 of 45" in count
+    nav = first.text.split('id="batch-pages"')[1].split("</nav>")[0]
+    assert f'href="{url}?batches=2#batches-h"' in nav and f'href="{url}?batches=3#batches-h"' in nav
+    assert "?batches=1" not in nav  # no way to newer ones from the newest
+
+    second = editor.get(url + "?batches=2")
+    assert shown(second.text) == [f"job-{i:02d}" for i in range(24, 4, -1)]
+    nav = second.text.split('id="batch-pages"')[1].split("</nav>")[0]
+    assert f"{url}?batches=1#" in nav and f"{url}?batches=3#" in nav
+    last = editor.get(url + "?batches=3")
+    assert shown(last.text) == [f"job-{i:02d}" for i in range(4, -1, -1)]
+    assert "41–45 of 45" in text_of(last.text.split('id="batches-count"')[1].split("</p>")[0])
+    assert shown(editor.get(url + "?batches=99").text) == shown(last.text)  # past the end: the last page
+    assert shown(editor.get(url + "?batches=x").text) == shown(first.text)  # not a number: the first
+
+    # the batch a click deletes leaves the count, and a few batches need no pages
+    newest = _batch_ids(first.text)[0]
+    assert post(editor, f"{url}/records/batches/{newest}/trash").status_code == 303
+    assert "1–20 of 44" in text_of(editor.get(url).text)
+    other = _production(world, editor)
+    for name in ("a.jsonl", "b.jsonl", "c.jsonl"):
+        assert _upload(world, editor, other, name, json.dumps(_record(name)).encode()).status_code == 200
+    few = editor.get(f"/o/{world.org}/productions/{other}")
+    assert len(_batch_ids(few.text)) == 3
+    assert 'id="batches-count"' not in few.text and 'id="batch-pages"' not in few.text

@@ -94,3 +94,61 @@ def test_links_are_the_organisations(world: World, two):
     assert response.status_code == 422 and "7, 30, 90 or 365" in response.text
     viewer = world.client("viewer")
     assert post(viewer, f"/o/{world.org}/shares", {"p[]": [str(studio)]}).status_code == 403
+
+
+def _editor_scope(world: World):
+    return organisations.scope(world.db, users_id(world.db, "editor@example.org"), world.org)
+
+
+def test_a_link_shows_the_revision_it_was_made_from_and_says_which(world: World, two):
+    """A production saved after its link was made: the link keeps showing (and downloading) the
+    revision it was made from, names it and its date; the production's own page shows the new one."""
+    import csv
+    import io
+
+    from shootprint.report.document import number
+
+    studio, ai = two
+    sc = _editor_scope(world)
+    editor = world.client("editor")
+    url = make_link(world, editor, [studio]).replace("http://testserver", "")
+    pair = make_link(world, editor, [studio, ai]).replace("http://testserver", "")
+    before = productions.footprint(world.db, sc, studio)["total_kgco2e"]
+    _, rev1 = productions.get(world.db, sc, studio)
+    changed = dict(rev1.document, activities=rev1.document["activities"][1:], name="Studio, later")
+    assert productions.save(world.db, sc, studio, changed, base_revision=rev1.number) == rev1.number + 1
+    after = productions.footprint(world.db, sc, studio)["total_kgco2e"]
+    assert number(after, "en") != number(before, "en")
+    anonymous = world.client()
+    page = anonymous.get(url)
+    assert page.status_code == 200
+    assert f'id="total">{number(before, "en")} kg CO2e' in page.text
+    pinned = page.text.split('id="pinned"')[1].split("</div>")[0]
+    assert f"revision {rev1.number}, saved on" in pinned and "later changes are not shown" in pinned
+    assert "Studio, later" not in page.text
+    own = editor.get(f"/o/{world.org}/productions/{studio}")
+    assert f'id="total">{number(after, "en")} kg CO2e' in own.text
+    token = url.rsplit("/", 1)[1]
+    lines = list(csv.DictReader(io.StringIO(anonymous.get(f"/s/{token}/download?format=csv").text)))
+    assert sum(float(line["emissions_kgco2e"]) for line in lines) == pytest.approx(before, rel=1e-6)
+    report = anonymous.get(f"/s/{token}/download?format=html&lang=en")
+    assert report.status_code == 200 and number(before, "en") in report.text and "Studio, later" not in report.text
+    compared = anonymous.get(pair)
+    assert compared.status_code == 200 and number(before, "en") in compared.text
+    assert "Studio, later" not in compared.text.split('id="comparison"')[1]
+    listing = editor.get(f"/o/{world.org}/shares")
+    assert f"(revision {rev1.number})" in listing.text
+
+
+def test_a_link_made_before_revisions_were_pinned_says_it_shows_the_latest(world: World, two):
+    studio, _ai = two
+    sc = _editor_scope(world)
+    url = make_link(world, world.client("editor"), [studio]).replace("http://testserver", "")
+    with world.db.transaction() as s:
+        for link in s.scalars(sa.select(ShareLink)).all():
+            link.revisions = None
+    _, rev1 = productions.get(world.db, sc, studio)
+    productions.save(world.db, sc, studio, dict(rev1.document, name="Studio, later"), base_revision=rev1.number)
+    page = world.client().get(url)
+    assert page.status_code == 200 and f"revision {rev1.number + 1}, " in page.text
+    assert "This link shows the latest revision of each production." in page.text

@@ -33,7 +33,7 @@ from pydantic import Field
 
 from shootprint.categories.energy import region_of
 from shootprint.engine import Context, Draft, Num, v
-from shootprint.i18n import Message
+from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_count
 
 CATEGORY = "accommodation"
@@ -48,7 +48,7 @@ class Hotel(ActivityBase):
     nights: Q_count
     rooms: Q_count | None = None
     breakfast: bool = Field(
-        True, description="false: breakfast not taken (or counted as meals); else one breakfast per room-night"
+        True, description=N_("false: breakfast not taken (or counted as meals); else one breakfast per room-night")
     )
 
 

@@ -236,18 +236,20 @@ class _AIActivity(ActivityBase):
     _KINDS: ClassVar[tuple[str, ...]] = ()
     _DEFAULT_CLASS: ClassVar[str | None] = None
 
-    model: str | None = Field(None, description="a model of the model table (e.g. FLUX.1-dev, Veo 3)")
-    class_: str | None = Field(None, alias="class", description="a model class instead of a model (e.g. image-large)")
+    model: str | None = Field(None, description=N_("a model of the model table (e.g. FLUX.1-dev, Veo 3)"))
+    class_: str | None = Field(
+        None, alias="class", description=N_("a model class instead of a model (e.g. image-large)")
+    )
     hosting: Hosting | None = Field(
-        None, description="local (a workstation), cloud (rented GPUs), api (a provider's service)"
+        None, description=N_("local (a workstation), cloud (rented GPUs), api (a provider's service)")
     )
-    provider: str | None = Field(None, description="the API provider (hosting: api)")
+    provider: str | None = Field(None, description=N_("the API provider (hosting: api)"))
     datacenter: Literal["hyperscaler", "colocation"] = Field(
-        "hyperscaler", description="the kind of data centre of hosting: cloud (sets the PUE)"
+        "hyperscaler", description=N_("the kind of data centre of hosting: cloud (sets the PUE)")
     )
-    gpu: str | None = Field(None, description="GPU of a local workstation (shown, not used)")
+    gpu: str | None = Field(None, description=N_("GPU of a local workstation (shown, not used)"))
     measured: str | None = Field(
-        None, description="label of tracker records whose measured energy replaces the estimate"
+        None, description=N_("label of tracker records whose measured energy replaces the estimate")
     )
 
     @field_validator("region")
@@ -289,14 +291,20 @@ class _AIActivity(ActivityBase):
             raise ValueError(N_("give model or class, not both"))
         if (self.model or self.class_ or self._DEFAULT_CLASS) is None:
             raise ValueError(
-                f"give model (a name of the model table) or class (one of {', '.join(classes(self._KINDS))})"
+                Message(
+                    "give model (a name of the model table) or class (one of {classes})",
+                    classes=", ".join(classes(self._KINDS)),
+                )
             )
         profile = self.profile()
         hosting = self.hosting or profile.hosting
         if not profile.is_class and profile.hosting == "api" and hosting != "api":
             raise ValueError(
-                f"{profile.name} runs only as its provider's service: hosting api (its weights are not "
-                "available to run locally or on rented GPUs)"
+                Message(
+                    "{model} runs only as its provider's service: hosting api (its weights are not available to run "
+                    "locally or on rented GPUs)",
+                    model=profile.name,
+                )
             )
         if self.provider is not None and hosting != "api":
             raise ValueError(N_("provider applies to hosting: api only"))
@@ -315,9 +323,9 @@ class _Generations(_AIActivity):
 
     _ITERATIONS_ROW: ClassVar[str] = "ai.iterations.image"
 
-    kept: Q_count | None = Field(None, description="kept assets (images, clips)")
-    iterations: Q_count | None = Field(None, description="generations per kept asset (default: class row)")
-    generations: Q_count | None = Field(None, description="total generations, instead of kept × iterations")
+    kept: Q_count | None = Field(None, description=N_("kept assets (images, clips)"))
+    iterations: Q_count | None = Field(None, description=N_("generations per kept asset (default: class row)"))
+    generations: Q_count | None = Field(None, description=N_("total generations, instead of kept × iterations"))
 
     @field_validator("kept", "generations")
     @classmethod
@@ -343,8 +351,8 @@ class _Generations(_AIActivity):
 class _Settings(_Generations):
     """Denoising steps and output resolution, where they change the energy."""
 
-    steps: int | None = Field(None, gt=0, description="denoising steps (energy ∝ steps)")
-    resolution: str | None = Field(None, description="WIDTHxHEIGHT, e.g. 1024x1024 (energy ∝ pixels)")
+    steps: int | None = Field(None, gt=0, description=N_("denoising steps (energy ∝ steps)"))
+    resolution: str | None = Field(None, description=N_("WIDTHxHEIGHT, e.g. 1024x1024 (energy ∝ pixels)"))
 
     @field_validator("resolution")
     @classmethod
@@ -381,7 +389,7 @@ class _Video(_Settings):
     _KINDS: ClassVar[tuple[str, ...]] = ("video",)
     _ITERATIONS_ROW: ClassVar[str] = "ai.iterations.video"
 
-    clip_seconds: Q_s | None = Field(None, description="seconds per generated clip")
+    clip_seconds: Q_s | None = Field(None, description=N_("seconds per generated clip"))
 
     @field_validator("clip_seconds")
     @classmethod
@@ -409,7 +417,7 @@ class VideoUpscale(_Generations):
     _DEFAULT_CLASS: ClassVar[str | None] = "video-upscale"
     _ITERATIONS_ROW: ClassVar[str] = "ai.iterations.video_upscale"
     type: Literal["video_upscale"]
-    clip_seconds: Q_s | None = Field(None, description="seconds per upscaled clip")
+    clip_seconds: Q_s | None = Field(None, description=N_("seconds per upscaled clip"))
 
     @field_validator("clip_seconds")
     @classmethod
@@ -424,7 +432,7 @@ class LLMAssist(_AIActivity):
     _KINDS: ClassVar[tuple[str, ...]] = ("llm",)
     _DEFAULT_CLASS: ClassVar[str | None] = "llm"
     type: Literal["llm_assist"]
-    prompts: Q_count = Field(description="number of prompts")
+    prompts: Q_count = Field(description=N_("number of prompts"))
 
     @field_validator("prompts")
     @classmethod
@@ -548,17 +556,27 @@ def _records(a: _AIActivity, ctx: Context) -> list[Any]:
     found = [r for r in ctx.records if getattr(r, "label", None) == a.measured]
     if not found:
         labels = sorted({str(getattr(r, "label", "")) for r in ctx.records})
-        known = ", ".join(labels) if labels else "none (give the production's records: files)"
+        known = ", ".join(labels) if labels else Message("none (give the production's records: files)")
         raise InputError(
-            f"activities.{a.id}.measured: no tracker record labelled {a.measured!r}; labels available: {known}"
+            Message(
+                "activities.{id}.measured: no tracker record labelled {given}; labels available: {known}",
+                id=a.id,
+                given=repr(a.measured),
+                known=known,
+            )
         )
     with_gpu = [r for r in found if _has_gpu(r)]
     if not with_gpu:
         codes = sorted({str(getattr(w, "code", w)) for r in found for w in getattr(r, "warnings", None) or ()})
-        why = f" (the records say: {', '.join(codes)})" if codes else ""
+        why = Message(" (the records say: {codes})", codes=", ".join(codes)) if codes else ""
         raise InputError(
-            f"activities.{a.id}.measured: the records labelled {a.measured!r} measured no GPU{why}: they cannot "
-            "replace the GPU energy of generation; run shootprint track where the GPU is, or remove measured:"
+            Message(
+                "activities.{id}.measured: the records labelled {given} measured no GPU{why}: they cannot replace the "
+                "GPU energy of generation; run shootprint track where the GPU is, or remove measured:",
+                id=a.id,
+                given=repr(a.measured),
+                why=why,
+            )
         )
     return with_gpu
 
@@ -614,7 +632,14 @@ def _provider(a: _AIActivity, p: ModelProfile, ctx: Context) -> str:
     name = (a.provider or p.provider or "unknown").lower()
     if f"ai.provider.{name}.pue" not in ctx.table:
         known = sorted({m.provider for m in model_table() if m.provider} | {"unknown"})
-        raise InputError(f"activities.{a.id}.provider: unknown provider {name!r}; accepted: {', '.join(known)}")
+        raise InputError(
+            Message(
+                "activities.{id}.provider: unknown provider {given}; accepted: {accepted}",
+                id=a.id,
+                given=repr(name),
+                accepted=", ".join(known),
+            )
+        )
     return name
 
 

@@ -68,9 +68,11 @@ class Generator(ActivityBase):
     fuel: Literal["diesel", "hvo", "petrol"] = "diesel"
     volume: Q_l | None = None
     energy: Q_kwh | None = None
-    load: Q_kw | None = Field(None, description="average electrical load (kW), with hours: litres from the curve")
-    hours: Q_h | None = Field(None, description="hours run at that load")
-    rated: Q_kw | None = Field(None, description="the set's rated power (kW): its load fraction picks the consumption")
+    load: Q_kw | None = Field(None, description=N_("average electrical load (kW), with hours: litres from the curve"))
+    hours: Q_h | None = Field(None, description=N_("hours run at that load"))
+    rated: Q_kw | None = Field(
+        None, description=N_("the set's rated power (kW): its load fraction picks the consumption")
+    )
 
     @model_validator(mode="after")
     def _one_quantity(self) -> Generator:
@@ -97,10 +99,10 @@ class Fixture(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
 
-    fixture: str = Field(min_length=1, max_length=80, description="its name, e.g. 'HMI 1200' or 'SkyPanel S60-C'")
-    count: Q_count | None = Field(None, description="how many (default 1)")
-    power_kw: Q_kw | None = Field(None, description="rated power of one, kW (default: the named fixture's row)")
-    hours: Q_h | None = Field(None, description="hours on per shoot day (default: the studio's lighting_hours)")
+    fixture: str = Field(min_length=1, max_length=80, description=N_("its name, e.g. 'HMI 1200' or 'SkyPanel S60-C'"))
+    count: Q_count | None = Field(None, description=N_("how many (default 1)"))
+    power_kw: Q_kw | None = Field(None, description=N_("rated power of one, kW (default: the named fixture's row)"))
+    hours: Q_h | None = Field(None, description=N_("hours on per shoot day (default: the studio's lighting_hours)"))
 
 
 class Studio(ActivityBase):
@@ -108,14 +110,14 @@ class Studio(ActivityBase):
     lists the lighting and equipment, the building per hire day plus their power × hours on shoot days."""
 
     type: Literal["studio"]
-    days: Q_day = Field(description="hire days: build, shoot and strike days together")
+    days: Q_day = Field(description=N_("hire days: build, shoot and strike days together"))
     energy: Q_kwh | None = None
     size: Literal["small", "medium", "large"] = "medium"
-    shoot_days: Q_day | None = Field(None, description="days the lighting and equipment run (default: days)")
-    area_m2: Q_count | None = Field(None, description="floor area, m² (default: the size's row)")
-    lighting: list[Fixture] | None = Field(None, description="the lights: fixture, count, power_kw, hours")
-    equipment: list[Fixture] | None = Field(None, description="other powered equipment, listed the same way")
-    lighting_hours: Q_h | None = Field(None, description="hours on per shoot day of a listed item without hours")
+    shoot_days: Q_day | None = Field(None, description=N_("days the lighting and equipment run (default: days)"))
+    area_m2: Q_count | None = Field(None, description=N_("floor area, m² (default: the size's row)"))
+    lighting: list[Fixture] | None = Field(None, description=N_("the lights: fixture, count, power_kw, hours"))
+    equipment: list[Fixture] | None = Field(None, description=N_("other powered equipment, listed the same way"))
+    lighting_hours: Q_h | None = Field(None, description=N_("hours on per shoot day of a listed item without hours"))
 
     @model_validator(mode="after")
     def _listed(self) -> Studio:
@@ -335,8 +337,13 @@ def _listed_kwh(
             fid = f"{FIXTURE}.{fixture_key(item.fixture)}.power"
             if fid not in ctx.table:
                 raise InputError(
-                    f"{where}.fixture: no rated power known for {item.fixture!r}: give power_kw (kW per unit), "
-                    f"or a named fixture: {', '.join(fixture_names(ctx))}"
+                    Message(
+                        "{where}.fixture: no rated power known for {given}: give power_kw (kW per unit), or a named "
+                        "fixture: {accepted}",
+                        where=where,
+                        given=repr(item.fixture),
+                        accepted=", ".join(fixture_names(ctx)),
+                    )
                 )
             use = ctx.factor(fid, f"rated power of {item.fixture}", "kW")
             chain.append(use)

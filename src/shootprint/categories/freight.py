@@ -50,7 +50,7 @@ from pydantic import ConfigDict, Field, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, Num, step, v
 from shootprint.errors import FactorError, InputError
-from shootprint.i18n import N_, Joined, Message
+from shootprint.i18n import N_, Joined, Message, said
 from shootprint.model import ActivityBase, FactorUse, Q_kg, Q_km, QuantitySpec
 from shootprint.vocabulary import term
 
@@ -77,10 +77,10 @@ class _Route(ActivityBase):
     model_config = ConfigDict(populate_by_name=True)
 
     mass: Q_kg
-    from_: PlaceSpec | None = Field(None, alias="from", description="place of departure")
-    to: PlaceSpec | None = Field(None, description="place of arrival")
-    distance: Q_km | None = Field(None, description="distance travelled, instead of from/to")
-    return_: bool = Field(False, alias="return", description="true: the load comes back (× 2)")
+    from_: PlaceSpec | None = Field(None, alias="from", description=N_("place of departure"))
+    to: PlaceSpec | None = Field(None, description=N_("place of arrival"))
+    distance: Q_km | None = Field(None, description=N_("distance travelled, instead of from/to"))
+    return_: bool = Field(False, alias="return", description=N_("true: the load comes back (× 2)"))
 
     @model_validator(mode="after")
     def _route(self) -> _Route:
@@ -91,7 +91,9 @@ class _Route(ActivityBase):
             raise ValueError(N_("give from and to (places, e.g. 'Paris, FR', 'CDG') or distance (km)"))
         if has_places and (self.from_ is None or self.to is None):
             missing = "to" if self.to is None else "from"
-            raise ValueError(f"{missing}: required with the other place (or give distance instead)")
+            raise ValueError(
+                Message("{field}: required with the other place (or give distance instead)", field=missing)
+            )
         return self
 
 
@@ -100,15 +102,19 @@ class Freight(_Route):
 
     type: Literal["freight"]
     mode: Literal["road", "air", "sea", "rail"]
-    vehicle: Literal["van", "rigid", "articulated"] | None = Field(None, description="road only; default rigid truck")
-    contrails: bool | None = Field(None, description="air only: count contrails (default true, ADEME 'AVEC trainées')")
+    vehicle: Literal["van", "rigid", "articulated"] | None = Field(
+        None, description=N_("road only; default rigid truck")
+    )
+    contrails: bool | None = Field(
+        None, description=N_("air only: count contrails (default true, ADEME 'AVEC trainées')")
+    )
 
     @model_validator(mode="after")
     def _mode_options(self) -> Freight:
         if self.vehicle is not None and self.mode != "road":
-            raise ValueError(f"vehicle: only for mode road (this one is {self.mode}); remove it")
+            raise ValueError(Message("vehicle: only for mode road (this one is {mode}); remove it", mode=self.mode))
         if self.contrails is not None and self.mode != "air":
-            raise ValueError(f"contrails: only for mode air (this one is {self.mode}); remove it")
+            raise ValueError(Message("contrails: only for mode air (this one is {mode}); remove it", mode=self.mode))
         return self
 
 
@@ -116,7 +122,7 @@ class ExcessBaggage(_Route):
     """Extra kg checked in on a passenger flight (cases of equipment, costumes …)."""
 
     type: Literal["excess_baggage"]
-    contrails: bool = Field(True, description="count contrails (ADEME 'AVEC trainées')")
+    contrails: bool = Field(True, description=N_("count contrails (ADEME 'AVEC trainées')"))
 
 
 # -- distance ---------------------------------------------------------------------------------
@@ -235,7 +241,7 @@ def _factor(a: ActivityBase, ctx: Context, default_id: str) -> FactorUse:
     try:
         return ctx.main_factor(a, default_id, "kgCO2e/t.km")
     except FactorError as exc:
-        raise InputError(f"activities.{a.id}.factor: {exc}") from None
+        raise InputError(Message("activities.{id}.factor: {error}", id=a.id, error=said(exc))) from None
 
 
 def sum_of(factors: list[FactorUse]) -> Any:

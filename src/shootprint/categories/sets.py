@@ -94,12 +94,16 @@ def _check_share(spec: QuantitySpec | None) -> QuantitySpec | None:
         return spec
     for value in (spec.central, spec.low, spec.high):
         if value is not None and not 0 <= value <= 1:
-            raise ValueError(f"{spec.written or value} is not a share; accepted: 0 to 1 (or 0 % to 100 %)")
+            raise ValueError(
+                Message("{given} is not a share; accepted: 0 to 1 (or 0 % to 100 %)", given=str(spec.written or value))
+            )
     return spec
 
 
 class _Reuse(ActivityBase):
-    reuse: Q_count | None = Field(None, description="share (0–1) taken from stock, hired or second-hand: not counted")
+    reuse: Q_count | None = Field(
+        None, description=N_("share (0–1) taken from stock, hired or second-hand: not counted")
+    )
 
     @field_validator("reuse")
     @classmethod
@@ -113,13 +117,13 @@ class Material(_Reuse):
     type: Literal["material"]
     material: MaterialName
     mass: Q_kg
-    end_of_life: Any = Field(None, description="refused: end of life is counted by waste activities")
+    end_of_life: Any = Field(None, description=N_("refused: end of life is counted by waste activities"))
 
     @field_validator("end_of_life")
     @classmethod
     def _no_end_of_life(cls, value: Any) -> None:
         if value is not None:
-            raise ValueError(END_OF_LIFE_RULE + "; remove end_of_life here")
+            raise ValueError(Message("{rule}; remove end_of_life here", rule=Message(END_OF_LIFE_RULE)))
         return None
 
 

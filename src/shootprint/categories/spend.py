@@ -32,6 +32,7 @@ from shootprint.engine import Context, Draft, v
 from shootprint.errors import InputError
 from shootprint.i18n import N_, Message
 from shootprint.model import ActivityBase, Q_count, Q_eur, QuantitySpec, parse_quantity
+from shootprint.vocabulary import term
 
 CATEGORY = "spend"
 
@@ -59,15 +60,15 @@ class Spend(ActivityBase):
 
     type: Literal["spend"]
     # currency comes first: the validators of amount and rate read it
-    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of amount")
+    currency: str = Field("EUR", pattern=r"^[A-Z]{3}$", description=N_("ISO 4217 code of amount"))
     amount: Q_eur
     ratio: str = Field(
         pattern=r"^[a-z][a-z0-9_]*$",
-        description="ADEME monetary ratio key (spend.<ratio> rows), e.g. hotel_restaurant",
+        description=N_("ADEME monetary ratio key (spend.<ratio> rows), e.g. hotel_restaurant"),
     )
     category: Category = "spend"
     rate: Q_count | None = Field(
-        None, validate_default=True, description="EUR per 1 unit of currency (required if not EUR)"
+        None, validate_default=True, description=N_("EUR per 1 unit of currency (required if not EUR)")
     )
 
     @field_validator("amount", mode="before")
@@ -88,8 +89,11 @@ class Spend(ActivityBase):
         if isinstance(raw, dict) and raw.get("unit") == currency:
             return parse_quantity({**raw, "unit": "EUR"}, "EUR")
         raise ValueError(
-            f"write the amount in {currency}, the currency of this line: accepted: "
-            f"'1200 {currency}', '1200 {currency} ± 10%' or {{low, high, unit: {currency}}}"
+            Message(
+                "write the amount in {currency}, the currency of this line: accepted: '1200 {currency}', "
+                "'1200 {currency} ± 10%' or {{low, high, unit: {currency}}}",
+                currency=currency,
+            )
         )
 
     @field_validator("rate", mode="after")
@@ -98,8 +102,11 @@ class Spend(ActivityBase):
         currency = info.data.get("currency", "EUR")
         if rate is None and currency != "EUR":
             raise ValueError(
-                f"required when currency is {currency}: accepted: the EUR value of 1 {currency} "
-                "(e.g. rate: 0.92), so that amount × rate is in euros"
+                Message(
+                    "required when currency is {currency}: accepted: the EUR value of 1 {currency} (e.g. rate: 0.92), "
+                    "so that amount × rate is in euros",
+                    currency=currency,
+                )
             )
         if rate is not None and currency == "EUR":
             raise ValueError(N_("only with a currency other than EUR: amounts in euros need no rate"))
@@ -109,15 +116,22 @@ class Spend(ActivityBase):
 def spend(a: Spend, ctx: Context) -> list[Draft]:
     default_id = f"{PREFIX}.{a.ratio}"
     if not a.factor and default_id not in ctx.table:
-        raise InputError(f"activities.{a.id}.ratio: unknown ratio {a.ratio!r}; accepted: {', '.join(ratio_keys(ctx))}")
+        raise InputError(
+            Message(
+                "activities.{id}.ratio: unknown ratio {given}; accepted: {accepted}",
+                id=a.id,
+                given=repr(a.ratio),
+                accepted=", ".join(ratio_keys(ctx)),
+            )
+        )
     ratio = ctx.main_factor(a, default_id, "kgCO2e/EUR", role="monetary ratio")
     amount_eur = ctx.q(a, "amount")
     status = ctx.status_of(a, "amount")
     if a.currency != "EUR":
         amount_eur = amount_eur * ctx.q(a, "rate")
-    label = Message("Spend, {ratio}", ratio=a.ratio.replace("_", " "))
+    label = Message("Spend, {ratio}", ratio=term("spend_ratio", a.ratio))
     if a.currency != "EUR":
-        label = Message("Spend, {ratio} (in {currency})", ratio=a.ratio.replace("_", " "), currency=a.currency)
+        label = Message("Spend, {ratio} (in {currency})", ratio=term("spend_ratio", a.ratio), currency=a.currency)
     return [
         Draft(
             label=label,

@@ -53,7 +53,7 @@ from pydantic import Field, field_validator, model_validator
 from shootprint import geo
 from shootprint.engine import Context, Draft, step, v
 from shootprint.errors import FactorError, InputError
-from shootprint.i18n import N_, Exact, Joined, Message
+from shootprint.i18n import N_, Exact, Joined, Message, said
 from shootprint.model import ActivityBase, FactorUse, Q_count, Q_km, label_number
 from shootprint.vocabulary import term
 
@@ -91,10 +91,10 @@ PlaceSpec = str | dict[str, Any]
 class _Trip(ActivityBase):
     """A journey: places (``from``/``to``) or an explicit ``distance``; ``return`` doubles it."""
 
-    from_: PlaceSpec | None = Field(None, alias="from", description="where the trip starts")
-    to: PlaceSpec | None = Field(None, description="where the trip ends")
-    distance: Q_km | None = Field(None, description="one-way distance, when places are not given")
-    return_: bool = Field(False, alias="return", description="true: there and back (counted twice)")
+    from_: PlaceSpec | None = Field(None, alias="from", description=N_("where the trip starts"))
+    to: PlaceSpec | None = Field(None, description=N_("where the trip ends"))
+    distance: Q_km | None = Field(None, description=N_("one-way distance, when places are not given"))
+    return_: bool = Field(False, alias="return", description=N_("true: there and back (counted twice)"))
 
     @field_validator("from_", "to")
     @classmethod
@@ -103,7 +103,7 @@ class _Trip(ActivityBase):
             try:
                 geo.locate(spec)
             except InputError as exc:
-                raise ValueError(str(exc)) from None
+                raise ValueError(said(exc)) from None
         return spec
 
     @model_validator(mode="after")
@@ -122,14 +122,14 @@ class Flight(_Trip):
     travellers: Q_count | None = None
     cabin: Literal["unknown", "economy", "premium_economy", "business", "first"] = Field(
         "unknown",
-        description="cabin class; 'unknown' (default): the factor per average passenger (all cabins), as published",
+        description=N_("cabin class; 'unknown' (default): the factor per average passenger (all cabins), as published"),
     )
-    contrails: bool = Field(True, description="count contrails / radiative forcing (non-CO2 effects)")
+    contrails: bool = Field(True, description=N_("count contrails / radiative forcing (non-CO2 effects)"))
     seats: Literal["<50", "50-100", "101-220", ">220"] | None = Field(
-        None, description="aircraft size; default from the distance (ADEME set only)"
+        None, description=N_("aircraft size; default from the distance (ADEME set only)")
     )
     engine: Literal["jet", "turboprop"] = Field(
-        "jet", description="ADEME has turboprop factors for <50 and 50-100 seats under 500 km"
+        "jet", description=N_("ADEME has turboprop factors for <50 and 50-100 seats under 500 km")
     )
 
 
@@ -137,10 +137,12 @@ class Train(_Trip):
     type: Literal["train"]
     kind: Literal["tgv", "ter", "intercites", "eurostar", "rail", "rer", "metro", "tram"] = Field(
         "rail",
-        description="French services, Eurostar, urban rail (rer, metro, tram), or 'rail': the country's average (region)",
+        description=N_(
+            "French services, Eurostar, urban rail (rer, metro, tram), or 'rail': the country's average (region)"
+        ),
     )
     urban_area: UrbanArea = Field(
-        "ile_de_france", description="for rer, metro, tram: Île-de-France or the size of the French urban area"
+        "ile_de_france", description=N_("for rer, metro, tram: Île-de-France or the size of the French urban area")
     )
     travellers: Q_count | None = None
 
@@ -148,36 +150,38 @@ class Train(_Trip):
 class Car(_Trip):
     type: Literal["car"]
     fuel: Literal["petrol", "diesel", "hybrid", "electric", "lpg", "unknown"] = "unknown"
-    cars: Q_count | None = Field(None, description="number of cars (default 1)")
-    travellers: Q_count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+    cars: Q_count | None = Field(None, description=N_("number of cars (default 1)"))
+    travellers: Q_count | None = Field(None, description=N_("people carried (counted only by a per-passenger factor)"))
 
 
 class Van(_Trip):
     type: Literal["van"]
     fuel: Literal["diesel", "petrol", "electric"] = "diesel"
-    vehicles: Q_count | None = Field(None, description="number of vans (default 1)")
-    travellers: Q_count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+    vehicles: Q_count | None = Field(None, description=N_("number of vans (default 1)"))
+    travellers: Q_count | None = Field(None, description=N_("people carried (counted only by a per-passenger factor)"))
 
 
 class Taxi(_Trip):
     type: Literal["taxi"]
-    vehicles: Q_count | None = Field(None, description="number of taxis (default 1)")
-    travellers: Q_count | None = Field(None, description="people carried (counted only by a per-passenger factor)")
+    vehicles: Q_count | None = Field(None, description=N_("number of taxis (default 1)"))
+    travellers: Q_count | None = Field(None, description=N_("people carried (counted only by a per-passenger factor)"))
 
 
 class Bus(_Trip):
     type: Literal["bus"]
     kind: Literal["coach", "bus", "city"] = Field(
-        "coach", description="coach; bus (diesel bus, national); city: the urban area's average bus"
+        "coach", description=N_("coach; bus (diesel bus, national); city: the urban area's average bus")
     )
-    urban_area: UrbanArea = Field("ile_de_france", description="for kind city: Île-de-France or the urban area's size")
+    urban_area: UrbanArea = Field(
+        "ile_de_france", description=N_("for kind city: Île-de-France or the urban area's size")
+    )
     travellers: Q_count | None = None
 
 
 class Motorbike(_Trip):
     type: Literal["motorbike"]
-    size: Literal["le250", "gt250"] = Field("gt250", description="engine up to / over 250 cm3")
-    vehicles: Q_count | None = Field(None, description="number of motorbikes (default 1)")
+    size: Literal["le250", "gt250"] = Field("gt250", description=N_("engine up to / over 250 cm3"))
+    vehicles: Q_count | None = Field(None, description=N_("number of motorbikes (default 1)"))
 
 
 # -- distances ---------------------------------------------------------------------------------
@@ -209,7 +213,9 @@ def _places(a: _Trip, ctx: Context) -> tuple[geo.Place, geo.Place] | None:
         try:
             place, notes = geo.locate_with_notes(spec)
         except InputError as exc:
-            raise InputError(f"activities.{a.id}.{name}: {exc}") from None
+            raise InputError(
+                Message("activities.{id}.{field}: {error}", id=a.id, field=name, error=said(exc))
+            ) from None
         for note in notes:
             ctx.warn("place-note", N_("{field}: {note}"), field=name, note=note)
         located.append(place)
@@ -274,8 +280,13 @@ def _basis(use: FactorUse, a: ActivityBase) -> str:
         return "vehicle"
     where = f"activities.{a.id}.factor" if use.status == "pinned" else f"activities.{a.id}"
     raise InputError(
-        f"{where}: factor {use.id} is in {use.unit}; accepted: a factor in "
-        f"{', '.join(PER_PASSENGER_KM + PER_VEHICLE_KM)}"
+        Message(
+            "{where}: factor {factor} is in {unit}; accepted: a factor in {accepted}",
+            where=where,
+            factor=use.id,
+            unit=use.unit,
+            accepted=", ".join(PER_PASSENGER_KM + PER_VEHICLE_KM),
+        )
     )
 
 
@@ -296,7 +307,7 @@ def _pinned_or(ctx: Context, a: ActivityBase, default_id: str) -> FactorUse:
         try:
             return ctx.factor(a.factor, "emission factor", None, status="pinned")
         except FactorError as exc:
-            raise InputError(f"activities.{a.id}.factor: {exc}") from None
+            raise InputError(Message("activities.{id}.factor: {error}", id=a.id, error=said(exc))) from None
     return ctx.factor(default_id, "emission factor")
 
 
@@ -324,8 +335,13 @@ def _per_km_draft(
     if (per_passenger_mode and basis != "passenger") or (basis == "passenger" and not has_travellers):
         accepted = PER_PASSENGER_KM if per_passenger_mode else PER_VEHICLE_KM
         raise InputError(
-            f"activities.{a.id}.factor: factor {use.id} is in {use.unit}; accepted for this "
-            f"activity: {', '.join(accepted)}"
+            Message(
+                "activities.{id}.factor: factor {factor} is in {unit}; accepted for this activity: {accepted}",
+                id=a.id,
+                factor=use.id,
+                unit=use.unit,
+                accepted=", ".join(accepted),
+            )
         )
     if basis == "passenger":
         count = ctx.q(a, "travellers", 1.0)
@@ -613,7 +629,13 @@ def _urban_id(a: Train | Bus, ctx: Context, prefix: str) -> str:
         return fid
     areas = sorted(k for k in URBAN_AREA_TEXT if f"{prefix}.{k}" in ctx.table)
     raise InputError(
-        f"activities.{a.id}.urban_area: no factor for {a.kind} in '{a.urban_area}'; accepted: {', '.join(areas)}"
+        Message(
+            "activities.{id}.urban_area: no factor for {kind} in '{area}'; accepted: {accepted}",
+            id=a.id,
+            kind=a.kind,
+            area=a.urban_area,
+            accepted=", ".join(areas),
+        )
     )
 
 

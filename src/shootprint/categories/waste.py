@@ -43,7 +43,7 @@ from pydantic import Field
 
 from shootprint.engine import Context, Draft, v
 from shootprint.errors import FactorError, InputError
-from shootprint.i18n import N_, Message
+from shootprint.i18n import N_, Message, said
 from shootprint.model import ActivityBase, Q_kg
 from shootprint.vocabulary import term
 
@@ -84,10 +84,10 @@ class Waste(ActivityBase):
 
     type: Literal["waste"]
     stream: Stream
-    treatment: Treatment | None = Field(None, description="default: average (the stream's average end of life)")
+    treatment: Treatment | None = Field(None, description=N_("default: average (the stream's average end of life)"))
     mass: Q_kg
     avoided_emissions: bool = Field(
-        False, description="true: add a negative line with the treatment's avoided emissions (credit)"
+        False, description=N_("true: add a negative line with the treatment's avoided emissions (credit)")
     )
 
 
@@ -99,10 +99,16 @@ def waste(a: Waste, ctx: Context) -> list[Draft]:
     treatment = a.treatment or DEFAULT_TREATMENT
     fid = f"{WASTE}.{a.stream}.{treatment}"
     if not a.factor and fid not in ctx.table:
-        field = "treatment" if a.treatment else "treatment (default average)"
+        field = "treatment" if a.treatment else Message("treatment (default average)")
         raise InputError(
-            f"activities.{a.id}.{field}: no factor for {treatment} of {a.stream} waste; "
-            f"accepted for {a.stream}: {', '.join(_treatments(ctx, a.stream))}"
+            Message(
+                "activities.{id}.{field}: no factor for {treatment} of {stream} waste; accepted for {stream}: {accepted}",
+                id=a.id,
+                field=field,
+                treatment=treatment,
+                stream=a.stream,
+                accepted=", ".join(_treatments(ctx, a.stream)),
+            )
         )
     if a.treatment is None:
         ctx.warn(
@@ -145,23 +151,34 @@ def waste(a: Waste, ctx: Context) -> list[Draft]:
 
 def _avoided(a: Waste, ctx: Context, fid: str, treatment: str, mass_kg: object, label: str, status: str) -> Draft:
     cid = f"{fid}.avoided"
-    accepted = ", ".join(_treatments(ctx, a.stream, ".avoided")) or "none"
+    accepted = ", ".join(_treatments(ctx, a.stream, ".avoided")) or Message("none")
     if cid not in ctx.table:
         raise InputError(
-            f"activities.{a.id}.avoided_emissions: no avoided-emission factor for {treatment} of "
-            f"{a.stream} waste; treatments of {a.stream} with one: {accepted}"
+            Message(
+                "activities.{id}.avoided_emissions: no avoided-emission factor for {treatment} of {stream} waste; "
+                "treatments of {stream} with one: {accepted}",
+                id=a.id,
+                treatment=treatment,
+                stream=a.stream,
+                accepted=accepted,
+            )
         )
     # the credit must come from the same factor set as the impact it goes with
     if not a.factor and ctx.table.get(cid).factor_set != ctx.table.get(fid).factor_set:
         raise InputError(
-            f"activities.{a.id}.avoided_emissions: the {ctx.table.factor_set} factor set has no "
-            f"avoided-emission factor matching its {treatment} of {a.stream} waste; remove "
-            "avoided_emissions or use the ademe factor set"
+            Message(
+                "activities.{id}.avoided_emissions: the {set} factor set has no avoided-emission factor matching its "
+                "{treatment} of {stream} waste; remove avoided_emissions or use the ademe factor set",
+                id=a.id,
+                set=ctx.table.factor_set,
+                treatment=treatment,
+                stream=a.stream,
+            )
         )
     try:
         credit = ctx.factor(cid, "avoided emissions (credit)", "kgCO2e/kg")
     except FactorError as exc:
-        raise InputError(f"activities.{a.id}.avoided_emissions: {exc}") from None
+        raise InputError(Message("activities.{id}.avoided_emissions: {error}", id=a.id, error=said(exc))) from None
     ctx.warn(
         "avoided-emissions-counted",
         N_(

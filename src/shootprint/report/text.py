@@ -16,7 +16,7 @@ import math
 from typing import Any
 
 from shootprint.cells import safe_row
-from shootprint.i18n import N_, gettext, render
+from shootprint.i18n import N_, Message, gettext, render
 from shootprint.model import Footprint
 from shootprint.vocabulary import INTENSITY_NAMES
 
@@ -217,7 +217,7 @@ def render_footprint(fp: Footprint, fmt: str = "table", lang: str = "en") -> str
     if fmt == "csv":
         return _csv(line_rows(fp, lang=lang), LINE_COLUMNS)
     if fmt != "table":
-        raise ValueError(f"--format {fmt!r}: accepted: table, json, csv")
+        raise ValueError(Message("--format {given}: accepted: table, json, csv", given=repr(fmt)))
     meta = fp.metadata
     head = gettext(
         lang,
@@ -297,7 +297,7 @@ def render_comparison(comparison: Any, fmt: str = "table", lang: str = "en") -> 
             rows.append(row)
         return _csv(rows, columns)
     if fmt != "table":
-        raise ValueError(f"--format {fmt!r}: accepted: table, json, csv")
+        raise ValueError(Message("--format {given}: accepted: table, json, csv", given=repr(fmt)))
     ratios = comparison.ratios_to_lowest()
     header = ["", *[fp.name for fp in comparison.footprints]]
     table_rows: list[list[str]] = [header]
@@ -419,7 +419,7 @@ def _dump(data: Any, fmt: str) -> str | None:
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2)
     if fmt not in ("table", "csv"):
-        raise ValueError(f"--format {fmt!r}: accepted: table, json, csv")
+        raise ValueError(Message("--format {given}: accepted: table, json, csv", given=repr(fmt)))
     return None
 
 

@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         *audit_pages.ROUTES,
     ]
     for method, path, handler, rule, name in routes:
-        access.register(app, path, [method], guard(rule, handler, db, settings), rule, name)
+        heavy = name in compare_pages.HEAVY_ROUTES
+        access.register(app, path, [method], guard(rule, handler, db, settings, heavy=heavy), rule, name)
     api.install(app, settings)  # /api/v1: REST routes, problem+json errors, OpenAPI and its documentation
 
     # /healthz, /readyz, /metrics and one JSON log line per request (server.observability)

@@ -12,6 +12,8 @@ import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shootprint import i18n
+
 #: 10 MiB: a production file or a spreadsheet is well under 1 MiB; a day of tracker records a few MiB
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
 
@@ -125,11 +127,21 @@ def check_document_shape(data: object, source: str) -> None:
         seen += 1
         if seen > MAX_DOCUMENT_VALUES:
             raise HostileInput(
-                f"{source}: more than {MAX_DOCUMENT_VALUES} values once YAML aliases are expanded; "
-                "a production file is far smaller (write each value out instead of repeating aliases)"
+                i18n.Message(
+                    "{source}: more than {most} values once YAML aliases are expanded; a production file is far "
+                    "smaller (write each value out instead of repeating aliases)",
+                    source=source,
+                    most=str(MAX_DOCUMENT_VALUES),
+                )
             )
         if depth > MAX_DOCUMENT_DEPTH:
-            raise HostileInput(f"{source}: nested more than {MAX_DOCUMENT_DEPTH} levels deep; a production file is not")
+            raise HostileInput(
+                i18n.Message(
+                    "{source}: nested more than {most} levels deep; a production file is not",
+                    source=source,
+                    most=str(MAX_DOCUMENT_DEPTH),
+                )
+            )
         if isinstance(value, dict):
             stack.extend((v, depth + 1) for v in value.values())
             stack.extend((k, depth + 1) for k in value if not isinstance(k, str))
@@ -147,20 +159,36 @@ def check_xlsx(content: bytes, filename: str) -> None:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, ValueError):
         raise HostileInput(
-            f"{filename}: not an XLSX workbook (not a zip file); upload the filled-in template, or a YAML/JSON production file"
+            i18n.Message(
+                "{file}: not an XLSX workbook (not a zip file); upload the filled-in template, or a YAML/JSON "
+                "production file",
+                file=filename,
+            )
         ) from None
     with archive:
         members = archive.infolist()
         if len(members) > MAX_XLSX_MEMBERS:
-            raise HostileInput(f"{filename}: {len(members)} files inside; an XLSX template has a few dozen")
+            raise HostileInput(
+                i18n.Message(
+                    "{file}: {count} files inside; an XLSX template has a few dozen",
+                    file=filename,
+                    count=str(len(members)),
+                )
+            )
         unpacked = sum(m.file_size for m in members)
         if unpacked > MAX_XLSX_UNPACKED_BYTES:
             raise HostileInput(
-                f"{filename}: unpacks to {unpacked} bytes, over the limit of {MAX_XLSX_UNPACKED_BYTES} "
-                "(the template is a few hundred kB)"
+                i18n.Message(
+                    "{file}: unpacks to {size} bytes, over the limit of {most} (the template is a few hundred kB)",
+                    file=filename,
+                    size=str(unpacked),
+                    most=str(MAX_XLSX_UNPACKED_BYTES),
+                )
             )
         if "[Content_Types].xml" not in archive.namelist():
-            raise HostileInput(f"{filename}: a zip file but not an XLSX workbook (no [Content_Types].xml)")
+            raise HostileInput(
+                i18n.Message("{file}: a zip file but not an XLSX workbook (no [Content_Types].xml)", file=filename)
+            )
 
 
 # -- text shown in pages --------------------------------------------------------------------

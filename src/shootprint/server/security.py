@@ -112,6 +112,12 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def session_public_id(id_hash: str) -> str:
+    """A web session's public id, for the audit log and pages: derived from what the database keeps
+    (``token_hash`` of the cookie), it names the session without giving anything to sign in with."""
+    return hashlib.sha256(b"shootprint-session-id:" + id_hash.encode("ascii")).hexdigest()[:16]
+
+
 def csrf_ok(cookie: str | None, submitted: str | None) -> bool:
     return bool(cookie) and bool(submitted) and hmac.compare_digest(str(cookie), str(submitted))
 

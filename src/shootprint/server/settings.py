@@ -15,6 +15,15 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     return Path(base) / "shootprint"
 
 
+def default_compute_processes() -> int:
+    """One process fewer than the cores this process may use, at least one."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 2
+    return max(1, cores - 1)
+
+
 def default_database_url(environ: Mapping[str, str] | None = None) -> str:
     return f"sqlite:///{data_dir(environ) / 'shootprint.sqlite'}"
 
@@ -36,6 +45,9 @@ class Settings:
     samples: int = 10_000
     #: threads for long computations (Monte Carlo, PDF), so other requests are not blocked
     compute_threads: int = 4
+    #: worker processes running those computations (SHOOTPRINT_COMPUTE_PROCESSES), so they never hold the
+    #: web process's interpreter lock; 0: in the request's own thread
+    compute_processes: int = field(default_factory=default_compute_processes)
     #: when set, GET /metrics needs ``Authorization: Bearer <token>`` (SHOOTPRINT_METRICS_TOKEN)
     metrics_token: str | None = None
     #: apply migrations when the database is new (``shootprint db upgrade`` does it explicitly)
@@ -70,6 +82,16 @@ class Settings:
                 ) from None
             if values["max_body_bytes"] <= 0:  # type: ignore[operator]
                 raise ValueError("SHOOTPRINT_MAX_BODY_BYTES: the limit must be a positive number of bytes")
+        if env.get("SHOOTPRINT_COMPUTE_PROCESSES"):
+            try:
+                values["compute_processes"] = int(env["SHOOTPRINT_COMPUTE_PROCESSES"])
+            except ValueError:
+                raise ValueError(
+                    f"SHOOTPRINT_COMPUTE_PROCESSES: {env['SHOOTPRINT_COMPUTE_PROCESSES']!r} is not a whole number "
+                    "(worker processes for heavy computations; 0 runs them in the request's thread)"
+                ) from None
+            if values["compute_processes"] < 0:  # type: ignore[operator]
+                raise ValueError("SHOOTPRINT_COMPUTE_PROCESSES: a number of processes is 0 or more")
         if env.get("SHOOTPRINT_API_RATE_PER_MINUTE"):
             values["api_rate_per_minute"] = int(env["SHOOTPRINT_API_RATE_PER_MINUTE"])
         if env.get("SHOOTPRINT_API_MAX_BODY_BYTES"):

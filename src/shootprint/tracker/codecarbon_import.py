@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 
 from shootprint.errors import InputError
+from shootprint.i18n import Message
 from shootprint.tracker.records import DeviceEnergy, Record, TrackerWarning, make_record
 
 #: Joules per kilowatt-hour (3.6e6 = 1000 W × 3600 s).
@@ -64,7 +65,14 @@ class _Row:
         except ValueError:
             number = math.nan
         if not (math.isfinite(number) and number >= 0):
-            self.problems.append(f"{self.where}, column {column}: {value!r} is not a number ≥ 0.")
+            self.problems.append(
+                Message(
+                    "{where}, column {column}: {given} is not a number ≥ 0.",
+                    where=self.where,
+                    column=column,
+                    given=repr(value),
+                )
+            )
             return 0.0
         return number
 
@@ -82,16 +90,23 @@ def import_codecarbon_csv(path: str | Path, *, label: str | None = None, tz: tzi
             header = reader.fieldnames or []
             raws = list(reader)
     except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise InputError(f"{path}: cannot read the CodeCarbon CSV: {err}") from err
+        raise InputError(
+            Message("{path}: cannot read the CodeCarbon CSV: {error}", path=str(path), error=str(err))
+        ) from err
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise InputError(
-            f"{path}: not a CodeCarbon emissions file: column(s) {', '.join(missing)} missing "
-            f"(expected {', '.join(REQUIRED_COLUMNS)})."
+            Message(
+                "{path}: not a CodeCarbon emissions file: column(s) {missing} missing (expected {expected}).",
+                path=str(path),
+                missing=", ".join(missing),
+                expected=", ".join(REQUIRED_COLUMNS),
+            )
         )
     problems: list[str] = []
     records = [
-        _record(_Row(raw, f"{path}, line {lineno}", problems), label, tz) for lineno, raw in enumerate(raws, start=2)
+        _record(_Row(raw, Message("{path}, line {line}", path=str(path), line=str(lineno)), problems), label, tz)
+        for lineno, raw in enumerate(raws, start=2)
     ]
     if problems:
         raise InputError(problems)
@@ -103,11 +118,11 @@ def _record(row: _Row, label: str | None, tz: tzinfo | None) -> Record | None:
     warnings: list[TrackerWarning] = []
     name = label if label is not None else row.text("project_name")
     if not name:
-        row.problems.append(f"{row.where}, column project_name: empty, and no label was given.")
+        row.problems.append(Message("{where}, column project_name: empty, and no label was given.", where=row.where))
     duration_s = row.number("duration")
     pue = row.number("pue", default=1.0)
     if pue <= 0:
-        row.problems.append(f"{row.where}, column pue: must be > 0.")
+        row.problems.append(Message("{where}, column pue: must be > 0.", where=row.where))
         pue = 1.0
     cpu_kwh = row.number("cpu_energy")
     gpu_kwh = row.number("gpu_energy", default=0.0)  # empty where CodeCarbon saw no GPU
@@ -115,14 +130,21 @@ def _record(row: _Row, label: str | None, tz: tzinfo | None) -> Record | None:
     total_kwh = row.number("energy_consumed")
     if not math.isclose(total_kwh, cpu_kwh + gpu_kwh + ram_kwh, rel_tol=1e-6, abs_tol=1e-12):
         row.problems.append(
-            f"{row.where}, column energy_consumed: {total_kwh} kWh is not the sum of cpu_energy, "
-            f"gpu_energy and ram_energy ({cpu_kwh + gpu_kwh + ram_kwh} kWh)."
+            Message(
+                "{where}, column energy_consumed: {total} kWh is not the sum of cpu_energy, gpu_energy and "
+                "ram_energy ({sum} kWh).",
+                where=row.where,
+                total=str(total_kwh),
+                sum=str(cpu_kwh + gpu_kwh + ram_kwh),
+            )
         )
     stamp = row.text("timestamp")
     try:
         end = datetime.fromisoformat(stamp)
     except ValueError:
-        row.problems.append(f"{row.where}, column timestamp: {stamp!r} is not ISO 8601.")
+        row.problems.append(
+            Message("{where}, column timestamp: {given} is not ISO 8601.", where=row.where, given=repr(stamp))
+        )
         end = datetime.now(UTC)
     if len(row.problems) > n_problems:
         return None

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from shootprint.errors import InputError
+from shootprint.i18n import Message, count, said
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -75,9 +76,17 @@ class DeviceEnergy:
 
     def __post_init__(self) -> None:
         if not (self.energy_j >= 0 and math.isfinite(self.energy_j)):
-            raise ValueError(f"energy_j of {self.device} must be finite and ≥ 0, not {self.energy_j}")
+            raise ValueError(
+                Message(
+                    "energy_j of {device} must be finite and ≥ 0, not {given}",
+                    device=self.device,
+                    given=str(self.energy_j),
+                )
+            )
         if self.method not in METHODS:
-            raise ValueError(f"method {self.method!r} is not one of {', '.join(METHODS)}")
+            raise ValueError(
+                Message("method {given} is not one of {accepted}", given=repr(self.method), accepted=", ".join(METHODS))
+            )
 
     @property
     def kind(self) -> str:
@@ -110,14 +119,20 @@ class Record:
 
     def __post_init__(self) -> None:
         if any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in self.counts.values()):
-            raise ValueError(f"counts must be whole numbers ≥ 0, not {self.counts}")
+            raise ValueError(Message("counts must be whole numbers ≥ 0, not {given}", given=str(self.counts)))
         if self.start.tzinfo is None:
-            raise ValueError("start must carry a time zone (ISO 8601 with an offset)")
+            raise ValueError(Message("start must carry a time zone (ISO 8601 with an offset)"))
         if not (self.duration_s >= 0 and math.isfinite(self.duration_s)):
-            raise ValueError(f"duration_s must be finite and ≥ 0, not {self.duration_s}")
+            raise ValueError(Message("duration_s must be finite and ≥ 0, not {given}", given=str(self.duration_s)))
         total_j = math.fsum(d.energy_j for d in self.devices)
         if not math.isclose(self.energy_j, total_j, rel_tol=_TOTAL_REL_TOL, abs_tol=1e-9):
-            raise ValueError(f"energy_j {self.energy_j} is not the sum of the devices' energy_j ({total_j})")
+            raise ValueError(
+                Message(
+                    "energy_j {given} is not the sum of the devices' energy_j ({total})",
+                    given=str(self.energy_j),
+                    total=str(total_j),
+                )
+            )
 
     def device_energy_j(self, kind: str, methods: Collection[str] | None = None) -> float:
         """Energy in J of the devices of one ``kind`` (``gpu``, ``cpu``, ``ram``).
@@ -205,7 +220,9 @@ def append_record(path: str | Path, record: Record) -> None:
         with open(path, "a", encoding="utf-8") as fh:
             fh.write(line)
     except OSError as err:
-        raise InputError(f"{path}: cannot append the record: {err.strerror or err}") from err
+        raise InputError(
+            Message("{path}: cannot append the record: {error}", path=str(path), error=str(err.strerror or err))
+        ) from err
 
 
 @cache
@@ -227,9 +244,11 @@ def read_records(path: str | Path) -> list[Record]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{path}: not a UTF-8 text file; expected JSON Lines written by shootprint track") from None
+        raise InputError(
+            Message("{path}: not a UTF-8 text file; expected JSON Lines written by shootprint track", path=str(path))
+        ) from None
     except OSError as err:
-        raise InputError(f"{path}: cannot read the records file: {err.strerror or err}") from None
+        raise InputError(_unreadable(path, err)) from None
     adapter = _record_adapter()
     records: list[Record] = []
     problems: list[str] = []
@@ -243,19 +262,36 @@ def read_records(path: str | Path) -> list[Record]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as err:
-            problems.append(f"{path}, line {lineno}: not a JSON object ({err.msg}).")
+            problems.append(
+                Message(
+                    "{path}, line {line}: not a JSON object ({error}).", path=str(path), line=str(lineno), error=err.msg
+                )
+            )
             continue
         try:
             records.append(adapter.validate_python(obj))
         except ValidationError as err:
             for e in err.errors():
                 where = ".".join(str(p) for p in e["loc"]) or "record"
-                problems.append(f"{path}, line {lineno}, field {where}: {e['msg']}.")
+                problems.append(
+                    Message(
+                        "{path}, line {line}, field {field}: {error}.",
+                        path=str(path),
+                        line=str(lineno),
+                        field=where,
+                        error=_said(e),
+                    )
+                )
     if problems:
         if bad_lines:
             problems.append(
-                f"{path}: {bad_lines:,} more lines not checked after {MAX_PROBLEMS} problems: is it a JSON Lines "
-                "file written by shootprint track?"
+                Message(
+                    "{path}: {count} more lines not checked after {most} problems: is it a JSON Lines file written "
+                    "by shootprint track?",
+                    path=str(path),
+                    count=count(bad_lines),
+                    most=str(MAX_PROBLEMS),
+                )
             )
         raise InputError(problems)
     return records
@@ -269,15 +305,42 @@ def _check_records_path(path: Path) -> None:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise InputError(f"{path}: records file not found") from None
+        raise InputError(Message("{path}: records file not found", path=str(path))) from None
     except OSError as err:
-        raise InputError(f"{path}: cannot read the records file: {err.strerror or err}") from None
+        raise InputError(_unreadable(path, err)) from None
     if stat.S_ISDIR(info.st_mode):
-        raise InputError(f"{path}: is a folder; expected a records file (JSON Lines written by shootprint track)")
+        raise InputError(
+            Message(
+                "{path}: is a folder; expected a records file (JSON Lines written by shootprint track)", path=str(path)
+            )
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path}: not a regular file (a device or a pipe?); expected a records file")
+        raise InputError(
+            Message("{path}: not a regular file (a device or a pipe?); expected a records file", path=str(path))
+        )
     if info.st_size > MAX_RECORDS_BYTES:
-        raise InputError(f"{path}: {info.st_size:,} bytes; a records file may hold at most {MAX_RECORDS_BYTES:,}")
+        raise InputError(
+            Message(
+                "{path}: {size} bytes; a records file may hold at most {most}",
+                path=str(path),
+                size=count(info.st_size),
+                most=count(MAX_RECORDS_BYTES),
+            )
+        )
+
+
+def _unreadable(path: Path | str, err: OSError) -> Message:
+    return Message("{path}: cannot read the records file: {error}", path=str(path), error=str(err.strerror or err))
+
+
+def _said(error: Any) -> str:
+    """A pydantic error's message: the core's Message where a validator raised one (its French kept)."""
+    raised = (error.get("ctx") or {}).get("error")
+    if isinstance(raised, ValueError):
+        text = said(raised)
+        if isinstance(text, Message):
+            return text
+    return str(error["msg"])
 
 
 #: problems reported for one records file at most (a file that is not JSON Lines has one per line)
@@ -302,7 +365,15 @@ def records_from_data(objects: Iterable[Any], source: str = "records") -> list[R
         except ValidationError as err:
             for e in err.errors():
                 where = ".".join(str(p) for p in e["loc"]) or "record"
-                problems.append(f"{source}[{index}], field {where}: {e['msg']}.")
+                problems.append(
+                    Message(
+                        "{source}[{index}], field {field}: {error}.",
+                        source=source,
+                        index=str(index),
+                        field=where,
+                        error=_said(e),
+                    )
+                )
     if problems:
         raise InputError(problems)
     return records
@@ -330,5 +401,13 @@ def validate_csv_rows(text: str, model: Any, name: str) -> tuple[list[Any], list
         except ValidationError as err:
             for e in err.errors():
                 col = ".".join(str(p) for p in e["loc"]) or "row"
-                problems.append(f"{name}, line {lineno}, column {col}: {e['msg']}.")
+                problems.append(
+                    Message(
+                        "{name}, line {line}, column {column}: {error}.",
+                        name=name,
+                        line=str(lineno),
+                        column=col,
+                        error=_said(e),
+                    )
+                )
     return rows, problems

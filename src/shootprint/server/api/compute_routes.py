@@ -29,7 +29,7 @@ from shootprint.server.api.schemas import (
     SensitivityRequest,
     WhatifRequest,
 )
-from shootprint.server.services import Invalid, compute, productions
+from shootprint.server.services import Invalid, compute, decisions, productions
 
 router = APIRouter(tags=["compute"], responses=error_responses(400, 401, 403, 413, 422, 429))
 READ = Depends(need("read"))
@@ -37,6 +37,22 @@ READ = Depends(need("read"))
 
 def _calc(caller: Caller, factor_set: str | None) -> Any:
     return compute.calculator(productions.overrides(caller.db, caller.scope), factor_set)
+
+
+def _heavy(caller: Caller, factor_set: str | None, method: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """A Monte Carlo or search call, made in a worker process once a slot is free (services.workers)."""
+    over = productions.overrides(caller.db, caller.scope)
+    settings = caller.settings
+    return decisions.heavy(
+        settings.compute_threads,
+        settings.compute_processes,
+        compute.core_call,
+        over,
+        factor_set,
+        method,
+        *args,
+        **kwargs,
+    )
 
 
 def _json(result: Any) -> JSONResponse:
@@ -53,8 +69,11 @@ def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def estimate(body: EstimateRequest, caller: Caller = READ) -> JSONResponse:
     """The footprint of a production document (``shootprint estimate --format json``); with
     ``samples``, medians and intervals beside the central values."""
-    calc = _calc(caller, body.factor_set)
     (doc,) = _documents([body.production])
+    if body.samples:  # Monte Carlo draws: in a worker process
+        options = {"exclude": body.exclude or (), "samples": body.samples, "seed": body.seed, "level": body.level}
+        return _json(_heavy(caller, body.factor_set, "estimate", doc, **options))
+    calc = _calc(caller, body.factor_set)
     return _json(
         compute.call(
             lambda: calc.estimate(
@@ -68,8 +87,11 @@ def estimate(body: EstimateRequest, caller: Caller = READ) -> JSONResponse:
 def compare(body: CompareRequest, caller: Caller = READ) -> JSONResponse:
     """Productions side by side with one factor table (``shootprint compare --format json``); with
     ``samples``, intervals of totals and ratios and P(A < B) from common random numbers."""
-    calc = _calc(caller, body.factor_set)
     docs = _documents(body.productions)
+    if body.samples:  # Monte Carlo draws: in a worker process
+        options = {"exclude": body.exclude or (), "samples": body.samples, "seed": body.seed, "level": body.level}
+        return _json(_heavy(caller, body.factor_set, "compare", docs, **options))
+    calc = _calc(caller, body.factor_set)
     return _json(
         compute.call(
             lambda: calc.compare(
@@ -82,41 +104,31 @@ def compare(body: CompareRequest, caller: Caller = READ) -> JSONResponse:
 @router.post("/sensitivity", response_model=SensitivityResult, name="api_sensitivity", summary="What drives a total")
 def sensitivity(body: SensitivityRequest, caller: Caller = READ) -> JSONResponse:
     """Sobol indices of one production's total or of two productions' ratio."""
-    calc = _calc(caller, body.factor_set)
     docs = _documents(body.productions)
-    return _json(
-        compute.call(
-            lambda: calc.sensitivity(docs, base_samples=body.base_samples, seed=body.seed, exclude=body.exclude or ())
-        )
-    )
+    options = {"base_samples": body.base_samples, "seed": body.seed, "exclude": body.exclude or ()}
+    return _json(_heavy(caller, body.factor_set, "sensitivity", docs, **options))
 
 
 @router.post("/whatif", response_model=WhatifResult, name="api_whatif", summary="Savings of changes and levers")
 def whatif(body: WhatifRequest, caller: Caller = READ) -> JSONResponse:
     """The production as it is, with ``sets``, and with each lever: saving, interval, P(lower)."""
-    calc = _calc(caller, body.factor_set)
     (doc,) = _documents([body.production])
-    return _json(
-        compute.call(
-            lambda: calc.whatif(
-                doc,
-                levers=list(body.levers),
-                sets=body.sets or None,
-                samples=body.samples,
-                seed=body.seed,
-                level=body.level,
-                exclude=body.exclude or (),
-            )
-        )
-    )
+    options = {
+        "levers": list(body.levers),
+        "sets": body.sets or None,
+        "samples": body.samples,
+        "seed": body.seed,
+        "level": body.level,
+        "exclude": body.exclude or (),
+    }
+    return _json(_heavy(caller, body.factor_set, "whatif", doc, **options))
 
 
 @router.post("/breakeven", response_model=BreakevenResult, name="api_breakeven", summary="Break-even of one input")
 def breakeven(body: BreakevenRequest, caller: Caller = READ) -> JSONResponse:
     """The value of ``vary`` (a path in ``production``) at which it emits as much as ``against``."""
-    calc = _calc(caller, body.factor_set)
     a, b = _documents([body.production, body.against])
-    return _json(compute.call(lambda: calc.breakeven(a, b, vary=body.vary, exclude=body.exclude or ())))
+    return _json(_heavy(caller, body.factor_set, "breakeven", a, b, vary=body.vary, exclude=body.exclude or ()))
 
 
 @router.get("/factors", response_model=FactorList, name="api_factors", summary="Search factors")

@@ -31,8 +31,11 @@ class Caller:
     scopes: frozenset[str]
 
 
-def need(scope_name: str) -> Callable[..., Caller]:
-    """A dependency: the caller's token must hold ``scope_name`` (read, write or records)."""
+def need(scope_name: str, *alternatives: str) -> Callable[..., Caller]:
+    """A dependency: the caller's token must hold ``scope_name`` (read, write or records), or one of
+    the ``alternatives``."""
+    accepted = (scope_name, *alternatives)
+    wanted = " or ".join(f"'{name}'" for name in accepted)
 
     def dependency(request: Request, credentials: HTTPAuthorizationCredentials | None = BEARER) -> Caller:
         db: Database = request.app.state.db
@@ -52,14 +55,14 @@ def need(scope_name: str) -> Callable[..., Caller]:
                 location=["Authorization"],
                 headers={"Retry-After": retry},
             )
-        if not found.has(scope_name):
+        if not any(found.has(name) for name in accepted):
             raise ApiProblem(
                 403,
                 "scope-missing",
-                f"This token does not have the '{scope_name}' scope (it has: {', '.join(sorted(found.scopes))}).",
+                f"This token does not have the {wanted} scope (it has: {', '.join(sorted(found.scopes))}).",
                 location=["Authorization"],
             )
         return Caller(db, settings, found.scope, found.token_id, found.scopes)
 
-    dependency.__name__ = f"need_{scope_name}"
+    dependency.__name__ = "need_" + "_or_".join(accepted)
     return dependency

@@ -24,18 +24,24 @@ from shootprint.server.api.schemas import (
     ProductionBody,
     ProductionOut,
     ProductionPage,
+    RecordBatchList,
+    RecordBatchOut,
     RecordList,
     RecordsAnswer,
     RecordsBody,
     RevisionList,
 )
-from shootprint.server.services import compute, productions, resources
+from shootprint.server.services import compute, decisions, productions, record_uploads, resources
 from shootprint.server.services.errors import Conflict, Invalid
 
 router = APIRouter(tags=["productions"], responses=error_responses(400, 401, 403, 404, 413, 422, 429))
 READ = Depends(need("read"))
 WRITE = Depends(need("write"))
 RECORDS = Depends(need("records"))
+#: reading batches: a reader, or the token that sends them (to find one to take back)
+READ_BATCHES = Depends(need("read", "records"))
+#: deleting and restoring a batch: the token that sends records, or one that writes productions
+CHANGE_BATCHES = Depends(need("records", "write"))
 EXCLUDE = Query(None, max_length=50, description="categories or line tags left out")
 
 Id = int
@@ -308,6 +314,7 @@ def production_report(
     summary, rev = productions.get(caller.db, caller.scope, production_id)
     over = tuple(sorted(productions.overrides(caller.db, caller.scope), key=lambda o: o.factor_id))
     samples = max(caller.settings.samples // 5, 200)
+    settings = caller.settings
     records = resources.record_objects(caller.db, caller.scope, production_id)
     content = _report_bytes(
         json.dumps(rev.document, sort_keys=True),
@@ -317,6 +324,7 @@ def production_report(
         lang,
         samples,
         compute.data_version(),
+        (settings.compute_threads, settings.compute_processes),
     )
     filename = f"production-{production_id}-r{summary.revision}.{format}"
     return Response(
@@ -338,15 +346,28 @@ def _report_bytes(
     lang: str,
     samples: int,
     data_version: str,
+    pool: tuple[int, int],
 ) -> bytes:
     """A report or export, kept for the same document, measured records, overrides, format, language
     and data (a PDF takes seconds to lay out; the same inputs give the same file: the draws have a
-    fixed seed)."""
+    fixed seed); made in a worker process once one of the ``pool`` (threads, processes) slots is free
+    (services.workers)."""
     document = json.loads(document_json)
     records = [json.loads(records_json)]
+    threads, processes = pool
     if kind in ("pdf", "html"):
-        return compute.report([document], overrides, kind=kind, lang=lang, samples=samples, records=records)
-    return compute.footprints_export([document], overrides, kind, records=records)
+        return decisions.heavy(
+            threads,
+            processes,
+            compute.report,
+            [document],
+            overrides,
+            kind=kind,
+            lang=lang,
+            samples=samples,
+            records=records,
+        )
+    return decisions.heavy(threads, processes, compute.footprints_export, [document], overrides, kind, records=records)
 
 
 # -- measured records ----------------------------------------------------------------------------
@@ -447,3 +468,80 @@ def list_records(
     return JSONResponse(
         {"items": items, "count": count, "energy_j": energy_j, "next_cursor": str(more) if more is not None else None}
     )
+
+
+# -- batches of measured records: what came together, to the trash together -----------------------
+
+
+def _batch_out(view: record_uploads.BatchView) -> dict[str, Any]:
+    return {
+        "id": view.id,
+        "production_id": view.production_id,
+        "source": view.source,
+        "received_at": _iso(view.received_at),
+        "received_by": view.received_by,
+        "count": view.count,
+        "energy_j": view.energy_j,
+        "labels": view.labels,
+        "deleted_at": _iso(view.deleted_at),
+    }
+
+
+@router.get(
+    "/productions/{production_id}/record-batches",
+    response_model=RecordBatchList,
+    name="api_record_batches",
+    summary="Batches of measured records",
+    tags=["records"],
+)
+def list_record_batches(
+    production_id: Id,
+    caller: Caller = READ_BATCHES,
+    deleted: bool = Query(False, description="true: the batches in the trash (restorable for 30 days)"),
+    cursor: str | None = Query(None, max_length=40, description="from the previous page's next_cursor"),
+    limit: int = Query(100, ge=1, le=1000),
+) -> JSONResponse:
+    """The production's batches of measured records (each API request or uploaded file that stored
+    records), newest first, a page at a time, with their count, energy and labels."""
+    before = None
+    if cursor:
+        if not cursor.isdigit() or len(cursor) > 18:
+            raise Invalid("cursor: not a cursor this server gave; start from the first page.")
+        before = int(cursor)
+    views = record_uploads.batches(
+        caller.db, caller.scope, production_id, deleted=deleted, before=before, limit=limit + 1
+    )
+    more = len(views) > limit
+    views = views[:limit]
+    return JSONResponse({"items": [_batch_out(v) for v in views], "next_cursor": str(views[-1].id) if more else None})
+
+
+@router.delete(
+    "/productions/{production_id}/record-batches/{batch_id}",
+    status_code=204,
+    name="api_record_batch_delete",
+    summary="Move a batch of records to the trash",
+    tags=["records"],
+)
+def delete_record_batch(production_id: Id, batch_id: Id, caller: Caller = CHANGE_BATCHES) -> Response:
+    """The batch's records stop counting in the footprint at once (restorable for 30 days); sent
+    again, they count again."""
+    record_uploads.trash_batch(
+        caller.db, caller.scope, production_id, batch_id, records_token="records" in caller.scopes
+    )
+    return Response(status_code=204)
+
+
+@router.post(
+    "/productions/{production_id}/record-batches/{batch_id}/restore",
+    response_model=RecordBatchOut,
+    name="api_record_batch_restore",
+    summary="Restore a batch of records from the trash",
+    tags=["records"],
+)
+def restore_record_batch(production_id: Id, batch_id: Id, caller: Caller = CHANGE_BATCHES) -> JSONResponse:
+    """The batch's records count in the footprint again."""
+    record_uploads.restore_batch(
+        caller.db, caller.scope, batch_id, pid=production_id, records_token="records" in caller.scopes
+    )
+    return JSONResponse(_batch_out(record_uploads.batch(caller.db, caller.scope, production_id, batch_id)))

@@ -165,3 +165,26 @@ class RecordList(BaseModel):
     count: int
     energy_j: float
     next_cursor: str | None = None
+
+
+class RecordBatchOut(BaseModel):
+    """Measured records that came together (one API request or one uploaded file)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    production_id: int
+    source: str = Field(description="the file uploaded, or 'REST API'")
+    received_at: datetime
+    received_by: str = Field(description="who sent it (and through which token)")
+    count: int = Field(description="records of the batch")
+    energy_j: float = Field(description="their energy, in joules")
+    labels: list[str]
+    deleted_at: datetime | None = Field(None, description="when it went to the trash (it does not count meanwhile)")
+
+
+class RecordBatchList(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    items: list[RecordBatchOut]
+    next_cursor: str | None = Field(None, description="the cursor of the next page; null on the last one")

@@ -11,6 +11,7 @@ from shootprint.i18n import N_
 from shootprint.server import security
 from shootprint.server.services import audit
 from shootprint.server.services.errors import Forbidden, Invalid, NotFound, Throttled
+from shootprint.server.services.scope import NO_VIA, Via
 from shootprint.server.settings import Settings
 from shootprint.server.store.db import Database
 from shootprint.server.store.models import Membership, SignInAttempt, User, WebSession, utcnow
@@ -27,13 +28,26 @@ class SessionUser:
     pending_totp: bool
     has_totp: bool
     lang: str | None
+    session_id: str = ""  # the session's public id (security.session_public_id), never its cookie
+
+    @property
+    def via(self) -> Via:
+        """What this person's actions come through, for the audit log."""
+        return Via("session", self.session_id) if self.session_id else NO_VIA
+
+
+def session_via(token: str) -> Via:
+    """The session whose cookie holds ``token``, as the audit log names it (by its public id)."""
+    return Via("session", security.session_public_id(security.token_hash(token)))
 
 
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def create_user(db: Database, email: str, password: str, *, name: str = "", is_admin: bool = False) -> int:
+def create_user(
+    db: Database, email: str, password: str, *, name: str = "", is_admin: bool = False, via: Via = NO_VIA
+) -> int:
     email = normalise_email(email)
     problems = []
     if "@" not in email or len(email) > 320:
@@ -47,7 +61,7 @@ def create_user(db: Database, email: str, password: str, *, name: str = "", is_a
         user = User(email=email, name=name.strip(), password_hash=security.hash_password(password), is_admin=is_admin)
         s.add(user)
         s.flush()
-        audit.record(s, "user.create", user_id=user.id, org_id=None, target=email)
+        audit.record(s, "user.create", user_id=user.id, org_id=None, target=email, via=via)
         return user.id
 
 
@@ -82,7 +96,14 @@ def sign_in(
         if user is None or not ok:
             for key in _throttle_keys(email, address):
                 s.add(SignInAttempt(key=key))
-            audit.record(s, "sign_in.failed", user_id=user.id if user else None, org_id=None, target=email)
+            audit.record(
+                s,
+                "sign_in.failed",
+                user_id=user.id if user else None,
+                org_id=None,
+                target=email,
+                via=session_via(old_token) if old_token else NO_VIA,
+            )
             failed = True
         else:
             failed = False
@@ -98,7 +119,7 @@ def sign_in(
                 )
             )
             s.execute(sa.delete(SignInAttempt).where(SignInAttempt.key == f"account:{email}"))
-            audit.record(s, "sign_in", user_id=user.id, org_id=None, target=email)
+            audit.record(s, "sign_in", user_id=user.id, org_id=None, target=email, via=session_via(token))
             pending = bool(user.totp_secret)
     if failed:
         raise Invalid(N_("E-mail address or password not recognised."))
@@ -123,6 +144,7 @@ def verify_totp(db: Database, settings: Settings, token: str, code: str, address
             s.delete(sess)
             new = security.new_token()
             s.add(WebSession(id_hash=security.token_hash(new), user_id=user.id, address=address[:64]))
+            audit.record(s, "sign_in.totp", user_id=user.id, org_id=None, target=user.email, via=session_via(new))
     if failed:
         raise Invalid(N_("This code is not valid; enter the current 6-digit code of your authenticator."))
     return new
@@ -144,7 +166,14 @@ def session_user(db: Database, settings: Settings, token: str | None) -> Session
         user = s.get(User, sess.user_id)
         assert user is not None
         return SessionUser(
-            user.id, user.email, user.name, user.is_admin, sess.pending_totp, bool(user.totp_secret), user.lang
+            user.id,
+            user.email,
+            user.name,
+            user.is_admin,
+            sess.pending_totp,
+            bool(user.totp_secret),
+            user.lang,
+            security.session_public_id(sess.id_hash),
         )
 
 
@@ -154,12 +183,12 @@ def sign_out(db: Database, token: str | None) -> None:
     with db.transaction() as s:
         sess = s.get(WebSession, security.token_hash(token))
         if sess is not None:
-            audit.record(s, "sign_out", user_id=sess.user_id, org_id=None)
+            audit.record(s, "sign_out", user_id=sess.user_id, org_id=None, via=session_via(token))
             s.delete(sess)
 
 
-def change_password(db: Database, user_id: int, current: str, new: str, address: str) -> str:
-    """Every session of the account ends; the caller gets a new one."""
+def change_password(db: Database, user_id: int, current: str, new: str, address: str, via: Via = NO_VIA) -> str:
+    """Every session of the account ends; the caller gets a new one. ``via``: the session it came from."""
     with db.transaction() as s:
         user = s.get(User, user_id)
         if user is None:
@@ -174,11 +203,11 @@ def change_password(db: Database, user_id: int, current: str, new: str, address:
         s.execute(sa.delete(WebSession).where(WebSession.user_id == user_id))
         token = security.new_token()
         s.add(WebSession(id_hash=security.token_hash(token), user_id=user_id, address=address[:64]))
-        audit.record(s, "password.change", user_id=user_id, org_id=None)
+        audit.record(s, "password.change", user_id=user_id, org_id=None, via=via, new_session=session_via(token).id)
         return token
 
 
-def set_totp(db: Database, user_id: int, secret: str | None, code: str = "") -> None:
+def set_totp(db: Database, user_id: int, secret: str | None, code: str = "", via: Via = NO_VIA) -> None:
     """Turn the second factor on (``secret`` and a valid ``code`` from it) or off (None)."""
     if secret is not None and not security.totp_ok(secret, code):
         raise Invalid(N_("This code is not valid; enter the current 6-digit code of your authenticator."))
@@ -187,7 +216,7 @@ def set_totp(db: Database, user_id: int, secret: str | None, code: str = "") -> 
         if user is None:
             raise NotFound(N_("No such account."))
         user.totp_secret = secret
-        audit.record(s, "totp.on" if secret else "totp.off", user_id=user_id, org_id=None)
+        audit.record(s, "totp.on" if secret else "totp.off", user_id=user_id, org_id=None, via=via)
 
 
 def set_lang(db: Database, user_id: int, lang: str) -> None:

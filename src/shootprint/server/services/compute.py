@@ -7,19 +7,16 @@ the core still writes from files, gets the documents written to a private tempor
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from shootprint.errors import ProblemsError
-from shootprint.i18n import N_
+from shootprint.i18n import N_, said
 from shootprint.server.services.errors import Invalid
 
 #: the draws of a comparison unless asked otherwise
@@ -63,7 +60,7 @@ def canonical(document: dict[str, Any], source: str = "production") -> dict[str,
     try:
         check_document_shape(document, source)
     except HostileInput as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(said(exc)) from None
     for key in ("name", "client"):
         problem = text_problem(document[key], key, source) if isinstance(document.get(key), str) else None
         if problem:
@@ -126,6 +123,15 @@ def calculator(overrides: Sequence[Override] = (), factor_set: str | None = None
 def call(fn: Callable[[], T]) -> T:
     """Run a core call; the core's problems become :class:`Invalid` (422) with every problem."""
     return _call(fn)
+
+
+def core_call(
+    overrides: Sequence[Override], factor_set: str | None, method: str, *args: Any, **kwargs: Any
+) -> dict[str, Any]:
+    """``Calculator.<method>(*args, **kwargs)`` with the organisation's overrides, as JSON data: a
+    module-level call with plain arguments, so a worker process (:mod:`workers`) can make it."""
+    calc = calculator(overrides, factor_set)
+    return _data(lambda: getattr(calc, method)(*args, **kwargs))
 
 
 def check_documents(documents: Sequence[dict[str, Any]]) -> None:
@@ -236,44 +242,6 @@ def factor(factor_id: str, overrides: Sequence[Override] = ()) -> dict[str, Any]
     return _data(lambda: calc.factor(factor_id))
 
 
-@contextmanager
-def _workspace(
-    documents: Sequence[dict[str, Any]],
-    overrides: Sequence[Override],
-    records: Sequence[Sequence[Any]] | None = None,
-) -> Iterator[tuple[list[Path], Path | None]]:
-    """Production files (each naming its measured records, written beside it as runs.jsonl) and an
-    overrides CSV in a private temporary folder, for the file-based report."""
-    import yaml
-
-    from shootprint.factors import CSV_COLUMNS
-
-    with tempfile.TemporaryDirectory(prefix="shootprint-") as tmp:
-        folder = Path(tmp)
-        paths = []
-        for i, doc in enumerate(documents):
-            path = folder / f"production-{i + 1}.yaml"
-            if records is not None and records[i]:
-                runs = folder / f"production-{i + 1}.runs.jsonl"
-                runs.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records[i]), encoding="utf-8")
-                doc = {**doc, "records": [{"file": runs.name}]}
-            path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
-            paths.append(path)
-        over: Path | None = None
-        if overrides:
-            over = folder / "overrides.csv"
-            with over.open("w", encoding="utf-8", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=list(CSV_COLUMNS), extrasaction="ignore")
-                writer.writeheader()
-                for o in overrides:
-                    writer.writerow({k: ("" if v is None else v) for k, v in o.row().items()})
-        try:
-            yield paths, over
-        except ProblemsError as exc:
-            problems = [p.replace(str(folder) + "/", "") for p in (exc.problems or [str(exc)])]
-            raise Invalid(problems[0], problems) from None
-
-
 def report(
     documents: Sequence[dict[str, Any]],
     overrides: Sequence[Override] = (),
@@ -285,16 +253,34 @@ def report(
     records: Sequence[Sequence[Any]] | None = None,
 ) -> bytes:
     """The report of ``documents`` (HTML or PDF, French or English), each with its measured
-    ``records``, as the CLI's ``report``."""
-    from shootprint.report.document import write_report
+    ``records``, as the CLI's ``report``: rendered in memory, its bytes returned (no file written).
+    The report names the productions ``production-1.yaml``, ``production-2.yaml`` … as before."""
+    from shootprint.report.document import gather_prepared, render_report
 
+    assert kind in ("html", "pdf"), kind  # the routes offer these two
     check_documents(documents)
     for doc in documents:
         validate(doc)
-    with _workspace(documents, overrides, records) as (paths, over):
-        out = paths[0].parent / f"report.{kind}"
-        write_report(paths, out, lang=lang, samples=samples, seed=seed, overrides=over)
-        return out.read_bytes()
+    calc = calculator(overrides)
+    recs = list(records) if records is not None else [[] for _ in documents]
+    names = [f"production-{i + 1}.yaml" for i in range(len(documents))]
+    prepared = [
+        _call(partial(calc.prepare, doc, list(r), source=name))
+        for doc, r, name in zip(documents, recs, names, strict=True)
+    ]
+    data = _call(
+        partial(
+            gather_prepared,
+            prepared,
+            calc,
+            files=[Path(n) for n in names],
+            samples=samples,
+            seed=seed,
+            overrides_source="overrides.csv",
+        )
+    )
+    rendered = _call(partial(render_report, data, lang, kind))
+    return rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
 
 
 def footprints_export(
@@ -304,14 +290,11 @@ def footprints_export(
     records: Sequence[Sequence[Any]] | None = None,
 ) -> bytes:
     """Line-by-line exports (XLSX or CSV), as ``estimate --format xlsx|csv``, each production with
-    its measured ``records``."""
-    from shootprint.spreadsheet import write_footprints_csv, write_footprints_xlsx
+    its measured ``records``: the renderer's bytes, no file written."""
+    from shootprint.spreadsheet import footprints_csv, footprints_xlsx
 
     check_documents(documents)
     calc = calculator(overrides)
     recs = list(records) if records is not None else [[] for _ in documents]
     fps = [_call(partial(calc.estimate, d, records=list(r) or None)) for d, r in zip(documents, recs, strict=True)]
-    with tempfile.TemporaryDirectory(prefix="shootprint-") as tmp:
-        out = Path(tmp) / f"lines.{kind}"
-        (write_footprints_xlsx if kind == "xlsx" else write_footprints_csv)(fps, out)
-        return out.read_bytes()
+    return footprints_xlsx(fps) if kind == "xlsx" else footprints_csv(fps).encode("utf-8")

@@ -2,8 +2,9 @@
 
 Every call is scoped to the organisation (through :mod:`productions`) and runs the core's
 Calculator with the organisation's overrides. Monte Carlo work is bounded: at most
-``Settings.compute_threads`` heavy computations run at once (others wait for a slot), and each
-runs in a worker thread, so the server keeps answering other requests meanwhile. Comparisons are
+``Settings.compute_threads`` heavy computations are under way at once (others wait for a slot), and
+each runs in one of ``Settings.compute_processes`` worker processes (:mod:`workers`), so the server
+keeps answering other requests meanwhile. Comparisons are
 cached like footprints (by what determines them), so opening the same comparison twice is cheap.
 """
 
@@ -18,7 +19,7 @@ from functools import cache
 from typing import Any, TypeVar
 
 from shootprint.i18n import N_
-from shootprint.server.services import compute, productions
+from shootprint.server.services import compute, productions, workers
 from shootprint.server.services.errors import Invalid
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
@@ -46,9 +47,18 @@ def slot(threads: int) -> Iterator[None]:
         yield
 
 
-def heavy(threads: int, fn: Callable[[], T]) -> T:
+def heavy(threads: int, processes: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``fn(*args, **kwargs)`` once a slot is free, in a worker process (:func:`workers.run`)."""
     with slot(threads):
-        return fn()
+        return workers.run(processes, fn, *args, **kwargs)
+
+
+def _comparison(
+    documents: list[dict[str, Any]], over: list[compute.Override], samples: int, seed: int, records: list[Any]
+) -> Any:
+    result = compute.compare(documents, over, samples=samples, seed=seed, records=records)
+    result.pop("footprints", None)  # the lines are on each production's page
+    return result
 
 
 def check_samples(samples: int) -> int:
@@ -86,37 +96,59 @@ def _key(
 
 
 def comparison(
-    db: Database, sc: Scope, pids: list[int], *, samples: int, seed: int, threads: int
+    db: Database,
+    sc: Scope,
+    pids: list[int],
+    *,
+    samples: int,
+    seed: int,
+    threads: int,
+    revisions: list[int] | None = None,
+    processes: int = 0,
 ) -> tuple[list[productions.ProductionSummary], dict[str, Any]]:
-    """The productions ``pids`` compared (intervals, ratios, probability lower), in their order."""
-    pids = _pids(pids)
+    """The productions ``pids`` compared (intervals, ratios, probability lower), in their order: their
+    latest revisions, or the revision numbers ``revisions`` (one per production, as a share link pins)."""
+    if revisions is not None and len(revisions) != len(pids):
+        raise Invalid(N_("Pick at least two productions to compare."))
+    if revisions is not None:
+        chosen = dict(zip(pids, revisions, strict=True))
+        pids = _pids(pids)
+        revisions = [chosen[pid] for pid in pids]
+    else:
+        pids = _pids(pids)
     check_samples(samples)
     summaries = [productions.get(db, sc, pid)[0] for pid in pids]
-    documents = productions.documents(db, sc, pids)
+    documents = productions.documents(db, sc, pids, revisions)
     over = productions.overrides(db, sc)
     digests = productions.records_digests(db, sc, pids)
     key = _key(documents, over, [digests.get(pid) for pid in pids], samples=samples, seed=seed, level=0.9)
 
     def make() -> dict[str, Any]:
         records = [productions.record_objects(db, sc, pid) if pid in digests else [] for pid in pids]
-        result = heavy(threads, lambda: compute.compare(documents, over, samples=samples, seed=seed, records=records))
-        result.pop("footprints", None)  # the lines are on each production's page
-        return result
+        return heavy(threads, processes, _comparison, documents, over, samples, seed, records)
 
     return summaries, productions.cached_result(db, key, "compare", make)
 
 
-def sensitivity(db: Database, sc: Scope, pid: int, *, seed: int, threads: int) -> dict[str, Any]:
+def sensitivity(db: Database, sc: Scope, pid: int, *, seed: int, threads: int, processes: int = 0) -> dict[str, Any]:
     document = productions.documents(db, sc, [pid])[0]
     over = productions.overrides(db, sc)
     key = _key([document], over, seed=seed, base_samples=256)
     return productions.cached_result(
-        db, key, "sensitivity", lambda: heavy(threads, lambda: compute.sensitivity(document, over, seed=seed))
+        db, key, "sensitivity", lambda: heavy(threads, processes, compute.sensitivity, document, over, seed=seed)
     )
 
 
 def whatif(
-    db: Database, sc: Scope, pid: int, levers: list[str], *, samples: int, seed: int, threads: int
+    db: Database,
+    sc: Scope,
+    pid: int,
+    levers: list[str],
+    *,
+    samples: int,
+    seed: int,
+    threads: int,
+    processes: int = 0,
 ) -> dict[str, Any]:
     known = [name for name, _ in compute.levers()]
     chosen = [lever for lever in levers if lever.split("=", 1)[0] in known]
@@ -125,13 +157,15 @@ def whatif(
     check_samples(samples)
     document = productions.documents(db, sc, [pid])[0]
     over = productions.overrides(db, sc)
-    return heavy(threads, lambda: compute.whatif(document, chosen, over, samples=samples, seed=seed))
+    return heavy(threads, processes, compute.whatif, document, chosen, over, samples=samples, seed=seed)
 
 
-def breakeven(db: Database, sc: Scope, a: int, b: int, vary: str, *, threads: int) -> dict[str, Any]:
+def breakeven(
+    db: Database, sc: Scope, a: int, b: int, vary: str, *, threads: int, processes: int = 0
+) -> dict[str, Any]:
     doc_a, doc_b = productions.documents(db, sc, [a, b])
     over = productions.overrides(db, sc)
-    return heavy(threads, lambda: compute.breakeven(doc_a, doc_b, vary.strip(), over))
+    return heavy(threads, processes, compute.breakeven, doc_a, doc_b, vary.strip(), over)
 
 
 @cache
@@ -167,15 +201,26 @@ def download(
     samples: int,
     seed: int,
     threads: int,
+    revisions: list[int] | None = None,
+    processes: int = 0,
 ) -> bytes:
-    """The report (HTML or PDF, in ``lang``) or the line-by-line export (XLSX, CSV) of ``pids``."""
+    """The report (HTML or PDF, in ``lang``) or the line-by-line export (XLSX, CSV) of ``pids`` (their
+    latest revisions, or the revision numbers ``revisions``)."""
     if kind not in DOWNLOADS:
         raise Invalid(N_("Formats: pdf, html, xlsx or csv."))
-    documents, records = productions.with_records(db, sc, pids)
+    documents, records = productions.with_records(db, sc, pids, revisions)
     over = productions.overrides(db, sc)
     if kind in ("xlsx", "csv"):
-        return heavy(threads, lambda: compute.footprints_export(documents, over, kind, records=records))
+        return heavy(threads, processes, compute.footprints_export, documents, over, kind, records=records)
     return heavy(
         threads,
-        lambda: compute.report(documents, over, kind=kind, lang=lang, samples=samples, seed=seed, records=records),
+        processes,
+        compute.report,
+        documents,
+        over,
+        kind=kind,
+        lang=lang,
+        samples=samples,
+        seed=seed,
+        records=records,
     )

@@ -128,7 +128,9 @@ def add_override(
                 created_by=sc.user_id,
             )
         )
-        audit.record(s, "override.set", user_id=sc.user_id, org_id=sc.org_id, target=factor_id, value=row.value)
+        audit.record(
+            s, "override.set", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=factor_id, value=row.value
+        )
 
 
 def delete_override(db: Database, sc: Scope, override_id: int) -> None:
@@ -139,7 +141,7 @@ def delete_override(db: Database, sc: Scope, override_id: int) -> None:
         )
         if row is None:
             raise NotFound(N_("No such override."))
-        audit.record(s, "override.delete", user_id=sc.user_id, org_id=sc.org_id, target=row.factor_id)
+        audit.record(s, "override.delete", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=row.factor_id)
         s.delete(row)
 
 

@@ -13,7 +13,7 @@ from shootprint.i18n import N_
 from shootprint.server import security
 from shootprint.server.services import accounts, audit
 from shootprint.server.services.errors import Forbidden, Invalid, NotFound
-from shootprint.server.services.scope import Scope
+from shootprint.server.services.scope import NO_VIA, Scope, Via
 from shootprint.server.store.db import Database
 from shootprint.server.store.models import ROLES, Invite, Membership, Organisation, User, utcnow
 
@@ -25,7 +25,7 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:60] or "organisation"
 
 
-def create(db: Database, actor_id: int, name: str) -> str:
+def create(db: Database, actor_id: int, name: str, via: Via = NO_VIA) -> str:
     """A new organisation (administrators only); the administrator becomes its owner."""
     name = name.strip()
     if not name:
@@ -43,7 +43,7 @@ def create(db: Database, actor_id: int, name: str) -> str:
         s.add(org)
         s.flush()
         s.add(Membership(user_id=actor_id, org_id=org.id, role="owner"))
-        audit.record(s, "organisation.create", user_id=actor_id, org_id=org.id, target=slug)
+        audit.record(s, "organisation.create", user_id=actor_id, org_id=org.id, target=slug, via=via)
         return slug
 
 
@@ -61,8 +61,10 @@ def all_organisations(db: Database, actor_id: int) -> list[tuple[str, str, int]]
         return [(r[0], r[1], int(r[2])) for r in rows]
 
 
-def scope(db: Database, user_id: int, slug: str) -> Scope:
-    """The person's scope in organisation ``slug``; NotFound when they are not a member."""
+def scope(db: Database, user_id: int, slug: str, via: Via = NO_VIA) -> Scope:
+    """The person's scope in organisation ``slug``; NotFound when they are not a member.
+
+    ``via``: the web session the person acts through, kept in the audit log of what they do."""
     with db.transaction() as s:
         row = s.execute(
             sa.select(Organisation, Membership.role)
@@ -72,7 +74,7 @@ def scope(db: Database, user_id: int, slug: str) -> Scope:
         if row is None:
             raise NotFound(N_("No such organisation."))
         org, role = row
-        return Scope(user_id=user_id, org_id=org.id, org_slug=org.slug, org_name=org.name, role=role)
+        return Scope(user_id=user_id, org_id=org.id, org_slug=org.slug, org_name=org.name, role=role, via=via)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,7 @@ def set_role(db: Database, sc: Scope, user_id: int, role: str | None) -> None:
             s.delete(m)
         else:
             m.role = role
-        audit.record(s, "member.role", user_id=sc.user_id, org_id=sc.org_id, target=str(user_id), role=role)
+        audit.record(s, "member.role", user_id=sc.user_id, org_id=sc.org_id, target=str(user_id), via=sc.via, role=role)
 
 
 def create_invite(db: Database, sc: Scope, role: str, email: str = "") -> str:
@@ -138,7 +140,7 @@ def create_invite(db: Database, sc: Scope, role: str, email: str = "") -> str:
                 expires_at=utcnow() + timedelta(days=INVITE_DAYS),
             )
         )
-        audit.record(s, "invite.create", user_id=sc.user_id, org_id=sc.org_id, role=role)
+        audit.record(s, "invite.create", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, role=role)
     return token
 
 
@@ -165,7 +167,7 @@ def invite_info(db: Database, token: str) -> InviteInfo:
         return InviteInfo(org.name, org.slug, inv.role, inv.email)
 
 
-def accept_invite(db: Database, token: str, user_id: int) -> str:
+def accept_invite(db: Database, token: str, user_id: int, via: Via = NO_VIA) -> str:
     """The person joins the organisation (or gets the invite's role); the link is used up."""
     with db.transaction() as s:
         inv = _open_invite(s, token)
@@ -178,7 +180,7 @@ def accept_invite(db: Database, token: str, user_id: int) -> str:
             s.add(Membership(org_id=inv.org_id, user_id=user_id, role=inv.role))
         inv.used_at = utcnow()
         inv.used_by = user_id
-        audit.record(s, "invite.accept", user_id=user_id, org_id=inv.org_id, role=inv.role)
+        audit.record(s, "invite.accept", user_id=user_id, org_id=inv.org_id, via=via, role=inv.role)
         org = s.get(Organisation, inv.org_id)
         assert org is not None
         return org.slug

@@ -24,6 +24,7 @@ from shootprint.server.store.models import (
     FootprintCache,
     MeasuredRecord,
     Production,
+    RecordBatch,
     Revision,
     User,
     utcnow,
@@ -106,6 +107,8 @@ class RevisionView:
     author: str
     created_at: datetime
     note: str
+    #: compute.document_hash(document), as stored with the revision ("" where not read)
+    document_hash: str = ""
 
 
 def _names(s: Session, ids: set[int | None]) -> dict[int | None, str]:
@@ -171,7 +174,7 @@ def create(db: Database, sc: Scope, document: dict[str, Any], *, note: str = "",
         s.add(prod)
         s.flush()
         _add_revision(s, sc, prod, document, note or N_("created"))
-        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, target=str(prod.id))
+        audit.record(s, "production.create", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(prod.id))
         return prod.id
 
 
@@ -199,7 +202,9 @@ def save(
                 if compute.document_hash(document) == _latest(s, prod).document_hash:
                     return prod.revision_count
                 n = _add_revision(s, sc, prod, document, note)
-                audit.record(s, "production.save", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=n)
+                audit.record(
+                    s, "production.save", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid), revision=n
+                )
                 return n
         except sa.exc.IntegrityError:  # another save took the same revision number first: check again
             pass
@@ -223,7 +228,7 @@ def get(db: Database, sc: Scope, pid: int, *, deleted: bool = False) -> tuple[Pr
         rev = _latest(s, prod)
         names = _names(s, {prod.updated_by, rev.author_id})
         return _summary(prod, names), RevisionView(
-            rev.number, rev.document, names[rev.author_id], rev.created_at, rev.note
+            rev.number, rev.document, names[rev.author_id], rev.created_at, rev.note, rev.document_hash
         )
 
 
@@ -243,7 +248,10 @@ def _summary(prod: Production, names: dict[int | None, str]) -> ProductionSummar
     )
 
 
-def documents(db: Database, sc: Scope, pids: list[int]) -> list[dict[str, Any]]:
+def documents(db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None) -> list[dict[str, Any]]:
+    """The latest documents of ``pids``, or those of the revision numbers ``revisions`` (one each)."""
+    if revisions is not None:
+        return [revision(db, sc, pid, n).document for pid, n in zip(pids, revisions, strict=True)]
     with db.transaction() as s:
         return [_latest(s, _get(s, sc, pid)).document for pid in pids]
 
@@ -276,7 +284,13 @@ def restore_revision(db: Database, sc: Scope, pid: int, number: int) -> int:
         prod = _get(s, sc, pid)
         n = _add_revision(s, sc, prod, old.document, f"restored revision {number}")
         audit.record(
-            s, "production.restore_revision", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), revision=number
+            s,
+            "production.restore_revision",
+            user_id=sc.user_id,
+            org_id=sc.org_id,
+            via=sc.via,
+            target=str(pid),
+            revision=number,
         )
         return n
 
@@ -287,7 +301,7 @@ def trash(db: Database, sc: Scope, pid: int) -> None:
         prod = _get(s, sc, pid)
         prod.deleted_at = utcnow()
         prod.deleted_by = sc.user_id
-        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.trash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def untrash(db: Database, sc: Scope, pid: int) -> None:
@@ -299,7 +313,7 @@ def untrash(db: Database, sc: Scope, pid: int) -> None:
             raise NotFound(N_("This production was in the trash for more than 30 days."))
         prod.deleted_at = None
         prod.deleted_by = None
-        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, target=str(pid))
+        audit.record(s, "production.untrash", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(pid))
 
 
 def duplicate(db: Database, sc: Scope, pid: int, *, name: str, reference_way: str | None = None) -> int:
@@ -373,9 +387,34 @@ def footprint_of(
     return cached_result(db, key, "estimate", make)
 
 
+def footprint_key(
+    db: Database,
+    sc: Scope,
+    document: dict[str, Any],
+    *,
+    pid: int | None = None,
+    document_hash: str = "",
+    digest: str | None = None,
+) -> tuple[str, str, str, str]:
+    """What :func:`footprint_of` caches the footprint of ``document`` (with production ``pid``'s
+    measured records) by, without reading or computing it; ``document_hash``: the revision's stored
+    hash of ``document``, ``digest`` its records' digest ("" for none), when the caller has them."""
+    if pid is not None and digest is None:
+        digest = records_digests(db, sc, [pid]).get(pid)
+    return (
+        _with_records(document_hash or compute.document_hash(document), digest),
+        compute.data_version(),
+        str(document.get("factor_set") or "ademe"),
+        compute.overrides_hash(overrides(db, sc)),
+    )
+
+
 def footprint_hash(document: dict[str, Any], digest: str | None) -> str:
     """What a footprint is cached by: the document's hash, and its records' digest when it has records."""
-    doc_hash = compute.document_hash(document)
+    return _with_records(compute.document_hash(document), digest)
+
+
+def _with_records(doc_hash: str, digest: str | None) -> str:
     if not digest:
         return doc_hash
     return hashlib.sha256(f"{doc_hash}+records:{digest}".encode()).hexdigest()
@@ -391,11 +430,19 @@ def records_digests(db: Database, sc: Scope, pids: Iterable[int]) -> dict[int, s
     with db.transaction() as s:
         for pid, rid, run_id in s.execute(
             sa.select(MeasuredRecord.production_id, MeasuredRecord.id, MeasuredRecord.run_id)
-            .where(MeasuredRecord.org_id == sc.org_id, MeasuredRecord.production_id.in_(ids))
+            .where(MeasuredRecord.org_id == sc.org_id, MeasuredRecord.production_id.in_(ids), live_record())
             .order_by(MeasuredRecord.id)
         ):
             rows.setdefault(pid, []).append(f"{rid}:{run_id}")
     return {pid: hashlib.sha256("\n".join(items).encode()).hexdigest() for pid, items in rows.items()}
+
+
+def live_record() -> Any:
+    """The condition a measured record counts under: its batch is not in the trash."""
+    in_trash = sa.select(RecordBatch.id).where(
+        RecordBatch.id == MeasuredRecord.batch_id, RecordBatch.deleted_at.is_not(None)
+    )
+    return ~in_trash.exists()
 
 
 def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
@@ -405,15 +452,19 @@ def record_objects(db: Database, sc: Scope, pid: int) -> list[dict[str, Any]]:
         return [
             dict(r)
             for r in s.scalars(
-                sa.select(MeasuredRecord.record).where(MeasuredRecord.production_id == pid).order_by(MeasuredRecord.id)
+                sa.select(MeasuredRecord.record)
+                .where(MeasuredRecord.production_id == pid, live_record())
+                .order_by(MeasuredRecord.id)
             )
         ]
 
 
-def with_records(db: Database, sc: Scope, pids: list[int]) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
-    """The latest documents of ``pids`` and each one's measured records (empty lists where none):
-    what comparisons, reports and exports compute from."""
-    docs = documents(db, sc, pids)
+def with_records(
+    db: Database, sc: Scope, pids: list[int], revisions: list[int] | None = None
+) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
+    """The documents of ``pids`` (latest, or of ``revisions``) and each one's measured records
+    (empty lists where none): what comparisons, reports and exports compute from."""
+    docs = documents(db, sc, pids, revisions)
     digests = records_digests(db, sc, pids)
     return docs, [record_objects(db, sc, pid) if pid in digests else [] for pid in pids]
 
@@ -449,25 +500,6 @@ def cached_result(db: Database, key: tuple[str, str, str, str], kind: str, make:
     except sa.exc.IntegrityError:  # another request computed it meanwhile: same result
         pass
     return result
-
-
-def _cached_footprints(
-    db: Database, by_hash: dict[str, str], over: list[compute.Override]
-) -> dict[str, dict[str, Any]]:
-    """The cached footprints of ``by_hash`` (footprint hash → factor set), in one query; misses are absent."""
-    if not by_hash:
-        return {}
-    version, over_hash = compute.data_version(), compute.overrides_hash(over)
-    with db.transaction() as s:
-        rows = s.execute(
-            sa.select(FootprintCache.document_hash, FootprintCache.factor_set, FootprintCache.result).where(
-                FootprintCache.document_hash.in_(list(by_hash)),
-                FootprintCache.data_version == version,
-                FootprintCache.overrides_hash == over_hash,
-                FootprintCache.kind == "estimate",
-            )
-        ).all()
-    return {h: dict(result) for h, factor_set, result in rows if by_hash.get(h) == factor_set}
 
 
 def footprint(db: Database, sc: Scope, pid: int) -> dict[str, Any]:
@@ -520,35 +552,72 @@ def listing(
         prods = s.scalars(stmt.order_by(Production.updated_at.desc())).all()
         names = _names(s, {p.updated_by for p in prods})
         out = [_summary(p, names) for p in prods]
-        docs: dict[int, dict[str, Any]] = {}
-        if with_totals and prods:  # the latest revisions, in one query
+        doc_hashes: dict[int, str] = {}
+        if with_totals and prods:  # the latest revisions' hashes, in one query (as stored with each revision)
             latest = s.execute(
-                sa.select(Revision.production_id, Revision.document)
+                sa.select(Revision.production_id, Revision.document_hash)
                 .join(Production, Production.id == Revision.production_id)
                 .where(Revision.production_id.in_([p.id for p in prods]), Revision.number == Production.revision_count)
             )
-            docs = {pid: document for pid, document in latest}
-    over = overrides(db, sc) if docs else []
-    digests = records_digests(db, sc, docs) if docs else {}
-    hashes = {pid: footprint_hash(doc, digests.get(pid)) for pid, doc in docs.items()}
-    cached = _cached_footprints(
-        db, {hashes[pid]: str(doc.get("factor_set") or "ademe") for pid, doc in docs.items()}, over
-    )
-    for item in out:
-        if item.id in docs:
-            try:
-                hit = cached.get(hashes[item.id])
-                fp = (
-                    hit
-                    if hit is not None
-                    else footprint_of(db, sc, docs[item.id], over, pid=item.id, digest=digests.get(item.id, ""))
+            doc_hashes = {pid: doc_hash for pid, doc_hash in latest}
+    if not doc_hashes:
+        return out
+    over = overrides(db, sc)
+    digests = records_digests(db, sc, doc_hashes)
+    hashes = {pid: _with_records(doc_hash, digests.get(pid)) for pid, doc_hash in doc_hashes.items()}
+    cached = _cached_totals(db, set(hashes.values()), over)
+    missing = [pid for pid, h in hashes.items() if h not in cached]
+    computed: dict[int, dict[str, Any]] = {}
+    if missing:  # the documents only where nothing is cached yet: to compute
+        with db.transaction() as s:
+            rows = s.execute(
+                sa.select(Revision.production_id, Revision.document)
+                .join(Production, Production.id == Revision.production_id)
+                .where(
+                    Production.org_id == sc.org_id,
+                    Revision.production_id.in_(missing),
+                    Revision.number == Production.revision_count,
                 )
+            )
+            computed = {pid: document for pid, document in rows}
+    for item in out:
+        if item.id not in hashes:
+            continue
+        hit = cached.get(hashes[item.id])
+        if hit is None:
+            try:
+                fp = footprint_of(db, sc, computed[item.id], over, pid=item.id, digest=digests.get(item.id, ""))
             except Invalid as exc:  # a document valid when saved may fail under newer rules: say so
                 item.problems = exc.problems or [exc.message]
                 continue
-            item.total_kgco2e = fp["total_kgco2e"]
-            item.intensities = fp.get("intensities", {})
+            hit = (fp["total_kgco2e"], fp.get("intensities", {}))
+        item.total_kgco2e, item.intensities = hit[0], dict(hit[1] or {})
     return out
+
+
+def _cached_totals(
+    db: Database, footprint_hashes: set[str], over: list[compute.Override]
+) -> dict[str, tuple[float, dict[str, Any]]]:
+    """The total and intensities of the cached footprints of ``footprint_hashes``, in one query that
+    reads those two values out of each result (not the whole footprint, lines and all); misses are
+    absent. A footprint hash determines the factor set (the document names it), so it is not asked."""
+    if not footprint_hashes:
+        return {}
+    version, over_hash = compute.data_version(), compute.overrides_hash(over)
+    with db.transaction() as s:
+        rows = s.execute(
+            sa.select(
+                FootprintCache.document_hash,
+                FootprintCache.result["total_kgco2e"].as_float(),
+                FootprintCache.result["intensities"],
+            ).where(
+                FootprintCache.document_hash.in_(list(footprint_hashes)),
+                FootprintCache.data_version == version,
+                FootprintCache.overrides_hash == over_hash,
+                FootprintCache.kind == "estimate",
+            )
+        ).all()
+    return {h: (total, intensities) for h, total, intensities in rows if total is not None}
 
 
 def clients(db: Database, sc: Scope) -> list[str]:

@@ -19,7 +19,7 @@ from shootprint.server.services.errors import Invalid, ServiceError
 from shootprint.server.services.productions import ProductionSummary, _get, _names, _summary
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
-from shootprint.server.store.models import IdempotentRequest, MeasuredRecord, Production
+from shootprint.server.store.models import IdempotentRequest, MeasuredRecord, Production, RecordBatch, utcnow
 
 MAX_PAGE = 200
 #: the longest Idempotency-Key accepted
@@ -206,9 +206,12 @@ def ingest(
     req_hash: str,
     validated: tuple[list[tuple[int, Any]], list[dict[str, Any]]],
     token_id: int | None,
+    source: str = "REST API",
 ) -> tuple[int, dict[str, Any]]:
     """Store the good records of a batch once each, remember the answer under ``key``; a batch
-    seen before (same key) gets its first answer back, and nothing is counted twice.
+    seen before (same key) gets its first answer back, and nothing is counted twice. The records
+    stored form one :class:`RecordBatch` (named by ``source``); a record whose earlier batch is in
+    the trash moves to this one and counts again.
 
     One transaction: records and the answer are stored together, or neither is. Two processes
     racing on the same key or run_id meet the unique constraints; the loser starts over and finds
@@ -226,35 +229,66 @@ def ingest(
         with db.transaction() as s:
             _get(s, sc, pid)
             seen: set[str] = set()
+            new_batch: RecordBatch | None = None
             for _, record in good:
                 data = record_to_dict(record)
                 run_id = _run_id(record, data)
-                exists = run_id in seen or s.scalar(
-                    sa.select(MeasuredRecord.id).where(
-                        MeasuredRecord.production_id == pid, MeasuredRecord.run_id == run_id
-                    )
-                )
-                if exists:
+                if run_id in seen:
                     batch.duplicates += 1
                     continue
                 seen.add(run_id)
-                s.add(
-                    MeasuredRecord(
+                found = s.execute(
+                    sa.select(MeasuredRecord, RecordBatch.deleted_at)
+                    .outerjoin(RecordBatch, RecordBatch.id == MeasuredRecord.batch_id)
+                    .where(MeasuredRecord.production_id == pid, MeasuredRecord.run_id == run_id)
+                ).first()
+                if found is not None and found[1] is None:  # stored, and not in the trash
+                    batch.duplicates += 1
+                    continue
+                if new_batch is None:
+                    new_batch = RecordBatch(
                         org_id=sc.org_id,
                         production_id=pid,
-                        run_id=run_id,
-                        label=record.label[:300],
-                        energy_j=record.energy_j,
-                        record=data,
+                        source=source[:300],
+                        created_by=sc.user_id or None,
                         token_id=token_id,
                     )
-                )
+                    s.add(new_batch)
+                    s.flush()
+                if found is not None:  # its batch is in the trash: it comes back in this one
+                    old = found[0]
+                    old.batch_id, old.label, old.energy_j, old.record = (
+                        new_batch.id,
+                        record.label[:300],
+                        record.energy_j,
+                        data,
+                    )
+                    old.token_id, old.received_at = token_id, utcnow()
+                else:
+                    s.add(
+                        MeasuredRecord(
+                            org_id=sc.org_id,
+                            production_id=pid,
+                            run_id=run_id,
+                            label=record.label[:300],
+                            energy_j=record.energy_j,
+                            record=data,
+                            token_id=token_id,
+                            batch_id=new_batch.id,
+                        )
+                    )
                 batch.accepted += 1
             answer = batch.answer()
             s.add(IdempotentRequest(org_id=sc.org_id, key=key, request_hash=req_hash, status=200, response=answer))
             if batch.accepted:
                 audit.record(
-                    s, "records.ingest", user_id=sc.user_id, org_id=sc.org_id, target=str(pid), count=batch.accepted
+                    s,
+                    "records.ingest",
+                    user_id=sc.user_id,
+                    org_id=sc.org_id,
+                    via=sc.via,
+                    target=str(pid),
+                    count=batch.accepted,
                 )
             return 200, answer
 
@@ -277,15 +311,16 @@ def _retrying(fn: Callable[[], tuple[int, dict[str, Any]]]) -> tuple[int, dict[s
 def records(
     db: Database, sc: Scope, pid: int, *, cursor: int | None = None, limit: int = 500
 ) -> tuple[list[MeasuredRecord], int, float, int | None]:
-    """The production's records (oldest first), their count and total energy in J, the next cursor."""
+    """The production's records (oldest first; those of batches in the trash left out), their count
+    and total energy in J, the next cursor."""
     with db.transaction() as s:
         _get(s, sc, pid)
         count, energy = s.execute(
             sa.select(
                 sa.func.count(MeasuredRecord.id), sa.func.coalesce(sa.func.sum(MeasuredRecord.energy_j), 0.0)
-            ).where(MeasuredRecord.production_id == pid)
+            ).where(MeasuredRecord.production_id == pid, productions.live_record())
         ).one()
-        stmt = sa.select(MeasuredRecord).where(MeasuredRecord.production_id == pid)
+        stmt = sa.select(MeasuredRecord).where(MeasuredRecord.production_id == pid, productions.live_record())
         if cursor is not None:
             stmt = stmt.where(MeasuredRecord.id > cursor)
         rows = list(s.scalars(stmt.order_by(MeasuredRecord.id).limit(limit + 1)).all())

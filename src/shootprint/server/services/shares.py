@@ -7,7 +7,7 @@ it and when. Opening it needs no account and gives a read-only view of those pro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from shootprint.server.services import audit, productions
 from shootprint.server.services.errors import Invalid, NotFound
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
-from shootprint.server.store.models import Organisation, Production, ShareLink, User, utcnow
+from shootprint.server.store.models import Organisation, Production, Revision, ShareLink, User, utcnow
 
 EXPIRY_DAYS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -35,10 +35,21 @@ class ShareView:
     created_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
+    #: the revision of each production the link shows, and when it was saved; None on a link made
+    #: before links pinned their revision (it shows the latest)
+    revisions: list[int] | None = None
+    revision_dates: list[datetime | None] = field(default_factory=list)
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None and self.expires_at > utcnow()
+
+    @property
+    def pinned(self) -> list[tuple[str, int, datetime | None]]:
+        """(name, revision, saved at) of each production, when the link pins revisions."""
+        if self.revisions is None:
+            return []
+        return list(zip(self.names, self.revisions, self.revision_dates, strict=True))
 
 
 @dataclass
@@ -50,7 +61,8 @@ class Opened:
 
 
 def create(db: Database, sc: Scope, pids: list[int], *, days: int = DEFAULT_DAYS, title: str = "") -> str:
-    """A new link to ``pids`` (one production, or several to compare); returns the token."""
+    """A new link to ``pids`` (one production, or several to compare) as they are now: the link shows
+    the revision each production has at this moment, not later ones; returns the token."""
     sc.require("editor")
     pids = list(dict.fromkeys(pids))
     if not pids:
@@ -59,20 +71,31 @@ def create(db: Database, sc: Scope, pids: list[int], *, days: int = DEFAULT_DAYS
         raise Invalid(N_("Share at most 20 productions in one link."))
     if days not in EXPIRY_DAYS:
         raise Invalid(N_("A link lasts 7, 30, 90 or 365 days."))
-    names = [productions.get(db, sc, pid)[0].name for pid in pids]  # each must be the organisation's
+    summaries = [productions.get(db, sc, pid)[0] for pid in pids]  # each must be the organisation's
+    names = [summary.name for summary in summaries]
     token = security.new_token()
     with db.transaction() as s:
         link = ShareLink(
             org_id=sc.org_id,
             token_hash=security.token_hash(token),
             production_ids=pids,
+            revisions=[summary.revision for summary in summaries],
             title=(title.strip() or " · ".join(names))[:300],
             created_by=sc.user_id,
             expires_at=utcnow() + timedelta(days=days),
         )
         s.add(link)
         s.flush()
-        audit.record(s, "share.create", user_id=sc.user_id, org_id=sc.org_id, target=str(link.id), productions=pids)
+        audit.record(
+            s,
+            "share.create",
+            user_id=sc.user_id,
+            org_id=sc.org_id,
+            via=sc.via,
+            target=str(link.id),
+            productions=pids,
+            revisions=link.revisions,
+        )
     return token
 
 
@@ -80,15 +103,35 @@ def _view(s: sa.orm.Session, link: ShareLink) -> ShareView:
     author = s.execute(sa.select(User.name, User.email).where(User.id == link.created_by)).first()
     rows = s.execute(sa.select(Production.id, Production.name).where(Production.id.in_(link.production_ids))).all()
     by_id = {pid: name for pid, name in rows}
+    names = [by_id.get(pid, "—") for pid in link.production_ids]
+    dates: list[datetime | None] = []
+    if link.revisions is not None:
+        pairs = list(zip(link.production_ids, link.revisions, strict=True))
+        saved = {
+            (pid, n): (at, document)
+            for pid, n, at, document in s.execute(
+                sa.select(Revision.production_id, Revision.number, Revision.created_at, Revision.document).where(
+                    sa.or_(*[sa.and_(Revision.production_id == pid, Revision.number == n) for pid, n in pairs])
+                )
+            )
+        }
+        dates = [saved[pair][0] if pair in saved else None for pair in pairs]
+        # the names the productions had in the revisions shown
+        names = [
+            str(saved[pair][1].get("name") or name) if pair in saved else name
+            for pair, name in zip(pairs, names, strict=True)
+        ]
     return ShareView(
         id=link.id,
         title=link.title,
         production_ids=list(link.production_ids),
-        names=[by_id.get(pid, "—") for pid in link.production_ids],
+        names=names,
         created_by=(author[0] or author[1]) if author else "—",
         created_at=link.created_at,
         expires_at=link.expires_at,
         revoked_at=link.revoked_at,
+        revisions=list(link.revisions) if link.revisions is not None else None,
+        revision_dates=dates,
     )
 
 
@@ -108,7 +151,7 @@ def revoke(db: Database, sc: Scope, share_id: int) -> None:
             raise NotFound(N_("No such share link."))
         if link.revoked_at is None:
             link.revoked_at = utcnow()
-            audit.record(s, "share.revoke", user_id=sc.user_id, org_id=sc.org_id, target=str(share_id))
+            audit.record(s, "share.revoke", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(share_id))
 
 
 def open_link(db: Database, token: str) -> Opened:

@@ -18,7 +18,7 @@ from shootprint.i18n import N_
 from shootprint.server import security
 from shootprint.server.services import audit
 from shootprint.server.services.errors import Invalid, NotFound, ServiceError
-from shootprint.server.services.scope import Scope
+from shootprint.server.services.scope import Scope, Via
 from shootprint.server.store.db import Database
 from shootprint.server.store.models import API_SCOPES, ApiToken, Membership, Organisation, RateWindow, utcnow
 
@@ -90,7 +90,9 @@ def create(db: Database, sc: Scope, name: str, scopes: list[str] | tuple[str, ..
         )
         s.add(row)
         s.flush()
-        audit.record(s, "api_token.create", user_id=sc.user_id, org_id=sc.org_id, target=str(row.id), scopes=chosen)
+        audit.record(
+            s, "api_token.create", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(row.id), scopes=chosen
+        )
         return row.id, secret
 
 
@@ -128,7 +130,7 @@ def revoke(db: Database, sc: Scope, token_id: int) -> None:
             raise NotFound(N_("No such token."))
         if row.revoked_at is None:
             row.revoked_at = utcnow()
-            audit.record(s, "api_token.revoke", user_id=sc.user_id, org_id=sc.org_id, target=str(token_id))
+            audit.record(s, "api_token.revoke", user_id=sc.user_id, org_id=sc.org_id, via=sc.via, target=str(token_id))
 
 
 def authenticate(db: Database, secret: str | None) -> TokenScope:
@@ -157,7 +159,14 @@ def authenticate(db: Database, secret: str | None) -> TokenScope:
         scopes = frozenset(token.scopes.split())
         role = "editor" if "write" in scopes else "viewer"
         return TokenScope(
-            Scope(user_id=token.created_by, org_id=org.id, org_slug=org.slug, org_name=org.name, role=role),
+            Scope(
+                user_id=token.created_by,
+                org_id=org.id,
+                org_slug=org.slug,
+                org_name=org.name,
+                role=role,
+                via=Via("token", str(token.id), token.name),
+            ),
             token.id,
             scopes,
             token.rate_per_minute,

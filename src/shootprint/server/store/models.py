@@ -188,6 +188,11 @@ class AuditEvent(Base):
     target: Mapped[str] = mapped_column(sa.String(200), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # what the action came through (migration 0003_audit_via): "session" or "token", or empty for neither;
+    # the session's public id or the token's id, and the token's name when it acted
+    via_kind: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    via_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
+    via_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
 
 
 class FootprintCache(Base):
@@ -237,6 +242,9 @@ class ShareLink(Base):
     org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     production_ids: Mapped[list[int]] = mapped_column(JSONType)
+    #: the revision of each production the link shows (pinned when it was made); None on links made
+    #: before revisions were pinned (migration 0004): those show the latest revision, and say so
+    revisions: Mapped[list[int] | None] = mapped_column(JSONType, default=None)
     title: Mapped[str] = mapped_column(sa.String(300), default="")
     created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -270,6 +278,24 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
+class RecordBatch(Base):
+    """Measured records received together (an upload through the pages, or a batch sent to the REST
+    API); deleting one moves it to the trash, restorable for 30 days (migration 0005)."""
+
+    __tablename__ = "record_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    production_id: Mapped[int] = mapped_column(sa.ForeignKey("productions.id", ondelete="CASCADE"), index=True)
+    #: the uploaded file's name, "REST API", or "before batches" for records received before them
+    source: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_tokens.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    deleted_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), default=None)
+
+
 class MeasuredRecord(Base):
     """A tracker record (a measured AI job) sent to a production; counted once per ``run_id``."""
 
@@ -286,6 +312,11 @@ class MeasuredRecord(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSONType)
     token_id: Mapped[int | None] = mapped_column(sa.ForeignKey("api_tokens.id", ondelete="SET NULL"), default=None)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: the batch it came in (None only for a record stored while migration 0005 ran); the record
+    #: counts while its batch is not in the trash
+    batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("record_batches.id", ondelete="CASCADE"), default=None, index=True
+    )
 
 
 class IdempotentRequest(Base):

@@ -98,7 +98,12 @@ def change_password(ctx: Ctx) -> Response:
         return account(ctx, ctx._(N_("The two new passwords differ.")), status=422)
     try:
         token = accounts.change_password(
-            ctx.db, ctx.user.user_id, ctx.field("current_password"), ctx.field("new_password"), ctx.address
+            ctx.db,
+            ctx.user.user_id,
+            ctx.field("current_password"),
+            ctx.field("new_password"),
+            ctx.address,
+            via=ctx.user.via,
         )
     except Invalid as exc:
         return account(ctx, ctx._(exc.message), [ctx._(p) for p in exc.problems], status=422)
@@ -110,12 +115,12 @@ def change_password(ctx: Ctx) -> Response:
 def totp_setup(ctx: Ctx) -> Response:
     assert ctx.user is not None
     if ctx.field("action") == "off":
-        accounts.set_totp(ctx.db, ctx.user.user_id, None)
+        accounts.set_totp(ctx.db, ctx.user.user_id, None, via=ctx.user.via)
         ctx.flash(ctx._(N_("Second factor turned off.")))
         return redirect("/account")
     secret = ctx.field("secret")
     try:
-        accounts.set_totp(ctx.db, ctx.user.user_id, secret, ctx.field("code"))
+        accounts.set_totp(ctx.db, ctx.user.user_id, secret, ctx.field("code"), via=ctx.user.via)
     except Invalid as exc:
         return account(ctx, ctx._(exc.message), status=422, secret=secret)
     ctx.flash(ctx._(N_("Second factor turned on: sign-ins now ask for a code.")))
@@ -133,7 +138,7 @@ def admin_orgs(ctx: Ctx) -> Response:
 def admin_create_org(ctx: Ctx) -> Response:
     assert ctx.user is not None
     try:
-        slug = organisations.create(ctx.db, ctx.user.user_id, ctx.field("name"))
+        slug = organisations.create(ctx.db, ctx.user.user_id, ctx.field("name"), via=ctx.user.via)
     except Invalid as exc:
         return render(
             ctx,
@@ -209,9 +214,11 @@ def invite_accept(ctx: Ctx) -> Response:
         except ServiceError as exc:
             return invite_page(ctx, exc.message, exc.problems, status=exc.status)
         ctx.set_session(session)
+        via = accounts.session_via(session)
     else:
         user_id = ctx.user.user_id
-    slug = organisations.accept_invite(ctx.db, token, user_id)
+        via = ctx.user.via
+    slug = organisations.accept_invite(ctx.db, token, user_id, via=via)
     return redirect(f"/o/{slug}/productions")
 
 

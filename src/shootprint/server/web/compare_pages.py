@@ -40,11 +40,18 @@ def chosen_ids(ctx: Ctx) -> list[int]:
 
 
 def comparison_view(
-    ctx: Ctx, sc: Scope, pids: list[int], samples: int, seed: int
+    ctx: Ctx, sc: Scope, pids: list[int], samples: int, seed: int, revisions: list[int] | None = None
 ) -> tuple[list[Any], dict[str, Any], list[dict[str, Any]]]:
     """(summaries, the core's comparison, one row per production for the table)."""
     summaries, result = decisions.comparison(
-        ctx.db, sc, pids, samples=samples, seed=seed, threads=ctx.settings.compute_threads
+        ctx.db,
+        sc,
+        pids,
+        samples=samples,
+        seed=seed,
+        threads=ctx.settings.compute_threads,
+        processes=ctx.settings.compute_processes,
+        revisions=revisions,
     )
     unc = result.get("uncertainty") or {}
     rows = []
@@ -85,7 +92,13 @@ def compare_page(ctx: Ctx) -> Response:
                 a = _int(ctx, "a", pids[0])
                 b = _int(ctx, "b", pids[1])
                 breakeven = decisions.breakeven(
-                    ctx.db, sc, a, b, ctx.param("vary"), threads=ctx.settings.compute_threads
+                    ctx.db,
+                    sc,
+                    a,
+                    b,
+                    ctx.param("vary"),
+                    threads=ctx.settings.compute_threads,
+                    processes=ctx.settings.compute_processes,
                 )
         elif ctx.request.query_params.get("go"):
             raise Invalid(N_("Pick at least two productions to compare."))
@@ -135,11 +148,13 @@ def analysis_page(ctx: Ctx) -> Response:
     try:
         samples = _int(ctx, "samples", 2000)
         seed = _int(ctx, "seed", 0)
-        threads = ctx.settings.compute_threads
+        threads, processes = ctx.settings.compute_threads, ctx.settings.compute_processes
         if run == "whatif":
-            whatif = decisions.whatif(ctx.db, sc, pid, asked, samples=samples, seed=seed, threads=threads)
+            whatif = decisions.whatif(
+                ctx.db, sc, pid, asked, samples=samples, seed=seed, threads=threads, processes=processes
+            )
         elif run == "sensitivity":
-            sensitivity = decisions.sensitivity(ctx.db, sc, pid, seed=seed, threads=threads)
+            sensitivity = decisions.sensitivity(ctx.db, sc, pid, seed=seed, threads=threads, processes=processes)
     except ServiceError as exc:
         problems = exc.problems or [exc.message]
         status = exc.status
@@ -169,14 +184,15 @@ def _attachment(content: bytes, kind: str, name: str) -> Response:
     )
 
 
-def send_download(ctx: Ctx, sc: Scope, pids: list[int], name: str) -> Response:
+def send_download(ctx: Ctx, sc: Scope, pids: list[int], name: str, revisions: list[int] | None = None) -> Response:
+    """The download of ``pids`` (their latest revisions, or the revision numbers ``revisions``)."""
     kind = ctx.param("format", "pdf")
     lang = ctx.param("lang") or ctx.lang
     if lang not in LANGS:
         return error_page(ctx, 422, N_("Languages: en or fr."))
     if kind == "yaml" and len(pids) == 1:
-        _summary, rev = productions.get(ctx.db, sc, pids[0])
-        return _attachment(to_yaml(rev.document).encode("utf-8"), "yaml", name)
+        document = productions.documents(ctx.db, sc, pids, revisions)[0]
+        return _attachment(to_yaml(document).encode("utf-8"), "yaml", name)
     try:
         content = decisions.download(
             ctx.db,
@@ -187,6 +203,8 @@ def send_download(ctx: Ctx, sc: Scope, pids: list[int], name: str) -> Response:
             samples=REPORT_SAMPLES,
             seed=0,
             threads=ctx.settings.compute_threads,
+            revisions=revisions,
+            processes=ctx.settings.compute_processes,
         )
     except Invalid as exc:
         return error_page(ctx, 422, exc.message, exc.problems)
@@ -209,6 +227,8 @@ def comparison_download(ctx: Ctx) -> Response:
 
 
 P = "/o/{org}/productions/{pid:int}"
+#: the routes that may wait for a heavy computation (they run on threads of their own: web.context.guard)
+HEAVY_ROUTES = frozenset({"compare", "compare_download", "analysis", "production_download"})
 ROUTES: list[tuple[str, str, Any, Rule, str]] = [
     ("GET", "/o/{org}/compare", compare_page, Rule.VIEWER, "compare"),
     ("GET", "/o/{org}/compare/download", comparison_download, Rule.VIEWER, "compare_download"),

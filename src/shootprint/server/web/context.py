@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,11 +14,13 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
+import anyio
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from shootprint.i18n import LANGS, N_, gettext
+from shootprint.i18n import LANGS, N_, Message, gettext
 from shootprint.server import security
 from shootprint.server.access import ORG_RULES, Rule
 from shootprint.server.services import ServiceError, accounts, organisations
@@ -43,6 +49,8 @@ class Ctx:
     flash_in: str = ""
 
     def _(self, text: str, **params: Any) -> str:
+        if isinstance(text, Message) and not params:  # a sentence made with its parameters (a field's hint)
+            return text.render(self.lang)
         return gettext(self.lang, text, **params)
 
     @property
@@ -147,6 +155,40 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
     return HTMLResponse(html, status_code=status)
 
 
+#: rendered fragments kept by content (:func:`fragment`); the oldest go first past this many
+FRAGMENTS_KEPT = 256
+_fragments: OrderedDict[tuple[str, str, str, str], str] = OrderedDict()
+_fragments_lock = threading.Lock()
+
+
+def fragment(ctx: Ctx, template: str, content: Any, values: Callable[[], dict[str, Any]]) -> Markup:
+    """``template`` rendered with ``values()``, kept for the same ``content`` (JSON data that determines
+    the values, such as a footprint's cache key), language and organisation: the same footprint is laid out once, not at every view.
+
+    A pure cache by content (a hash of ``content``), bounded, in each process; nothing in it is state
+    another process would need. The template may use ``_``, ``num``, ``lang`` and ``ctx.org_url``, not who
+    reads the page (``ctx.user``, ``ctx.scope``'s role, the CSRF token)."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    slug = ctx.scope.org_slug if ctx.scope is not None else ""
+    key = (template, ctx.lang, slug, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    with _fragments_lock:
+        html = _fragments.get(key)
+        if html is not None:
+            _fragments.move_to_end(key)
+            return Markup(html)  # noqa: S704 (rendered by the autoescaping environment below)
+    lang = ctx.lang
+    html = (
+        environment()
+        .get_template(template)
+        .render(ctx=ctx, lang=lang, _=ctx._, num=lambda v, d=None: number(v, lang, d), **values())
+    )
+    with _fragments_lock:
+        _fragments[key] = html
+        while len(_fragments) > FRAGMENTS_KEPT:
+            _fragments.popitem(last=False)
+    return Markup(html)  # noqa: S704
+
+
 def redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
@@ -187,7 +229,7 @@ def _resolve(request: Request, rule: Rule, ctx: Ctx) -> None:
         return
     if rule in ORG_RULES:
         try:
-            ctx.scope = organisations.scope(ctx.db, user.user_id, str(request.path_params.get("org", "")))
+            ctx.scope = organisations.scope(ctx.db, user.user_id, str(request.path_params.get("org", "")), via=user.via)
         except ServiceError as exc:
             raise Denied(error_page(ctx, exc.status, exc.message)) from None
         if not ctx.scope.can(str(rule)):
@@ -200,9 +242,16 @@ def error_page(ctx: Ctx, status: int, message: str, problems: list[str] | None =
     return render(ctx, "error.html", status=status, message=message, problems=problems or [])
 
 
-def guard(rule: Rule, handler: Callable[[Ctx], Response], db: Database, settings: Settings) -> Any:
+def guard(
+    rule: Rule, handler: Callable[[Ctx], Response], db: Database, settings: Settings, *, heavy: bool = False
+) -> Any:
     """The endpoint for ``handler``: resolves the person and organisation, checks ``rule`` and CSRF,
-    runs the handler in a worker thread (database calls and computations never block the loop)."""
+    runs the handler in a worker thread (database calls and computations never block the loop).
+
+    ``heavy`` handlers (those that may wait for a Monte Carlo run or a report) take their threads from
+    a pool of their own, ``2 × compute_threads`` strong; more of them wait on the loop without a
+    thread, so a crowd of reports never takes the threads the light pages answer from."""
+    limiter: list[Any] = []  # made on the event loop, at the first request
 
     async def endpoint(request: Request) -> Response:
         form: dict[str, Any] = {}
@@ -237,7 +286,12 @@ def guard(rule: Rule, handler: Callable[[Ctx], Response], db: Database, settings
             except ServiceError as exc:
                 return error_page(ctx, exc.status, exc.message, exc.problems)
 
-        response = await run_in_threadpool(run)
+        if heavy:
+            if not limiter:
+                limiter.append(anyio.CapacityLimiter(2 * max(settings.compute_threads, 1)))
+            response = await anyio.to_thread.run_sync(run, limiter=limiter[0])
+        else:
+            response = await run_in_threadpool(run)
         secure = settings.secure_cookies
         if not csrf_cookie:
             response.set_cookie(security.CSRF_COOKIE, csrf, httponly=True, samesite="lax", secure=secure, path="/")

@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 
 from shootprint.i18n import N_
-from shootprint.model import STAGES
+from shootprint.model import STAGES, quantity_description
 
 #: the inputs' titles (from the models' field names), marked so the catalog translates them
 FIELD_TITLES = (
@@ -101,6 +101,39 @@ FIELD_TITLES = (
     N_("Seconds of film delivered"),
     N_("Country (ISO code, e.g. FR)"),
 )
+#: the activity types' one-line summaries (their models' docstrings) shown in the "add" choice, marked
+#: so the catalog translates them
+TYPE_SUMMARIES = (
+    N_("A flight; distance (when given) is the great-circle distance."),
+    N_("Goods carried by road, air, sea or rail."),
+    N_("Extra kg checked in on a passenger flight (cases of equipment, costumes …)."),
+    N_("Hotel stays: nights counts room-nights, or nights per room when rooms is given."),
+    N_("Meals served: count meals of one kind (mixed = ADEME's average French meal)."),
+    N_("Drinks served: count servings (cups, cans, bottles) or a volume in litres."),
+    N_("Snacks (craft service): a mass in kg, or person_days (people × shoot days)."),
+    N_("Electricity drawn from the grid (location-based)."),
+    N_("A generator on set: litres of fuel burnt, or kWh delivered."),
+    N_("Natural gas burnt (heating, catering on site), in kWh (gross calorific value)."),
+    N_("Studio hire: its energy, from the days of hire or from the studio's own kWh; or, where the file"),
+    N_("A material bought for sets or props, by mass (cradle to gate)."),
+    N_("Garments for costumes, by count (bought new unless reuse says otherwise)."),
+    N_("Equipment used (owned or rented) for days: its manufacture, amortised per day of use."),
+    N_("Person-days of desk work in an office, a post-production suite or at home: the room's energy."),
+    N_("People at screens: editing, grading, retouching, compositing, office work."),
+    N_("Render nodes or GPU servers running for hours (their electricity only)."),
+    N_("Data kept on disks (cloud, NAS, archive): terabytes × months."),
+    N_("Data sent over networks (uploads, downloads, deliveries, dailies)."),
+    N_("A video call: participants at screens plus the video they exchange."),
+    N_("Waste thrown away by the production: a stream, its treatment, the kg."),
+    N_("Money spent on something whose physical quantity is unknown (€ excluding VAT)."),
+    N_("Images generated from a prompt."),
+    N_("Edits / inpainting with an image model (a fraction of its text-to-image energy)."),
+    N_("Image upscales (GAN/CNN or diffusion-based)."),
+    N_("Video clips generated from a prompt."),
+    N_("Video clips generated from an image (same energy per clip as text-to-video)."),
+    N_("Video upscales, per second of video."),
+    N_("Prompts to a chat model (scripts, briefs, prompt writing)."),
+)
 #: fields every activity has, shown first (``type`` is fixed once the activity is added)
 COMMON_FIRST = ("id", "stage", "label")
 COMMON_LAST = ("reason", "factor", "region")
@@ -135,6 +168,10 @@ def _spec(name: str, prop: dict[str, Any], required: bool) -> FieldSpec:
     nonnull = [o for o in options if o.get("type") != "null"]
     inner = nonnull[0] if len(nonnull) == 1 else {"anyOf": nonnull}
     description = str(prop.get("description") or inner.get("description") or "")
+    if "x-unit" in inner or "x-unit" in prop:
+        said = quantity_description(str(inner.get("x-unit", prop.get("x-unit", ""))))
+        if description == said:  # the generated sentence of a quantity: its French comes from the catalog
+            description = said
     default = prop.get("default")
     common: dict[str, Any] = {
         "title": _title(name),

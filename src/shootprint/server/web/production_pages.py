@@ -7,12 +7,12 @@ from typing import Any
 import yaml
 from starlette.responses import Response
 
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Message, Spoken, said
 from shootprint.server.access import Rule
 from shootprint.server.services import Invalid, NotFound, ServiceError, compute, productions
 from shootprint.server.services.scope import Scope
 from shootprint.server.web import charts
-from shootprint.server.web.context import Ctx, error_page, redirect, render
+from shootprint.server.web.context import Ctx, error_page, fragment, redirect, render
 
 WAY_LABELS = {
     "abroad": N_("shoot abroad"),
@@ -41,19 +41,26 @@ def parse_yaml(text: str, source: str) -> dict[str, Any]:
     try:
         data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except RecursionError:
-        raise Invalid(f"{source}: nested too deep to be a production file") from None
+        raise Invalid(Message("{source}: nested too deep to be a production file", source=source)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise Invalid(f"{source}: malformed YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+        where = (
+            Message(" at line {line}, column {column}", line=str(mark.line + 1), column=str(mark.column + 1))
+            if mark
+            else ""
+        )
+        problem = str(getattr(exc, "problem", None) or exc)
+        raise Invalid(
+            Message("{source}: malformed YAML{where}: {problem}", source=source, where=where, problem=problem)
+        ) from None
     if not isinstance(data, dict):
-        raise Invalid(f"{source}: expected a production (name:, activities: …) at the top")
+        raise Invalid(Message("{source}: expected a production (name:, activities: …) at the top", source=source))
     from shootprint.server.limits import HostileInput, check_document_shape
 
     try:  # alias bombs and deep nesting: refused before anything expands them, naming the file
         check_document_shape(data, source)
     except HostileInput as exc:
-        raise Invalid(str(exc)) from None
+        raise Invalid(said(exc)) from None
     return data
 
 
@@ -77,7 +84,15 @@ def listing(ctx: Ctx) -> Response:
 
 
 def trash_page(ctx: Ctx) -> Response:
-    return render(ctx, "trash.html", items=productions.listing(ctx.db, _sc(ctx), deleted=True, with_totals=False))
+    from shootprint.server.services import record_uploads
+
+    sc = _sc(ctx)
+    return render(
+        ctx,
+        "trash.html",
+        items=productions.listing(ctx.db, sc, deleted=True, with_totals=False),
+        batches=record_uploads.trashed_batches(ctx.db, sc),
+    )
 
 
 # -- create ----------------------------------------------------------------------------------------
@@ -101,10 +116,16 @@ def new_get(ctx: Ctx) -> Response:
     return new_form(ctx)
 
 
+def _named(text: str, path: Any, filename: str) -> str:
+    """A problem of the temporary copy of an upload, naming the uploaded file instead."""
+    text = text.replace(str(path), filename)
+    return filename + text[len(path.name) :] if text.startswith(path.name + ":") else text
+
+
 def document_from_upload(filename: str, content: bytes) -> dict[str, Any]:
     """A production from an uploaded production file (YAML/JSON) or the XLSX collection template."""
     if len(content) > MAX_UPLOAD:
-        raise Invalid(f"{filename}: the file is larger than 5 MB")
+        raise Invalid(Message("{file}: the file is larger than 5 MB", file=filename))
     from shootprint.server.limits import HostileInput, check_xlsx
 
     if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
@@ -117,7 +138,7 @@ def document_from_upload(filename: str, content: bytes) -> dict[str, Any]:
         try:  # not a zip, not a workbook, or a zip bomb: refused before anything opens it
             check_xlsx(content, filename)
         except HostileInput as exc:
-            raise Invalid(str(exc)) from None
+            raise Invalid(said(exc)) from None
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "upload.xlsx"
@@ -125,14 +146,20 @@ def document_from_upload(filename: str, content: bytes) -> dict[str, Any]:
             try:
                 data = import_workbook(path)
             except InputError as exc:
-                problems = [str(p).replace(str(path), filename) for p in exc.problems] or [str(exc)]
+                # each problem in both languages, the temporary file's name replaced by the upload's
+                problems: list[str] = [
+                    Spoken({lang: _named(p.text(lang), path, filename) for lang in ("en", "fr")}) for p in exc.details
+                ] or [str(exc)]
                 raise Invalid(problems[0], problems) from None
         return dict(data)
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid(
-            f"{filename}: not a UTF-8 text file (a production file is YAML or JSON; or upload the XLSX template)"
+            Message(
+                "{file}: not a UTF-8 text file (a production file is YAML or JSON; or upload the XLSX template)",
+                file=filename,
+            )
         ) from None
     return parse_yaml(text, filename)
 
@@ -177,16 +204,28 @@ def new_post(ctx: Ctx) -> Response:
 
 
 def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None = None, status: int = 200) -> Response:
-    from shootprint.server.services import record_uploads, resources
+    from shootprint.server.services import record_uploads
 
     sc = _sc(ctx)
     pid = _pid(ctx)
     summary, rev = productions.get(ctx.db, sc, pid)
     problems: list[str] = []
-    fp: dict[str, Any] | None = None
-    objects = resources.record_objects(ctx.db, sc, pid)
+    section: Any = ""
+    # whether it has measured records (a digest of their ids), not every record read: a production
+    # collects thousands
+    digest = productions.records_digests(ctx.db, sc, [pid]).get(pid)
     try:  # with the measured AI jobs: an activity's measured: takes their energy
-        fp = productions.footprint_of(ctx.db, sc, rev.document, pid=pid)
+        # the footprint's section as laid out for the same footprint (its cache key) before; the
+        # footprint itself is read (or computed) only when it is not
+        key = productions.footprint_key(
+            ctx.db, sc, rev.document, pid=pid, document_hash=rev.document_hash, digest=digest or ""
+        )
+        section = fragment(
+            ctx,
+            "_footprint.html",
+            key,
+            lambda: _footprint_values(ctx, productions.footprint_of(ctx.db, sc, rev.document, pid=pid)),
+        )
     except Invalid as exc:
         problems = exc.problems or [exc.message]
     return render(
@@ -195,17 +234,27 @@ def view(ctx: Ctx, upload_result: Any = None, upload_problems: list[str] | None 
         status=status,
         p=summary,
         rev=rev,
-        fp=fp,
         problems=problems,
         ways=WAY_LABELS,
-        charts=charts.footprint_charts(fp, ctx.lang) if fp else {},
+        footprint_section=section,
         references=productions.REFERENCE_WAYS,
         levers=compute.levers(),
-        measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if objects else [],
+        measured=record_uploads.summary(ctx.db, sc, pid, rev.document) if digest else [],
+        batches=record_uploads.batches_page(ctx.db, sc, pid, _batch_page(ctx)) if digest else None,
         ai_activities=record_uploads.ai_activities(rev.document),
         upload_result=upload_result,
         upload_problems=upload_problems or [],
     )
+
+
+def _batch_page(ctx: Ctx) -> int:
+    """The page of record batches asked for (``?batches=N``); the first for anything else."""
+    raw = ctx.request.query_params.get("batches", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 9 else 1
+
+
+def _footprint_values(ctx: Ctx, fp: dict[str, Any]) -> dict[str, Any]:
+    return {"fp": fp, "charts": charts.footprint_charts(fp, ctx.lang)}
 
 
 def yaml_form(ctx: Ctx, text: str | None = None, problems: list[str] | None = None, status: int = 200) -> Response:
@@ -231,7 +280,9 @@ def yaml_post(ctx: Ctx) -> Response:
     try:
         base = ctx.field("base_revision").strip()
         if base and not (base.isascii() and base.isdigit()):
-            raise Invalid("base_revision: the revision the edit started from is a whole number; open the page again.")
+            raise Invalid(
+                N_("base_revision: the revision the edit started from is a whole number; open the page again.")
+            )
         doc = parse_yaml(text, "production")
         productions.save(
             ctx.db,

@@ -47,8 +47,27 @@ def link(ctx: Ctx) -> Response:
     return redirect(ctx.org_url(f"/productions/{pid}"))
 
 
+def trash_batch(ctx: Ctx) -> Response:
+    pid = _pid(ctx)
+    view = record_uploads.trash_batch(ctx.db, _sc(ctx), pid, int(ctx.request.path_params["batch"]))
+    ctx.flash(
+        ctx._(
+            N_("{n} records of {source} moved to the trash (restorable for 30 days)."), n=view.count, source=view.source
+        )
+    )
+    return redirect(ctx.org_url(f"/productions/{pid}"))
+
+
+def restore_batch(ctx: Ctx) -> Response:
+    pid = record_uploads.restore_batch(ctx.db, _sc(ctx), int(ctx.request.path_params["trashed_batch"]))
+    ctx.flash(ctx._(N_("The records are back: they count in the footprint again.")))
+    return redirect(ctx.org_url(f"/productions/{pid}"))
+
+
 P = "/o/{org}/productions/{pid:int}"
 ROUTES: list[tuple[str, str, Any, Rule, str]] = [
     ("POST", P + "/records", upload, Rule.EDITOR, "records_upload"),
     ("POST", P + "/records/link", link, Rule.EDITOR, "records_link"),
+    ("POST", P + "/records/batches/{batch:int}/trash", trash_batch, Rule.EDITOR, "records_batch_trash"),
+    ("POST", "/o/{org}/trash/records/{trashed_batch:int}/restore", restore_batch, Rule.EDITOR, "records_batch_restore"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.responses import Response
@@ -74,10 +75,19 @@ def shared(ctx: Ctx) -> Response:
     values: dict[str, Any] = {"share": link, "org_name": sc.org_name, "token": ctx.request.path_params["share_token"]}
     if len(link.production_ids) == 1:
         summary, rev = productions.get(ctx.db, sc, link.production_ids[0])
+        if link.revisions is not None:  # the revision the link was made from, not a later one
+            rev = productions.revision(ctx.db, sc, summary.id, link.revisions[0])
+            doc = rev.document
+            summary = replace(
+                summary,
+                name=str(doc.get("name") or ""),
+                client=doc.get("client"),
+                version=str(doc.get("version") or ""),
+            )
         problems: list[str] = []
         fp = None
         try:
-            fp = productions.footprint(ctx.db, sc, summary.id)
+            fp = productions.footprint_of(ctx.db, sc, rev.document, pid=summary.id)
         except Invalid as exc:
             problems = exc.problems or [exc.message]
         values.update(
@@ -89,7 +99,7 @@ def shared(ctx: Ctx) -> Response:
             ways=WAY_LABELS,
         )
     else:
-        _s, result, rows = comparison_view(ctx, sc, link.production_ids, ctx.settings.samples, 0)
+        _s, result, rows = comparison_view(ctx, sc, link.production_ids, ctx.settings.samples, 0, link.revisions)
         values.update(result=result, rows=rows, chart=charts.comparison_chart(result, ctx.lang), ways=WAY_LABELS)
     response = render(ctx, "shared.html", **values)
     response.headers["x-robots-tag"] = "noindex, nofollow"
@@ -100,7 +110,8 @@ def shared_download(ctx: Ctx) -> Response:
     opened = shares.open_link(ctx.db, str(ctx.request.path_params["share_token"]))
     if ctx.param("format", "pdf") not in ("pdf", "html", "xlsx", "csv"):
         return error_page(ctx, 422, N_("Formats: pdf, html, xlsx or csv."))
-    return send_download(ctx, opened.scope, opened.share.production_ids, opened.share.title or "shootprint")
+    share = opened.share
+    return send_download(ctx, opened.scope, share.production_ids, share.title or "shootprint", share.revisions)
 
 
 ROUTES: list[tuple[str, str, Any, Rule, str]] = [
