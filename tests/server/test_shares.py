@@ -125,6 +125,7 @@ def test_a_link_shows_the_revision_it_was_made_from_and_says_which(world: World,
     assert f'id="total">{number(before, "en")} kg CO2e' in page.text
     pinned = page.text.split('id="pinned"')[1].split("</div>")[0]
     assert f"revision {rev1.number}, saved on" in pinned and "later changes are not shown" in pinned
+    assert "count as they stand when this page is opened" in pinned  # the measured records: as they are now
     assert "Studio, later" not in page.text
     own = editor.get(f"/o/{world.org}/productions/{studio}")
     assert f'id="total">{number(after, "en")} kg CO2e' in own.text
