@@ -16,18 +16,14 @@ Skipped when Playwright or Chromium (``/usr/bin/chromium``, Debian's; CI install
 from __future__ import annotations
 
 import os
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import CHROMIUM, FLAGS, artefacts_folder, serving
 
 STEP_TIMEOUT_MS = int(os.environ.get("SHOOTPRINT_BROWSER_TIMEOUT_MS", "120000"))
-CHROMIUM = Path(os.environ.get("SHOOTPRINT_CHROMIUM", "/usr/bin/chromium"))
-ROOT = Path(__file__).resolve().parents[2]
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 PHONE = {"width": 390, "height": 844}
 TABS = 40
 
@@ -35,12 +31,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("fastapi")
 if not CHROMIUM.exists():
     pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Demo:
@@ -51,8 +41,6 @@ class Demo:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     """A real server (uvicorn) on a free loopback port, over a fresh SQLite database with the demo organisation."""
-    import uvicorn
-
     from shootprint.server import security
     from shootprint.server.app import create_app
     from shootprint.server.demo import ensure_demo
@@ -62,28 +50,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     folder = tmp_path_factory.mktemp("people-db")
     app = create_app(Settings(database_url=f"sqlite:///{folder / 'shootprint.sqlite'}", samples=1_000))
     email, password, slug = ensure_demo(app.state.db)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if srv.started:
-            break
-        threading.Event().wait(0.05)
-    assert srv.started, "the server did not start"
-    try:
-        yield Demo(f"http://127.0.0.1:{port}", email, password, slug)
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=30)
-        app.state.db.dispose()
+    with serving(app) as base:
+        yield Demo(base, email, password, slug)
 
 
 @pytest.fixture(scope="module")
 def artefacts() -> Path:
-    folder = Path(os.environ.get("SHOOTPRINT_BROWSER_ARTEFACTS") or ROOT / "out" / "browser")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artefacts_folder()
 
 
 @pytest.fixture(scope="module")

@@ -10,27 +10,16 @@ Skipped when Playwright or Chromium (``/usr/bin/chromium``, Debian's; CI install
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import CHROMIUM, FLAGS, artefacts_folder, serving
 
 # a step waits this long for its page: a loaded 2-core machine can take tens of seconds for a 10,000-draw one
 STEP_TIMEOUT_MS = 180_000
-CHROMIUM = Path(os.environ.get("SHOOTPRINT_CHROMIUM", "/usr/bin/chromium"))
-ROOT = Path(__file__).resolve().parents[2]
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EMAIL = "producer@example.org"
 PASSWORD = "correct horse battery staple"
 
@@ -40,17 +29,9 @@ if not CHROMIUM.exists():
     pytest.skip(f"Chromium not found at {CHROMIUM}", allow_module_level=True)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """A real server (uvicorn) on a free loopback port, over a fresh SQLite database."""
-    import uvicorn
-
     from shootprint.server import security
     from shootprint.server.app import create_app
     from shootprint.server.services import accounts, organisations
@@ -65,29 +46,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     user = accounts.create_user(app.state.db, EMAIL, PASSWORD, name="Camille Producer")
     invite = organisations.create_invite(app.state.db, organisations.scope(app.state.db, admin, slug), "editor")
     organisations.accept_invite(app.state.db, invite, user)
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    for _ in range(600):
-        if srv.started:
-            break
-        threading.Event().wait(0.05)
-    assert srv.started, "the server did not start"
-    try:
-        yield f"http://127.0.0.1:{port}", slug
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=30)
-        app.state.db.dispose()
+    with serving(app) as base:
+        yield base, slug
 
 
 @pytest.fixture(scope="module")
 def artefacts() -> Path:
-    folder = Path(os.environ.get("SHOOTPRINT_BROWSER_ARTEFACTS") or ROOT / "out" / "browser")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return artefacts_folder()
 
 
 class Watch:

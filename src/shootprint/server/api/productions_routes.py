@@ -449,11 +449,7 @@ def list_records(
     limit: int = Query(500, ge=1, le=5000),
 ) -> JSONResponse:
     """The records sent to the production, oldest first, with their count and total energy."""
-    after = None
-    if cursor:
-        if not cursor.isdigit() or len(cursor) > 18:
-            raise Invalid("cursor: not a cursor this server gave; start from the first page.")
-        after = int(cursor)
+    after = _id_cursor(cursor)
     rows, count, energy_j, more = resources.records(caller.db, caller.scope, production_id, cursor=after, limit=limit)
     items = [
         {
@@ -468,6 +464,15 @@ def list_records(
     return JSONResponse(
         {"items": items, "count": count, "energy_j": energy_j, "next_cursor": str(more) if more is not None else None}
     )
+
+
+def _id_cursor(cursor: str | None) -> int | None:
+    """A page's cursor that is a row id (records, batches); None for the first page."""
+    if not cursor:
+        return None
+    if not cursor.isdigit() or len(cursor) > 18:
+        raise Invalid("cursor: not a cursor this server gave; start from the first page.")
+    return int(cursor)
 
 
 # -- batches of measured records: what came together, to the trash together -----------------------
@@ -503,11 +508,7 @@ def list_record_batches(
 ) -> JSONResponse:
     """The production's batches of measured records (each API request or uploaded file that stored
     records), newest first, a page at a time, with their count, energy and labels."""
-    before = None
-    if cursor:
-        if not cursor.isdigit() or len(cursor) > 18:
-            raise Invalid("cursor: not a cursor this server gave; start from the first page.")
-        before = int(cursor)
+    before = _id_cursor(cursor)
     views = record_uploads.batches(
         caller.db, caller.scope, production_id, deleted=deleted, before=before, limit=limit + 1
     )
