@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from shootprint.errors import ProblemsError
+from shootprint.i18n import gettext
 from shootprint.server.services.errors import ServiceError
 
 PROBLEM_JSON = "application/problem+json"
@@ -94,9 +95,15 @@ def _service_problems(exc: ServiceError) -> list[dict[str, Any]]:
     if exc.details:
         return [dict(p) for p in exc.details]
     texts = exc.problems or [exc.message]
-    code = {401: "unauthorised", 403: "forbidden", 404: "not-found", 409: "conflict", 429: "rate-limited"}.get(
-        exc.status, "invalid-input"
-    )
+    code = getattr(exc, "code", None) or {
+        401: "unauthorised",
+        403: "forbidden",
+        404: "not-found",
+        409: "conflict",
+        429: "rate-limited",
+    }.get(exc.status, "invalid-input")
+    if exc.status >= 500:  # the server's trouble, not the request's: said in both languages
+        return [{"code": code, "location": [], "message": t, "message_fr": gettext("fr", t)} for t in texts]
     return [{"code": code, "location": [], "message": t} for t in texts]
 
 
