@@ -97,7 +97,10 @@ def _service_problems(exc: ServiceError) -> list[dict[str, Any]]:
     code = {401: "unauthorised", 403: "forbidden", 404: "not-found", 409: "conflict", 429: "rate-limited"}.get(
         exc.status, "invalid-input"
     )
-    return [{"code": code, "location": [], "message": t} for t in texts]
+    from shootprint.i18n import render
+
+    # the sentences come from the catalog: their French is given beside them, as the core's problems do
+    return [{"code": code, "location": [], "message": str(t), "message_fr": render(t, "fr")} for t in texts]
 
 
 def _from_problems_error(exc: ProblemsError) -> list[dict[str, Any]]:
