@@ -433,6 +433,7 @@ def push_records(
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     answer = dict(answer)
     answer.setdefault("kind", kind)
+    answer.setdefault("batch_id", None)  # an answer stored before batches were named in it
     return JSONResponse(answer, status_code=status, headers=headers)
 
 

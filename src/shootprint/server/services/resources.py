@@ -107,9 +107,15 @@ class Batch:
     accepted: int = 0
     duplicates: int = 0
     rejected: list[dict[str, Any]] | None = None
+    batch_id: int | None = None  # the record batch made of the records stored now (None: none stored)
 
     def answer(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected or []}
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected or [],
+            "batch_id": self.batch_id,
+        }
 
 
 def _problems_of(exc: Exception, index: int, field: str) -> list[dict[str, Any]]:
@@ -259,6 +265,7 @@ def ingest(
                     )
                     s.add(new_batch)
                     s.flush()
+                    batch.batch_id = new_batch.id
                 if found is not None:  # its batch is in the trash: it comes back in this one
                     old = found[0]
                     old.batch_id, old.label, old.energy_j, old.record = (
