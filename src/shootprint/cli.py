@@ -89,7 +89,10 @@ def _finite_level(ctx: click.Context, param: click.Parameter, value: float) -> f
     import math
 
     if value is not None and not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a number; accepted: 0.5 to 0.999")
+        from shootprint.i18n import gettext, lang_from_env
+
+        lang = ctx.params.get("lang") or lang_from_env()
+        raise click.BadParameter(gettext(lang, "{value} is not a number; accepted: 0.5 to 0.999", value=value))
     return value
 
 
@@ -641,6 +644,7 @@ def diff_cmd(forecast: Path, final: Path, fmt: str, factor_set: str | None, over
     default=None,
     help="File of records waiting to be sent (default: $SHOOTPRINT_SPOOL, else the user's data folder).",
 )
+@lang_opt
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def track_cmd(
     label: str,
@@ -649,6 +653,7 @@ def track_cmd(
     production: str | None,
     token: str | None,
     spool: Path | None,
+    lang: str,
     command: tuple[str, ...],
 ) -> None:
     """Measure the energy of a command: shootprint track --label NAME --out runs.jsonl -- CMD …
@@ -657,18 +662,22 @@ def track_cmd(
     ends (retried, spooled to a local file when the server cannot be reached, sent on the next
     run); the exit status is always the command's.
     """
-    from shootprint.tracker.cli import track_command
+    from shootprint.i18n import gettext
+    from shootprint.tracker.cli import error_text, track_command
 
     argv = list(command)
     if argv and argv[0] == "--":
         argv = argv[1:]
     if not argv:
-        _fail("track: give the command to run after --")
+        _fail(gettext(lang, "track: give the command to run after --"), lang)
     try:
-        code = track_command(label, out, argv, push=push_url, production=production, token=token, spool=spool)
+        code = track_command(
+            label, out, argv, push=push_url, production=production, token=token, spool=spool, lang=lang
+        )
     except ShootprintError as exc:
-        for line in str(exc).splitlines():
-            click.echo(f"error: {line}", err=True)
+        prefix = "erreur" if lang == "fr" else "error"
+        for line in error_text(exc, lang).splitlines():
+            click.echo(f"{prefix}: {line}", err=True)
         sys.exit(getattr(exc, "exit_status", 2))  # 127: the command could not be run
     sys.exit(code)
 
@@ -681,7 +690,10 @@ def track_cmd(
 @click.option("--production", "production_id", default=None, metavar="ID",
               help="Replace this production with a new revision (default: create a new one).")  # fmt: skip
 @click.option("--etag", default=None, help="With --production: the revision the file starts from (refused if stale).")
-def push_cmd(file: Path, server_url: str, token: str | None, production_id: str | None, etag: str | None) -> None:
+@lang_opt
+def push_cmd(
+    file: Path, server_url: str, token: str | None, production_id: str | None, etag: str | None, lang: str
+) -> None:
     """Create a production on a server from FILE, or update one (--production ID); prints its id.
 
     The records files the production names (records:) are sent as the production's measured
@@ -691,6 +703,7 @@ def push_cmd(file: Path, server_url: str, token: str | None, production_id: str 
 
     from shootprint.client import ApiError, Client
     from shootprint.files import load_records, read_file
+    from shootprint.i18n import N_, gettext
     from shootprint.production import validate
     from shootprint.tracker.records import record_to_dict
 
@@ -699,26 +712,31 @@ def push_cmd(file: Path, server_url: str, token: str | None, production_id: str 
         production = validate(document, str(file))  # the file's own problems first, named by file and field
         records = [record_to_dict(r) for r in load_records(production, file.parent)]
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     document.pop("records", None)
     document = json.loads(json.dumps(document, default=str))  # YAML dates and times as their text
     try:
         with Client(server_url, token) as api:
             if production_id is None:
                 res = api.create_production(document)
-                verb = "created"
+                done = N_("created production {id} (ETag {etag}) from {file}")
             else:
                 current = etag or api.get_production(production_id).etag
                 res = api.replace_production(production_id, document, etag=current)
-                verb = "updated"
+                done = N_("updated production {id} (ETag {etag}) from {file}")
             answer = api.push_records(res.id, records) if records else None
     except ApiError as exc:
-        _fail(f"{file}: {exc}")
-    click.echo(f"{verb} production {res.id} (ETag {res.etag}) from {file}", err=True)
+        _fail(f"{file}: {exc}", lang)
+    click.echo(gettext(lang, done, id=res.id, etag=res.etag, file=str(file)), err=True)
     if answer is not None:
         click.echo(
-            f"records: {answer.get('accepted', 0)} accepted, {answer.get('duplicates', 0)} already there, "
-            f"{len(answer.get('rejected', []))} refused",
+            gettext(
+                lang,
+                "records: {accepted} accepted, {duplicates} already there, {refused} refused",
+                accepted=answer.get("accepted", 0),
+                duplicates=answer.get("duplicates", 0),
+                refused=len(answer.get("rejected", [])),
+            ),
             err=True,
         )
     click.echo(res.id)

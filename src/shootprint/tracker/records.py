@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from shootprint.errors import InputError
-from shootprint.i18n import Message, count, said
+from shootprint.i18n import Message, count
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -334,13 +334,11 @@ def _unreadable(path: Path | str, err: OSError) -> Message:
 
 
 def _said(error: Any) -> str:
-    """A pydantic error's message: the core's Message where a validator raised one (its French kept)."""
-    raised = (error.get("ctx") or {}).get("error")
-    if isinstance(raised, ValueError):
-        text = said(raised)
-        if isinstance(text, Message):
-            return text
-    return str(error["msg"])
+    """A pydantic error's message in every language: the core's Message where a validator raised one,
+    else pydantic's English with its French from the catalog."""
+    from shootprint.problems import pydantic_said
+
+    return pydantic_said(error)
 
 
 #: problems reported for one records file at most (a file that is not JSON Lines has one per line)
