@@ -273,3 +273,31 @@ def test_written_files_are_said_in_french(tmp_path: Path) -> None:
     imported = CliRunner().invoke(app, ["import", str(bad), "--lang", "fr"], env=ENGLISH_ENV)
     assert imported.exit_code == 2 and imported.output.startswith("erreur: ")
     assert english_in(imported.output) == [] and english_in(result.output + missing.output) == []
+
+
+def test_push_notes_and_summary_in_french(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What ``shootprint track --push`` prints while it sends: its notes and its summary line."""
+    from datetime import UTC, datetime
+
+    from shootprint.tracker.push import Pusher
+    from shootprint.tracker.records import DeviceEnergy, make_record
+
+    def broken() -> Any:
+        raise RuntimeError("no client today")
+
+    pusher = Pusher(
+        "http://test", "p", spool=tmp_path / "spool.jsonl", client_factory=broken, sleep=lambda s: None, lang="fr"
+    ).start()
+    devices = [DeviceEnergy("cpu", 1.0, "estimate")]
+    pusher.submit(
+        make_record(
+            label="j", host="h", start=datetime.now(UTC), duration_s=1.0, devices=devices, tracker_version="t",
+            run_id="r1",
+        )
+    )  # fmt: skip
+    summary = pusher.close()
+    err = capsys.readouterr().err
+    assert "shootprint push: le fil d’envoi s’est arrêté : RuntimeError: no client today" in err
+    assert summary.line("fr") == "0 enregistrement(s) accepté(s), 0 déjà présent(s), 1 mis en attente pour plus tard"
+    assert summary.line("en") == "0 record(s) accepted, 0 already there, 1 spooled for later"
+    assert english_in(err + summary.line("fr")) == []
