@@ -49,8 +49,10 @@ def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: st
     import uvicorn
 
     from shootprint.server.app import create_app
+    from shootprint.server.memory import limit_malloc_arenas
     from shootprint.server.settings import Settings
 
+    limit_malloc_arenas()  # before the request threads start (server.memory: RSS flat under load)
     settings = Settings.from_env()
     app = create_app(settings)
     if port == 0:
