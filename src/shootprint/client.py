@@ -432,7 +432,8 @@ class Client:
         *,
         key: str | None = None,
     ) -> dict[str, Any]:
-        """Send tracker records (``runs.jsonl`` objects); returns ``{accepted, duplicates, rejected}``.
+        """Send tracker records (``runs.jsonl`` objects); returns ``{accepted, duplicates, rejected,
+        batch_id}`` (``batch_id``: the record batch made of the records stored now, or None).
 
         ``key`` (default: :func:`idempotency_key` of the batch) makes a retry return the first
         answer without counting anything twice.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 
@@ -65,6 +67,29 @@ def test_sensitivity_whatif_breakeven(world: ApiWorld):
     even = api.post("/api/v1/breakeven", json={"production": ai, "against": doc, "vary": "parameters.image_iterations"})
     assert even.status_code == 200, even.text
     assert even.json()["vary"] == "parameters.image_iterations"
+
+
+def _ends_its_worker(*args: object, **kwargs: object) -> dict:
+    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
+    return {}  # pragma: no cover - never reached
+
+
+def test_a_computation_that_ends_its_worker_is_a_503_problem(world: ApiWorld, monkeypatch: pytest.MonkeyPatch):
+    """A Monte Carlo call whose worker process dies: a 503 problem document (code, English and
+    French message), not run again; the same request is answered once the computation behaves."""
+    from shootprint.server.services import compute
+
+    api = world.api()
+    body = {"productions": [reference_document(STUDIO)], "base_samples": 16, "seed": 1}
+    monkeypatch.setattr(compute, "core_call", _ends_its_worker)
+    crashed = api.post("/api/v1/sensitivity", json=body)
+    assert crashed.status_code == 503 and crashed.headers["content-type"] == "application/problem+json"
+    (problem,) = crashed.json()["problems"]
+    assert problem["code"] == "computation-crashed" and "not run again" in problem["message"]
+    assert "n’a pas été relancé" in problem["message_fr"] and crashed.json()["detail"] == problem["message"]
+    monkeypatch.undo()
+    again = api.post("/api/v1/sensitivity", json=body)
+    assert again.status_code == 200, again.text
 
 
 def test_factor_search_and_detail(world: ApiWorld):

@@ -176,6 +176,35 @@ def test_the_batch_routes_are_in_the_openapi_description(world: ApiWorld):
     assert "RecordBatchOut" in spec["components"]["schemas"]
 
 
+def test_the_push_answer_names_the_batch_it_made(world: ApiWorld):
+    """The answer to a push gives the id of the batch its records form (the one to delete or restore
+    later); a retry with the same key gets the same id; a push that stores nothing names no batch."""
+    pid = _production(world)
+    url = f"/api/v1/productions/{pid}/records"
+    first = world.api("records").post(
+        url, json={"records": [_record("run-1"), _record("run-2")]}, headers={"Idempotency-Key": "k1"}
+    )
+    assert first.status_code == 200, first.text
+    bid = first.json()["batch_id"]
+    assert isinstance(bid, int) and [b["id"] for b in _batches(world, pid)] == [bid]
+    assert _batches(world, pid)[0]["count"] == 2
+    retry = world.api("records").post(
+        url, json={"records": [_record("run-1"), _record("run-2")]}, headers={"Idempotency-Key": "k1"}
+    )
+    assert retry.headers["Idempotent-Replayed"] == "true" and retry.json()["batch_id"] == bid
+    nothing_new = world.api("records").post(
+        url, json={"records": [_record("run-1")]}, headers={"Idempotency-Key": "k2"}
+    )
+    assert nothing_new.json()["duplicates"] == 1 and nothing_new.json()["batch_id"] is None
+    second = world.api("records").post(url, json={"records": [_record("run-3")]}, headers={"Idempotency-Key": "k3"})
+    assert second.json()["batch_id"] not in (None, bid)
+    assert world.api("records").delete(f"{url[: -len('records')]}record-batches/{bid}").status_code == 204
+    assert _counted(world, pid) == 1
+    spec = world.api(None).get("/api/v1/openapi.json").json()
+    answer = spec["components"]["schemas"]["RecordsAnswer"]["properties"]
+    assert {"accepted", "duplicates", "rejected", "batch_id"} <= set(answer)
+
+
 def test_batches_come_a_page_at_a_time_with_a_cursor(world: ApiWorld):
     pid = _production(world)
     for i in range(5):

@@ -48,6 +48,30 @@ def test_comparison_is_the_cores(world: World, two: tuple[int, int]):
     assert f"{world.app.state.settings.samples:,} Monte Carlo draws, seed 0" in text(page.text)
 
 
+def _ends_its_worker(*args: object) -> dict:
+    import os
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer does
+    return {}  # pragma: no cover - never reached
+
+
+def test_a_comparison_that_ends_its_worker_is_a_503_page(
+    world: World, two: tuple[int, int], monkeypatch: pytest.MonkeyPatch
+):
+    """The page says the computation ended its process and was not run again; the next one works."""
+    from shootprint.server.services import decisions
+
+    studio, ai = two
+    client = world.client("viewer")
+    url = f"/o/{world.org}/compare?p={studio}&p={ai}&samples=300&seed=11"
+    monkeypatch.setattr(decisions, "_comparison", _ends_its_worker)
+    page = client.get(url)
+    assert page.status_code == 503 and "was not run again" in text(page.text)
+    monkeypatch.undo()
+    assert client.get(url).status_code == 200
+
+
 def test_comparison_refuses_clearly(world: World, two: tuple[int, int]):
     studio, ai = two
     client = world.client("viewer")

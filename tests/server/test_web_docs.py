@@ -9,7 +9,7 @@ from pathlib import Path
 
 from server_helpers import World, csrf_of, post, text_of, users_id
 
-from shootprint.server.services import organisations, productions, resources, tokens
+from shootprint.server.services import organisations, productions, record_uploads, resources, tokens
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "web.md"
 
@@ -69,10 +69,13 @@ def test_the_documented_api_request_gets_the_documented_answer(world: World):
     client = world.client()
     response = client.post(path.replace("/12/", f"/{pid}/"), content=body.encode(), headers=headers)
     assert response.status_code == 200, response.text
-    assert response.json() == json.loads(_block("json answer"))
+    documented = json.loads(_block("json answer"))
+    batch_id = response.json()["batch_id"]  # the page's 7 stands for the id the database gives
+    assert isinstance(batch_id, int) and documented["batch_id"] == 7
+    assert response.json() == {**documented, "batch_id": batch_id}
+    assert [b.id for b in record_uploads.batches(world.db, owner, pid)] == [batch_id]
     retry = client.post(path.replace("/12/", f"/{pid}/"), content=body.encode(), headers=headers)
     assert retry.json() == response.json() and retry.headers.get("idempotent-replayed") == "true"
     assert resources.records(world.db, owner, pid)[1] == 1  # "a retry never counts it twice"
-    from shootprint.server.services import record_uploads
 
     assert [b.source for b in record_uploads.batches(world.db, owner, pid)] == ["REST API"]

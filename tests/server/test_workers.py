@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 
 import pytest
 
+from shootprint.i18n import gettext
 from shootprint.server.services import Invalid, compute, productions, workers
+from shootprint.server.services.errors import ComputationCrashed
 from shootprint.server.settings import Settings
 
 
 def _pid() -> int:
     return os.getpid()
-
-
-def _die() -> int:
-    os.kill(os.getpid(), signal.SIGKILL)
-    return 0  # pragma: no cover - never reached
 
 
 def test_a_computation_runs_in_another_process_with_the_same_result():
@@ -43,12 +41,100 @@ def test_the_cores_problems_come_back_as_the_same_error():
     assert there.value.details == here.value.details
 
 
-def test_a_dead_worker_is_replaced():
-    """A worker killed in the middle of a computation (out of memory, say): that call fails, the
-    pool is replaced, and the next call is answered."""
-    with pytest.raises(Exception, match="terminated abruptly|process pool"):
-        workers.run(1, _die)
-    assert workers.run(1, _pid) != os.getpid()
+def _logged(log: str) -> int:
+    """Appends this worker's process id to ``log`` and returns how many lines it now has."""
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    with open(log) as fh:
+        return len(fh.read().split())
+
+
+def _die_logged(log: str, how: str = "kill", go: str = "") -> int:
+    """A computation that ends its own worker: SIGKILL (as the out-of-memory killer does), a
+    segmentation fault, or ``os._exit``; with ``go``, once that file is there."""
+    _logged(log)
+    while go and not os.path.exists(go):
+        time.sleep(0.02)
+    if how == "exit":
+        os._exit(3)
+    os.kill(os.getpid(), signal.SIGSEGV if how == "segv" else signal.SIGKILL)
+    return 0  # pragma: no cover - never reached
+
+
+def _computing_on(log: str) -> int:
+    """Runs for a long while the first time (another worker breaks the pool meanwhile), at once after."""
+    if _logged(log) == 1:
+        time.sleep(120)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("how", ["kill", "segv", "exit"])
+def test_a_computation_that_ends_its_worker_is_answered_and_not_run_again(tmp_path, how):
+    """A worker ended by its computation (killed, out of memory, a crash, ``os._exit``): that call is
+    answered with a 503 error in English and French and is not run again (it would end the next
+    worker too); the pool is replaced and the next call is answered. The same computation asked again
+    ends one worker again, not two."""
+    log = str(tmp_path / "crash.log")
+    with pytest.raises(ComputationCrashed) as crashed:
+        workers.run(1, _die_logged, log, how)
+    assert crashed.value.status == 503 and crashed.value.code == "computation-crashed"
+    assert "was not run again" in crashed.value.message
+    assert "n’a pas été relancé" in gettext("fr", crashed.value.message)
+    with open(log) as fh:
+        first = fh.read().split()
+    assert len(first) == 1, "the computation that ended its worker was run again"
+    after = workers.run(1, _pid)
+    assert after not in (os.getpid(), int(first[0]))
+    with pytest.raises(ComputationCrashed):
+        workers.run(1, _die_logged, log, how)
+    with open(log) as fh:
+        assert len(fh.read().split()) == 2, "asked twice, it should have ended two workers, one per request"
+    assert workers.run(1, _pid) not in (after, os.getpid())
+
+
+def test_the_other_calls_of_a_broken_pool_go_to_the_new_pool_once(tmp_path):
+    """One computation ends its worker while another computes in the pool's second worker and a third
+    waits in the queue: the first is answered with the error; the second (its worker ended by the
+    broken pool's clean-up) and the third are answered by the new pool, each submitted once more."""
+    import threading
+
+    crash_log, other_log, go = (str(tmp_path / n) for n in ("crash.log", "other.log", "go"))
+    answers: dict[str, object] = {}
+
+    def call(name: str, fn, *args) -> None:
+        try:
+            answers[name] = workers.run(2, fn, *args)
+        except Exception as exc:  # noqa: BLE001 (kept for the asserts below)
+            answers[name] = exc
+
+    workers.run(2, _pid)  # the pool started, both workers ready
+    threads = [
+        threading.Thread(target=call, args=("crash", _die_logged, crash_log, "kill", go)),
+        threading.Thread(target=call, args=("other", _computing_on, other_log)),
+    ]
+    for t in threads:
+        t.start()
+    while not (os.path.exists(crash_log) and os.path.exists(other_log)):  # both under way
+        time.sleep(0.02)
+    queued = threading.Thread(target=call, args=("queued", _pid))
+    queued.start()
+    threads.append(queued)
+    pool = workers._POOLS[2]  # noqa: SLF001 (the test waits until the third call is in its queue)
+    while len(pool.executor._pending_work_items) < 3:  # noqa: SLF001
+        time.sleep(0.02)
+    with open(go, "w"):
+        pass
+    for t in threads:
+        t.join(180)
+    assert isinstance(answers["crash"], ComputationCrashed), answers
+    with open(crash_log) as fh:
+        assert len(fh.read().split()) == 1
+    with open(other_log) as fh:
+        other_pids = [int(x) for x in fh.read().split()]
+    assert len(other_pids) == 2 and answers["other"] == other_pids[1] != other_pids[0]
+    assert isinstance(answers["queued"], int) and answers["queued"] != os.getpid()
+    assert workers._POOLS[2] is not pool  # noqa: SLF001
+    workers.shutdown()
 
 
 def test_workers_end_when_their_application_process_is_killed(tmp_path):

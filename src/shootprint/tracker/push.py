@@ -69,12 +69,18 @@ class PushSummary:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
-    def line(self) -> str:
-        parts = [f"{self.accepted} record(s) accepted", f"{self.duplicates} already there"]
+    def line(self, lang: str = "en") -> str:
+        """``3 record(s) accepted, 0 already there`` (and what was spooled or refused), in ``lang``."""
+        from shootprint.i18n import gettext
+
+        parts = [
+            gettext(lang, "{count} record(s) accepted", count=self.accepted),
+            gettext(lang, "{count} already there", count=self.duplicates),
+        ]
         if self.spooled:
-            parts.append(f"{self.spooled} spooled for later")
+            parts.append(gettext(lang, "{count} spooled for later", count=self.spooled))
         if self.rejected:
-            parts.append(f"{len(self.rejected)} refused")
+            parts.append(gettext(lang, "{count} refused", count=len(self.rejected)))
         return ", ".join(parts)
 
 

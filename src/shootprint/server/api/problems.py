@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from shootprint.errors import ProblemsError
+from shootprint.i18n import render
 from shootprint.server.services.errors import ServiceError
 
 PROBLEM_JSON = "application/problem+json"
@@ -94,10 +95,15 @@ def _service_problems(exc: ServiceError) -> list[dict[str, Any]]:
     if exc.details:
         return [dict(p) for p in exc.details]
     texts = exc.problems or [exc.message]
-    code = {401: "unauthorised", 403: "forbidden", 404: "not-found", 409: "conflict", 429: "rate-limited"}.get(
-        exc.status, "invalid-input"
-    )
-    return [{"code": code, "location": [], "message": t} for t in texts]
+    code = getattr(exc, "code", None) or {
+        401: "unauthorised",
+        403: "forbidden",
+        404: "not-found",
+        409: "conflict",
+        429: "rate-limited",
+    }.get(exc.status, "invalid-input")
+    # the sentences come from the catalog: their French is given beside them, as the core's problems do
+    return [{"code": code, "location": [], "message": str(t), "message_fr": render(t, "fr")} for t in texts]
 
 
 def _from_problems_error(exc: ProblemsError) -> list[dict[str, Any]]:

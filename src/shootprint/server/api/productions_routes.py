@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import JSONResponse, Response
 
+from shootprint.i18n import N_
 from shootprint.results import FootprintResult
 from shootprint.server.api.deps import Caller, need
 from shootprint.server.api.problems import ApiProblem, error_responses
@@ -432,6 +433,7 @@ def push_records(
     headers = {"Idempotent-Replayed": "true"} if replayed else {}
     answer = dict(answer)
     answer.setdefault("kind", kind)
+    answer.setdefault("batch_id", None)  # an answer stored before batches were named in it
     return JSONResponse(answer, status_code=status, headers=headers)
 
 
@@ -471,7 +473,7 @@ def _id_cursor(cursor: str | None) -> int | None:
     if not cursor:
         return None
     if not cursor.isdigit() or len(cursor) > 18:
-        raise Invalid("cursor: not a cursor this server gave; start from the first page.")
+        raise Invalid(N_("cursor: not a cursor this server gave; start from the first page."))
     return int(cursor)
 
 

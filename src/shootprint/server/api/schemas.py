@@ -146,6 +146,11 @@ class RecordsAnswer(BaseModel):
     accepted: int = Field(description="records stored now")
     duplicates: int = Field(description="records already stored (same run_id): not counted twice")
     rejected: list[RejectedRecord] = Field(description="records refused, each with its problems")
+    batch_id: int | None = Field(
+        None,
+        description="the id of the record batch made of the records stored now (see record-batches); "
+        "null when none was stored (all duplicates or refused)",
+    )
 
 
 class StoredRecord(BaseModel):

@@ -32,3 +32,18 @@ class Conflict(ServiceError):
 
 class Throttled(ServiceError):
     status = 429
+
+
+class Unavailable(ServiceError):
+    """The server could not finish the request now (a resource ran out); the same request may work
+    later. ``code`` names the problem in the REST API's problem document."""
+
+    status = 503
+    code = "unavailable"
+
+
+class ComputationCrashed(Unavailable):
+    """A computation ended the worker process that ran it (out of memory, a crash in native code):
+    it is not run again on its own, as it could end the next worker too."""
+
+    code = "computation-crashed"

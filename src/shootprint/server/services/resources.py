@@ -107,9 +107,15 @@ class Batch:
     accepted: int = 0
     duplicates: int = 0
     rejected: list[dict[str, Any]] | None = None
+    batch_id: int | None = None  # the record batch made of the records stored now (None: none stored)
 
     def answer(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "duplicates": self.duplicates, "rejected": self.rejected or []}
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected or [],
+            "batch_id": self.batch_id,
+        }
 
 
 def _problems_of(exc: Exception, index: int, field: str) -> list[dict[str, Any]]:
@@ -129,6 +135,7 @@ def validate_records(objects: list[Any]) -> tuple[list[tuple[int, Any]], list[di
     """Each tracker record validated on its own: ([(index, Record)], rejected entries)."""
     from pydantic import ValidationError
 
+    from shootprint.problems import pydantic_said
     from shootprint.tracker.records import _record_adapter
 
     adapter = _record_adapter()
@@ -139,14 +146,17 @@ def validate_records(objects: list[Any]) -> tuple[list[tuple[int, Any]], list[di
         try:
             good.append((i, adapter.validate_python(obj)))
         except ValidationError as err:
-            problems = [
-                {
-                    "code": str(e.get("type", "invalid")),
-                    "location": ["records", i, *[p if isinstance(p, int) else str(p) for p in e.get("loc", ())]],
-                    "message": str(e.get("msg", "")),
-                }
-                for e in err.errors()
-            ]
+            problems = []
+            for e in err.errors():
+                said = pydantic_said(e)
+                problems.append(
+                    {
+                        "code": str(e.get("type", "invalid")),
+                        "location": ["records", i, *[p if isinstance(p, int) else str(p) for p in e.get("loc", ())]],
+                        "message": str(e.get("msg", "")),
+                        "message_fr": said.render("fr"),
+                    }
+                )
             rejected.append({"index": i, "run_id": run_id, "problems": problems})
     return good, rejected
 
@@ -255,6 +265,7 @@ def ingest(
                     )
                     s.add(new_batch)
                     s.flush()
+                    batch.batch_id = new_batch.id
                 if found is not None:  # its batch is in the trash: it comes back in this one
                     old = found[0]
                     old.batch_id, old.label, old.energy_j, old.record = (
