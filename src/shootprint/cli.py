@@ -292,18 +292,27 @@ def factors_export(fmt: str, out: Path | None, factor_set: str | None) -> None:
 # -- productions ----------------------------------------------------------------------------
 
 
-def _check_out(out: Path | None, fmt: str, inputs: list[Path | None]) -> None:
+def _wrote(path: Path | str, lang: str = "en") -> None:
+    """``wrote FILE`` on standard error, in ``lang``."""
+    from shootprint.i18n import gettext
+
+    click.echo(gettext(lang, "wrote {path}", path=str(path)), err=True)
+
+
+def _check_out(out: Path | None, fmt: str, inputs: list[Path | None], lang: str = "en") -> None:
     """Before any computation: --out is not an input, has the format's extension, can be made."""
     if out is None:
         if fmt == "xlsx":
-            _fail("--format xlsx needs --out FILE.xlsx")
+            from shootprint.i18n import gettext
+
+            _fail(gettext(lang, "--format xlsx needs --out FILE.xlsx"), lang)
         return
     from shootprint.output import SUFFIXES, check_target
 
     try:
         check_target(out, SUFFIXES.get(fmt, ()) if fmt != "table" else (), [p for p in inputs if p], fmt.upper())
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
 
 
 def _emit(
@@ -313,6 +322,7 @@ def _emit(
     fmt: str,
     out: Path | None,
     inputs: tuple[Path | None, ...] | list[Path | None] = (),
+    lang: str = "en",
 ) -> None:
     """Print or write a result; xlsx (and csv with --out) through the spreadsheet writers."""
     from shootprint.output import SUFFIXES, write_text
@@ -321,22 +331,23 @@ def _emit(
     try:
         if fmt == "xlsx":
             if out is None:
-                _fail("--format xlsx needs --out FILE.xlsx")
+                _check_out(out, fmt, [], lang)
+                return
             from shootprint.spreadsheet import write_footprints_xlsx
 
             write_footprints_xlsx(footprints, out, inputs=real_inputs)
-            click.echo(f"wrote {out}", err=True)
+            _wrote(out, lang)
             return
         rendered = render(result, fmt)
         if out is not None:
             write_text(
                 out, rendered + "\n", suffixes=SUFFIXES.get(fmt, ()) if fmt != "table" else (), inputs=real_inputs
             )
-            click.echo(f"wrote {out}", err=True)
+            _wrote(out, lang)
         else:
             _echo(rendered)
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
 
 
 class _DrawsBar:
@@ -399,7 +410,7 @@ def estimate_cmd(
     from shootprint import api
     from shootprint.report import text
 
-    _check_out(out, fmt, [file, overrides])
+    _check_out(out, fmt, [file, overrides], lang)
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
@@ -412,7 +423,7 @@ def estimate_cmd(
             fp = api.estimate(file, **common)
     except ShootprintError as exc:
         _fail(exc, lang)
-    _emit([fp], lambda r, f: text.render_footprint(r, f, lang), fp, fmt, out, [file, overrides])
+    _emit([fp], lambda r, f: text.render_footprint(r, f, lang), fp, fmt, out, [file, overrides], lang)
 
 
 @app.command("compare")
@@ -449,7 +460,7 @@ def compare_cmd(
     from shootprint import api
     from shootprint.report import text
 
-    _check_out(out, fmt, [*files, overrides])
+    _check_out(out, fmt, [*files, overrides], lang)
     try:
         common: dict[str, Any] = dict(factor_set=factor_set, overrides=overrides, exclude=exclude, sets=_sets(set_))
         if samples:
@@ -467,12 +478,12 @@ def compare_cmd(
     if per_line and fmt == "csv":
         _emit(
             comparison.footprints, lambda fps, _fmt: text.render_lines_csv(fps, lang), comparison.footprints, fmt,
-            out, [*files, overrides],
+            out, [*files, overrides], lang,
         )  # fmt: skip
         return
     _emit(
         comparison.footprints, lambda r, f: text.render_comparison(r, f, lang), comparison, fmt, out,
-        [*files, overrides],
+        [*files, overrides], lang,
     )  # fmt: skip
 
 
@@ -777,7 +788,7 @@ def report_cmd(
         )  # fmt: skip
     except ShootprintError as exc:
         _fail(exc, lang)
-    click.echo(f"wrote {path}", err=True)
+    _wrote(path, lang)
 
 
 @app.command("template")
@@ -792,14 +803,15 @@ def template_cmd(out: Path, lang: str) -> None:
     try:
         path = write_template(out, lang)
     except ShootprintError as exc:
-        _fail(exc)
-    click.echo(f"wrote {path}", err=True)
+        _fail(exc, lang)
+    _wrote(path, lang)
 
 
 @app.command("import")
 @click.argument("workbook", type=PATH)
 @out_opt
-def import_cmd(workbook: Path, out: Path | None) -> None:
+@lang_opt
+def import_cmd(workbook: Path, out: Path | None, lang: str) -> None:
     """Turn a filled XLSX template (WORKBOOK) into a production file (errors name sheet, row and column)."""
     from shootprint.i18n import Message
     from shootprint.output import check_target, write_text
@@ -812,9 +824,9 @@ def import_cmd(workbook: Path, out: Path | None) -> None:
         if out is not None:
             write_text(out, text_, suffixes=(".yaml", ".yml"), inputs=[workbook], what=Message("production"))
     except ShootprintError as exc:
-        _fail(exc)
+        _fail(exc, lang)
     if out is not None:
-        click.echo(f"wrote {out}", err=True)
+        _wrote(out, lang)
     else:
         click.echo(text_, nl=False)
 

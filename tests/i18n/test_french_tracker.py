@@ -240,3 +240,64 @@ def test_server_settings_errors_in_french() -> None:
 def test_lang_of_track_defaults_to_the_locale(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["track", "--label", "j"], env={**ENGLISH_ENV, "LC_ALL": "fr_FR.UTF-8"})
     assert result.output.startswith("erreur: track : donnez la commande")
+
+
+def test_a_line_that_is_not_json_in_french(tmp_path: Path) -> None:
+    from shootprint.tracker.records import read_records
+
+    path = tmp_path / "runs.jsonl"
+    path.write_text('{"label": "gen"\nnot json\n{"label": "gen"} tail\n', encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_records(path)
+    french = [p.text("fr") for p in info.value.details]
+    assert french == [
+        f"{path}, ligne 1 : pas un objet JSON (une ',' est attendue, colonne 16).",
+        f"{path}, ligne 2 : pas un objet JSON (une valeur est attendue, colonne 1).",
+        f"{path}, ligne 3 : pas un objet JSON (du texte après la fin de l’objet, colonne 18).",
+    ]
+    assert info.value.details[1].text("en") == f"{path}, line 2: not a JSON object (Expecting value, column 1)."
+    assert english_in("\n".join(french)) == []
+
+
+def test_written_files_are_said_in_french(tmp_path: Path) -> None:
+    reference = sorted((Path(__file__).resolve().parents[2] / "examples" / "reference").glob("*.yaml"))[0]
+    out = tmp_path / "fp.json"
+    result = CliRunner().invoke(
+        app, ["estimate", str(reference), "--format", "json", "--out", str(out), "--lang", "fr"], env=ENGLISH_ENV
+    )
+    assert result.exit_code == 0 and f"fichier écrit : {out}" in result.output
+    missing = CliRunner().invoke(app, ["estimate", str(reference), "--format", "xlsx", "--lang", "fr"], env=ENGLISH_ENV)
+    assert missing.exit_code == 2 and "erreur: --format xlsx demande --out FICHIER.xlsx" in missing.output
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("not a zip", encoding="utf-8")
+    imported = CliRunner().invoke(app, ["import", str(bad), "--lang", "fr"], env=ENGLISH_ENV)
+    assert imported.exit_code == 2 and imported.output.startswith("erreur: ")
+    assert english_in(imported.output) == [] and english_in(result.output + missing.output) == []
+
+
+def test_push_notes_and_summary_in_french(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What ``shootprint track --push`` prints while it sends: its notes and its summary line."""
+    from datetime import UTC, datetime
+
+    from shootprint.tracker.push import Pusher
+    from shootprint.tracker.records import DeviceEnergy, make_record
+
+    def broken() -> Any:
+        raise RuntimeError("no client today")
+
+    pusher = Pusher(
+        "http://test", "p", spool=tmp_path / "spool.jsonl", client_factory=broken, sleep=lambda s: None, lang="fr"
+    ).start()
+    devices = [DeviceEnergy("cpu", 1.0, "estimate")]
+    pusher.submit(
+        make_record(
+            label="j", host="h", start=datetime.now(UTC), duration_s=1.0, devices=devices, tracker_version="t",
+            run_id="r1",
+        )
+    )  # fmt: skip
+    summary = pusher.close()
+    err = capsys.readouterr().err
+    assert "shootprint push: le fil d’envoi s’est arrêté : RuntimeError: no client today" in err
+    assert summary.line("fr") == "0 enregistrement(s) accepté(s), 0 déjà présent(s), 1 mis en attente pour plus tard"
+    assert summary.line("en") == "0 record(s) accepted, 0 already there, 1 spooled for later"
+    assert english_in(err + summary.line("fr")) == []
