@@ -93,7 +93,9 @@ def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: st
 
     from shootprint.i18n import lang_from_env
     from shootprint.server.app import create_app
+    from shootprint.server.memory import limit_malloc_arenas
 
+    limit_malloc_arenas()  # before the request threads start (server.memory: RSS flat under load)
     lang = lang_from_env()
     settings = _settings(lang)
     app = create_app(settings)
