@@ -182,7 +182,8 @@ def test_tracker_tables_and_traces_in_french(tmp_path: Path) -> None:
 def test_admin_backup_and_restore_in_french(tmp_path: Path) -> None:
     pytest.importorskip("fastapi")
     env = {"SHOOTPRINT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
-    assert CliRunner().invoke(app, ["db", "upgrade"], env={**ENGLISH_ENV, **env}).exit_code == 0
+    upgraded = CliRunner().invoke(app, ["db", "upgrade", "--lang", "fr"], env={**ENGLISH_ENV, **env})
+    assert upgraded.exit_code == 0 and " : nouvelle base → " in upgraded.output
     file = tmp_path / "backup.gz"
     made = CliRunner().invoke(app, ["admin", "backup", str(file), "--lang", "fr"], env={**ENGLISH_ENV, **env})
     assert made.exit_code == 0, made.output
