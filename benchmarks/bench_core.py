@@ -17,7 +17,12 @@ that folder and this checkout's ``src`` one after the other and prints both colu
 <commit>``, then ``--before /tmp/before/src``). ``--sizes 5,50,500`` sets the numbers of productions
 of the ``compare --samples`` scaling figures.
 
+``--only compare,sensitivity`` takes only some figures (warm, version, compare, sensitivity, report,
+scaling), e.g. the fresh-process ones of a change to imports; ``--runs N`` sets the number of runs
+of the fresh-process figures (default 7, the report 3).
+
 Run: .venv/bin/python benchmarks/bench_core.py [--src DIR | --before DIR] [--quick] [--sizes N,N]
+     [--only NAME,NAME] [--runs N]
 """
 
 from __future__ import annotations
@@ -79,6 +84,8 @@ def record_fresh(label: str, seconds: float) -> None:
 
 
 FIGURES: list[tuple[str, float]] = []
+#: what --only accepts
+PARTS = ("warm", "version", "compare", "sensitivity", "report", "scaling")
 
 
 def record(label: str, seconds: float) -> None:
@@ -99,10 +106,13 @@ def side_by_side(before: Path, argv: list[str]) -> None:
             text=True,
         ).stdout
         columns.append(dict(json.loads(out.splitlines()[-1])))
-    print(f"{'figure (median)':<58} {'before':>10} {'after':>10}")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"{'figure (median)':<58} {'before':>10} {'after':>10} {'after/before':>12}")
     for label in dict.fromkeys([*columns[0], *columns[1]]):
         cells = [f"{c[label] * 1000:8.1f} ms" if label in c else f"{'—':>11}" for c in columns]
-        print(f"{label:<58} {cells[0]:>10} {cells[1]:>10}")
+        both = all(label in c for c in columns) and columns[0][label] > 0
+        ratio = f"{columns[1][label] / columns[0][label]:11.2f}×" if both else ""
+        print(f"{label:<58} {cells[0]:>10} {cells[1]:>10} {ratio:>12}")
 
 
 def main() -> None:
@@ -112,41 +122,56 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer runs, no PDF, smaller scaling figures")
     parser.add_argument("--sizes", help="numbers of productions of the scaling figures, e.g. 5,50,500")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
+    parser.add_argument("--only", help="only these figures: " + ", ".join(PARTS))
+    parser.add_argument("--runs", type=int, help="runs of each fresh-process figure (default 7, the report 3)")
     args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else set(PARTS)
+    if only - set(PARTS):
+        parser.error(f"--only {args.only}: accepted: {', '.join(PARTS)}")
     if args.before:
         passed = [a for a in ("--quick",) if getattr(args, a[2:])] + (["--sizes", args.sizes] if args.sizes else [])
+        passed += (["--only", args.only] if args.only else []) + (["--runs", str(args.runs)] if args.runs else [])
         side_by_side(args.before.resolve(), passed)
         return
     src = args.src.resolve()
     sys.path.insert(0, str(src))
-    runs = 3 if args.quick else 7
+    runs = args.runs or (3 if args.quick else 7)
+    print(f"source: {src}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     from shootprint import api
 
-    print(f"source: {src}")
-    table = api.load_table()
-    for f in FILES:
-        prod = api.load_production(f)
-        t = median_s(lambda prod=prod: api.estimate(prod, table=table), runs=50)
-        record(f"warm estimate {Path(f).stem} ({len(prod.activities)} activities)", t)
+    if "warm" in only:
+        table = api.load_table()
+        for f in FILES:
+            prod = api.load_production(f)
+            t = median_s(lambda prod=prod: api.estimate(prod, table=table), runs=50)
+            record(f"warm estimate {Path(f).stem} ({len(prod.activities)} activities)", t)
 
-    from shootprint.scenarios import compare_mc
+        from shootprint.scenarios import compare_mc
 
-    scenarios = [api.scenario(Path(f)) for f in FILES]
-    t = median_s(lambda: compare_mc(scenarios, table, 10_000, seed=1).to_dict(), runs=runs)
-    record(f"10,000 draws × {len(FILES)} productions with ratios (warm)", t)
+        scenarios = [api.scenario(Path(f)) for f in FILES]
+        t = median_s(lambda: compare_mc(scenarios, table, 10_000, seed=1).to_dict(), runs=runs)
+        record(f"10,000 draws × {len(FILES)} productions with ratios (warm)", t)
 
-    bare = wall(["--version"], src, runs)
-    record_fresh("shootprint --version, fresh process", bare)
-    record_fresh(f"shootprint compare ({len(FILES)} files), fresh process", wall(["compare", *FILES], src, runs))
-    record_fresh("shootprint sensitivity (1 file, N=512), fresh process", wall(["sensitivity", FILES[0]], src, runs))
+    if "version" in only:
+        record_fresh("shootprint --version, fresh process", wall(["--version"], src, runs))
+    if "compare" in only:
+        record_fresh(f"shootprint compare ({len(FILES)} files), fresh process", wall(["compare", *FILES], src, runs))
+    if "sensitivity" in only:
+        record_fresh(
+            "shootprint sensitivity (1 file, N=512), fresh process", wall(["sensitivity", FILES[0]], src, runs)
+        )
     with tempfile.TemporaryDirectory() as tmp:
-        if not args.quick:
+        if "report" in only and not args.quick:
             out = str(Path(tmp) / "r.pdf")
             record_fresh(
                 f"shootprint report ({len(FILES)} files) → PDF, fresh process",
-                wall(["report", *FILES, "--out", out], src, 3),
+                wall(["report", *FILES, "--out", out], src, args.runs or 3),
             )
+    if "scaling" not in only:
+        if args.json:
+            print(json.dumps(FIGURES))
+        return
 
     sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else [5, 25, 50] if args.quick else [5, 25, 50, 100]
     for n in sizes:

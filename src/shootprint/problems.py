@@ -130,6 +130,102 @@ def _french(template: str, params: dict[str, Any]) -> str:
         return template.format(**params) if params else template
 
 
+#: pydantic's error types said in the catalog's words: (template, the ``ctx`` values it names)
+_PYDANTIC = {
+    "missing": (N_("required field missing"), ()),
+    "extra_forbidden": (N_("unknown field"), ()),
+    "unexpected_keyword_argument": (N_("unknown field"), ()),
+    "literal_error": (N_("accepted: {expected}"), ("expected",)),
+    "enum": (N_("accepted: {expected}"), ("expected",)),
+    "greater_than": (N_("must be greater than {gt}"), ("gt",)),
+    "greater_than_equal": (N_("must be {ge} or more"), ("ge",)),
+    "less_than": (N_("must be less than {lt}"), ("lt",)),
+    "less_than_equal": (N_("must be {le} or less"), ("le",)),
+    "finite_number": (N_("must be a finite number"), ()),
+    "float_parsing": (N_("expected a number"), ()),
+    "float_type": (N_("expected a number"), ()),
+    "int_parsing": (N_("expected a whole number"), ()),
+    "int_type": (N_("expected a whole number"), ()),
+    "int_from_float": (N_("expected a whole number, not a fraction"), ()),
+    "bool_parsing": (N_("expected true or false"), ()),
+    "bool_type": (N_("expected true or false"), ()),
+    "string_type": (N_("expected a text"), ()),
+    "string_too_long": (N_("must be at most {max_length} characters long"), ("max_length",)),
+    "string_pattern_mismatch": (N_("does not match the pattern {pattern}"), ("pattern",)),
+    "datetime_parsing": (N_("expected a date and time (ISO 8601, e.g. 2026-11-25T18:17:39+00:00)"), ()),
+    "datetime_from_date_parsing": (N_("expected a date and time (ISO 8601, e.g. 2026-11-25T18:17:39+00:00)"), ()),
+    "datetime_type": (N_("expected a date and time (ISO 8601, e.g. 2026-11-25T18:17:39+00:00)"), ()),
+    "timezone_aware": (N_("must carry a time zone (ISO 8601 with an offset)"), ()),
+    "date_parsing": (N_("expected a date (YYYY-MM-DD)"), ()),
+    "date_from_datetime_parsing": (N_("expected a date (YYYY-MM-DD)"), ()),
+    "date_from_datetime_inexact": (N_("expected a date (YYYY-MM-DD)"), ()),
+    "date_type": (N_("expected a date (YYYY-MM-DD)"), ()),
+    "list_type": (N_("expected a list"), ()),
+    "tuple_type": (N_("expected a list"), ()),
+    "iterable_type": (N_("expected a list"), ()),
+    "dict_type": (N_("expected an object (fields and their values)"), ()),
+    "model_type": (N_("expected an object (fields and their values)"), ()),
+    "model_attributes_type": (N_("expected an object (fields and their values)"), ()),
+    "dataclass_type": (N_("expected an object (fields and their values)"), ()),
+    "dataclass_exact_type": (N_("expected an object (fields and their values)"), ()),
+    "too_short": (N_("expected at least {min_length} item(s)"), ("min_length",)),
+    "too_long": (N_("expected at most {max_length} item(s)"), ("max_length",)),
+}
+
+
+def pydantic_said(error: Any) -> Message:
+    """A pydantic error (an item of ``ValidationError.errors()``) as a Message in every language.
+
+    A core validator's Message is kept as it was raised (a plain sentence it raised is looked up in the
+    catalog); pydantic's own errors keep pydantic's English wording and take their French from the catalog (:data:`_PYDANTIC`, by error type and its
+    context: a limit, the accepted values); a type not listed there still says in French that the
+    value is not accepted, with pydantic's error type.
+    """
+    from shootprint.i18n import Spoken, said
+
+    ctx = error.get("ctx") or {}
+    raised = ctx.get("error")
+    if isinstance(raised, ValueError | AssertionError):
+        text = said(raised)
+        if isinstance(text, Message):
+            return text
+    english = str(error.get("msg", ""))
+    for prefix in ("Value error, ", "Assertion failed, "):
+        if english.startswith(prefix):
+            english = english[len(prefix) :]
+    etype = str(error.get("type", ""))
+    catalogued = gettext("fr", english)
+    if catalogued != english:  # a validator's sentence with its own catalog entry
+        french = catalogued
+    elif etype == "string_too_short":
+        least = ctx.get("min_length", 1)
+        french = (
+            gettext("fr", "must not be empty")
+            if least == 1
+            else gettext("fr", "must be at least {min_length} characters long", min_length=least)
+        )
+    elif etype in ("literal_error", "enum"):  # pydantic's "'a', 'b' or 'c'": the choices, listed without "or"
+        expected = str(ctx.get("expected", ""))
+        choices = re.findall(r"'([^']*)'", expected)
+        listed = ", ".join(f"'{c}'" for c in choices) if choices else expected
+        french = gettext("fr", "accepted: {expected}", expected=listed)
+    elif etype in _PYDANTIC:
+        template, names = _PYDANTIC[etype]
+        french = Message(template, **{n: _limit(ctx.get(n, "")) for n in names}).render("fr")
+    else:
+        french = gettext("fr", "value not accepted ({error})", error=etype or "?")
+    return Spoken({"en": english, "fr": french})
+
+
+def _limit(value: Any) -> Any:
+    """A ``ctx`` value as a sentence shows it: a number with the reader's decimal sign, else its text."""
+    from shootprint.i18n import Exact
+
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return Exact(value)
+    return str(value)
+
+
 # "file.yaml: activities.flight-1.distance: message" | "<production>: name: message" | "message"
 _SOURCE = re.compile(
     r"^(?P<source>[^:\s][^:]*?\.(?:ya?ml|json|csv|xlsx|jsonl)|<[^>]+>|--set|--vary|--[a-z-]+): (?P<rest>.*)$", re.S

@@ -19,9 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from shootprint import units
 from shootprint.errors import InputError
-from shootprint.i18n import N_, Joined, Message, gettext
+from shootprint.i18n import N_, Joined, Message
 from shootprint.model import ActivityBase, QuantitySpec, parse_quantity, quantity_json_schema, unit_of
-from shootprint.problems import Problem
+from shootprint.problems import Problem, pydantic_said
 
 FORMAT_VERSION = 1
 #: the versions of the production file format this release reads
@@ -555,7 +555,7 @@ def format_errors(exc: ValidationError, data: dict[str, Any], source: str) -> li
                     message=msg,
                     source=source,
                     location=where,
-                    message_fr=said.render("fr") if isinstance(said, Message) else gettext("fr", msg),
+                    message_fr=said.render("fr") if isinstance(said, Message) else pydantic_said(err).render("fr"),
                     params={"error": etype},
                 )
             )

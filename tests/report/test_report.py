@@ -286,3 +286,25 @@ def test_reference_campaign_renders(tmp_path: Path) -> None:
     html = out.read_text(encoding="utf-8")
     for fp in api.compare(files).footprints:
         assert fp.name in html
+
+
+def test_weasyprint_import_leaves_find_library_and_loads_its_libraries() -> None:
+    """The PDF's import of WeasyPrint answers its library search from one ``ldconfig -p`` listing:
+    afterwards ``ctypes.util.find_library`` is the standard one again and every library WeasyPrint
+    needs is loaded (a fresh process, where WeasyPrint is not imported yet)."""
+    import sys
+
+    code = (
+        "import ctypes.util, sys\n"
+        "before = ctypes.util.find_library\n"
+        "from shootprint.report.document import _import_weasyprint\n"
+        "_import_weasyprint()\n"
+        "assert ctypes.util.find_library is before\n"
+        "from weasyprint.text import ffi\n"
+        "assert all((ffi.gobject, ffi.pango, ffi.harfbuzz, ffi.fontconfig, ffi.pangoft2))\n"
+        "print(ffi.pango.pango_units_from_double(1))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "1024"  # Pango's units per point: Pango answers

@@ -454,8 +454,69 @@ def font_css() -> str:
     )
 
 
+def _import_weasyprint() -> None:
+    """Import WeasyPrint, answering its search for Pango, HarfBuzz and fontconfig from one
+    ``ldconfig -p`` listing on Linux.
+
+    WeasyPrint tries several names per library (Windows and macOS ones first); each name the
+    dynamic loader cannot open directly goes to ``ctypes.util.find_library``, which on Linux runs
+    ``ldconfig -p`` again and, when the name is not listed there, ``gcc`` and ``ld``: 22 child
+    processes, about a quarter of a second of every PDF. Here a name is looked up in the listing
+    read once, with the pattern ``find_library`` uses; a name not listed gets None, and WeasyPrint
+    goes on to the ``lib….so.N`` name the loader opens itself (what ``gcc`` would have named).
+    Elsewhere, or without a readable ``ldconfig -p``, ``find_library`` is left as it is.
+    """
+    import sys
+
+    if "weasyprint" in sys.modules or not sys.platform.startswith("linux"):
+        import weasyprint  # noqa: F401
+
+        return
+    import ctypes.util
+    import os
+    import re
+    import struct
+    import subprocess
+
+    try:
+        listing = subprocess.run(
+            ["/sbin/ldconfig", "-p"],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            env={"LC_ALL": "C", "LANG": "C"},
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        listing = b""
+    if not listing:
+        import weasyprint  # noqa: F401
+
+        return
+    machine = os.uname().machine + ("-32" if struct.calcsize("l") == 4 else "-64")
+    abi = {
+        "x86_64-64": "libc6,x86-64",
+        "ppc64-64": "libc6,64bit",
+        "sparc64-64": "libc6,64bit",
+        "s390x-64": "libc6,64bit",
+        "ia64-64": "libc6,IA-64",
+    }.get(machine, "libc6")
+
+    def find_library(name: str) -> str | None:
+        found = re.search(os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}"), listing)
+        return os.fsdecode(found.group(1)) if found else None
+
+    original = ctypes.util.find_library
+    ctypes.util.find_library = find_library
+    try:
+        import weasyprint  # noqa: F401
+    finally:
+        ctypes.util.find_library = original
+
+
 def render_pdf(html: str) -> bytes:
     """``html`` as PDF bytes, by WeasyPrint; only the packaged font files may be fetched (no network)."""
+    _import_weasyprint()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher

@@ -39,15 +39,22 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from shootprint.errors import ShootprintError
+from shootprint.i18n import N_, Message
+from shootprint.problems import Problem, ProblemsError
 
 FORMAT = "shootprint-backup"
 FORMAT_VERSION = 1
 BATCH_ROWS = 1000
 
 
-class BackupError(ShootprintError):
-    """A backup that cannot be written or restored; the message says which file and why."""
+class BackupError(ProblemsError):
+    """A backup that cannot be written or restored; the message says which file and why (one
+    problem with a stable ``backup-…`` code, in English and French)."""
+
+
+def _failed(code: str, template: str, path: Path | None = None, **params: Any) -> BackupError:
+    """The error of ``template`` (marked with ``N_``), named by the backup file when there is one."""
+    return BackupError(Problem.make(code, template, source=str(path) if path is not None else "", **params))
 
 
 @dataclass
@@ -181,9 +188,13 @@ def _write(conn: Connection, path: Path, metadata: sa.MetaData) -> BackupSummary
     tables = list(metadata.sorted_tables)
     missing = [t.name for t in tables if not inspector.has_table(t.name, schema=t.schema)]
     if missing:
-        raise BackupError(
-            f"the database has no table {', '.join(missing)}: its schema is older than this version of "
-            "shootprint; bring it up to date (shootprint db upgrade) before backing it up"
+        raise _failed(
+            "backup-schema-outdated",
+            N_(
+                "the database has no table {tables}: its schema is older than this version of shootprint; "
+                "bring it up to date (shootprint db upgrade) before backing it up"
+            ),
+            tables=", ".join(missing),
         )
     from shootprint import __version__
 
@@ -247,16 +258,20 @@ def _lines(path: Path) -> Iterator[bytes]:
         with gzip.open(path, "rb") as f:
             yield from f
     except FileNotFoundError:
-        raise BackupError(f"{path}: no such file") from None
+        raise _failed("backup-not-found", N_("no such file"), path) from None
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise BackupError(f"{path}: not a shootprint backup (not a complete gzip file: {exc})") from None
+        raise _failed(
+            "backup-not-gzip", N_("not a shootprint backup (not a complete gzip file: {error})"), path, error=str(exc)
+        ) from None
 
 
-def _parse(path: Path, data: bytes, what: str) -> Any:
+def _parse(path: Path, data: bytes, first: bool) -> Any:
     try:
         return json.loads(data)
     except ValueError:
-        raise BackupError(f"{path}: not a shootprint backup ({what} is not JSON)") from None
+        if first:
+            raise _failed("backup-not-json", N_("not a shootprint backup (the first line is not JSON)"), path) from None
+        raise _failed("backup-not-json", N_("not a shootprint backup (the last line is not JSON)"), path) from None
 
 
 def _verify(path: Path) -> _Header:
@@ -266,29 +281,43 @@ def _verify(path: Path) -> _Header:
     trailer: dict[str, Any] | None = None
     for data in _lines(path):
         if trailer is not None:
-            raise BackupError(f"{path}: lines after the end of the backup (the file was altered)")
+            raise _failed("backup-altered", N_("lines after the end of the backup (the file was altered)"), path)
         if header is None:
-            header = _parse(path, data, "the first line")
+            header = _parse(path, data, first=True)
             if not isinstance(header, dict) or header.get("format") != FORMAT:
-                raise BackupError(f"{path}: not a shootprint backup (no '{FORMAT}' header)")
+                raise _failed(
+                    "backup-not-a-backup", N_("not a shootprint backup (no '{format}' header)"), path, format=FORMAT
+                )
             version = header.get("format_version")
             if not isinstance(version, int) or version > FORMAT_VERSION:
-                raise BackupError(
-                    f"{path}: backup format version {version!r}; this version of shootprint reads "
-                    f"versions up to {FORMAT_VERSION} (upgrade shootprint to restore it)"
+                raise _failed(
+                    "backup-format-too-new",
+                    N_(
+                        "backup format version {version}; this version of shootprint reads versions up to "
+                        "{most} (upgrade shootprint to restore it)"
+                    ),
+                    path,
+                    version=repr(version),
+                    most=str(FORMAT_VERSION),
                 )
             digest.update(data)
             continue
         if data.startswith(b'{"end"'):
-            trailer = _parse(path, data, "the last line")
+            trailer = _parse(path, data, first=False)
             continue
         digest.update(data)
     if header is None:
-        raise BackupError(f"{path}: empty file, not a shootprint backup")
+        raise _failed("backup-empty", N_("empty file, not a shootprint backup"), path)
     if trailer is None:
-        raise BackupError(f"{path}: the backup is cut short (no end line): it was not written completely")
+        raise _failed(
+            "backup-cut-short", N_("the backup is cut short (no end line): it was not written completely"), path
+        )
     if trailer.get("sha256") != digest.hexdigest():
-        raise BackupError(f"{path}: checksum mismatch: the file was altered or damaged after it was written")
+        raise _failed(
+            "backup-checksum",
+            N_("checksum mismatch: the file was altered or damaged after it was written"),
+            path,
+        )
     return _Header(
         schema_revision=header.get("schema_revision"),
         tables=list(header.get("tables") or []),
@@ -330,9 +359,11 @@ def restore(
     by_name = {t.name: t for t in metadata.sorted_tables}
     unknown = [name for name in head.tables if name not in by_name]
     if unknown:
-        raise BackupError(
-            f"{path}: tables {', '.join(unknown)} are unknown to this version of shootprint "
-            "(the backup was written by a newer version)"
+        raise _failed(
+            "backup-unknown-tables",
+            N_("tables {tables} are unknown to this version of shootprint (the backup was written by a newer version)"),
+            path,
+            tables=", ".join(unknown),
         )
 
     with engine.connect() as conn:
@@ -340,16 +371,25 @@ def restore(
         full = _rows_present(conn, metadata)
         revision = _schema_revision(conn)
     if full:
-        raise BackupError(
-            f"the database is not empty (rows in {', '.join(full)}): restore only rebuilds an empty "
-            "database; restore into a new database, or drop this one first"
+        raise _failed(
+            "restore-database-not-empty",
+            N_(
+                "the database is not empty (rows in {tables}): restore only rebuilds an empty database; "
+                "restore into a new database, or drop this one first"
+            ),
+            tables=", ".join(full),
         )
     if not present:
         (prepare_schema or _default_prepare(metadata))(engine, head.schema_revision)
     elif revision != head.schema_revision:
-        raise BackupError(
-            f"the database's schema is at revision {revision}, the backup's at {head.schema_revision}: "
-            "restore into a new, empty database (its schema is then created at the backup's revision)"
+        raise _failed(
+            "restore-schema-differs",
+            N_(
+                "the database's schema is at revision {revision}, the backup's at {backup_revision}: restore "
+                "into a new, empty database (its schema is then created at the backup's revision)"
+            ),
+            revision=str(revision),
+            backup_revision=str(head.schema_revision),
         )
 
     summary = BackupSummary(path=path, schema_revision=head.schema_revision)
@@ -377,7 +417,13 @@ def restore(
                 names = list(obj["columns"])
                 strange = [n for n in names if n not in columns]
                 if strange:
-                    raise BackupError(f"{path}: table {table.name}: columns {', '.join(strange)} unknown here")
+                    raise _failed(
+                        "backup-unknown-columns",
+                        N_("table {table}: columns {columns} unknown here"),
+                        path,
+                        table=table.name,
+                        columns=", ".join(strange),
+                    )
                 decoders = [_codec(columns[n].type)[1] for n in names]
                 summary.rows[table.name] = 0
                 continue
@@ -390,7 +436,7 @@ def restore(
         if conn.dialect.name == "postgresql":
             _reset_sequences(conn, [by_name[n] for n in summary.rows])
     if summary.rows != head.rows:
-        raise BackupError(f"{path}: row counts differ from the backup's end line")
+        raise _failed("backup-row-counts", N_("row counts differ from the backup's end line"), path)
     return summary
 
 
@@ -414,9 +460,18 @@ def _reset_sequences(conn: Connection, tables: list[sa.Table]) -> None:
             )
 
 
-def describe(summary: BackupSummary) -> str:
-    revision = summary.schema_revision or "none"
-    return f"{len(summary.rows)} tables, {summary.total_rows} rows (schema revision {revision})"
+def describe(summary: BackupSummary, lang: str = "en") -> str:
+    """``12 tables, 340 rows (schema revision 0007)``, in ``lang``."""
+    if summary.schema_revision is None:
+        return Message(
+            "{tables} tables, {rows} rows (no schema revision)", tables=len(summary.rows), rows=summary.total_rows
+        ).render(lang)
+    return Message(
+        "{tables} tables, {rows} rows (schema revision {revision})",
+        tables=len(summary.rows),
+        rows=summary.total_rows,
+        revision=summary.schema_revision,
+    ).render(lang)
 
 
 __all__ = ["BackupError", "BackupSummary", "FORMAT", "FORMAT_VERSION", "backup", "describe", "restore"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -14,8 +15,14 @@ def _need_server_extra() -> None:
         import sqlalchemy  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
+        from shootprint.i18n import gettext, lang_from_env
+
         raise click.ClickException(
-            f"the web application needs the server extra ({exc.name} is missing): pip install 'shootprint[server]'"
+            gettext(
+                lang_from_env(),
+                "the web application needs the server extra ({name} is missing): pip install 'shootprint[server]'",
+                name=str(exc.name),
+            )
         ) from None
 
 
@@ -48,10 +55,13 @@ def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: st
 
     import uvicorn
 
+    from shootprint.i18n import lang_from_env
     from shootprint.server.app import create_app
-    from shootprint.server.settings import Settings
+    from shootprint.server.memory import limit_malloc_arenas
 
-    settings = Settings.from_env()
+    limit_malloc_arenas()  # before the request threads start (server.memory: RSS flat under load)
+    lang = lang_from_env()
+    settings = _settings(lang)
     app = create_app(settings)
     if port == 0:
         with socket.socket() as sock:
@@ -112,17 +122,54 @@ def db() -> None:
 def upgrade() -> None:
     """Apply the schema migrations (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder)."""
     _need_server_extra()
+    from shootprint.i18n import lang_from_env
     from shootprint.server import migrations
-    from shootprint.server.settings import Settings
     from shootprint.server.store.db import Database
 
-    settings = Settings.from_env()
+    lang = lang_from_env()
+    settings = _settings(lang)
     database = Database(settings.database_url)
     before = migrations.current(database.engine)
     migrations.upgrade(database.engine)
     after = migrations.current(database.engine)
     click.echo(f"{_masked(settings.database_url)}: {before or 'new'} → {after}")
     database.dispose()
+
+
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    from shootprint.i18n import lang_from_env
+
+    return value or lang_from_env()
+
+
+lang_opt = click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    default=None,
+    callback=_lang,
+    help="en or fr: the language of the summary and of errors (default: the locale's, else en).",
+)
+
+
+def _fail(exc: Exception, lang: str) -> NoReturn:
+    """Print an error's sentences in ``lang`` (``error: …`` / ``erreur: …``) and exit with status 1."""
+    details = getattr(exc, "details", None)
+    text = "\n".join(p.text(lang) for p in details) if details else str(exc)
+    prefix = "erreur" if lang == "fr" else "error"
+    for line in text.splitlines():
+        click.echo(f"{prefix}: {line}", err=True)
+    sys.exit(1)
+
+
+def _settings(lang: str) -> Any:
+    """The settings from the environment; a bad variable is an error naming it (no traceback)."""
+    from shootprint.i18n import render
+    from shootprint.server.settings import Settings
+
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        _fail(RuntimeError(render(exc.args[0] if exc.args else str(exc), lang)), lang)
 
 
 @click.group("admin")
@@ -132,53 +179,71 @@ def admin() -> None:
 
 @admin.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def backup_cmd(file: Path) -> None:
+@lang_opt
+def backup_cmd(file: Path, lang: str) -> None:
     """Write the whole database (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder) into FILE.
 
     FILE is gzip-compressed JSON lines with a SHA-256 trailer, read from one consistent snapshot:
     the server may keep running. It holds hashed secrets only, but every production: keep it private.
     """
     _need_server_extra()
+    from shootprint.i18n import gettext
     from shootprint.server.backup import BackupError, backup, describe
-    from shootprint.server.settings import Settings
     from shootprint.server.store.db import Database
     from shootprint.server.store.models import Base
 
-    settings = Settings.from_env()
+    settings = _settings(lang)
     database = Database(settings.database_url)
     try:
         summary = backup(database.engine, file, Base.metadata)
     except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+        _fail(exc, lang)
     finally:
         database.dispose()
-    click.echo(f"{file}: {describe(summary)} from {_masked(settings.database_url)}")
+    click.echo(
+        gettext(
+            lang,
+            "{file}: {summary} from {database}",
+            file=str(file),
+            summary=describe(summary, lang),
+            database=_masked(settings.database_url),
+        )
+    )
 
 
 @admin.command("restore")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def restore_cmd(file: Path) -> None:
+@lang_opt
+def restore_cmd(file: Path, lang: str) -> None:
     """Rebuild an empty database (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder) from FILE.
 
     The whole file is checked first (format, checksum, tables); a database holding any row is refused
     and nothing is written. The schema is created at the backup's migration revision.
     """
     _need_server_extra()
+    from shootprint.i18n import gettext
     from shootprint.server import migrations
     from shootprint.server.backup import BackupError, describe, restore
-    from shootprint.server.settings import Settings
     from shootprint.server.store.db import Database
     from shootprint.server.store.models import Base
 
     def prepare(engine: Any, revision: str | None) -> None:
         migrations.upgrade(engine, revision or "head")
 
-    settings = Settings.from_env()
+    settings = _settings(lang)
     database = Database(settings.database_url)
     try:
         summary = restore(database.engine, file, Base.metadata, prepare_schema=prepare)
     except BackupError as exc:
-        raise click.ClickException(str(exc)) from None
+        _fail(exc, lang)
     finally:
         database.dispose()
-    click.echo(f"{_masked(settings.database_url)}: restored {describe(summary)} from {file}")
+    click.echo(
+        gettext(
+            lang,
+            "{database}: restored {summary} from {file}",
+            database=_masked(settings.database_url),
+            summary=describe(summary, lang),
+            file=str(file),
+        )
+    )

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from shootprint.i18n import N_, Message
+
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """The user's data folder: $XDG_DATA_HOME/shootprint, else ~/.local/share/shootprint."""
@@ -72,29 +74,47 @@ class Settings:
         if env.get("SHOOTPRINT_METRICS_TOKEN"):
             values["metrics_token"] = env["SHOOTPRINT_METRICS_TOKEN"]
         if env.get("SHOOTPRINT_SAMPLES"):
-            values["samples"] = int(env["SHOOTPRINT_SAMPLES"])
+            values["samples"] = _whole(env, "SHOOTPRINT_SAMPLES", N_("Monte Carlo draws of a comparison"))
         if env.get("SHOOTPRINT_MAX_BODY_BYTES"):
-            try:
-                values["max_body_bytes"] = int(env["SHOOTPRINT_MAX_BODY_BYTES"])
-            except ValueError:
-                raise ValueError(
-                    f"SHOOTPRINT_MAX_BODY_BYTES: {env['SHOOTPRINT_MAX_BODY_BYTES']!r} is not a whole number of bytes"
-                ) from None
-            if values["max_body_bytes"] <= 0:  # type: ignore[operator]
-                raise ValueError("SHOOTPRINT_MAX_BODY_BYTES: the limit must be a positive number of bytes")
+            values["max_body_bytes"] = _whole(
+                env, "SHOOTPRINT_MAX_BODY_BYTES", N_("the largest request body, in bytes"), least=1
+            )
         if env.get("SHOOTPRINT_COMPUTE_PROCESSES"):
-            try:
-                values["compute_processes"] = int(env["SHOOTPRINT_COMPUTE_PROCESSES"])
-            except ValueError:
-                raise ValueError(
-                    f"SHOOTPRINT_COMPUTE_PROCESSES: {env['SHOOTPRINT_COMPUTE_PROCESSES']!r} is not a whole number "
-                    "(worker processes for heavy computations; 0 runs them in the request's thread)"
-                ) from None
-            if values["compute_processes"] < 0:  # type: ignore[operator]
-                raise ValueError("SHOOTPRINT_COMPUTE_PROCESSES: a number of processes is 0 or more")
+            values["compute_processes"] = _whole(
+                env,
+                "SHOOTPRINT_COMPUTE_PROCESSES",
+                N_("worker processes for heavy computations; 0 runs them in the request's thread"),
+                least=0,
+            )
         if env.get("SHOOTPRINT_API_RATE_PER_MINUTE"):
-            values["api_rate_per_minute"] = int(env["SHOOTPRINT_API_RATE_PER_MINUTE"])
+            values["api_rate_per_minute"] = _whole(
+                env, "SHOOTPRINT_API_RATE_PER_MINUTE", N_("requests an API token may make per minute")
+            )
         if env.get("SHOOTPRINT_API_MAX_BODY_BYTES"):
-            values["api_max_body_bytes"] = int(env["SHOOTPRINT_API_MAX_BODY_BYTES"])
+            values["api_max_body_bytes"] = _whole(
+                env, "SHOOTPRINT_API_MAX_BODY_BYTES", N_("the largest API request body, in bytes")
+            )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
+
+
+def _whole(env: Mapping[str, str], name: str, what: str, least: int | None = None) -> int:
+    """The whole number of the variable ``name``; a ValueError naming it, the value and what it sets."""
+    text = env[name]
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(
+            Message("{name}: {given} is not a whole number ({what})", name=name, given=repr(text), what=Message(what))
+        ) from None
+    if least is not None and value < least:
+        raise ValueError(
+            Message(
+                "{name}: {given} is too small: {least} or more ({what})",
+                name=name,
+                given=repr(text),
+                least=str(least),
+                what=Message(what),
+            )
+        )
+    return value

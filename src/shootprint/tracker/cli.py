@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 
 from shootprint.errors import InputError, ShootprintError
+from shootprint.i18n import DEFAULT_LANG, Message, gettext
 from shootprint.tracker.records import Record
 from shootprint.tracker.tracking import Tracker
 
@@ -30,15 +31,24 @@ class CommandError(InputError):
     exit_status = 127
 
 
-def summary_line(record: Record, out: Path | None) -> str:
+def _figure(text: str, lang: str) -> str:
+    """A figure already formatted (``12.5``), with the reader's decimal sign."""
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def summary_line(record: Record, out: Path | None, lang: str = DEFAULT_LANG) -> str:
     """One line: label, duration (s), energy (J) per device and method, warning codes, file."""
-    parts = ", ".join(f"{d.device} {d.method} {d.energy_j:.3g} J" for d in record.devices)
-    line = (
-        f"shootprint track: {record.label}: {record.duration_s:.2f} s, "
-        f"{record.energy_j:.3g} J ({parts or 'no device measured'})"
+    parts = ", ".join(f"{d.device} {d.method} {_figure(f'{d.energy_j:.3g}', lang)} J" for d in record.devices)
+    line = gettext(
+        lang,
+        "shootprint track: {label}: {duration} s, {energy} J ({devices})",
+        label=record.label,
+        duration=_figure(f"{record.duration_s:.2f}", lang),
+        energy=_figure(f"{record.energy_j:.3g}", lang),
+        devices=parts or gettext(lang, "no device measured"),
     )
     if record.warnings:
-        line += "; warnings: " + ", ".join(w.code for w in record.warnings)
+        line += gettext(lang, "; warnings: {codes}", codes=", ".join(w.code for w in record.warnings))
     if out is not None:
         line += f" → {out}"
     return line
@@ -104,6 +114,7 @@ def track_command(
     production: str | None = None,
     token: str | None = None,
     spool: Path | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> int:
     """Run ``argv`` as a child process, measure it, append the record to ``out``.
 
@@ -112,46 +123,65 @@ def track_command(
     while the job runs; a server that cannot be reached never changes the exit status, the record
     then waits in ``spool`` for the next run.
 
-    Prints the summary to stderr and returns the child's exit status. Raises
+    Prints the summary to stderr (in ``lang``) and returns the child's exit status. Raises
     :class:`~shootprint.errors.InputError` if the command is empty or cannot be started (nothing
     is recorded then) or if ``out`` cannot be written.
     """
     if not argv:
-        raise InputError("track: no command given (put it after --).")
+        raise InputError(Message("track: no command given (put it after --)."))
     if out is not None:  # before the job runs: a measurement must not be lost for want of a file
         target = Path(out)
         folder = target.parent if str(target.parent) else Path(".")
         if target.is_dir() or not (os.access(target, os.W_OK) if target.exists() else os.access(folder, os.W_OK)):
-            raise InputError(f"track: --out {out}: cannot write the record there (no such folder, or not writable)")
+            raise InputError(
+                Message(
+                    "track: --out {out}: cannot write the record there (no such folder, or not writable)", out=str(out)
+                )
+            )
     if (push is None) != (production is None):
-        raise InputError("track: --push URL and --production ID go together (the server and the production there).")
+        raise InputError(
+            Message("track: --push URL and --production ID go together (the server and the production there).")
+        )
     pusher = None
     if push is not None and production is not None:
         from shootprint.tracker.push import Pusher
 
         if not push.startswith(("http://", "https://")):
-            raise InputError(f"track: --push {push}: give the server's URL (http://… or https://…).")
-        pusher = Pusher(push, production, token=token, spool=spool, close_timeout_s=15.0).start()
+            raise InputError(Message("track: --push {url}: give the server's URL (http://… or https://…).", url=push))
+        pusher = Pusher(push, production, token=token, spool=spool, close_timeout_s=15.0, lang=lang).start()
     tracker = Tracker(label, out, cpu_scope="children", push=pusher)
     try:
-        returncode = _run_tracked(tracker, argv)
+        returncode = _run_tracked(tracker, argv, lang)
     finally:
         if pusher is not None:
             summary = pusher.close()
-            print(f"shootprint track: push to {push}: {summary.line()}", file=sys.stderr)
+            print(
+                gettext(lang, "shootprint track: push to {url}: {summary}", url=str(push), summary=summary.line(lang)),
+                file=sys.stderr,
+            )
     assert tracker.record is not None
-    print(summary_line(tracker.record, out), file=sys.stderr)
+    print(summary_line(tracker.record, out, lang), file=sys.stderr)
     return 128 - returncode if returncode < 0 else returncode
 
 
-def _run_tracked(tracker: Tracker, argv: list[str]) -> int:
+def _run_tracked(tracker: Tracker, argv: list[str], lang: str = DEFAULT_LANG) -> int:
     with tracker:
         try:
             child = subprocess.Popen(argv)
         except OSError as err:
             tracker.out = None  # nothing ran: no record is written nor sent
             tracker.push = None
-            raise CommandError(f"track: cannot run {argv[0]!r}: {err.strerror or err}") from err
+            if isinstance(err, FileNotFoundError):
+                raise CommandError(
+                    Message("track: cannot run {command}: no such command", command=repr(argv[0]))
+                ) from err
+            if isinstance(err, PermissionError):
+                raise CommandError(
+                    Message("track: cannot run {command}: not executable (permission denied)", command=repr(argv[0]))
+                ) from err
+            raise CommandError(
+                Message("track: cannot run {command}: {error}", command=repr(argv[0]), error=str(err.strerror or err))
+            ) from err
         received: list[int] = []
         returncode = _wait_through_ctrl_c(child, received)
         if received:
@@ -160,7 +190,12 @@ def _run_tracked(tracker: Tracker, argv: list[str]) -> int:
                 "tracker-stopped",
                 f"shootprint track received {name}: the command was stopped; the record covers it until then",
             )
-            print(f"shootprint track: received {name}: stopped the command, the record is kept", file=sys.stderr)
+            print(
+                gettext(
+                    lang, "shootprint track: received {signal}: stopped the command, the record is kept", signal=name
+                ),
+                file=sys.stderr,
+            )
         if returncode > 0:
             tracker.warn("job-failed", f"the command exited with status {returncode}")
         elif returncode < 0:
@@ -180,21 +215,40 @@ def main(args: list[str] | None = None) -> int:
     parser.add_argument("--production", default=None, help="id of the production on that server")
     parser.add_argument("--token", default=None, help="API token (default: $SHOOTPRINT_TOKEN)")
     parser.add_argument("--spool", type=Path, default=None, help="file of records waiting to be sent")
+    parser.add_argument(
+        "--lang", choices=["en", "fr"], default=None, help="language of the summary and errors (default: the locale's)"
+    )
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- COMMAND [ARG …]")
     ns = parser.parse_args(args)
     command: list[str] = ns.command
     if command and command[0] == "--":
         command = command[1:]
+    from shootprint.i18n import lang_from_env
+
+    lang = ns.lang or lang_from_env()
     try:
         return track_command(
-            ns.label, ns.out, command, push=ns.push, production=ns.production, token=ns.token, spool=ns.spool
+            ns.label,
+            ns.out,
+            command,
+            push=ns.push,
+            production=ns.production,
+            token=ns.token,
+            spool=ns.spool,
+            lang=lang,
         )
     except CommandError as err:
-        print(err, file=sys.stderr)
+        print(error_text(err, lang), file=sys.stderr)
         return err.exit_status
     except ShootprintError as err:
-        print(f"shootprint track: {err}", file=sys.stderr)
+        print(f"shootprint track: {error_text(err, lang)}", file=sys.stderr)
         return 2
+
+
+def error_text(err: ShootprintError, lang: str = DEFAULT_LANG) -> str:
+    """An error's sentences in ``lang`` (a problem each line)."""
+    details = getattr(err, "details", None)
+    return "\n".join(p.text(lang) for p in details) if details else str(err)
 
 
 if __name__ == "__main__":

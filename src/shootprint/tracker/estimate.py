@@ -37,6 +37,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from shootprint.errors import InputError
+from shootprint.i18n import Message
 from shootprint.tracker.records import DeviceEnergy, TrackerWarning, validate_csv_rows
 from shootprint.tracker.sources import CpuScope, Measured
 
@@ -106,7 +107,7 @@ def _row_model() -> type[BaseModel]:
             try:
                 re.compile(value)
             except re.error as err:
-                raise ValueError(f"not a regular expression: {err}") from err
+                raise ValueError(Message("not a regular expression: {error}", error=str(err))) from err
             return value
 
     return _TdpRowModel
@@ -128,9 +129,9 @@ def load_tdp_table(text: str | None = None, name: str = TDP_TABLE) -> tuple[TdpR
     rows = [TdpRow(**v.model_dump()) for v in valid_rows]
     ids = [r.id for r in rows]
     if len(set(ids)) != len(ids):
-        problems.append(f"{name}: ids are not unique.")
+        problems.append(Message("{name}: ids are not unique.", name=name))
     if ids.count(DEFAULT_ROW_ID) != 1:
-        problems.append(f"{name}: needs exactly one row with id {DEFAULT_ROW_ID!r}.")
+        problems.append(Message("{name}: needs exactly one row with id {id}.", name=name, id=repr(DEFAULT_ROW_ID)))
     if problems:
         raise InputError(problems)
     return tuple(rows)

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from shootprint.errors import InputError
-from shootprint.i18n import Message, count, said
+from shootprint.i18n import N_, Message, count
 
 if TYPE_CHECKING:
     from pydantic import TypeAdapter
@@ -264,7 +264,10 @@ def read_records(path: str | Path) -> list[Record]:
         except json.JSONDecodeError as err:
             problems.append(
                 Message(
-                    "{path}, line {line}: not a JSON object ({error}).", path=str(path), line=str(lineno), error=err.msg
+                    "{path}, line {line}: not a JSON object ({error}).",
+                    path=str(path),
+                    line=str(lineno),
+                    error=_json_said(err),
                 )
             )
             continue
@@ -334,13 +337,39 @@ def _unreadable(path: Path | str, err: OSError) -> Message:
 
 
 def _said(error: Any) -> str:
-    """A pydantic error's message: the core's Message where a validator raised one (its French kept)."""
-    raised = (error.get("ctx") or {}).get("error")
-    if isinstance(raised, ValueError):
-        text = said(raised)
-        if isinstance(text, Message):
-            return text
-    return str(error["msg"])
+    """A pydantic error's message in every language: the core's Message where a validator raised one,
+    else pydantic's English with its French from the catalog."""
+    from shootprint.problems import pydantic_said
+
+    return pydantic_said(error)
+
+
+#: the json module's error messages, as the catalog says them (its other messages stay as they are)
+_JSON_ERRORS = {
+    "Expecting value": N_("a value is expected"),
+    "Expecting ':' delimiter": N_("a ':' is expected"),
+    "Expecting ',' delimiter": N_("a ',' is expected"),
+    "Extra data": N_("text after the end of the object"),
+    "Unterminated string starting at": N_("a text is not closed"),
+    "Expecting property name enclosed in double quotes": N_("a field name in double quotes is expected"),
+    "Invalid \\escape": N_("an invalid escape (\\) in a text"),
+    "Invalid control character at": N_("a control character inside a text"),
+}
+
+
+def _json_said(err: json.JSONDecodeError) -> str:
+    """The json module's message (English) with its French from the catalog, and the column."""
+    from shootprint.i18n import Spoken, gettext
+
+    known = _JSON_ERRORS.get(err.msg)
+    if known is None:
+        return err.msg
+    return Spoken(
+        {
+            "en": f"{err.msg}, column {err.colno}",
+            "fr": gettext("fr", "{error}, column {column}", error=gettext("fr", known), column=err.colno),
+        }
+    )
 
 
 #: problems reported for one records file at most (a file that is not JSON Lines has one per line)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from shootprint.errors import InputError
+from shootprint.i18n import Message
 from shootprint.tracker.records import DeviceEnergy, Method, TrackerWarning, validate_csv_rows
 from shootprint.tracker.sources import Measured, counter_delta
 
@@ -92,18 +93,24 @@ def load_trace(path: str | Path | None = None) -> list[Reading]:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as err:
-            raise InputError(f"{path}: cannot read the trace: {err}") from err
+            raise InputError(Message("{path}: cannot read the trace: {error}", path=str(path), error=str(err))) from err
     model = _reading_model()
     valid_rows, problems = validate_csv_rows(text, model, name)
     readings = [Reading(**v.model_dump()) for v in valid_rows]
     if not readings and not problems:
-        problems.append(f"{name}: no readings.")
+        problems.append(Message("{name}: no readings.", name=name))
     kinds: dict[str, tuple[str, str]] = {}
     for r in readings:
         kind = kinds.setdefault(r.device, (r.method, r.counter_unit))
         if kind != (r.method, r.counter_unit):
             problems.append(
-                f"{name}: {r.device} mixes methods or counter units ({kind} and {(r.method, r.counter_unit)})."
+                Message(
+                    "{name}: {device} mixes methods or counter units ({first} and {then}).",
+                    name=name,
+                    device=r.device,
+                    first=str(kind),
+                    then=str((r.method, r.counter_unit)),
+                )
             )
             break
     if problems:

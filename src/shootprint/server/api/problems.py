@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse, Response
 
 from shootprint.errors import ProblemsError
-from shootprint.i18n import gettext
+from shootprint.i18n import render
 from shootprint.server.services.errors import ServiceError
 
 PROBLEM_JSON = "application/problem+json"
@@ -102,9 +102,8 @@ def _service_problems(exc: ServiceError) -> list[dict[str, Any]]:
         409: "conflict",
         429: "rate-limited",
     }.get(exc.status, "invalid-input")
-    if exc.status >= 500:  # the server's trouble, not the request's: said in both languages
-        return [{"code": code, "location": [], "message": t, "message_fr": gettext("fr", t)} for t in texts]
-    return [{"code": code, "location": [], "message": t} for t in texts]
+    # the sentences come from the catalog: their French is given beside them, as the core's problems do
+    return [{"code": code, "location": [], "message": str(t), "message_fr": render(t, "fr")} for t in texts]
 
 
 def _from_problems_error(exc: ProblemsError) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import JSONResponse, Response
 
+from shootprint.i18n import N_
 from shootprint.results import FootprintResult
 from shootprint.server import heavy
 from shootprint.server.api.deps import Caller, need
@@ -474,7 +475,7 @@ def _id_cursor(cursor: str | None) -> int | None:
     if not cursor:
         return None
     if not cursor.isdigit() or len(cursor) > 18:
-        raise Invalid("cursor: not a cursor this server gave; start from the first page.")
+        raise Invalid(N_("cursor: not a cursor this server gave; start from the first page."))
     return int(cursor)
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from shootprint.i18n import N_
+from shootprint.i18n import N_, Message
 from shootprint.server.services import productions
 from shootprint.server.services.errors import Invalid
 from shootprint.server.services.scope import Scope
@@ -106,7 +106,9 @@ def build(db: Database, sc: Scope, *, version: str = "final", year: int | None =
         try:
             fp = productions.footprint_of(db, sc, document, over, pid=summary.id, digest=digests.get(summary.id, ""))
         except Invalid as exc:
-            board.problems.append(f"{summary.name}: {(exc.problems or [exc.message])[0]}")
+            board.problems.append(
+                Message("{name}: {problem}", name=summary.name, problem=(exc.problems or [exc.message])[0])
+            )
             continue
         created = summary.created_at
         quarter = (created.month - 1) // 3 + 1

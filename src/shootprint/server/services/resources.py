@@ -135,6 +135,7 @@ def validate_records(objects: list[Any]) -> tuple[list[tuple[int, Any]], list[di
     """Each tracker record validated on its own: ([(index, Record)], rejected entries)."""
     from pydantic import ValidationError
 
+    from shootprint.problems import pydantic_said
     from shootprint.tracker.records import _record_adapter
 
     adapter = _record_adapter()
@@ -145,14 +146,17 @@ def validate_records(objects: list[Any]) -> tuple[list[tuple[int, Any]], list[di
         try:
             good.append((i, adapter.validate_python(obj)))
         except ValidationError as err:
-            problems = [
-                {
-                    "code": str(e.get("type", "invalid")),
-                    "location": ["records", i, *[p if isinstance(p, int) else str(p) for p in e.get("loc", ())]],
-                    "message": str(e.get("msg", "")),
-                }
-                for e in err.errors()
-            ]
+            problems = []
+            for e in err.errors():
+                said = pydantic_said(e)
+                problems.append(
+                    {
+                        "code": str(e.get("type", "invalid")),
+                        "location": ["records", i, *[p if isinstance(p, int) else str(p) for p in e.get("loc", ())]],
+                        "message": str(e.get("msg", "")),
+                        "message_fr": said.render("fr"),
+                    }
+                )
             rejected.append({"index": i, "run_id": run_id, "problems": problems})
     return good, rejected
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import threading
-from collections import OrderedDict
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +22,7 @@ from shootprint.i18n import LANGS, N_, Message, gettext
 from shootprint.server import heavy as server_heavy
 from shootprint.server import security
 from shootprint.server.access import ORG_RULES, Rule
+from shootprint.server.memory import SizedCache
 from shootprint.server.services import ServiceError, accounts, organisations
 from shootprint.server.services.accounts import SessionUser
 from shootprint.server.services.scope import Scope
@@ -155,37 +155,33 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
     return HTMLResponse(html, status_code=status)
 
 
-#: rendered fragments kept by content (:func:`fragment`); the oldest go first past this many
+#: rendered fragments kept by content (:func:`fragment`); the least recently used go first past this
+#: many, or past this many bytes in all (a section of a production with a thousand lines weighs a MiB)
 FRAGMENTS_KEPT = 256
-_fragments: OrderedDict[tuple[str, str, str, str], str] = OrderedDict()
-_fragments_lock = threading.Lock()
+FRAGMENTS_MAX_BYTES = 16 * 1024 * 1024
+_fragments: SizedCache[str] = SizedCache(FRAGMENTS_KEPT, FRAGMENTS_MAX_BYTES, sys.getsizeof)
 
 
 def fragment(ctx: Ctx, template: str, content: Any, values: Callable[[], dict[str, Any]]) -> Markup:
     """``template`` rendered with ``values()``, kept for the same ``content`` (JSON data that determines
     the values, such as a footprint's cache key), language and organisation: the same footprint is laid out once, not at every view.
 
-    A pure cache by content (a hash of ``content``), bounded, in each process; nothing in it is state
-    another process would need. The template may use ``_``, ``num``, ``lang`` and ``ctx.org_url``, not who
-    reads the page (``ctx.user``, ``ctx.scope``'s role, the CSRF token)."""
+    A pure cache by content (a hash of ``content``), bounded in entries and in size, in each process;
+    nothing in it is state another process would need. The template may use ``_``, ``num``, ``lang`` and
+    ``ctx.org_url``, not who reads the page (``ctx.user``, ``ctx.scope``'s role, the CSRF token)."""
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     slug = ctx.scope.org_slug if ctx.scope is not None else ""
     key = (template, ctx.lang, slug, hashlib.sha256(text.encode("utf-8")).hexdigest())
-    with _fragments_lock:
-        html = _fragments.get(key)
-        if html is not None:
-            _fragments.move_to_end(key)
-            return Markup(html)  # noqa: S704 (rendered by the autoescaping environment below)
+    html = _fragments.get(key)
+    if html is not None:
+        return Markup(html)  # noqa: S704 (rendered by the autoescaping environment below)
     lang = ctx.lang
     html = (
         environment()
         .get_template(template)
         .render(ctx=ctx, lang=lang, _=ctx._, num=lambda v, d=None: number(v, lang, d), **values())
     )
-    with _fragments_lock:
-        _fragments[key] = html
-        while len(_fragments) > FRAGMENTS_KEPT:
-            _fragments.popitem(last=False)
+    _fragments.put(key, html)
     return Markup(html)  # noqa: S704
 
 

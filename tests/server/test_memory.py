@@ -1,0 +1,81 @@
+"""What keeps the web process's memory flat: caches bounded in bytes, malloc arenas limited."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+
+from shootprint.server import memory
+from shootprint.server.memory import SizedCache
+from shootprint.server.web import context
+
+
+def test_a_sized_cache_evicts_the_least_recently_used_past_its_bytes():
+    cache: SizedCache[bytes] = SizedCache(max_entries=100, max_bytes=1000, size=len)
+    for key in "abcd":
+        cache.put(key, bytes(300))
+    assert cache.bytes == 900 and len(cache) == 3  # "a" went to make room for "d"
+    assert cache.get("a") is None
+    assert cache.get("b") is not None  # "b" is now the most recently used
+    cache.put("e", bytes(300))
+    assert cache.get("c") is None and cache.get("b") is not None
+    assert cache.bytes <= 1000
+
+
+def test_a_sized_cache_keeps_its_entry_bound_and_refuses_what_is_larger_than_it_all():
+    cache: SizedCache[str] = SizedCache(max_entries=2, max_bytes=10_000, size=len)
+    for key in "xyz":
+        cache.put(key, key * 10)
+    assert len(cache) == 2 and cache.get("x") is None
+    cache.put("huge", "h" * 10_001)
+    assert cache.get("huge") is None and len(cache) == 2 and cache.bytes == 20
+    cache.put("y", "y")  # a new value for a key replaces the old one's size
+    assert cache.bytes == 11
+    cache.clear()
+    assert len(cache) == 0 and cache.bytes == 0
+    with pytest.raises(ValueError, match="max_entries and max_bytes"):
+        SizedCache(0, 10, len)
+
+
+def test_a_sized_cache_stays_within_its_bounds_under_threads():
+    cache: SizedCache[str] = SizedCache(max_entries=50, max_bytes=5_000, size=len)
+
+    def work(n: int) -> None:
+        for i in range(2_000):
+            cache.put((n, i % 97), "v" * (i % 300))
+            cache.get((n, (i * 7) % 97))
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(cache) <= 50 and cache.bytes <= 5_000
+    assert cache.bytes == sum(len(v) for v, _ in cache._items.values())
+
+
+def test_the_rendered_footprint_sections_are_bounded_in_bytes():
+    assert context._fragments.max_bytes == context.FRAGMENTS_MAX_BYTES <= 32 * 1024 * 1024
+    assert context._fragments.max_entries == context.FRAGMENTS_KEPT
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_malloc_arenas_are_limited_unless_the_operator_chose():
+    # in a child: the limit is the process's own, and a test process keeps glibc's default
+    code = textwrap.dedent(
+        """
+        from shootprint.server import memory
+        assert memory.limit_malloc_arenas(environ={"MALLOC_ARENA_MAX": "4"}) is False
+        print(memory.limit_malloc_arenas(environ={}))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    import platform
+
+    if platform.libc_ver()[0] == "glibc":
+        assert out.strip() == "True"
+    assert memory.MALLOC_ARENAS >= 1
