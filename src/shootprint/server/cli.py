@@ -26,6 +26,42 @@ def _need_server_extra() -> None:
         ) from None
 
 
+def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+    from shootprint.i18n import lang_from_env
+
+    return value or lang_from_env()
+
+
+lang_opt = click.option(
+    "--lang",
+    type=click.Choice(["en", "fr"]),
+    default=None,
+    callback=_lang,
+    help="en or fr: the language of the summary and of errors (default: the locale's, else en).",
+)
+
+
+def _fail(exc: Exception, lang: str) -> NoReturn:
+    """Print an error's sentences in ``lang`` (``error: …`` / ``erreur: …``) and exit with status 1."""
+    details = getattr(exc, "details", None)
+    text = "\n".join(p.text(lang) for p in details) if details else str(exc)
+    prefix = "erreur" if lang == "fr" else "error"
+    for line in text.splitlines():
+        click.echo(f"{prefix}: {line}", err=True)
+    sys.exit(1)
+
+
+def _settings(lang: str) -> Any:
+    """The settings from the environment; a bad variable is an error naming it (no traceback)."""
+    from shootprint.i18n import render
+    from shootprint.server.settings import Settings
+
+    try:
+        return Settings.from_env()
+    except ValueError as exc:
+        _fail(RuntimeError(render(exc.args[0] if exc.args else str(exc), lang)), lang)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
@@ -119,57 +155,25 @@ def db() -> None:
 
 
 @db.command("upgrade")
-def upgrade() -> None:
+@lang_opt
+def upgrade(lang: str) -> None:
     """Apply the schema migrations (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder)."""
     _need_server_extra()
-    from shootprint.i18n import lang_from_env
+    from shootprint.i18n import gettext
     from shootprint.server import migrations
     from shootprint.server.store.db import Database
 
-    lang = lang_from_env()
     settings = _settings(lang)
     database = Database(settings.database_url)
     before = migrations.current(database.engine)
     migrations.upgrade(database.engine)
     after = migrations.current(database.engine)
-    click.echo(f"{_masked(settings.database_url)}: {before or 'new'} → {after}")
+    where = _masked(settings.database_url)
+    if before:
+        click.echo(gettext(lang, "{database}: {before} → {after}", database=where, before=before, after=str(after)))
+    else:
+        click.echo(gettext(lang, "{database}: new → {after}", database=where, after=str(after)))
     database.dispose()
-
-
-def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
-    from shootprint.i18n import lang_from_env
-
-    return value or lang_from_env()
-
-
-lang_opt = click.option(
-    "--lang",
-    type=click.Choice(["en", "fr"]),
-    default=None,
-    callback=_lang,
-    help="en or fr: the language of the summary and of errors (default: the locale's, else en).",
-)
-
-
-def _fail(exc: Exception, lang: str) -> NoReturn:
-    """Print an error's sentences in ``lang`` (``error: …`` / ``erreur: …``) and exit with status 1."""
-    details = getattr(exc, "details", None)
-    text = "\n".join(p.text(lang) for p in details) if details else str(exc)
-    prefix = "erreur" if lang == "fr" else "error"
-    for line in text.splitlines():
-        click.echo(f"{prefix}: {line}", err=True)
-    sys.exit(1)
-
-
-def _settings(lang: str) -> Any:
-    """The settings from the environment; a bad variable is an error naming it (no traceback)."""
-    from shootprint.i18n import render
-    from shootprint.server.settings import Settings
-
-    try:
-        return Settings.from_env()
-    except ValueError as exc:
-        _fail(RuntimeError(render(exc.args[0] if exc.args else str(exc), lang)), lang)
 
 
 @click.group("admin")
