@@ -319,3 +319,14 @@ def test_api_errors_are_shown_in_the_servers_french() -> None:
         "  cursor : ce curseur ne vient pas de ce serveur ; repartez de la première page. [invalid-input]",
     ]
     assert err.text("en") == str(err) and english_in(err.text("fr")) == []
+
+
+def test_serve_says_where_in_french(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    env = {**ENGLISH_ENV, "SHOOTPRINT_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}"}
+    result = CliRunner().invoke(app, ["serve", "--demo", "--check", "--port", "0", "--lang", "fr"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "shootprint : connectez-vous avec demo@shootprint.example et le mot de passe " in result.output
+    assert "shootprint : en service sur http://127.0.0.1:" in result.output
+    assert "/healthz a répondu 200" in result.output
+    assert english_in(result.output) == []

@@ -84,19 +84,21 @@ def _settings(lang: str) -> Any:
     help="Log one JSON object per line on standard error: one per request (method, route, status, "
     "duration, request id) and the server's own lines.",
 )
-def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: str | None, json_logs: bool) -> None:
+@lang_opt
+def serve(
+    host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: str | None, json_logs: bool, lang: str
+) -> None:
     """Run the web application (SQLite in your data folder, or SHOOTPRINT_DATABASE_URL)."""
     _need_server_extra()
     import socket
 
     import uvicorn
 
-    from shootprint.i18n import lang_from_env
+    from shootprint.i18n import gettext
     from shootprint.server.app import create_app
     from shootprint.server.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # before the request threads start (server.memory: RSS flat under load)
-    lang = lang_from_env()
     settings = _settings(lang)
     app = create_app(settings)
     if port == 0:
@@ -104,14 +106,16 @@ def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: st
             sock.bind((host, 0))
             port = sock.getsockname()[1]
     address = f"http://{host}:{port}/"
-    click.echo(f"shootprint: database {_masked(settings.database_url)}")
+    click.echo(gettext(lang, "shootprint: database {database}", database=_masked(settings.database_url)))
     if demo:
         from shootprint.server.demo import ensure_demo
 
         email, password, slug = ensure_demo(app.state.db)
-        click.echo(f"shootprint: demo organisation at {address}o/{slug}/productions")
-        click.echo(f"shootprint: sign in as {email} with the password {password}")
-    click.echo(f"shootprint: serving on {address} (Ctrl-C stops)")
+        click.echo(gettext(lang, "shootprint: demo organisation at {url}", url=f"{address}o/{slug}/productions"))
+        click.echo(
+            gettext(lang, "shootprint: sign in as {email} with the password {password}", email=email, password=password)
+        )
+    click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
     options: dict[str, Any] = {"log_level": "warning"}
     if json_logs:
         from shootprint.server.observability import json_log_config
@@ -135,7 +139,9 @@ def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: st
                     break
                 threading.Event().wait(0.05)
             with urllib.request.urlopen(f"{address}healthz", timeout=10) as resp:  # noqa: S310 (loopback)
-                click.echo(f"shootprint: {address}healthz answered {resp.status}")
+                click.echo(
+                    gettext(lang, "shootprint: {url} answered {status}", url=f"{address}healthz", status=resp.status)
+                )
         finally:
             server.should_exit = True
             thread.join(timeout=10)
