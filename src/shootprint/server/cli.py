@@ -184,7 +184,8 @@ def upgrade(lang: str) -> None:
 
 @click.group("admin")
 def admin() -> None:
-    """Operating an installation: back up the database into one file, restore it into an empty one."""
+    """Operating an installation: back up the database into one file, restore it into an empty one,
+    clean the footprint cache."""
 
 
 @admin.command("backup")
@@ -255,5 +256,46 @@ def restore_cmd(file: Path, lang: str) -> None:
             database=_masked(settings.database_url),
             summary=describe(summary, lang),
             file=str(file),
+        )
+    )
+
+
+@admin.command("clean-cache")
+@click.option(
+    "--unused-days",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="remove the cached results no request used for this many days",
+)
+@click.option(
+    "--other-version-days",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="remove the cached results of another factor-data version unused for this many days",
+)
+@lang_opt
+def clean_cache_cmd(unused_days: float, other_version_days: float, lang: str) -> None:
+    """Remove the footprint cache's entries that are no longer used (SHOOTPRINT_DATABASE_URL, else
+    SQLite in your data folder), in short transactions: the server may keep running. The server also
+    removes some now and then; run this from cron, or after an upgrade of the factor data."""
+    _need_server_extra()
+    from shootprint.i18n import gettext
+    from shootprint.server.services import cache
+    from shootprint.server.store.db import Database
+
+    settings = _settings(lang)
+    database = Database(settings.database_url)
+    try:
+        removed = cache.clean(database, unused_days=unused_days, other_version_days=other_version_days)
+    finally:
+        database.dispose()
+    click.echo(
+        gettext(
+            lang,
+            "{database}: {count} cached result(s) removed",
+            database=_masked(settings.database_url),
+            count=removed,
         )
     )
