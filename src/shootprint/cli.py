@@ -737,7 +737,7 @@ def push_cmd(
                 done = N_("updated production {id} (ETag {etag}) from {file}")
             answer = api.push_records(res.id, records) if records else None
     except ApiError as exc:
-        _fail(f"{file}: {exc}", lang)
+        _fail(f"{file}: {exc.text(lang)}", lang)
     click.echo(gettext(lang, done, id=res.id, etag=res.etag, file=str(file)), err=True)
     if answer is not None:
         click.echo(

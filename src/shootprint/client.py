@@ -64,6 +64,19 @@ class ApiError(ShootprintError):
             lines.append(f"  {where + ': ' if where else ''}{p.get('message', '')} [{p.get('code', '')}]")
         super().__init__("\n".join(lines))
 
+    def text(self, lang: str = "en") -> str:
+        """The error as ``str`` gives it, its problems in ``lang`` where the server said them so
+        (``message_fr``); the status line stays HTTP's own."""
+        if lang == "en" or not self.problems:
+            return str(self)
+        lines = [f"{self.status} {self.title}"]
+        for p in self.problems:
+            loc = p.get("location") or ""
+            where = ".".join(str(x) for x in loc) if isinstance(loc, list) else str(loc)
+            message = p.get(f"message_{lang}") or p.get("message", "")
+            lines.append(f"  {where + ': ' if where else ''}{message} [{p.get('code', '')}]")
+        return "\n".join(lines)
+
     @property
     def codes(self) -> list[str]:
         """The problems' codes, in order."""

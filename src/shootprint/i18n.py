@@ -34,14 +34,21 @@ def N_(text: str) -> str:  # noqa: N802 (the gettext convention: mark for transl
 
 @lru_cache(maxsize=len(LANGS))
 def translations(lang: str) -> Any:
-    """The gettext translations of ``lang`` (a NullTranslations for English)."""
-    from babel.support import NullTranslations, Translations
+    """The gettext translations of ``lang`` (a NullTranslations for English).
+
+    Read with the standard library's gettext (the catalog Babel's ``Translations.load`` finds, read
+    the same way): importing ``babel.support`` took about 10 ms of every command that prints text."""
+    import gettext as _gettext
 
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}: accepted {', '.join(LANGS)}")
     if lang == "en":
-        return NullTranslations()
-    return Translations.load(str(LOCALE_DIR), [lang], domain="messages")
+        return _gettext.NullTranslations()
+    found = _gettext.find("messages", str(LOCALE_DIR), [lang])
+    if not found:
+        return _gettext.NullTranslations()
+    with open(found, "rb") as fp:
+        return _gettext.GNUTranslations(fp)
 
 
 def gettext(lang: str, text: str, **params: Any) -> str:

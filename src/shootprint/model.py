@@ -157,14 +157,18 @@ def parse_quantity(raw: Any, unit: str, allow_negative: bool = False) -> Quantit
     return replace(spec, raw=copy.deepcopy(raw)) if isinstance(raw, int | float | str | dict) else spec
 
 
-def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
+def _accepted(unit: str) -> Message:
+    """What a quantity accepts, as its errors say (built only for an error)."""
     in_unit = Message("a number (in {unit})", unit=unit) if unit else Message("a number")
-    accepted = Message(
+    return Message(
         "{in_unit}, 'VALUE UNIT', 'VALUE UNIT ± PCT%', {{low, high, unit}}, '$parameter' or an expression of parameters",
         in_unit=in_unit,
     )
+
+
+def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
     if isinstance(raw, bool) or raw is None:
-        raise ValueError(Message("expected {accepted}", accepted=accepted))
+        raise ValueError(Message("expected {accepted}", accepted=_accepted(unit)))
     if isinstance(raw, int | float):
         if unit:
             raise ValueError(
@@ -232,7 +236,9 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             given_unit = m.group(2) or unit
             c = units.convert(_num(m.group(1)), given_unit, unit)
             return _checked(QuantitySpec(c, unit, written=_short(raw)), allow_negative)
-        raise ValueError(Message("cannot read {given!r}: expected {accepted}", given=_short(raw), accepted=accepted))
+        raise ValueError(
+            Message("cannot read {given!r}: expected {accepted}", given=_short(raw), accepted=_accepted(unit))
+        )
     if isinstance(raw, dict):
         keys = set(raw)
         allowed = {"value", "central", "low", "high", "unit", "param", "pct"}
@@ -257,7 +263,7 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             if val is not None and (isinstance(val, bool) or not isinstance(val, int | float)):
                 raise ValueError(Message("{name} must be a number, got {given}", name=name, given=_short(val)))
         if central_raw is None and low_raw is None:
-            raise ValueError(Message("expected {accepted}", accepted=accepted))
+            raise ValueError(Message("expected {accepted}", accepted=_accepted(unit)))
         conv = units.converter(given_unit, unit)
         low = conv(_float(low_raw)) if low_raw is not None else None
         high = conv(_float(high_raw)) if high_raw is not None else None
@@ -280,7 +286,7 @@ def _parse_quantity(raw: Any, unit: str, allow_negative: bool) -> QuantitySpec:
             if not low <= central <= high:
                 raise ValueError(Message("value {value} lies outside low–high", value=str(central_raw)))
         return _checked(QuantitySpec(central, unit, low, high, written=_short(raw)), allow_negative)
-    raise ValueError(Message("expected {accepted}, got {kind}", accepted=accepted, kind=type(raw).__name__))
+    raise ValueError(Message("expected {accepted}, got {kind}", accepted=_accepted(unit), kind=type(raw).__name__))
 
 
 def _expression_error(message: str, code: str) -> ValueError:

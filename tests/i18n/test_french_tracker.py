@@ -182,7 +182,8 @@ def test_tracker_tables_and_traces_in_french(tmp_path: Path) -> None:
 def test_admin_backup_and_restore_in_french(tmp_path: Path) -> None:
     pytest.importorskip("fastapi")
     env = {"SHOOTPRINT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
-    assert CliRunner().invoke(app, ["db", "upgrade"], env={**ENGLISH_ENV, **env}).exit_code == 0
+    upgraded = CliRunner().invoke(app, ["db", "upgrade", "--lang", "fr"], env={**ENGLISH_ENV, **env})
+    assert upgraded.exit_code == 0 and " : nouvelle base → " in upgraded.output
     file = tmp_path / "backup.gz"
     made = CliRunner().invoke(app, ["admin", "backup", str(file), "--lang", "fr"], env={**ENGLISH_ENV, **env})
     assert made.exit_code == 0, made.output
@@ -273,3 +274,59 @@ def test_written_files_are_said_in_french(tmp_path: Path) -> None:
     imported = CliRunner().invoke(app, ["import", str(bad), "--lang", "fr"], env=ENGLISH_ENV)
     assert imported.exit_code == 2 and imported.output.startswith("erreur: ")
     assert english_in(imported.output) == [] and english_in(result.output + missing.output) == []
+
+
+def test_push_notes_and_summary_in_french(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What ``shootprint track --push`` prints while it sends: its notes and its summary line."""
+    from datetime import UTC, datetime
+
+    from shootprint.tracker.push import Pusher
+    from shootprint.tracker.records import DeviceEnergy, make_record
+
+    def broken() -> Any:
+        raise RuntimeError("no client today")
+
+    pusher = Pusher(
+        "http://test", "p", spool=tmp_path / "spool.jsonl", client_factory=broken, sleep=lambda s: None, lang="fr"
+    ).start()
+    devices = [DeviceEnergy("cpu", 1.0, "estimate")]
+    pusher.submit(
+        make_record(
+            label="j", host="h", start=datetime.now(UTC), duration_s=1.0, devices=devices, tracker_version="t",
+            run_id="r1",
+        )
+    )  # fmt: skip
+    summary = pusher.close()
+    err = capsys.readouterr().err
+    assert "shootprint push: le fil d’envoi s’est arrêté : RuntimeError: no client today" in err
+    assert summary.line("fr") == "0 enregistrement(s) accepté(s), 0 déjà présent(s), 1 mis en attente pour plus tard"
+    assert summary.line("en") == "0 record(s) accepted, 0 already there, 1 spooled for later"
+    assert english_in(err + summary.line("fr")) == []
+
+
+def test_api_errors_are_shown_in_the_servers_french() -> None:
+    """The API gives the French of a service error beside it, and ``shootprint push --lang fr`` shows it."""
+    pytest.importorskip("fastapi")
+    from shootprint.client import ApiError
+    from shootprint.server.api.problems import _service_problems
+    from shootprint.server.services.errors import Invalid
+
+    problems = _service_problems(Invalid("cursor: not a cursor this server gave; start from the first page."))
+    assert problems[0]["message_fr"] == "cursor : ce curseur ne vient pas de ce serveur ; repartez de la première page."
+    err = ApiError(422, "Unprocessable Content", str(problems[0]["message"]), problems)
+    assert err.text("fr").splitlines() == [
+        "422 Unprocessable Content",
+        "  cursor : ce curseur ne vient pas de ce serveur ; repartez de la première page. [invalid-input]",
+    ]
+    assert err.text("en") == str(err) and english_in(err.text("fr")) == []
+
+
+def test_serve_says_where_in_french(tmp_path: Path) -> None:
+    pytest.importorskip("fastapi")
+    env = {**ENGLISH_ENV, "SHOOTPRINT_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite'}"}
+    result = CliRunner().invoke(app, ["serve", "--demo", "--check", "--port", "0", "--lang", "fr"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "shootprint : connectez-vous avec demo@shootprint.example et le mot de passe " in result.output
+    assert "shootprint : en service sur http://127.0.0.1:" in result.output
+    assert "/healthz a répondu 200" in result.output
+    assert english_in(result.output) == []

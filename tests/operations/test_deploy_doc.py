@@ -36,7 +36,7 @@ def commands() -> list[str]:
 def test_the_page_has_the_commands_of_a_deployment() -> None:
     text = " ".join(commands())
     for needed in ("shootprint db upgrade", "shootprint serve", "--forwarded-allow-ips", "--json-logs", "/readyz",
-                   "shootprint admin backup", "shootprint admin restore"):  # fmt: skip
+                   "shootprint admin backup", "shootprint admin restore", "shootprint admin clean-cache"):  # fmt: skip
         assert needed in text, needed
 
 
@@ -75,6 +75,7 @@ def test_every_command_of_the_deploy_page_runs(databases: object, tmp_path: Path
     )
     assert done.returncode == 0, f"{done.stdout}\n{done.stderr}\n{(tmp_path / 'serve.log').read_text()[-2000:]}"
     assert "restored" in done.stdout and "rows (schema revision" in done.stdout
+    assert "cached result(s) removed" in done.stdout
     assert list(backups.iterdir())
     log = (tmp_path / "serve.log").read_text()
     assert '"route": "/readyz"' in log  # the JSON access line of the curl

@@ -117,18 +117,24 @@ def _names(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 def _category(key: str, lang: str) -> str:
     """A category as the tables name it: its key in English (as always), its name in French."""
+    if lang == "en":  # the key: the report's name tables (and their module) are not needed
+        return key
     names = _names(lang)[0]
-    return gettext(lang, names[key]) if lang != "en" and key in names else key
+    return gettext(lang, names[key]) if key in names else key
 
 
 def _stage(key: str, lang: str) -> str:
+    if lang == "en":
+        return key
     names = _names(lang)[1]
-    return gettext(lang, names[key]).lower() if lang != "en" and key in names else key
+    return gettext(lang, names[key]).lower() if key in names else key
 
 
 def _status(key: str, lang: str) -> str:
+    if lang == "en":
+        return key
     names = _names(lang)[2]
-    return gettext(lang, names[key]) if lang != "en" and key in names else key
+    return gettext(lang, names[key]) if key in names else key
 
 
 def _table(rows: list[list[str]], right: set[int]) -> str:

@@ -26,116 +26,6 @@ def _need_server_extra() -> None:
         ) from None
 
 
-@click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-@click.option(
-    "--demo",
-    is_flag=True,
-    help="Create (once) a demo organisation holding the reference campaign and print its sign-in.",
-)
-@click.option("--check", is_flag=True, help="Start, answer one request to /healthz, print the address and stop.")
-@click.option(
-    "--forwarded-allow-ips",
-    default=None,
-    metavar="IPS",
-    help="Behind a TLS proxy: the proxy's addresses (comma-separated, or '*'), whose X-Forwarded-For and "
-    "X-Forwarded-Proto are believed (client address for throttling, https links). Default: none believed.",
-)
-@click.option(
-    "--json-logs",
-    is_flag=True,
-    help="Log one JSON object per line on standard error: one per request (method, route, status, "
-    "duration, request id) and the server's own lines.",
-)
-def serve(host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: str | None, json_logs: bool) -> None:
-    """Run the web application (SQLite in your data folder, or SHOOTPRINT_DATABASE_URL)."""
-    _need_server_extra()
-    import socket
-
-    import uvicorn
-
-    from shootprint.i18n import lang_from_env
-    from shootprint.server.app import create_app
-    from shootprint.server.memory import limit_malloc_arenas
-
-    limit_malloc_arenas()  # before the request threads start (server.memory: RSS flat under load)
-    lang = lang_from_env()
-    settings = _settings(lang)
-    app = create_app(settings)
-    if port == 0:
-        with socket.socket() as sock:
-            sock.bind((host, 0))
-            port = sock.getsockname()[1]
-    address = f"http://{host}:{port}/"
-    click.echo(f"shootprint: database {_masked(settings.database_url)}")
-    if demo:
-        from shootprint.server.demo import ensure_demo
-
-        email, password, slug = ensure_demo(app.state.db)
-        click.echo(f"shootprint: demo organisation at {address}o/{slug}/productions")
-        click.echo(f"shootprint: sign in as {email} with the password {password}")
-    click.echo(f"shootprint: serving on {address} (Ctrl-C stops)")
-    options: dict[str, Any] = {"log_level": "warning"}
-    if json_logs:
-        from shootprint.server.observability import json_log_config
-
-        options = {"log_config": json_log_config("INFO"), "log_level": "info"}
-    if forwarded_allow_ips:
-        options |= {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
-    else:
-        options["proxy_headers"] = False
-    config = uvicorn.Config(app, host=host, port=port, **options)
-    server = uvicorn.Server(config)
-    if check:
-        import threading
-        import urllib.request
-
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        try:
-            for _ in range(200):
-                if server.started:
-                    break
-                threading.Event().wait(0.05)
-            with urllib.request.urlopen(f"{address}healthz", timeout=10) as resp:  # noqa: S310 (loopback)
-                click.echo(f"shootprint: {address}healthz answered {resp.status}")
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
-        return
-    server.run()
-
-
-def _masked(url: str) -> str:
-    from sqlalchemy import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
-@click.group("db")
-def db() -> None:
-    """The web application's database."""
-
-
-@db.command("upgrade")
-def upgrade() -> None:
-    """Apply the schema migrations (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder)."""
-    _need_server_extra()
-    from shootprint.i18n import lang_from_env
-    from shootprint.server import migrations
-    from shootprint.server.store.db import Database
-
-    lang = lang_from_env()
-    settings = _settings(lang)
-    database = Database(settings.database_url)
-    before = migrations.current(database.engine)
-    migrations.upgrade(database.engine)
-    after = migrations.current(database.engine)
-    click.echo(f"{_masked(settings.database_url)}: {before or 'new'} → {after}")
-    database.dispose()
-
-
 def _lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
     from shootprint.i18n import lang_from_env
 
@@ -172,9 +62,130 @@ def _settings(lang: str) -> Any:
         _fail(RuntimeError(render(exc.args[0] if exc.args else str(exc), lang)), lang)
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+@click.option(
+    "--demo",
+    is_flag=True,
+    help="Create (once) a demo organisation holding the reference campaign and print its sign-in.",
+)
+@click.option("--check", is_flag=True, help="Start, answer one request to /healthz, print the address and stop.")
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    metavar="IPS",
+    help="Behind a TLS proxy: the proxy's addresses (comma-separated, or '*'), whose X-Forwarded-For and "
+    "X-Forwarded-Proto are believed (client address for throttling, https links). Default: none believed.",
+)
+@click.option(
+    "--json-logs",
+    is_flag=True,
+    help="Log one JSON object per line on standard error: one per request (method, route, status, "
+    "duration, request id) and the server's own lines.",
+)
+@lang_opt
+def serve(
+    host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: str | None, json_logs: bool, lang: str
+) -> None:
+    """Run the web application (SQLite in your data folder, or SHOOTPRINT_DATABASE_URL)."""
+    _need_server_extra()
+    import socket
+
+    import uvicorn
+
+    from shootprint.i18n import gettext
+    from shootprint.server.app import create_app
+    from shootprint.server.memory import limit_malloc_arenas
+
+    limit_malloc_arenas()  # before the request threads start (server.memory: RSS flat under load)
+    settings = _settings(lang)
+    app = create_app(settings)
+    if port == 0:
+        with socket.socket() as sock:
+            sock.bind((host, 0))
+            port = sock.getsockname()[1]
+    address = f"http://{host}:{port}/"
+    click.echo(gettext(lang, "shootprint: database {database}", database=_masked(settings.database_url)))
+    if demo:
+        from shootprint.server.demo import ensure_demo
+
+        email, password, slug = ensure_demo(app.state.db)
+        click.echo(gettext(lang, "shootprint: demo organisation at {url}", url=f"{address}o/{slug}/productions"))
+        click.echo(
+            gettext(lang, "shootprint: sign in as {email} with the password {password}", email=email, password=password)
+        )
+    click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
+    options: dict[str, Any] = {"log_level": "warning"}
+    if json_logs:
+        from shootprint.server.observability import json_log_config
+
+        options = {"log_config": json_log_config("INFO"), "log_level": "info"}
+    if forwarded_allow_ips:
+        options |= {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
+    else:
+        options["proxy_headers"] = False
+    config = uvicorn.Config(app, host=host, port=port, **options)
+    server = uvicorn.Server(config)
+    if check:
+        import threading
+        import urllib.request
+
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        try:
+            for _ in range(200):
+                if server.started:
+                    break
+                threading.Event().wait(0.05)
+            with urllib.request.urlopen(f"{address}healthz", timeout=10) as resp:  # noqa: S310 (loopback)
+                click.echo(
+                    gettext(lang, "shootprint: {url} answered {status}", url=f"{address}healthz", status=resp.status)
+                )
+        finally:
+            server.should_exit = True
+            thread.join(timeout=10)
+        return
+    server.run()
+
+
+def _masked(url: str) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@click.group("db")
+def db() -> None:
+    """The web application's database."""
+
+
+@db.command("upgrade")
+@lang_opt
+def upgrade(lang: str) -> None:
+    """Apply the schema migrations (SHOOTPRINT_DATABASE_URL, else SQLite in your data folder)."""
+    _need_server_extra()
+    from shootprint.i18n import gettext
+    from shootprint.server import migrations
+    from shootprint.server.store.db import Database
+
+    settings = _settings(lang)
+    database = Database(settings.database_url)
+    before = migrations.current(database.engine)
+    migrations.upgrade(database.engine)
+    after = migrations.current(database.engine)
+    where = _masked(settings.database_url)
+    if before:
+        click.echo(gettext(lang, "{database}: {before} → {after}", database=where, before=before, after=str(after)))
+    else:
+        click.echo(gettext(lang, "{database}: new → {after}", database=where, after=str(after)))
+    database.dispose()
+
+
 @click.group("admin")
 def admin() -> None:
-    """Operating an installation: back up the database into one file, restore it into an empty one."""
+    """Operating an installation: back up the database into one file, restore it into an empty one,
+    clean the footprint cache."""
 
 
 @admin.command("backup")
@@ -245,5 +256,46 @@ def restore_cmd(file: Path, lang: str) -> None:
             database=_masked(settings.database_url),
             summary=describe(summary, lang),
             file=str(file),
+        )
+    )
+
+
+@admin.command("clean-cache")
+@click.option(
+    "--unused-days",
+    type=click.FloatRange(min=0),
+    default=30.0,
+    show_default=True,
+    help="remove the cached results no request used for this many days",
+)
+@click.option(
+    "--other-version-days",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="remove the cached results of another factor-data version unused for this many days",
+)
+@lang_opt
+def clean_cache_cmd(unused_days: float, other_version_days: float, lang: str) -> None:
+    """Remove the footprint cache's entries that are no longer used (SHOOTPRINT_DATABASE_URL, else
+    SQLite in your data folder), in short transactions: the server may keep running. The server also
+    removes some now and then; run this from cron, or after an upgrade of the factor data."""
+    _need_server_extra()
+    from shootprint.i18n import gettext
+    from shootprint.server.services import cache
+    from shootprint.server.store.db import Database
+
+    settings = _settings(lang)
+    database = Database(settings.database_url)
+    try:
+        removed = cache.clean(database, unused_days=unused_days, other_version_days=other_version_days)
+    finally:
+        database.dispose()
+    click.echo(
+        gettext(
+            lang,
+            "{database}: {count} cached result(s) removed",
+            database=_masked(settings.database_url),
+            count=removed,
         )
     )

@@ -148,7 +148,7 @@ def track_command(
 
         if not push.startswith(("http://", "https://")):
             raise InputError(Message("track: --push {url}: give the server's URL (http://… or https://…).", url=push))
-        pusher = Pusher(push, production, token=token, spool=spool, close_timeout_s=15.0).start()
+        pusher = Pusher(push, production, token=token, spool=spool, close_timeout_s=15.0, lang=lang).start()
     tracker = Tracker(label, out, cpu_scope="children", push=pusher)
     try:
         returncode = _run_tracked(tracker, argv, lang)

@@ -44,6 +44,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from shootprint.i18n import Message
 from shootprint.tracker.records import Record, record_to_dict
 
 #: Answers worth retrying: the server may accept the same batch later.
@@ -247,8 +248,11 @@ class Pusher:
         close_timeout_s: float = 30.0,
         client_factory: Callable[[], Any] | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        lang: str = "en",
     ) -> None:
         self.url = url.rstrip("/")
+        #: the language of the notes printed on standard error (``summary.errors`` keeps both)
+        self.lang = lang
         self.production = production
         self.token = token if token is not None else os.environ.get("SHOOTPRINT_TOKEN")
         self.spool = Spool(spool if spool is not None else default_spool_path())
@@ -360,7 +364,7 @@ class Pusher:
             if not self._closed.is_set():  # close() gave up waiting: what is left is spooled for the next run
                 self._flush_spool()
         except Exception as err:  # never let the thread die silently with records in memory
-            self._note(f"push thread stopped: {type(err).__name__}: {err}")
+            self._note(Message("push thread stopped: {error}", error=f"{type(err).__name__}: {err}"))
             self._drain_queue()
             with self._lock:
                 unsent, self._unsent = self._unsent, {}
@@ -400,7 +404,13 @@ class Pusher:
                 answer = self._client_now().push_records(batch.production, batch.records, key=batch.key)
             except ApiError as err:
                 if err.status not in _RETRY_STATUSES:
-                    self._note(f"server refused a batch of {len(batch.records)}: {err}".splitlines()[0])
+                    self._note(
+                        Message(
+                            "server refused a batch of {count}: {error}",
+                            count=len(batch.records),
+                            error=str(err).splitlines()[0] if str(err) else "",
+                        )
+                    )
                     return "rejected"
                 if attempt == retries or (self._closing.is_set() and err.status == 0):
                     break  # closing with the server down: no more waiting, the spool keeps it
@@ -436,7 +446,7 @@ class Pusher:
         try:
             self.spool.flush(self.url, lambda batch: self._send(batch, 1))
         except OSError as err:
-            self._note(f"cannot read the spool {self.spool.path}: {err}")
+            self._note(Message("cannot read the spool {path}: {error}", path=str(self.spool.path), error=str(err)))
 
     def _spool(self, records: list[dict[str, Any]]) -> None:
         if records:
@@ -449,7 +459,14 @@ class Pusher:
                 with self._lock:
                     self.summary.spooled += len(batch.records)
         except OSError as err:  # the records would be lost: say so loudly, with the records
-            self._note(f"cannot write the spool {self.spool.path}: {err}; records: {batch.to_json()}")
+            self._note(
+                Message(
+                    "cannot write the spool {path}: {error}; records: {records}",
+                    path=str(self.spool.path),
+                    error=str(err),
+                    records=batch.to_json(),
+                )
+            )
 
     def _settled(self, records: list[dict[str, Any]]) -> None:
         """These records are sent or spooled: close() need not keep them."""
@@ -473,7 +490,8 @@ class Pusher:
         self._settled(left)
         self._spool(left)
 
-    def _note(self, message: str) -> None:
+    def _note(self, message: Message) -> None:
+        """A note on standard error in the pusher's language; ``summary.errors`` keeps the Message."""
         with self._lock:
             self.summary.errors.append(message)
-        print(f"shootprint push: {message}", file=sys.stderr)
+        print(f"shootprint push: {message.render(self.lang)}", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Compute without storing: estimate, compare, sensitivity, what-if, break-even, factors.
 
 Each answer is the JSON the command line prints with ``--format json`` (the core's typed result),
-computed with the organisation's factor overrides. Nothing is stored.
+computed with the organisation's factor overrides. Nothing is stored. The routes that may run Monte
+Carlo draws or a search take their threads from the heavy requests' own limiter (:mod:`server.heavy`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from shootprint.results import (
     SensitivityResult,
     WhatifResult,
 )
+from shootprint.server import heavy
 from shootprint.server.api.deps import Caller, need
 from shootprint.server.api.problems import ApiProblem, error_responses
 from shootprint.server.api.schemas import (
@@ -66,6 +68,7 @@ def _documents(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @router.post("/estimate", response_model=FootprintResult, name="api_estimate", summary="Footprint of a production")
+@heavy.route
 def estimate(body: EstimateRequest, caller: Caller = READ) -> JSONResponse:
     """The footprint of a production document (``shootprint estimate --format json``); with
     ``samples``, medians and intervals beside the central values."""
@@ -84,6 +87,7 @@ def estimate(body: EstimateRequest, caller: Caller = READ) -> JSONResponse:
 
 
 @router.post("/compare", response_model=ComparisonResult, name="api_compare", summary="Several productions")
+@heavy.route
 def compare(body: CompareRequest, caller: Caller = READ) -> JSONResponse:
     """Productions side by side with one factor table (``shootprint compare --format json``); with
     ``samples``, intervals of totals and ratios and P(A < B) from common random numbers."""
@@ -102,6 +106,7 @@ def compare(body: CompareRequest, caller: Caller = READ) -> JSONResponse:
 
 
 @router.post("/sensitivity", response_model=SensitivityResult, name="api_sensitivity", summary="What drives a total")
+@heavy.route
 def sensitivity(body: SensitivityRequest, caller: Caller = READ) -> JSONResponse:
     """Sobol indices of one production's total or of two productions' ratio."""
     docs = _documents(body.productions)
@@ -110,6 +115,7 @@ def sensitivity(body: SensitivityRequest, caller: Caller = READ) -> JSONResponse
 
 
 @router.post("/whatif", response_model=WhatifResult, name="api_whatif", summary="Savings of changes and levers")
+@heavy.route
 def whatif(body: WhatifRequest, caller: Caller = READ) -> JSONResponse:
     """The production as it is, with ``sets``, and with each lever: saving, interval, P(lower)."""
     (doc,) = _documents([body.production])
@@ -125,6 +131,7 @@ def whatif(body: WhatifRequest, caller: Caller = READ) -> JSONResponse:
 
 
 @router.post("/breakeven", response_model=BreakevenResult, name="api_breakeven", summary="Break-even of one input")
+@heavy.route
 def breakeven(body: BreakevenRequest, caller: Caller = READ) -> JSONResponse:
     """The value of ``vary`` (a path in ``production``) at which it emits as much as ``against``."""
     a, b = _documents([body.production, body.against])

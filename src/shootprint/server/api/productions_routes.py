@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 
 from shootprint.i18n import N_
 from shootprint.results import FootprintResult
+from shootprint.server import heavy
 from shootprint.server.api.deps import Caller, need
 from shootprint.server.api.problems import ApiProblem, error_responses
 from shootprint.server.api.schemas import (
@@ -305,6 +306,7 @@ REPORT_TYPES = {
         200: {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in REPORT_TYPES.values()}}
     },
 )
+@heavy.route
 def production_report(
     production_id: Id,
     caller: Caller = READ,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from shootprint.i18n import N_
 from shootprint.server.services import audit, compute
+from shootprint.server.services import cache as footprint_cache
 from shootprint.server.services.errors import Conflict, Invalid, NotFound
 from shootprint.server.services.scope import Scope
 from shootprint.server.store.db import Database
@@ -511,19 +512,21 @@ def with_records(
 
 def cached_result(db: Database, key: tuple[str, str, str, str], kind: str, make: Callable[[], dict[str, Any]]) -> Any:
     """A result from the cache shared by every process (by document hash, data version, factor set and
-    overrides hash, and ``kind``), or ``make()`` stored there."""
+    overrides hash, and ``kind``), or ``make()`` stored there. Entries no longer used are removed
+    (:mod:`services.cache`)."""
     with db.transaction() as s:
-        hit = s.scalar(
-            sa.select(FootprintCache.result).where(
+        hit = s.execute(
+            sa.select(FootprintCache.id, FootprintCache.result, FootprintCache.last_used).where(
                 FootprintCache.document_hash == key[0],
                 FootprintCache.data_version == key[1],
                 FootprintCache.factor_set == key[2],
                 FootprintCache.overrides_hash == key[3],
                 FootprintCache.kind == kind,
             )
-        )
+        ).first()
     if hit is not None:
-        return dict(hit)
+        footprint_cache.touch(db, hit.id, hit.last_used)  # used: kept by the clean-up (services.cache)
+        return dict(hit.result)
     result = make()
     try:
         with db.transaction() as s:
@@ -539,6 +542,8 @@ def cached_result(db: Database, key: tuple[str, str, str, str], kind: str, make:
             )
     except sa.exc.IntegrityError:  # another request computed it meanwhile: same result
         pass
+    else:
+        footprint_cache.maybe_clean(db)  # now and then, entries no longer used are removed
     return result
 
 

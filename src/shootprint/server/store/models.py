@@ -213,6 +213,8 @@ class FootprintCache(Base):
     kind: Mapped[str] = mapped_column(sa.String(40), default="estimate")
     result: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: when a request last read it (to within services.cache.TOUCH_EVERY): unused entries are removed
+    last_used: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 class FactorOverride(Base):

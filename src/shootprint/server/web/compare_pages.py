@@ -227,8 +227,11 @@ def comparison_download(ctx: Ctx) -> Response:
 
 
 P = "/o/{org}/productions/{pid:int}"
-#: the routes that may wait for a heavy computation (they run on threads of their own: web.context.guard)
-HEAVY_ROUTES = frozenset({"compare", "compare_download", "analysis", "production_download"})
+#: the routes (of every page module) that may wait for a heavy computation: they run on the heavy
+#: requests' threads (web.context.guard, server.heavy); a share link opens a comparison or a download
+HEAVY_ROUTES = frozenset(
+    {"compare", "compare_download", "analysis", "production_download", "shared", "shared_download"}
+)
 ROUTES: list[tuple[str, str, Any, Rule, str]] = [
     ("GET", "/o/{org}/compare", compare_page, Rule.VIEWER, "compare"),
     ("GET", "/o/{org}/compare/download", comparison_download, Rule.VIEWER, "compare_download"),

@@ -13,13 +13,13 @@ from functools import cache
 from typing import Any
 from urllib.parse import quote
 
-import anyio
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from shootprint.i18n import LANGS, N_, Message, gettext
+from shootprint.server import heavy as server_heavy
 from shootprint.server import security
 from shootprint.server.access import ORG_RULES, Rule
 from shootprint.server.memory import SizedCache
@@ -245,9 +245,9 @@ def guard(
     runs the handler in a worker thread (database calls and computations never block the loop).
 
     ``heavy`` handlers (those that may wait for a Monte Carlo run or a report) take their threads from
-    a pool of their own, ``2 × compute_threads`` strong; more of them wait on the loop without a
-    thread, so a crowd of reports never takes the threads the light pages answer from."""
-    limiter: list[Any] = []  # made on the event loop, at the first request
+    the heavy requests' limiter (:mod:`server.heavy`, shared with the REST API's heavy routes),
+    ``2 × compute_threads`` strong; more of them wait on the loop without a thread, so a crowd of
+    reports never takes the threads the light pages answer from."""
 
     async def endpoint(request: Request) -> Response:
         form: dict[str, Any] = {}
@@ -283,9 +283,7 @@ def guard(
                 return error_page(ctx, exc.status, exc.message, exc.problems)
 
         if heavy:
-            if not limiter:
-                limiter.append(anyio.CapacityLimiter(2 * max(settings.compute_threads, 1)))
-            response = await anyio.to_thread.run_sync(run, limiter=limiter[0])
+            response = await server_heavy.run(settings.compute_threads, run)
         else:
             response = await run_in_threadpool(run)
         secure = settings.secure_cookies

@@ -1,0 +1,74 @@
+"""Threads of their own for the requests that may wait for a heavy computation.
+
+A route declared with ``def`` runs in a thread of anyio's default pool (40 threads), which every page
+and endpoint shares. A request for a comparison, a sensitivity analysis, a what-if, a break-even, a
+report or an export may hold its thread for seconds while it waits for a slot of computation
+(:func:`services.decisions.heavy`) and for the worker process: fifty of them would take every thread,
+and a page that reads one row would wait behind them.
+
+Such requests (the REST API's and the pages') take their thread from one limiter per event loop,
+``2 × compute_threads`` strong (:func:`limiter`): twice the computations under way at once, so that
+requests whose answer is already cached still go through while others compute. Those beyond it wait
+on the event loop without a thread, in their order of arrival, and the default pool stays for the
+light requests. Each application process has its own: a limit of threads, not state another process
+would need.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
+
+import anyio
+import anyio.to_thread
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, anyio.CapacityLimiter]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def limiter(compute_threads: int) -> anyio.CapacityLimiter:
+    """The running event loop's limiter of heavy requests for ``compute_threads`` (a setting):
+    ``2 × compute_threads`` threads, the same one for every heavy route of the loop."""
+    tokens = 2 * max(compute_threads, 1)
+    by_size = _LIMITERS.setdefault(asyncio.get_running_loop(), {})
+    found = by_size.get(tokens)
+    if found is None:
+        found = by_size[tokens] = anyio.CapacityLimiter(tokens)
+    return found
+
+
+def statistics() -> tuple[int, int]:
+    """Heavy requests of this process: (on a thread now, waiting for one), all event loops together."""
+    on_thread = waiting = 0
+    for by_size in list(_LIMITERS.values()):
+        for found in by_size.values():
+            stats = found.statistics()
+            on_thread += stats.borrowed_tokens
+            waiting += stats.tasks_waiting
+    return on_thread, waiting
+
+
+async def run(compute_threads: int, fn: Callable[[], T]) -> T:
+    """``fn()`` in a thread of the heavy requests' limiter, once one is free."""
+    return await anyio.to_thread.run_sync(fn, limiter=limiter(compute_threads))
+
+
+def route(fn: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+    """A REST API route whose body may wait for a heavy computation: run on a thread of the heavy
+    requests' limiter (:func:`limiter`) instead of the default pool. The route takes a ``caller``
+    (:class:`api.deps.Caller`), whose settings give the limiter's size; its signature (parameters,
+    dependencies, OpenAPI description) stays the function's own."""
+
+    @functools.wraps(fn)
+    async def endpoint(*args: P.args, **kwargs: P.kwargs) -> T:
+        caller: Any = kwargs["caller"]
+        return await run(caller.settings.compute_threads, functools.partial(fn, *args, **kwargs))
+
+    return endpoint
