@@ -12,12 +12,14 @@ each generated file names the versions it was actually built from in its header)
 * Babel 2.18.0 — BSD-3-Clause — English and French country names from Unicode CLDR (Unicode
   License v3).
 
-Output (deterministic: same inputs, same bytes; gzip files carry no timestamp):
+Output (deterministic: same inputs, same bytes; plain text, read as it is at run time: inflating
+gzip files took about 13 ms of every process that located a place, and the package's wheel is
+compressed anyway):
 
-* ``airports.tsv.gz``  IATA code -> kind (airport|metro), name, city, country, lat, lon;
-* ``cities.tsv.gz``    one city a row, most populous first: name, country, lat, lon, population;
-* ``city_names.tsv.gz`` sorted ``folded name<TAB>row offsets``, the byte offsets of the matching
-                       rows in the uncompressed cities file (most populous first): each city's
+* ``airports.tsv``    IATA code -> kind (airport|metro), name, city, country, lat, lon;
+* ``cities.tsv``      one city a row, most populous first: name, country, lat, lon, population;
+* ``city_names.tsv``  sorted ``folded name<TAB>row offsets``, the byte offsets of the matching
+                       rows in the cities file (most populous first): each city's
                        own name, plus the Latin-script alternate names of cities of 100,000
                        inhabitants or more ("Le Cap", "Londres", "Cologne", "New York");
 * ``countries.tsv``    alpha-2, alpha-3, English name, French name, capital, lat, lon, how the
@@ -183,22 +185,22 @@ def write_cities(cities: list[Record], names: dict[str, list[int]]) -> None:
         )
         for c in cities
     ]
-    # Byte offset of each row in the uncompressed file: city_names points at rows with it, so a
+    # Byte offset of each row in the file: city_names points at rows with it, so a
     # lookup reads one row without splitting the whole file.
     offsets = []
     at = sum(len(line.encode("utf-8")) + 1 for line in header)
     for row in rows:
         offsets.append(at)
         at += len(row.encode("utf-8")) + 1
-    write("cities.tsv.gz", header, rows)
+    write("cities.tsv", header, rows)
     index = sorted(f"{k}\t{','.join(str(offsets[i]) for i in v)}" for k, v in names.items())
     write(
-        "city_names.tsv.gz",
+        "city_names.tsv",
         [
             *sources_header(),
             "# folded city names (shootprint.geo.fold_name): own names of all cities, Latin-script",
             f"# alternate names of cities of {ALTERNATES_MIN_POPULATION:,} inhabitants or more",
-            "# columns: folded name, byte offsets of the rows of the uncompressed cities.tsv.gz",
+            "# columns: folded name, byte offsets of the rows of cities.tsv",
             "# (most populous first); one line a name, sorted",
         ],
         index,
@@ -253,7 +255,7 @@ def build_airports(cities: list[Record], names: dict[str, list[int]]) -> list[st
 
 def write_airports(rows: list[str]) -> None:
     write(
-        "airports.tsv.gz",
+        "airports.tsv",
         [
             *sources_header(),
             "# airports with an IATA code (kind airport), and IATA metropolitan-area codes (kind",

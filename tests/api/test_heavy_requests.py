@@ -63,8 +63,8 @@ async def _until(condition: Any) -> None:
 def test_a_crowd_of_heavy_requests_never_holds_up_the_light_ones(world: ApiWorld, monkeypatch: pytest.MonkeyPatch):
     """Fifty heavy requests (REST API sensitivity and comparison pages, half each) wait on a slow
     computation: they share one limiter of 2 × compute_threads threads, the rest wait without a thread;
-    meanwhile a production read through the API and the productions page are answered; then every
-    heavy request is answered too."""
+    meanwhile a production read through the API, the productions page and the metrics (which count
+    them) are answered; then every heavy request is answered too."""
     slow = Slow()
     monkeypatch.setattr(compute, "core_call", slow(compute.core_call))
     monkeypatch.setattr(decisions, "_comparison", slow(decisions._comparison))
@@ -97,6 +97,10 @@ def test_a_crowd_of_heavy_requests_never_holds_up_the_light_ones(world: ApiWorld
             await _until(lambda: sum(heavy.statistics()) == CROWD)
             light_api = await asyncio.wait_for(api.get(f"/api/v1/productions/{pid}"), LIVENESS_S)
             light_page = await asyncio.wait_for(web.get(f"/o/{world.org}/productions"), LIVENESS_S)
+            metrics = await asyncio.wait_for(web.get("/metrics"), LIVENESS_S)
+            assert metrics.status_code == 200
+            assert "shootprint_heavy_requests_running 2.0" in metrics.text
+            assert f"shootprint_heavy_requests_waiting {float(CROWD - 2)}" in metrics.text
             assert not any(task.done() for task in crowd), "a heavy request was answered before its computation"
             assert heavy.statistics() == (2, CROWD - 2)  # 2 × compute_threads on a thread, the others waiting
             assert slow.entered == 1  # one computation at once (compute_threads)

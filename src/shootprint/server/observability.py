@@ -121,6 +121,20 @@ class Metrics:
             "Requests being answered now.",
             registry=self.registry,
         )
+        from shootprint.server import heavy
+
+        running = Gauge(
+            "shootprint_heavy_requests_running",
+            "Heavy requests (Monte Carlo, reports, exports) on one of their threads now, in this process.",
+            registry=self.registry,
+        )
+        running.set_function(lambda: float(heavy.statistics()[0]))
+        waiting = Gauge(
+            "shootprint_heavy_requests_waiting",
+            "Heavy requests waiting for one of their threads, in this process.",
+            registry=self.registry,
+        )
+        waiting.set_function(lambda: float(heavy.statistics()[1]))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
