@@ -57,6 +57,9 @@ def _die_logged(log: str, how: str = "kill", go: str = "") -> int:
         time.sleep(0.02)
     if how == "exit":
         os._exit(3)
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file left behind where core dumps are on
     os.kill(os.getpid(), signal.SIGSEGV if how == "segv" else signal.SIGKILL)
     return 0  # pragma: no cover - never reached
 
