@@ -226,3 +226,34 @@ def test_batches_come_a_page_at_a_time_with_a_cursor(world: ApiWorld):
     assert bad.json()["problems"][0]["message"].startswith("cursor:")
     too_many = world.api("read").get(f"/api/v1/productions/{pid}/record-batches", params={"limit": 5000})
     assert too_many.status_code == 422
+
+
+def test_the_export_follows_the_records_and_the_kept_files_are_bounded_in_bytes(world: ApiWorld):
+    """Reports and exports are kept by what makes them, the records' digest included: a batch sent,
+    moved to the trash or restored gives another file, the same state the same file."""
+    from shootprint.server.api import productions_routes
+
+    doc = reference_document("ai-generated")
+    doc["activities"][0]["measured"] = "sdxl"  # key visuals: measured by the tracker
+    created = world.api("write").post("/api/v1/productions", json={"document": doc})
+    assert created.status_code == 201, created.text
+    pid = int(created.json()["id"])
+    read = world.api("read")
+
+    def export() -> str:
+        answer = read.get(f"/api/v1/productions/{pid}/report", params={"format": "csv"})
+        assert answer.status_code == 200, answer.text
+        return answer.text
+
+    _push(world, pid, "k1", "run-1")
+    one = export()
+    _push(world, pid, "k2", "run-2", "run-3")
+    three = export()
+    assert three != one
+    newest = _batches(world, pid)[0]["id"]
+    assert world.api("records").delete(f"/api/v1/productions/{pid}/record-batches/{newest}").status_code == 204
+    assert export() == one
+    assert world.api("records").post(f"/api/v1/productions/{pid}/record-batches/{newest}/restore").status_code == 200
+    assert export() == three
+    kept = productions_routes._reports
+    assert 0 < kept.bytes <= kept.max_bytes <= 64 * 1024 * 1024 and len(kept) <= kept.max_entries

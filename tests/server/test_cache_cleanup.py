@@ -86,6 +86,19 @@ def test_reading_an_entry_marks_it_used_at_most_once_an_hour(world: World):
         assert s.scalar(sa.select(sa.func.min(FootprintCache.last_used))) == used  # within the hour: not written
 
 
+def test_the_productions_list_marks_the_totals_it_reads_used(world: World):
+    db = world.db
+    sc = organisations.scope(db, users_id(db, "editor@example.org"), world.org)
+    for way in ("studio-paris", "ai-generated"):
+        productions.create(db, sc, productions.reference_document(way))
+    first = {p.id: p.total_kgco2e for p in productions.listing(db, sc)}  # computed and stored
+    with db.transaction() as s:
+        s.execute(sa.update(FootprintCache).values(last_used=NOW - timedelta(days=40)))
+    assert {p.id: p.total_kgco2e for p in productions.listing(db, sc)} == first  # from the cache
+    assert cache.clean(db) == 0  # read by the list: in use, kept
+    assert len(_ids(db)) == 2
+
+
 def test_storing_a_new_entry_now_and_then_runs_a_pass(world: World, monkeypatch: Any):
     db = world.db
     old = {_entry(db, n, days_unused=45) for n in range(3)}

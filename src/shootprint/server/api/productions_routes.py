@@ -8,9 +8,7 @@ ETag in ``If-Match``: a stale one gets ``412``, a missing one ``428``; never a s
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -33,6 +31,7 @@ from shootprint.server.api.schemas import (
     RecordsBody,
     RevisionList,
 )
+from shootprint.server.memory import SizedCache
 from shootprint.server.services import compute, decisions, productions, record_uploads, resources
 from shootprint.server.services.errors import Conflict, Invalid
 
@@ -318,17 +317,21 @@ def production_report(
     over = tuple(sorted(productions.overrides(caller.db, caller.scope), key=lambda o: o.factor_id))
     samples = max(caller.settings.samples // 5, 200)
     settings = caller.settings
-    records = resources.record_objects(caller.db, caller.scope, production_id)
-    content = _report_bytes(
-        json.dumps(rev.document, sort_keys=True),
-        json.dumps(records, sort_keys=True),
-        over,
+    digest = productions.records_digests(caller.db, caller.scope, [production_id]).get(production_id)
+    key = (
+        productions.footprint_hash(rev.document, digest),
+        compute.overrides_hash(over),
         format,
         lang,
         samples,
         compute.data_version(),
-        (settings.compute_threads, settings.compute_processes),
     )
+    content = _reports.get(key)
+    if content is None:  # the records are read only to make the file
+        records = resources.record_objects(caller.db, caller.scope, production_id) if digest else []
+        pool = (settings.compute_threads, settings.compute_processes)
+        content = _report_bytes(rev.document, records, over, format, lang, samples, pool)
+        _reports.put(key, content)
     filename = f"production-{production_id}-r{summary.revision}.{format}"
     return Response(
         content,
@@ -340,23 +343,23 @@ def production_report(
     )
 
 
-@lru_cache(maxsize=16)
+#: reports and exports kept by what makes them (the document and its measured records, the overrides,
+#: format, language, draws and data: the same inputs give the same file, the draws have a fixed seed),
+#: the least recently used first out past 16 files or 32 MiB
+_reports: SizedCache[bytes] = SizedCache(16, 32 * 1024 * 1024, len)
+
+
 def _report_bytes(
-    document_json: str,
-    records_json: str,
+    document: dict[str, Any],
+    records: list[dict[str, Any]],
     overrides: tuple[compute.Override, ...],
     kind: str,
     lang: str,
     samples: int,
-    data_version: str,
     pool: tuple[int, int],
 ) -> bytes:
-    """A report or export, kept for the same document, measured records, overrides, format, language
-    and data (a PDF takes seconds to lay out; the same inputs give the same file: the draws have a
-    fixed seed); made in a worker process once one of the ``pool`` (threads, processes) slots is free
-    (services.workers)."""
-    document = json.loads(document_json)
-    records = [json.loads(records_json)]
+    """A report or export (a PDF takes seconds to lay out), made in a worker process once one of the
+    ``pool`` (threads, processes) slots is free (services.workers)."""
     threads, processes = pool
     if kind in ("pdf", "html"):
         return decisions.heavy(
@@ -368,9 +371,11 @@ def _report_bytes(
             kind=kind,
             lang=lang,
             samples=samples,
-            records=records,
+            records=[records],
         )
-    return decisions.heavy(threads, processes, compute.footprints_export, [document], overrides, kind, records=records)
+    return decisions.heavy(
+        threads, processes, compute.footprints_export, [document], overrides, kind, records=[records]
+    )
 
 
 # -- measured records ----------------------------------------------------------------------------
