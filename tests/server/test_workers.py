@@ -238,3 +238,56 @@ def test_ctrl_c_sent_to_every_process_leaves_the_workers_to_their_application():
         except FileNotFoundError:
             break
     assert workers.run(1, _pid) == worker, "the worker stopped: a new one answered"
+
+
+def test_the_workers_need_no_temporary_folder(tmp_path, monkeypatch):
+    """Whether a crashed call had started is known without a file: a clean-up of the temporary folder
+    (systemd-tmpfiles, a cron job) while the application runs, or a temporary folder that is not
+    there at all, takes no computation with it."""
+    import shutil
+    import tempfile
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    try:
+        first = workers.run(3, _pid)
+        shutil.rmtree(temporary)  # cleaned up meanwhile
+        assert workers.run(3, _pid) == first
+        log = str(tmp_path / "crash.log")
+        with pytest.raises(ComputationCrashed):
+            workers.run(3, _die_logged, log, "kill")
+        with open(log) as fh:
+            assert len(fh.read().split()) == 1, "the computation that ended its worker was run again"
+        assert workers.run(3, _pid) not in (first, os.getpid())
+    finally:
+        workers.shutdown()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-there"))
+    try:
+        assert workers.run(3, _pid) != os.getpid()
+    finally:
+        workers.shutdown()
+
+
+def test_a_worker_that_cannot_be_started_leaves_its_place_to_the_next_call(monkeypatch):
+    """Starting a worker fails (no file descriptor or memory left): that call gets the error, and the
+    next one starts a worker in the same place instead of waiting for ever for a place that is gone."""
+    import concurrent.futures
+    import threading
+
+    def refused(*args, **kwargs):
+        raise OSError(24, "Too many open files")
+
+    workers.shutdown()
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", refused)
+    with pytest.raises(OSError, match="Too many open files"):
+        workers.run(1, _pid)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", concurrent.futures.ProcessPoolExecutor)
+    answers: list[int] = []
+    call = threading.Thread(target=lambda: answers.append(workers.run(1, _pid)), daemon=True)
+    call.start()
+    call.join(120)
+    try:
+        assert answers and answers[0] != os.getpid(), "the next call waited for a place that was lost"
+    finally:
+        workers.shutdown()

@@ -26,17 +26,14 @@ worker is replaced when a call next needs it.
 
 from __future__ import annotations
 
-import contextlib
+import itertools
 import logging
 import multiprocessing
 import multiprocessing.util
 import os
-import shutil
 import signal
-import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -58,9 +55,12 @@ _LOG = logging.getLogger("shootprint.workers")
 PARENT_CHECK_S = 1.0
 
 
-def _start_worker() -> None:
+def _start_worker(flag: Any = None) -> None:
     """Each worker: ends when its application process does (killed, say), lower priority, and the
-    factor data loaded once, before the first computation."""
+    factor data loaded once, before the first computation. ``flag`` is shared with the application
+    process: the worker writes there the number of the call it computes (:func:`_marked`)."""
+    global _FLAG
+    _FLAG = flag
     parent = os.getppid()
 
     def watch() -> None:  # a worker whose application ended has no one to answer: it ends too
@@ -87,26 +87,35 @@ class _Closed(Exception):
     """The pool was shut down while a call waited for one of its workers: the call takes a new pool."""
 
 
+class _Worker:
+    """One worker process in an executor of its own, and the number it shares with it: the call the
+    worker computes now (0 when none). Shared memory, not a file: nothing on disk to be removed by a
+    clean-up of temporary folders, refused by a read-only one, or left behind by a killed process."""
+
+    def __init__(self) -> None:
+        # spawned, not forked: the web process has threads (and database connections) a fork would copy
+        context = multiprocessing.get_context("spawn")
+        self.under_way = context.RawValue("q", 0)
+        self.executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_start_worker, initargs=(self.under_way,)
+        )
+
+
 class _Pool:
     """``size`` worker processes, each in an executor of its own (one process, one call at a time):
     a worker that ends abruptly breaks its own executor only, never a computation of another worker.
     Calls wait here, in this process, for an idle worker; the most recently used one is taken first
-    (warm), and a place whose worker ended gets a new one when a call needs it.
-
-    ``marks`` is a folder where a worker marks the call it computes (a file named by the call) until
-    it returns: a call whose worker ended with its mark still there was under way, one without it
-    never started."""
+    (warm), and a place whose worker ended gets a new one when a call needs it."""
 
     def __init__(self, size: int) -> None:
-        self.marks = tempfile.mkdtemp(prefix="shootprint-workers-")
-        self._idle: list[ProcessPoolExecutor | None] = [None] * size  # None: a place without a process yet
-        self._started: set[ProcessPoolExecutor] = set()
+        self._idle: list[_Worker | None] = [None] * size  # None: a place without a process yet
+        self._started: set[_Worker] = set()
         self._cond = threading.Condition()
         self._closed = False
         #: calls waiting for an idle worker now
         self.waiting = 0
 
-    def take(self) -> ProcessPoolExecutor:
+    def take(self) -> _Worker:
         with self._cond:
             self.waiting += 1
             try:
@@ -118,17 +127,20 @@ class _Pool:
                 raise _Closed
             worker = self._idle.pop()
             if worker is None:
-                # spawned, not forked: the web process has threads (and database connections) a fork would copy
-                context = multiprocessing.get_context("spawn")
-                worker = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_start_worker)
+                try:
+                    worker = _Worker()
+                except BaseException:  # no process made (no memory, no file descriptor): the place stays
+                    self._idle.insert(0, None)
+                    self._cond.notify()
+                    raise
                 self._started.add(worker)
             return worker
 
-    def give(self, worker: ProcessPoolExecutor, broken: bool) -> None:
+    def give(self, worker: _Worker, broken: bool) -> None:
         """Back to the idle ones; a ``broken`` one is shut down (its process has ended) and its place
         left for a new one."""
         if broken:
-            worker.shutdown(wait=True, cancel_futures=True)  # joins the ended process
+            worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
         with self._cond:
             if broken:
                 self._started.discard(worker)
@@ -144,8 +156,7 @@ class _Pool:
             self._started.clear()
             self._cond.notify_all()
         for worker in workers:
-            worker.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(self.marks, ignore_errors=True)
+            worker.executor.shutdown(wait=True, cancel_futures=True)
 
 
 _POOLS: dict[int, _Pool] = {}
@@ -167,26 +178,21 @@ def _pool(processes: int) -> _Pool:
         return pool
 
 
-def _marked(marks: str, token: str, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
-    """In a worker: ``fn(*args, **kwargs)``, marked as under way while it runs."""
-    path = os.path.join(marks, token)
-    with open(path, "w") as fh:
-        fh.write(str(os.getpid()))
+#: in a worker: the number it shares with its application process (:class:`_Worker`)
+_FLAG: Any = None
+_CALLS = itertools.count(1)
+
+
+def _marked(token: int, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
+    """In a worker: ``fn(*args, **kwargs)``, marked as under way (``token`` in the shared number) while
+    it runs."""
+    if _FLAG is not None:
+        _FLAG.value = token
     try:
         return fn(*args, **kwargs)
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
-
-def _was_under_way(pool: _Pool, token: str) -> bool:
-    """Whether the call ``token`` had started in its worker (its mark is still there), and forget it."""
-    path = os.path.join(pool.marks, token)
-    try:
-        os.unlink(path)
-    except OSError:
-        return False
-    return True
+        if _FLAG is not None:
+            _FLAG.value = 0
 
 
 #: what a request whose computation ended its worker is told (HTTP 503)
@@ -212,17 +218,17 @@ def run(processes: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             worker = pool.take()
         except _Closed:  # shut down meanwhile: a new pool
             continue
-        token = uuid.uuid4().hex
+        token = next(_CALLS)
         broken = True
         try:
             try:
-                future = worker.submit(_marked, pool.marks, token, fn, args, kwargs)
+                future = worker.executor.submit(_marked, token, fn, args, kwargs)
             except (BrokenProcessPool, RuntimeError):  # it had ended (or was shut down) while idle
                 continue
             try:
                 result = future.result()
             except BrokenProcessPool as exc:
-                if _was_under_way(pool, token) or attempt:
+                if worker.under_way.value == token or attempt:  # it had started
                     _LOG.warning(
                         "a worker process ended abruptly while it computed %s: not run again",
                         getattr(fn, "__qualname__", fn),
