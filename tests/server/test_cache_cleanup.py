@@ -169,3 +169,21 @@ def test_the_admin_command_cleans_the_cache(world: World, database_url: str):
     assert _ids(db) == set()
     bad = CliRunner().invoke(cli, ["admin", "clean-cache", "--unused-days", "-1"], env=env)
     assert bad.exit_code == 2 and "--unused-days" in bad.output
+
+
+def test_processes_of_the_release_before_still_store_entries_after_the_migration(world: World):
+    """A rolling upgrade: once migration 0006 ran, the processes of the release before (which know
+    nothing of ``last_used``) still store their entries; those count as used when stored."""
+    db = world.db
+    with db.engine.begin() as conn:
+        conn.execute(  # the release before's insert: every column but last_used
+            sa.text(
+                "INSERT INTO footprint_cache (document_hash, data_version, factor_set, overrides_hash, kind,"
+                " result, created_at) VALUES (:h, 'factors-of-the-release-before', 'ademe', :o, 'estimate', :r, :t)"
+            ),
+            {"h": "b" * 64, "o": "0" * 64, "r": '{"total_kgco2e": 2.0}', "t": NOW},
+        )
+    with db.transaction() as s:
+        (last_used,) = s.scalars(sa.select(FootprintCache.last_used)).all()
+    assert abs(last_used - utcnow()) < timedelta(minutes=5)
+    assert cache.clean(db) == 0 and len(_ids(db)) == 1  # in use by the release before: kept
