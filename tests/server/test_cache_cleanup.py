@@ -187,3 +187,24 @@ def test_processes_of_the_release_before_still_store_entries_after_the_migration
         (last_used,) = s.scalars(sa.select(FootprintCache.last_used)).all()
     assert abs(last_used - utcnow()) < timedelta(minutes=5)
     assert cache.clean(db) == 0 and len(_ids(db)) == 1  # in use by the release before: kept
+
+
+def test_the_admin_command_on_a_database_not_yet_upgraded_says_so(tmp_path: Any):
+    """Run before ``shootprint db upgrade`` (a database at 0005, or without any table): an error naming
+    the revisions and the command to run, in English and French, and nothing removed; no traceback."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    env = {"SHOOTPRINT_DATABASE_URL": url}
+    fresh = CliRunner().invoke(cli, ["admin", "clean-cache"], env=env)
+    assert fresh.exit_code == 1 and isinstance(fresh.exception, SystemExit), fresh.output
+    assert fresh.output.startswith("error: ") and "shootprint db upgrade" in fresh.output
+    db = Database(url)
+    try:
+        migrations.upgrade(db.engine, "0005_record_batches")
+    finally:
+        db.dispose()
+    old = CliRunner().invoke(cli, ["admin", "clean-cache"], env=env)
+    assert old.exit_code == 1 and isinstance(old.exception, SystemExit), old.output
+    assert "0005_record_batches" in old.output and "shootprint db upgrade" in old.output
+    assert old.output.startswith("error: ")
+    french = CliRunner().invoke(cli, ["admin", "clean-cache", "--lang", "fr"], env=env)
+    assert french.exit_code == 1 and french.output.startswith("erreur: ") and "mettez-le à jour" in french.output
