@@ -19,10 +19,11 @@ of the ``compare --samples`` scaling figures.
 
 ``--only compare,sensitivity`` takes only some figures (warm, version, compare, sensitivity, report,
 scaling), e.g. the fresh-process ones of a change to imports; ``--runs N`` sets the number of runs
-of the fresh-process figures (default 7, the report 3).
+of the fresh-process figures (default 7, the report 3). With ``--before``, ``--turns N`` runs the
+two checkouts in turn N times (one run of each figure a turn) so that both see the same load.
 
 Run: .venv/bin/python benchmarks/bench_core.py [--src DIR | --before DIR] [--quick] [--sizes N,N]
-     [--only NAME,NAME] [--runs N]
+     [--only NAME,NAME] [--runs N] [--turns N]
 """
 
 from __future__ import annotations
@@ -93,20 +94,32 @@ def record(label: str, seconds: float) -> None:
     report(label, seconds)
 
 
-def side_by_side(before: Path, argv: list[str]) -> None:
-    """Run this script on ``before`` and on this checkout's src; print both medians per figure."""
+def side_by_side(before: Path, argv: list[str], rounds: int = 1) -> None:
+    """Run this script on ``before`` and on this checkout's src; print both medians per figure.
+
+    With ``rounds`` above 1 the two run in turn, ``rounds`` times each (one run of each figure a
+    turn), and each column is the median of its turns: on a shared machine whose load changes from
+    minute to minute, both columns then see the same load."""
     import subprocess
 
-    columns = []
-    for src in (before, ROOT / "src"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--src", str(src), "--json", *argv],
-            capture_output=True,
-            check=True,
-            text=True,
-        ).stdout
-        columns.append(dict(json.loads(out.splitlines()[-1])))
-    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    turns: list[dict[str, list[float]]] = [{}, {}]
+    loads = []
+    for _ in range(rounds):
+        for column, src in zip(turns, (before, ROOT / "src"), strict=True):
+            loads.append(os.getloadavg()[0])
+            out = subprocess.run(
+                [sys.executable, __file__, "--src", str(src), "--json", *argv],
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout
+            for label, seconds in json.loads(out.splitlines()[-1]):
+                column.setdefault(label, []).append(seconds)
+    columns = [{label: statistics.median(values) for label, values in column.items()} for column in turns]
+    print(
+        f"load average (1 min) during the runs: median {statistics.median(loads):.2f}, "
+        f"from {min(loads):.2f} to {max(loads):.2f}; {rounds} turn(s) each"
+    )
     print(f"{'figure (median)':<58} {'before':>10} {'after':>10} {'after/before':>12}")
     for label in dict.fromkeys([*columns[0], *columns[1]]):
         cells = [f"{c[label] * 1000:8.1f} ms" if label in c else f"{'—':>11}" for c in columns]
@@ -124,14 +137,18 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON line at the end")
     parser.add_argument("--only", help="only these figures: " + ", ".join(PARTS))
     parser.add_argument("--runs", type=int, help="runs of each fresh-process figure (default 7, the report 3)")
+    parser.add_argument("--turns", type=int, default=1, help="with --before: run before and after in turn N times")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else set(PARTS)
     if only - set(PARTS):
         parser.error(f"--only {args.only}: accepted: {', '.join(PARTS)}")
     if args.before:
         passed = [a for a in ("--quick",) if getattr(args, a[2:])] + (["--sizes", args.sizes] if args.sizes else [])
-        passed += (["--only", args.only] if args.only else []) + (["--runs", str(args.runs)] if args.runs else [])
-        side_by_side(args.before.resolve(), passed)
+        passed += ["--only", args.only] if args.only else []
+        if args.turns > 1:  # before and after in turn, one run of each figure a turn
+            side_by_side(args.before.resolve(), [*passed, "--runs", "1"], args.turns)
+        else:
+            side_by_side(args.before.resolve(), passed + (["--runs", str(args.runs)] if args.runs else []))
         return
     src = args.src.resolve()
     sys.path.insert(0, str(src))

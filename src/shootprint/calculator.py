@@ -461,6 +461,8 @@ class Calculator:
         combined_prod: Any = None  # the production ``combined`` validates to (validated once, below)
         combined_notes: list[str] = []
         skipped: list[dict[str, str]] = []
+        #: each lever applied alone to the production as written: (document, notes, production)
+        alone: dict[str, tuple[dict[str, Any], list[str], Any]] = {}
         applied = 0
         for lever, value in parsed:
             label = lever.name + (f"={value}" if value is not None else "")
@@ -473,17 +475,23 @@ class Calculator:
                 )
                 continue
             variants.append((label, prod, notes))
+            alone[label] = (changed, notes, prod)
         skipped_labels = {s["lever"] for s in skipped}
         # "all levers": one order whatever the order of the flags (local_crew first: no flight is left
         # to become a train arriving with no hotel)
         for lever, value in combined_order(parsed):
-            if lever.name + (f"={value}" if value is not None else "") in skipped_labels:
+            label = lever.name + (f"={value}" if value is not None else "")
+            if label in skipped_labels:
                 continue
-            try:
-                more_raw, more = lever.apply(combined, value)
-                more_prod = self.prepare(more_raw, base.records, source=source).production
-            except (ProblemsError, ValueError):
-                continue
+            if combined is base_raw and label in alone:  # the first lever of the chain: applied above
+                more_raw, more, more_prod = alone[label]
+                more = list(more)
+            else:
+                try:
+                    more_raw, more = lever.apply(combined, value)
+                    more_prod = self.prepare(more_raw, base.records, source=source).production
+                except (ProblemsError, ValueError):
+                    continue
             combined = more_raw
             combined_prod = more_prod
             combined_notes.extend(more)

@@ -522,17 +522,18 @@ def _load_datapackage(path: Path) -> dict[str, Any]:
 
 class _LazyRows(Mapping[tuple[str, str], FactorRow]):
     """The package's CSV rows by (id, factor set), each made a :class:`FactorRow` the first time it
-    is read: a production reads tens of the ~1,850 rows, so a command does not convert them all."""
+    is read: a production reads tens of the ~1,850 rows, so a command does not convert them all
+    (nor makes them mappings: a row is kept as its file's header and its cells until then)."""
 
-    def __init__(self, raw: dict[tuple[str, str], tuple[dict[str, str], str]]) -> None:
+    def __init__(self, raw: dict[tuple[str, str], tuple[list[str], list[str], str]]) -> None:
         self._raw = raw
         self._built: dict[tuple[str, str], FactorRow] = {}
 
     def __getitem__(self, key: tuple[str, str]) -> FactorRow:
         row = self._built.get(key)
         if row is None:
-            data, origin = self._raw[key]
-            row = self._built[key] = row_from_strings(data, origin)
+            header, cells, origin = self._raw[key]
+            row = self._built[key] = row_from_strings(_as_mapping(header, cells), origin)
         return row
 
     def get(self, key: tuple[str, str], default: Any = None) -> Any:  # type: ignore[override]
@@ -551,17 +552,40 @@ class _LazyRows(Mapping[tuple[str, str], FactorRow]):
         return len(self._raw)
 
 
+def _as_mapping(header: list[str], cells: list[str]) -> dict[Any, Any]:
+    """A row as ``csv.DictReader`` gives it: cells past the header under None, missing cells None."""
+    data: dict[Any, Any] = dict(zip(header, cells, strict=False))
+    if len(cells) > len(header):
+        data[None] = cells[len(header) :]
+    else:
+        for name in header[len(cells) :]:
+            data[name] = None
+    return data
+
+
 @cache
 def _load_csv_rows(*folders: Path) -> Mapping[tuple[str, str], FactorRow]:
-    raw: dict[tuple[str, str], tuple[dict[str, str], str]] = {}
+    raw: dict[tuple[str, str], tuple[list[str], list[str], str]] = {}
     for folder in folders:
         if not folder.is_dir():
             continue
         origin = "curated" if folder.name == "curated" else "source"
         for path in sorted(folder.glob("*.csv")):
             with path.open(encoding="utf-8", newline="") as fh:
-                for data in csv.DictReader(fh):
-                    key = ((data.get("id") or "").strip(), (data.get("factor_set") or "").strip())
+                reader = csv.reader(fh)
+                header = next(reader, None)
+                if header is None:
+                    continue
+                # the last column of a name, as csv.DictReader's mapping keeps it
+                at = {name: i for i, name in enumerate(header)}
+                at_id, at_set = at.get("id", len(header)), at.get("factor_set", len(header))
+                for cells in reader:
+                    if not cells:  # a blank line: csv.DictReader skips it too
+                        continue
+                    key = (
+                        (cells[at_id] if at_id < len(cells) else "").strip(),
+                        (cells[at_set] if at_set < len(cells) else "").strip(),
+                    )
                     if key in raw:
                         raise FactorError(
                             Message(
@@ -571,7 +595,7 @@ def _load_csv_rows(*folders: Path) -> Mapping[tuple[str, str], FactorRow]:
                                 set=repr(key[1]),
                             )
                         )
-                    raw[key] = (data, origin)
+                    raw[key] = (header, cells, origin)
     return _LazyRows(raw)
 
 

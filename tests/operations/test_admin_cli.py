@@ -116,3 +116,39 @@ def test_restore_refuses_a_damaged_file_before_writing(new_database: Callable[[]
     engine = sa.create_engine(target)
     assert sa.inspect(engine).get_table_names() == []
     engine.dispose()
+
+
+def test_a_database_not_yet_upgraded_is_backed_up_and_restored(new_database: Callable[[], str], tmp_path: Path) -> None:
+    """The backup taken before ``shootprint db upgrade`` (as it should be) of a database whose schema
+    lacks a column added since (the footprint cache's ``last_used``): written with the columns the
+    database has, restored at its revision, then upgraded."""
+    source, target = new_database(), new_database()
+    engine = sa.create_engine(source)
+    try:
+        migrations.upgrade(engine, "0005_record_batches")
+        with engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO footprint_cache (document_hash, data_version, factor_set, overrides_hash, kind,"
+                    " result, created_at) VALUES (:h, 'v1', 'ademe', :o, 'estimate', :r, :t)"
+                ),
+                {"h": "a" * 64, "o": "0" * 64, "r": json.dumps({"total_kgco2e": 1.5}), "t": "2026-11-01 10:00:00"},
+            )
+    finally:
+        engine.dispose()
+    file = tmp_path / "before-upgrade.gz"
+    done = run(["admin", "backup", str(file)], source)
+    assert done.exit_code == 0, done.output
+    assert "0005_record_batches" in done.output
+    restored = run(["admin", "restore", str(file)], target)
+    assert restored.exit_code == 0, restored.output
+    assert run(["db", "upgrade"], target).exit_code == 0
+    engine = sa.create_engine(target)
+    try:
+        with engine.connect() as conn:
+            ((document_hash, created, last_used),) = conn.execute(
+                sa.text("SELECT document_hash, created_at, last_used FROM footprint_cache")
+            ).all()
+    finally:
+        engine.dispose()
+    assert document_hash == "a" * 64 and last_used == created

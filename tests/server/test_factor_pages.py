@@ -7,6 +7,8 @@ from server_helpers import World, post, users_id
 from shootprint.server.services import compute, organisations, productions
 
 STUDIO_FACTOR = "energy.studio.large.kwh_per_day"
+#: a row the reference studio uses (its energy is computed from the floor area, not the per-day lump)
+STUDIO_AREA = "energy.studio.large.area_m2"
 
 
 def test_search_and_detail(world: World):
@@ -24,24 +26,24 @@ def test_an_owner_overrides_a_factor_and_results_mark_it(world: World):
     pid = productions.create(world.db, sc, productions.reference_document("studio-paris"))
     before = productions.footprint(world.db, sc, pid)["total_kgco2e"]
     form = {
-        "factor_id": STUDIO_FACTOR,
-        "value": "1800",
-        "unit": "kWh/day",
+        "factor_id": STUDIO_AREA,
+        "value": "1000",
+        "unit": "m2",
         "uncertainty_pct": "10",
-        "source": "studio meter readings, 2025",
-        "reason": "our studio's metered electricity per hire day",
+        "source": "studio floor plan, 2025",
+        "reason": "the floor area of the stage we hire",
     }
     bad = post(owner, f"/o/{world.org}/factors/overrides", {**form, "value": "lots"})
-    assert bad.status_code == 422 and "value: expected a number" in bad.text and 'value="studio meter' in bad.text
+    assert bad.status_code == 422 and "value: expected a number" in bad.text and 'value="studio floor plan' in bad.text
     wrong_unit = post(owner, f"/o/{world.org}/factors/overrides", {**form, "unit": "kg"})
     assert wrong_unit.status_code == 422
     assert post(owner, f"/o/{world.org}/factors/overrides", form).status_code == 303
     listing = owner.get(f"/o/{world.org}/factors")
-    assert "studio meter readings, 2025" in listing.text and "Owner" in listing.text
+    assert "studio floor plan, 2025" in listing.text and "Owner" in listing.text
     after = productions.footprint(world.db, sc, pid)
     expected = compute.estimate(
         productions.reference_document("studio-paris"),
-        [compute.Override(STUDIO_FACTOR, 1800.0, "kWh/day", 10.0, form["source"], form["reason"])],
+        [compute.Override(STUDIO_AREA, 1000.0, "m2", 10.0, form["source"], form["reason"])],
     )
     assert after["total_kgco2e"] == expected["total_kgco2e"] != before
     page = owner.get(f"/o/{world.org}/productions/{pid}")

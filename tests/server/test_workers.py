@@ -57,14 +57,18 @@ def _die_logged(log: str, how: str = "kill", go: str = "") -> int:
         time.sleep(0.02)
     if how == "exit":
         os._exit(3)
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file left behind where core dumps are on
     os.kill(os.getpid(), signal.SIGSEGV if how == "segv" else signal.SIGKILL)
     return 0  # pragma: no cover - never reached
 
 
-def _computing_on(log: str) -> int:
-    """Runs for a long while the first time (another worker breaks the pool meanwhile), at once after."""
-    if _logged(log) == 1:
-        time.sleep(120)
+def _computing_until(log: str, done: str) -> int:
+    """Computes (waits) until the file ``done`` is there; counts its runs in ``log``."""
+    _logged(log)
+    while not os.path.exists(done):
+        time.sleep(0.02)
     return os.getpid()
 
 
@@ -72,8 +76,8 @@ def _computing_on(log: str) -> int:
 def test_a_computation_that_ends_its_worker_is_answered_and_not_run_again(tmp_path, how):
     """A worker ended by its computation (killed, out of memory, a crash, ``os._exit``): that call is
     answered with a 503 error in English and French and is not run again (it would end the next
-    worker too); the pool is replaced and the next call is answered. The same computation asked again
-    ends one worker again, not two."""
+    worker too); the worker is replaced and the next call is answered. The same computation asked
+    again ends one worker again, not two."""
     log = str(tmp_path / "crash.log")
     with pytest.raises(ComputationCrashed) as crashed:
         workers.run(1, _die_logged, log, how)
@@ -92,48 +96,60 @@ def test_a_computation_that_ends_its_worker_is_answered_and_not_run_again(tmp_pa
     assert workers.run(1, _pid) not in (after, os.getpid())
 
 
-def test_the_other_calls_of_a_broken_pool_go_to_the_new_pool_once(tmp_path):
-    """One computation ends its worker while another computes in the pool's second worker and a third
-    waits in the queue: the first is answered with the error; the second (its worker ended by the
-    broken pool's clean-up) and the third are answered by the new pool, each submitted once more."""
+def test_a_worker_killed_while_idle_is_replaced_and_the_next_call_answered():
+    """A worker ended while it waited for work (the out-of-memory killer chose it): the next call,
+    which had not started, goes to a new worker and is answered."""
+    idle = workers.run(1, _pid)
+    os.kill(idle, signal.SIGKILL)
+    answered = workers.run(1, _pid)
+    assert answered not in (idle, os.getpid())
+    assert workers.run(1, _pid) == answered
+
+
+def test_a_crash_takes_no_other_computation_with_it(tmp_path):
+    """One computation ends its worker while another computes in the second worker and a third waits
+    for a free one: the first is answered with the error; the second goes on in its worker, untouched
+    (run once), and the third is answered too. Twice over: each crash ends one worker, no more."""
     import threading
 
-    crash_log, other_log, go = (str(tmp_path / n) for n in ("crash.log", "other.log", "go"))
-    answers: dict[str, object] = {}
-
-    def call(name: str, fn, *args) -> None:
+    def call(answers: dict[str, object], name: str, fn, *args) -> None:
         try:
             answers[name] = workers.run(2, fn, *args)
         except Exception as exc:  # noqa: BLE001 (kept for the asserts below)
             answers[name] = exc
 
-    workers.run(2, _pid)  # the pool started, both workers ready
-    threads = [
-        threading.Thread(target=call, args=("crash", _die_logged, crash_log, "kill", go)),
-        threading.Thread(target=call, args=("other", _computing_on, other_log)),
-    ]
-    for t in threads:
-        t.start()
-    while not (os.path.exists(crash_log) and os.path.exists(other_log)):  # both under way
-        time.sleep(0.02)
-    queued = threading.Thread(target=call, args=("queued", _pid))
-    queued.start()
-    threads.append(queued)
-    pool = workers._POOLS[2]  # noqa: SLF001 (the test waits until the third call is in its queue)
-    while len(pool.executor._pending_work_items) < 3:  # noqa: SLF001
-        time.sleep(0.02)
-    with open(go, "w"):
-        pass
-    for t in threads:
-        t.join(180)
-    assert isinstance(answers["crash"], ComputationCrashed), answers
-    with open(crash_log) as fh:
-        assert len(fh.read().split()) == 1
-    with open(other_log) as fh:
-        other_pids = [int(x) for x in fh.read().split()]
-    assert len(other_pids) == 2 and answers["other"] == other_pids[1] != other_pids[0]
-    assert isinstance(answers["queued"], int) and answers["queued"] != os.getpid()
-    assert workers._POOLS[2] is not pool  # noqa: SLF001
+    for round_ in range(2):
+        crash_log, other_log, go, done = (str(tmp_path / f"{n}-{round_}") for n in ("crash", "other", "go", "done"))
+        answers: dict[str, object] = {}
+        threads = [
+            threading.Thread(target=call, args=(answers, "crash", _die_logged, crash_log, "kill", go)),
+            threading.Thread(target=call, args=(answers, "other", _computing_until, other_log, done)),
+        ]
+        for t in threads:
+            t.start()
+        while not (os.path.exists(crash_log) and os.path.exists(other_log)):  # both under way
+            time.sleep(0.02)
+        queued = threading.Thread(target=call, args=(answers, "queued", _pid))
+        queued.start()
+        pool = workers._POOLS[2]  # noqa: SLF001 (the test waits until the third call waits for a worker)
+        while pool.waiting < 1:
+            time.sleep(0.02)
+        with open(go, "w"):
+            pass
+        threads[0].join(120)
+        assert isinstance(answers["crash"], ComputationCrashed), answers
+        with open(other_log) as fh:
+            (other_pid,) = (int(x) for x in fh.read().split())
+        os.kill(other_pid, 0)  # the other worker is still there, computing
+        assert "other" not in answers
+        with open(done, "w"):
+            pass
+        for t in (threads[1], queued):
+            t.join(120)
+        assert answers["other"] == other_pid  # computed once, in the same worker
+        with open(crash_log) as fh:
+            assert len(fh.read().split()) == 1
+        assert isinstance(answers["queued"], int) and answers["queued"] != os.getpid()
     workers.shutdown()
 
 
@@ -222,3 +238,56 @@ def test_ctrl_c_sent_to_every_process_leaves_the_workers_to_their_application():
         except FileNotFoundError:
             break
     assert workers.run(1, _pid) == worker, "the worker stopped: a new one answered"
+
+
+def test_the_workers_need_no_temporary_folder(tmp_path, monkeypatch):
+    """Whether a crashed call had started is known without a file: a clean-up of the temporary folder
+    (systemd-tmpfiles, a cron job) while the application runs, or a temporary folder that is not
+    there at all, takes no computation with it."""
+    import shutil
+    import tempfile
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    try:
+        first = workers.run(3, _pid)
+        shutil.rmtree(temporary)  # cleaned up meanwhile
+        assert workers.run(3, _pid) == first
+        log = str(tmp_path / "crash.log")
+        with pytest.raises(ComputationCrashed):
+            workers.run(3, _die_logged, log, "kill")
+        with open(log) as fh:
+            assert len(fh.read().split()) == 1, "the computation that ended its worker was run again"
+        assert workers.run(3, _pid) not in (first, os.getpid())
+    finally:
+        workers.shutdown()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-there"))
+    try:
+        assert workers.run(3, _pid) != os.getpid()
+    finally:
+        workers.shutdown()
+
+
+def test_a_worker_that_cannot_be_started_leaves_its_place_to_the_next_call(monkeypatch):
+    """Starting a worker fails (no file descriptor or memory left): that call gets the error, and the
+    next one starts a worker in the same place instead of waiting for ever for a place that is gone."""
+    import concurrent.futures
+    import threading
+
+    def refused(*args, **kwargs):
+        raise OSError(24, "Too many open files")
+
+    workers.shutdown()
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", refused)
+    with pytest.raises(OSError, match="Too many open files"):
+        workers.run(1, _pid)
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", concurrent.futures.ProcessPoolExecutor)
+    answers: list[int] = []
+    call = threading.Thread(target=lambda: answers.append(workers.run(1, _pid)), daemon=True)
+    call.start()
+    call.join(120)
+    try:
+        assert answers and answers[0] != os.getpid(), "the next call waited for a place that was lost"
+    finally:
+        workers.shutdown()

@@ -224,11 +224,15 @@ def _write(conn: Connection, path: Path, metadata: sa.MetaData) -> BackupSummary
             line(header)
             for table in tables:
                 raw = _raw_table(table)
-                names = [c.name for c in raw.columns]
-                encoders = [_codec(c.type)[0] for c in raw.columns]
+                # the columns the database has: one whose schema is at an older revision (backed up
+                # before ``shootprint db upgrade``, as it should be) lacks the columns added since
+                there = {c["name"] for c in inspector.get_columns(table.name, schema=table.schema)}
+                kept = [c for c in raw.columns if c.name in there]
+                names = [c.name for c in kept]
+                encoders = [_codec(c.type)[0] for c in kept]
                 line({"table": table.name, "columns": names})
-                order = list(raw.primary_key.columns) or list(raw.columns)
-                result = conn.execution_options(yield_per=BATCH_ROWS).execute(sa.select(raw).order_by(*order))
+                order = list(raw.primary_key.columns) or kept
+                result = conn.execution_options(yield_per=BATCH_ROWS).execute(sa.select(*kept).order_by(*order))
                 count = 0
                 for row in result:
                     line([None if v is None else enc(v) for enc, v in zip(encoders, row, strict=True)])

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 import weakref
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
@@ -31,27 +32,31 @@ T = TypeVar("T")
 _LIMITERS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, anyio.CapacityLimiter]] = (
     weakref.WeakKeyDictionary()
 )
+_LOCK = threading.Lock()  # /metrics reads the limiters from a thread while a loop may add one
 
 
 def limiter(compute_threads: int) -> anyio.CapacityLimiter:
     """The running event loop's limiter of heavy requests for ``compute_threads`` (a setting):
     ``2 × compute_threads`` threads, the same one for every heavy route of the loop."""
     tokens = 2 * max(compute_threads, 1)
-    by_size = _LIMITERS.setdefault(asyncio.get_running_loop(), {})
-    found = by_size.get(tokens)
-    if found is None:
-        found = by_size[tokens] = anyio.CapacityLimiter(tokens)
-    return found
+    loop = asyncio.get_running_loop()
+    with _LOCK:
+        by_size = _LIMITERS.setdefault(loop, {})
+        found = by_size.get(tokens)
+        if found is None:
+            found = by_size[tokens] = anyio.CapacityLimiter(tokens)
+        return found
 
 
 def statistics() -> tuple[int, int]:
     """Heavy requests of this process: (on a thread now, waiting for one), all event loops together."""
     on_thread = waiting = 0
-    for by_size in list(_LIMITERS.values()):
-        for found in by_size.values():
-            stats = found.statistics()
-            on_thread += stats.borrowed_tokens
-            waiting += stats.tasks_waiting
+    with _LOCK:
+        limiters = [found for by_size in _LIMITERS.values() for found in by_size.values()]
+    for found in limiters:
+        stats = found.statistics()
+        on_thread += stats.borrowed_tokens
+        waiting += stats.tasks_waiting
     return on_thread, waiting
 
 

@@ -11,8 +11,9 @@ would never be read again. Two rules remove them:
 - any entry that no request has used for :data:`UNUSED_DAYS` (30 days: it is computed again when
   someone opens it).
 
-A request that reads an entry marks it used (``last_used``), at most once per :data:`TOUCH_EVERY`
-(an hour), so that reading stays a read almost always.
+A request that reads an entry (a production's page, a comparison, the productions list's totals)
+marks it used (``last_used``), at most once per :data:`TOUCH_EVERY` (an hour), so that reading stays
+a read almost always.
 
 Removal runs in passes of at most :data:`BATCH` entries, each one short transaction: one pass, by
 chance (:data:`CLEAN_CHANCE`), after a request stores a new entry (so an installation that nobody
@@ -50,16 +51,28 @@ _LOG = logging.getLogger("shootprint.cache")
 def touch(db: Database, entry_id: int, last_used: datetime | None, now: datetime | None = None) -> None:
     """Mark the entry ``entry_id`` (last used at ``last_used``) used now, unless it was within
     :data:`TOUCH_EVERY`. Another process marking it too writes nothing more."""
+    touch_many(db, [(entry_id, last_used)], now)
+
+
+def touch_many(db: Database, entries: list[tuple[int, datetime | None]], now: datetime | None = None) -> None:
+    """:func:`touch` for each (id, last used) of ``entries``, in one statement when any needs it.
+
+    The read it follows has its answer: a mark the database refuses (locked past the busy timeout, a
+    deadlock with another list on PostgreSQL) is left to a later read, never the read's failure."""
     now = now or utcnow()
     cutoff = now - TOUCH_EVERY
-    if last_used is not None and last_used >= cutoff:
+    stale = [entry_id for entry_id, last_used in entries if last_used is None or last_used < cutoff]
+    if not stale:
         return
-    with db.transaction() as s:
-        s.execute(
-            sa.update(FootprintCache)
-            .where(FootprintCache.id == entry_id, FootprintCache.last_used < cutoff)
-            .values(last_used=now)
-        )
+    try:
+        with db.transaction() as s:
+            s.execute(
+                sa.update(FootprintCache)
+                .where(FootprintCache.id.in_(stale), FootprintCache.last_used < cutoff)
+                .values(last_used=now)
+            )
+    except sa.exc.DBAPIError as exc:
+        _LOG.warning("footprint cache entries not marked used, left for a later read: %s", exc.__class__.__name__)
 
 
 def _stale(now: datetime, unused_days: float, other_version_days: float) -> sa.ColumnElement[bool]:

@@ -655,6 +655,8 @@ def _cached_totals(
                 FootprintCache.document_hash,
                 FootprintCache.result["total_kgco2e"].as_float(),
                 FootprintCache.result["intensities"],
+                FootprintCache.id,
+                FootprintCache.last_used,
             ).where(
                 FootprintCache.document_hash.in_(list(footprint_hashes)),
                 FootprintCache.data_version == version,
@@ -662,7 +664,8 @@ def _cached_totals(
                 FootprintCache.kind == "estimate",
             )
         ).all()
-    return {h: (total, intensities) for h, total, intensities in rows if total is not None}
+    footprint_cache.touch_many(db, [(r.id, r.last_used) for r in rows])  # used: kept by the clean-up
+    return {h: (total, intensities) for h, total, intensities, *_ in rows if total is not None}
 
 
 def clients(db: Database, sc: Scope) -> list[str]:

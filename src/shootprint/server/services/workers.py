@@ -17,29 +17,26 @@ Work goes to the pool as a module-level function and plain data (documents, over
 same calls the request's thread would make; the core's problems come back as the same
 :class:`Invalid`.
 
-A computation that ends its worker (out of memory, a crash in native code) is answered with
-:class:`ComputationCrashed` (HTTP 503) and never run again on its own: run again, it could end the
-replacement worker too. The pool is replaced, and the calls that were only waiting in it (or
-computing in a worker the broken pool took down with it) go to the new pool once more.
+Each worker process has an executor of its own, running one call at a time, and calls wait in the
+application process for an idle worker: a computation that ends its worker (out of memory, a crash
+in native code) takes no other computation with it. It is answered with :class:`ComputationCrashed`
+(HTTP 503) and never run again on its own (run again, it could end the replacement worker too); the
+worker is replaced when a call next needs it.
 """
 
 from __future__ import annotations
 
-import contextlib
+import itertools
 import logging
 import multiprocessing
 import multiprocessing.util
 import os
-import shutil
 import signal
-import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from shootprint.i18n import N_
@@ -58,9 +55,12 @@ _LOG = logging.getLogger("shootprint.workers")
 PARENT_CHECK_S = 1.0
 
 
-def _start_worker() -> None:
+def _start_worker(flag: Any = None) -> None:
     """Each worker: ends when its application process does (killed, say), lower priority, and the
-    factor data loaded once, before the first computation."""
+    factor data loaded once, before the first computation. ``flag`` is shared with the application
+    process: the worker writes there the number of the call it computes (:func:`_marked`)."""
+    global _FLAG
+    _FLAG = flag
     parent = os.getppid()
 
     def watch() -> None:  # a worker whose application ended has no one to answer: it ends too
@@ -83,36 +83,80 @@ def _start_worker() -> None:
     compute.calculator()
 
 
-@dataclass(eq=False)
+class _Closed(Exception):
+    """The pool was shut down while a call waited for one of its workers: the call takes a new pool."""
+
+
+class _Worker:
+    """One worker process in an executor of its own, and the number it shares with it: the call the
+    worker computes now (0 when none). Shared memory, not a file: nothing on disk to be removed by a
+    clean-up of temporary folders, refused by a read-only one, or left behind by a killed process."""
+
+    def __init__(self) -> None:
+        # spawned, not forked: the web process has threads (and database connections) a fork would copy
+        context = multiprocessing.get_context("spawn")
+        self.under_way = context.RawValue("q", 0)
+        self.executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=_start_worker, initargs=(self.under_way,)
+        )
+
+
 class _Pool:
-    """A pool of worker processes and its folder of marks: a call's mark (a file named by the call,
-    holding the worker's process id) is there while a worker computes it."""
+    """``size`` worker processes, each in an executor of its own (one process, one call at a time):
+    a worker that ends abruptly breaks its own executor only, never a computation of another worker.
+    Calls wait here, in this process, for an idle worker; the most recently used one is taken first
+    (warm), and a place whose worker ended gets a new one when a call needs it."""
 
-    executor: ProcessPoolExecutor
-    marks: str
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    #: once the pool broke and ended: each worker's exit code, and the calls under way (token: worker)
-    exits: dict[int, int | None] | None = None
-    under_way: dict[str, int] = field(default_factory=dict)
+    def __init__(self, size: int) -> None:
+        self._idle: list[_Worker | None] = [None] * size  # None: a place without a process yet
+        self._started: set[_Worker] = set()
+        self._cond = threading.Condition()
+        self._closed = False
+        #: calls waiting for an idle worker now
+        self.waiting = 0
 
-    def ended(self) -> dict[int, int | None]:
-        """Shut the (broken) pool down, once: how each of its workers ended, and which calls were
-        under way in which worker (:attr:`under_way`)."""
-        with self.lock:
-            if self.exits is None:
-                processes = dict(getattr(self.executor, "_processes", None) or {})
-                self.executor.shutdown(wait=True, cancel_futures=True)  # joins its workers
-                self.exits = {pid: p.exitcode for pid, p in processes.items()}
-                for name in os.listdir(self.marks):
-                    with contextlib.suppress(OSError, ValueError), open(os.path.join(self.marks, name)) as fh:
-                        self.under_way[name] = int(fh.read())
-                shutil.rmtree(self.marks, ignore_errors=True)
-            return self.exits
+    def take(self) -> _Worker:
+        with self._cond:
+            self.waiting += 1
+            try:
+                while not self._idle and not self._closed:
+                    self._cond.wait()
+            finally:
+                self.waiting -= 1
+            if self._closed:
+                raise _Closed
+            worker = self._idle.pop()
+            if worker is None:
+                try:
+                    worker = _Worker()
+                except BaseException:  # no process made (no memory, no file descriptor): the place stays
+                    self._idle.insert(0, None)
+                    self._cond.notify()
+                    raise
+                self._started.add(worker)
+            return worker
 
-    def close(self, wait: bool) -> None:
-        self.executor.shutdown(wait=wait, cancel_futures=True)
-        if wait:
-            shutil.rmtree(self.marks, ignore_errors=True)
+    def give(self, worker: _Worker, broken: bool) -> None:
+        """Back to the idle ones; a ``broken`` one is shut down (its process has ended) and its place
+        left for a new one."""
+        if broken:
+            worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
+        with self._cond:
+            if broken:
+                self._started.discard(worker)
+                self._idle.insert(0, None)  # warm workers first
+            else:
+                self._idle.append(worker)
+            self._cond.notify()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            workers = list(self._started)
+            self._started.clear()
+            self._cond.notify_all()
+        for worker in workers:
+            worker.executor.shutdown(wait=True, cancel_futures=True)
 
 
 _POOLS: dict[int, _Pool] = {}
@@ -122,10 +166,7 @@ def _pool(processes: int) -> _Pool:
     with _LOCK:
         pool = _POOLS.get(processes)
         if pool is None:
-            # spawned, not forked: the web process has threads (and database connections) a fork would copy
-            context = multiprocessing.get_context("spawn")
-            executor = ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=_start_worker)
-            pool = _POOLS[processes] = _Pool(executor, tempfile.mkdtemp(prefix="shootprint-workers-"))
+            pool = _POOLS[processes] = _Pool(processes)
             global _FINALIZER
             if _FINALIZER is None:
                 # An application that is itself a multiprocessing child (uvicorn --reload or --workers)
@@ -137,44 +178,21 @@ def _pool(processes: int) -> _Pool:
         return pool
 
 
-def _forget(processes: int, pool: _Pool) -> None:
-    """The next calls go to a new pool."""
-    with _LOCK:
-        if _POOLS.get(processes) is pool:
-            del _POOLS[processes]
+#: in a worker: the number it shares with its application process (:class:`_Worker`)
+_FLAG: Any = None
+_CALLS = itertools.count(1)
 
 
-def _marked(marks: str, token: str, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
-    """In a worker: ``fn(*args, **kwargs)``, marked as under way while it runs."""
-    path = os.path.join(marks, token)
-    with open(path, "w") as fh:
-        fh.write(str(os.getpid()))
+def _marked(token: int, fn: Callable[..., T], args: Any, kwargs: Any) -> T:
+    """In a worker: ``fn(*args, **kwargs)``, marked as under way (``token`` in the shared number) while
+    it runs."""
+    if _FLAG is not None:
+        _FLAG.value = token
     try:
         return fn(*args, **kwargs)
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
-
-def _submit(processes: int, fn: Callable[..., T], args: Any, kwargs: Any) -> tuple[_Pool, str, Future[T]]:
-    for _ in range(3):  # a pool another call found broken (or shut down) a moment ago: the next one
-        pool = _pool(processes)
-        token = uuid.uuid4().hex
-        try:
-            return pool, token, pool.executor.submit(_marked, pool.marks, token, fn, args, kwargs)
-        except (BrokenProcessPool, RuntimeError):
-            _forget(processes, pool)
-    raise ComputationCrashed(CRASHED)
-
-
-def _broke_it(pool: _Pool, token: str) -> bool:
-    """Whether the call ``token`` of the broken ``pool`` was under way in the worker that ended
-    abruptly, rather than waiting in the queue or computing in a worker the pool's clean-up ended."""
-    exits = pool.ended()
-    pid = pool.under_way.get(token)
-    if pid is None:
-        return False  # never started (or finished just before the pool broke): innocent
-    return exits.get(pid) != -signal.SIGTERM  # SIGTERM: the pool's clean-up, after another one broke it
+        if _FLAG is not None:
+            _FLAG.value = 0
 
 
 #: what a request whose computation ended its worker is told (HTTP 503)
@@ -188,29 +206,40 @@ def run(processes: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(*args, **kwargs)`` in one of ``processes`` worker processes (waits for a free one), or in
     this thread when ``processes`` is 0.
 
-    A worker that ends abruptly (killed, out of memory, a crash in native code) breaks its pool, and
-    every call submitted to it fails at once. The pool is replaced; the call that was under way in
-    that worker is not run again (it could end the next worker too, and the next) and raises
-    :class:`ComputationCrashed`; the others (queued, or computing in a worker the pool ended with the
-    broken one) are submitted once more to the new pool."""
+    A worker that ends abruptly while it computes the call (killed, out of memory, a crash in native
+    code) takes no other computation with it: it is replaced, and the call is not run again (it could
+    end the next worker too, and the next) but raises :class:`ComputationCrashed`. A call whose
+    worker had ended before it started (killed while idle) goes once to a new worker."""
     if processes <= 0:
         return fn(*args, **kwargs)
-    for attempt in range(2):
-        pool, token, future = _submit(processes, fn, args, kwargs)
+    for attempt in range(3):
+        pool = _pool(processes)
         try:
-            return future.result()
-        except BrokenProcessPool as exc:
-            _forget(processes, pool)
-            culprit = _broke_it(pool, token)
-            if culprit or attempt:
-                _LOG.warning(
-                    "a worker process ended abruptly during %s (%s): %s",
-                    getattr(fn, "__qualname__", fn),
-                    "this computation's worker" if culprit else "again, after one more try",
-                    "not run again",
-                )
-                raise ComputationCrashed(CRASHED) from exc
-    raise AssertionError("unreachable")  # pragma: no cover
+            worker = pool.take()
+        except _Closed:  # shut down meanwhile: a new pool
+            continue
+        token = next(_CALLS)
+        broken = True
+        try:
+            try:
+                future = worker.executor.submit(_marked, token, fn, args, kwargs)
+            except (BrokenProcessPool, RuntimeError):  # it had ended (or was shut down) while idle
+                continue
+            try:
+                result = future.result()
+            except BrokenProcessPool as exc:
+                if worker.under_way.value == token or attempt:  # it had started
+                    _LOG.warning(
+                        "a worker process ended abruptly while it computed %s: not run again",
+                        getattr(fn, "__qualname__", fn),
+                    )
+                    raise ComputationCrashed(CRASHED) from exc
+                continue  # the worker had ended before the call started: once more, on a new one
+            broken = False
+            return result
+        finally:
+            pool.give(worker, broken)
+    raise ComputationCrashed(CRASHED)
 
 
 def shutdown() -> None:
@@ -219,4 +248,4 @@ def shutdown() -> None:
         pools = list(_POOLS.values())
         _POOLS.clear()
     for pool in pools:
-        pool.close(wait=True)
+        pool.close()

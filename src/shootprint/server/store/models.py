@@ -214,7 +214,10 @@ class FootprintCache(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSONType)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: when a request last read it (to within services.cache.TOUCH_EVERY): unused entries are removed
-    last_used: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: (the database's default serves the release before 0006, which does not name it, in a rolling upgrade)
+    last_used: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, server_default=sa.text("CURRENT_TIMESTAMP"), index=True
+    )
 
 
 class FactorOverride(Base):

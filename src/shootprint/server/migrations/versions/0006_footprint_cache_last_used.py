@@ -4,7 +4,9 @@ Revision ID: 0006_footprint_cache_last_used
 Revises: 0005_record_batches
 Create Date: 2026-12-02
 
-Entries already there count as last used when they were made.
+Entries already there count as last used when they were made. The column defaults to the time of
+the insert in the database itself, so that the processes of the release before (during a rolling
+upgrade), which do not name it, still store their entries.
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("last_used", sa.DateTime(timezone=True), nullable=True))
     op.execute("UPDATE footprint_cache SET last_used = created_at")
     with op.batch_alter_table("footprint_cache", schema=None) as batch_op:
-        batch_op.alter_column("last_used", existing_type=sa.DateTime(timezone=True), nullable=False)
+        batch_op.alter_column(
+            "last_used",
+            existing_type=sa.DateTime(timezone=True),
+            nullable=False,
+            server_default=sa.text("CURRENT_TIMESTAMP"),
+        )
         batch_op.create_index(batch_op.f("ix_footprint_cache_last_used"), ["last_used"], unique=False)
 
 
