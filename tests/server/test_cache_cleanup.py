@@ -187,3 +187,58 @@ def test_processes_of_the_release_before_still_store_entries_after_the_migration
         (last_used,) = s.scalars(sa.select(FootprintCache.last_used)).all()
     assert abs(last_used - utcnow()) < timedelta(minutes=5)
     assert cache.clean(db) == 0 and len(_ids(db)) == 1  # in use by the release before: kept
+
+
+def test_the_admin_command_on_a_database_not_yet_upgraded_says_so(tmp_path: Any):
+    """Run before ``shootprint db upgrade`` (a database at 0005, or without any table): an error naming
+    the revisions and the command to run, in English and French, and nothing removed; no traceback."""
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    env = {"SHOOTPRINT_DATABASE_URL": url}
+    fresh = CliRunner().invoke(cli, ["admin", "clean-cache"], env=env)
+    assert fresh.exit_code == 1 and isinstance(fresh.exception, SystemExit), fresh.output
+    assert fresh.output.startswith("error: ") and "shootprint db upgrade" in fresh.output
+    db = Database(url)
+    try:
+        migrations.upgrade(db.engine, "0005_record_batches")
+    finally:
+        db.dispose()
+    old = CliRunner().invoke(cli, ["admin", "clean-cache"], env=env)
+    assert old.exit_code == 1 and isinstance(old.exception, SystemExit), old.output
+    assert "0005_record_batches" in old.output and "shootprint db upgrade" in old.output
+    assert old.output.startswith("error: ")
+    french = CliRunner().invoke(cli, ["admin", "clean-cache", "--lang", "fr"], env=env)
+    assert french.exit_code == 1 and french.output.startswith("erreur: ") and "mettez-le à jour" in french.output
+
+
+def test_a_read_is_answered_when_marking_the_entry_used_fails(world: World, database_url: str):
+    """Marking an entry used is a write that a read makes once an hour: when the database refuses it
+    (locked past the busy timeout, a deadlock between two lists on PostgreSQL), the page or the list
+    is still answered from the cache; the entry is marked by a later read."""
+    db = world.db
+    sc = organisations.scope(db, users_id(db, "editor@example.org"), world.org)
+    pid = productions.create(db, sc, productions.reference_document("studio-paris"))
+    first = productions.footprint(db, sc, pid)
+    totals = {p.id: p.total_kgco2e for p in productions.listing(db, sc)}
+    with db.engine.begin() as conn:
+        conn.execute(sa.update(FootprintCache).values(last_used=NOW - timedelta(days=40)))
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "CREATE FUNCTION refuse_update() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'database is locked'; END $$"
+            )
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE UPDATE ON footprint_cache FOR EACH ROW EXECUTE FUNCTION refuse_update()"
+            )
+        else:
+            conn.exec_driver_sql(
+                "CREATE TRIGGER refuse BEFORE UPDATE ON footprint_cache BEGIN SELECT RAISE(ABORT, 'database is locked'); END"
+            )
+    assert productions.footprint(db, sc, pid) == first
+    assert {p.id: p.total_kgco2e for p in productions.listing(db, sc)} == totals
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "DROP TRIGGER refuse ON footprint_cache" if conn.dialect.name == "postgresql" else "DROP TRIGGER refuse"
+        )
+    productions.footprint(db, sc, pid)
+    with db.transaction() as s:
+        assert s.scalar(sa.select(sa.func.max(FootprintCache.last_used))) > NOW - timedelta(minutes=5)

@@ -291,3 +291,31 @@ def test_a_worker_that_cannot_be_started_leaves_its_place_to_the_next_call(monke
         assert answers and answers[0] != os.getpid(), "the next call waited for a place that was lost"
     finally:
         workers.shutdown()
+
+
+def test_a_broken_worker_given_back_while_its_pool_closes_is_shut_down_once(monkeypatch):
+    """The application shuts the pool down while a call gives back the worker its computation ended:
+    the worker's executor is shut down by one of them only (two shutdowns at once close its queues
+    twice: 'Bad file descriptor' at the application's exit)."""
+    import threading
+
+    pool = workers._Pool(1)  # noqa: SLF001 (the race is between two methods of the pool)
+    worker = pool.take()
+    worker.executor.submit(os.getpid).result()
+    shutdowns: list[str] = []
+    inside = threading.Event()
+    real = worker.executor.shutdown
+
+    def shutdown(*args, **kwargs):
+        shutdowns.append(threading.current_thread().name)
+        inside.set()
+        time.sleep(0.5)  # the other one comes meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(worker.executor, "shutdown", shutdown)
+    giving = threading.Thread(target=pool.give, args=(worker, True), name="give")
+    giving.start()
+    inside.wait(30)
+    pool.close()
+    giving.join(60)
+    assert len(shutdowns) == 1, shutdowns

@@ -281,13 +281,38 @@ def clean_cache_cmd(unused_days: float, other_version_days: float, lang: str) ->
     SQLite in your data folder), in short transactions: the server may keep running. The server also
     removes some now and then; run this from cron, or after an upgrade of the factor data."""
     _need_server_extra()
+    import sqlalchemy as sa
+
     from shootprint.i18n import gettext
+    from shootprint.server import migrations
     from shootprint.server.services import cache
     from shootprint.server.store.db import Database
 
     settings = _settings(lang)
     database = Database(settings.database_url)
     try:
+        # a database not yet upgraded (the cache's last_used came with 0006) is not cleaned
+        inspector = sa.inspect(database.engine)
+        has = inspector.has_table("footprint_cache") and any(
+            c["name"] == "last_used" for c in inspector.get_columns("footprint_cache")
+        )
+        if not has:
+            where, revision = _masked(settings.database_url), migrations.current(database.engine)
+            if revision is None:
+                message = gettext(
+                    lang,
+                    "{database}: the database has no schema yet: create it (shootprint db upgrade) first",
+                    database=where,
+                )
+            else:
+                message = gettext(
+                    lang,
+                    "{database}: the schema is at revision {revision}, older than this version of shootprint: "
+                    "bring it up to date (shootprint db upgrade) before cleaning the cache",
+                    database=where,
+                    revision=revision,
+                )
+            _fail(RuntimeError(message), lang)
         removed = cache.clean(database, unused_days=unused_days, other_version_days=other_version_days)
     finally:
         database.dispose()

@@ -55,18 +55,24 @@ def touch(db: Database, entry_id: int, last_used: datetime | None, now: datetime
 
 
 def touch_many(db: Database, entries: list[tuple[int, datetime | None]], now: datetime | None = None) -> None:
-    """:func:`touch` for each (id, last used) of ``entries``, in one statement when any needs it."""
+    """:func:`touch` for each (id, last used) of ``entries``, in one statement when any needs it.
+
+    The read it follows has its answer: a mark the database refuses (locked past the busy timeout, a
+    deadlock with another list on PostgreSQL) is left to a later read, never the read's failure."""
     now = now or utcnow()
     cutoff = now - TOUCH_EVERY
     stale = [entry_id for entry_id, last_used in entries if last_used is None or last_used < cutoff]
     if not stale:
         return
-    with db.transaction() as s:
-        s.execute(
-            sa.update(FootprintCache)
-            .where(FootprintCache.id.in_(stale), FootprintCache.last_used < cutoff)
-            .values(last_used=now)
-        )
+    try:
+        with db.transaction() as s:
+            s.execute(
+                sa.update(FootprintCache)
+                .where(FootprintCache.id.in_(stale), FootprintCache.last_used < cutoff)
+                .values(last_used=now)
+            )
+    except sa.exc.DBAPIError as exc:
+        _LOG.warning("footprint cache entries not marked used, left for a later read: %s", exc.__class__.__name__)
 
 
 def _stale(now: datetime, unused_days: float, other_version_days: float) -> sa.ColumnElement[bool]:

@@ -138,12 +138,16 @@ class _Pool:
 
     def give(self, worker: _Worker, broken: bool) -> None:
         """Back to the idle ones; a ``broken`` one is shut down (its process has ended) and its place
-        left for a new one."""
+        left for a new one. Each worker is shut down once: by this call, or by :meth:`close` when it
+        came first (two shutdowns at once of one executor close its queues twice)."""
         if broken:
-            worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
+            with self._cond:
+                ours = worker in self._started
+                self._started.discard(worker)
+            if ours:
+                worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
         with self._cond:
             if broken:
-                self._started.discard(worker)
                 self._idle.insert(0, None)  # warm workers first
             else:
                 self._idle.append(worker)
