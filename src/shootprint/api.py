@@ -53,10 +53,12 @@ def load_table(factor_set: str | None = None, overrides: str | Path | None = Non
 
 def prepared(path: str | Path, sets: dict[str, Any] | None = None) -> Prepared:
     """A production file, validated (with ``--set`` changes), with the records it names."""
+    return _prepared(Path(path), read_file(Path(path)), sets)
+
+
+def _prepared(path: Path, document: dict[str, Any], sets: dict[str, Any] | None) -> Prepared:
     from shootprint.production import validate_with_sets
 
-    path = Path(path)
-    document = read_file(path)
     prod = validate_with_sets(document, sets, str(path))
     return Prepared(prod, tuple(load_records(prod, path.parent)), document if not sets else None)
 
@@ -68,13 +70,30 @@ def prepare_files(paths: Sequence[str | Path], sets: dict[str, Any] | None = Non
 
 
 def _prepare_many(productions: Sequence[str | Path | Any], sets: dict[str, Any] | None) -> list[Any]:
-    """Each production prepared; several validate with one model (see ``production.many_productions``)."""
-    from contextlib import nullcontext
+    """Each production prepared; several validate with one model (see ``production.many_productions``):
+    the files are read first, so that the model is that of the activity types they use. A file that
+    cannot be read fails in its turn, after the files before it, as when each was read in turn."""
+    from shootprint.production import activity_types, many_productions
 
-    from shootprint.production import many_productions
-
-    with many_productions() if len(productions) > 1 else nullcontext():
+    if len(productions) < 2:
         return [_prepare(p, sets) for p in productions]
+    documents: list[Any] = []
+    for production in productions:
+        if isinstance(production, str | Path):
+            try:
+                documents.append(read_file(Path(production)))
+            except Exception as exc:  # noqa: BLE001 (raised in its turn, below)
+                documents.append(exc)
+        else:
+            documents.append(None)
+    read = [d for d in documents if isinstance(d, dict)]
+    with many_productions(activity_types(read) if len(read) > 1 else None):
+        out = []
+        for production, document in zip(productions, documents, strict=True):
+            if isinstance(document, BaseException):
+                raise document
+            out.append(_prepare(production, sets) if document is None else _prepared(Path(production), document, sets))
+        return out
 
 
 def _prepare(production: str | Path | Any, sets: dict[str, Any] | None) -> Any:

@@ -186,18 +186,41 @@ def _production_model(models: tuple[type, ...]) -> type[ProductionBase]:
 
 
 #: set while several productions are validated in one call (compare, sensitivity of two): each
-#: would build its own narrow model, and one full model costs about what two narrow ones do
-_MANY: ContextVar[bool] = ContextVar("shootprint_many_productions", default=False)
+#: would build its own narrow model, and one full model costs about what two narrow ones do. True:
+#: the full model; a set of types: the model of those types (all the documents' types, read first)
+_MANY: ContextVar[bool | frozenset[str]] = ContextVar("shootprint_many_productions", default=False)
 
 
 @contextmanager
-def many_productions() -> Iterator[None]:
-    """Validate with the full model inside this block (a call validating several productions)."""
-    token = _MANY.set(True)
+def many_productions(types: Iterable[str] | None = None) -> Iterator[None]:
+    """Validate with one model inside this block (a call validating several productions): the
+    model of ``types`` (registered activity types: every type of the documents validated in the
+    block) for a document whose types are all among them, else the full model."""
+    token = _MANY.set(frozenset(types) if types is not None else True)
     try:
         yield
     finally:
         _MANY.reset(token)
+
+
+def activity_types(documents: Iterable[Any]) -> frozenset[str] | None:
+    """The registered activity types ``documents`` use, for :func:`many_productions`; None when a
+    document would be validated with the full model anyway (no activities, a type that is not
+    registered) or when they use one type only (one type is no union)."""
+    from shootprint.categories import models
+
+    known = models()
+    types: set[str] = set()
+    for document in documents:
+        acts = document.get("activities") if isinstance(document, dict) else None
+        if not isinstance(acts, list) or not acts:
+            return None
+        for act in acts:
+            kind = act.get("type") if isinstance(act, dict) else None
+            if not isinstance(kind, str) or kind not in known:
+                return None
+            types.add(kind)
+    return frozenset(types) if len(types) >= 2 else None
 
 
 def _model_for(data: Any) -> type[ProductionBase]:
@@ -207,8 +230,9 @@ def _model_for(data: Any) -> type[ProductionBase]:
     (its errors list every accepted type)."""
     from shootprint.categories import models
 
+    many = _MANY.get()
     acts = data.get("activities") if isinstance(data, dict) else None
-    if _MANY.get() or production_model.cache_info().currsize or not isinstance(acts, list) or not acts:
+    if many is True or production_model.cache_info().currsize or not isinstance(acts, list) or not acts:
         return production_model()
     known = models()
     types: set[str] = set()
@@ -217,6 +241,8 @@ def _model_for(data: Any) -> type[ProductionBase]:
         if not isinstance(kind, str) or kind not in known:
             return production_model()
         types.add(kind)
+    if isinstance(many, frozenset):  # validated with others: the model of all their types
+        return production_model_for(many) if types <= many and len(many) >= 2 else production_model()
     if len(types) < 2:  # one type is no union: its errors would lack the type in their location
         return production_model()
     return production_model_for(frozenset(types))
