@@ -350,3 +350,28 @@ def test_a_computation_no_worker_takes_is_unavailable_not_crashed(monkeypatch, t
     assert refused.value.code == "unavailable" and "try again" in refused.value.message
     assert gettext("fr", refused.value.message) != refused.value.message
     assert not os.path.exists(log)
+
+
+def test_a_broken_worker_whose_shutdown_fails_still_leaves_its_place(monkeypatch):
+    """Shutting a broken worker's executor down raises (its queues already closed): the place is
+    given back all the same, so the next call starts a worker instead of waiting for ever."""
+    import threading
+
+    pool = workers._Pool(1)  # noqa: SLF001 (the place is the pool's own state)
+    worker = pool.take()
+
+    def failing(*args, **kwargs):
+        raise OSError(9, "Bad file descriptor")
+
+    real = worker.executor.shutdown
+    monkeypatch.setattr(worker.executor, "shutdown", failing)
+    pool.give(worker, True)
+    taken: list[object] = []
+    taking = threading.Thread(target=lambda: taken.append(pool.take()), daemon=True)
+    taking.start()
+    taking.join(30)
+    try:
+        assert taken and taken[0] is not worker, "the next call waited for a place that was lost"
+    finally:
+        real()
+        pool.close()

@@ -145,7 +145,10 @@ class _Pool:
                 ours = worker in self._started
                 self._started.discard(worker)
             if ours:
-                worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
+                try:
+                    worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
+                except Exception:  # its place is given back all the same, or later calls wait for ever
+                    _LOG.exception("a broken worker process could not be shut down cleanly")
         with self._cond:
             if broken:
                 self._idle.insert(0, None)  # warm workers first
