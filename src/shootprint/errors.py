@@ -9,15 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from shootprint.problems import ProblemsError
+from shootprint.problems import ShootprintError as ShootprintError  # the base of every error, defined there
+
 if TYPE_CHECKING:
     from shootprint.problems import Problem
-
-
-class ShootprintError(Exception):
-    """Base of every error shootprint raises on purpose (the CLI prints it without a traceback)."""
-
-
-from shootprint.problems import ProblemsError  # noqa: E402  (ProblemsError derives from ShootprintError)
 
 
 class InputError(ProblemsError):

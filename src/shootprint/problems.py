@@ -18,8 +18,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from shootprint.errors import ShootprintError
 from shootprint.i18n import N_, Message, gettext
+
+
+class ShootprintError(Exception):
+    """Base of every error shootprint raises on purpose (the CLI prints it without a traceback).
+
+    Known as :class:`shootprint.errors.ShootprintError`; defined here, below the errors that derive
+    from it, so that this module and :mod:`shootprint.errors` import in either order."""
+
 
 #: the code of a problem known only by its sentence (older code paths): a fallback, never matched on
 GENERIC_CODE = "invalid-input"

@@ -271,3 +271,21 @@ def test_backup_is_a_snapshot_while_another_connection_writes(new_database: Call
         assert len(orgs) == len(items) == rows["org"] - 2 == rows["item"] - 2502
     target = new_database()
     restore(target, files[-1], md)
+
+
+def test_a_backup_that_cannot_be_written_is_an_error_naming_the_file(
+    new_database: Callable[[], str], tmp_path: Path
+) -> None:
+    """A folder that cannot be made or written (a file in the way, no permission, a full disk): an
+    error naming the file and the reason, in English and French, and no partial file left."""
+    md = make_metadata()
+    source = new_database()
+    fill(source, md)
+    (tmp_path / "a-file").write_text("in the way")
+    target = tmp_path / "a-file" / "backup.gz"
+    with pytest.raises(BackupError) as failed:
+        backup(source, target, md)
+    (problem,) = failed.value.details
+    assert problem.code == "backup-not-writable" and str(target) in problem.text("en")
+    assert "cannot write the backup" in problem.text("en")
+    assert "écriture de la sauvegarde impossible" in problem.text("fr")

@@ -319,3 +319,59 @@ def test_a_broken_worker_given_back_while_its_pool_closes_is_shut_down_once(monk
     pool.close()
     giving.join(60)
     assert len(shutdowns) == 1, shutdowns
+
+
+def test_a_computation_no_worker_takes_is_unavailable_not_crashed(monkeypatch, tmp_path):
+    """Every worker refuses the call (the application is stopping: 'cannot schedule new futures after
+    interpreter shutdown'): it is answered 503 'try again', not as a computation that ended its
+    worker, which it never was."""
+    from shootprint.server.services.errors import Unavailable
+
+    class Stopping:
+        def submit(self, *args, **kwargs):
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+
+        def shutdown(self, *args, **kwargs):
+            pass
+
+    class Refusing:
+        def __init__(self) -> None:
+            self.executor = Stopping()
+
+    workers.shutdown()
+    monkeypatch.setattr(workers, "_Worker", Refusing)
+    log = str(tmp_path / "ran.log")
+    try:
+        with pytest.raises(Unavailable) as refused:
+            workers.run(1, _logged, log)
+    finally:
+        workers.shutdown()
+    assert not isinstance(refused.value, ComputationCrashed) and refused.value.status == 503
+    assert refused.value.code == "unavailable" and "try again" in refused.value.message
+    assert gettext("fr", refused.value.message) != refused.value.message
+    assert not os.path.exists(log)
+
+
+def test_a_broken_worker_whose_shutdown_fails_still_leaves_its_place(monkeypatch):
+    """Shutting a broken worker's executor down raises (its queues already closed): the place is
+    given back all the same, so the next call starts a worker instead of waiting for ever."""
+    import threading
+
+    pool = workers._Pool(1)  # noqa: SLF001 (the place is the pool's own state)
+    worker = pool.take()
+
+    def failing(*args, **kwargs):
+        raise OSError(9, "Bad file descriptor")
+
+    real = worker.executor.shutdown
+    monkeypatch.setattr(worker.executor, "shutdown", failing)
+    pool.give(worker, True)
+    taken: list[object] = []
+    taking = threading.Thread(target=lambda: taken.append(pool.take()), daemon=True)
+    taking.start()
+    taking.join(30)
+    try:
+        assert taken and taken[0] is not worker, "the next call waited for a place that was lost"
+    finally:
+        real()
+        pool.close()

@@ -208,8 +208,11 @@ def _write(conn: Connection, path: Path, metadata: sa.MetaData) -> BackupSummary
         "schema_revision": summary.schema_revision,
         "tables": [t.name for t in tables],
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    except OSError as exc:
+        raise _not_written(path, exc) from None
     os.close(fd)
     tmp_path = Path(tmp_name)
     try:
@@ -241,10 +244,16 @@ def _write(conn: Connection, path: Path, metadata: sa.MetaData) -> BackupSummary
             trailer = {"end": {"rows": summary.rows}, "sha256": digest.hexdigest()}
             out.write(json.dumps(trailer, separators=(",", ":")).encode("utf-8") + b"\n")
         os.replace(tmp_path, path)
-    except BaseException:
+    except BaseException as exc:
         tmp_path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # the disk full, the folder not writable
+            raise _not_written(path, exc) from None
         raise
     return summary
+
+
+def _not_written(path: Path, exc: OSError) -> BackupError:
+    return _failed("backup-not-writable", N_("cannot write the backup: {error}"), path, error=exc.strerror or str(exc))
 
 
 # -- reading --------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from shootprint.i18n import N_
-from shootprint.server.services.errors import ComputationCrashed
+from shootprint.server.services.errors import ComputationCrashed, Unavailable
 
 T = TypeVar("T")
 #: how much lower a worker's priority is than the web process's (``nice`` increment)
@@ -145,7 +145,10 @@ class _Pool:
                 ours = worker in self._started
                 self._started.discard(worker)
             if ours:
-                worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
+                try:
+                    worker.executor.shutdown(wait=True, cancel_futures=True)  # joins the ended process
+                except Exception:  # its place is given back all the same, or later calls wait for ever
+                    _LOG.exception("a broken worker process could not be shut down cleanly")
         with self._cond:
             if broken:
                 self._idle.insert(0, None)  # warm workers first
@@ -206,6 +209,10 @@ CRASHED = N_(
 )
 
 
+#: what a request whose computation no worker took is told (HTTP 503)
+NOT_RUN = N_("No worker process could take this computation (the server may be stopping); try again in a moment.")
+
+
 def run(processes: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """``fn(*args, **kwargs)`` in one of ``processes`` worker processes (waits for a free one), or in
     this thread when ``processes`` is 0.
@@ -243,7 +250,8 @@ def run(processes: int, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
             return result
         finally:
             pool.give(worker, broken)
-    raise ComputationCrashed(CRASHED)
+    # never computed: each worker refused it (the application is stopping) or was gone before it began
+    raise Unavailable(NOT_RUN)
 
 
 def shutdown() -> None:
