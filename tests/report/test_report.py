@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.numbers import format_decimal
@@ -308,3 +309,40 @@ def test_weasyprint_import_leaves_find_library_and_loads_its_libraries() -> None
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "1024"  # Pango's units per point: Pango answers
+
+
+def test_pdf_rendering_puts_the_garbage_collector_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint works with the collector paused; it is on again afterwards, also after an error,
+    and stays paused for a caller that had paused it."""
+    import gc
+
+    import weasyprint
+
+    from shootprint.report.document import render_pdf
+
+    seen: list[bool] = []
+    real = weasyprint.HTML.write_pdf
+
+    def write_pdf(self: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    assert gc.isenabled()
+    assert render_pdf("<p>one</p>").startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
+
+    def broken(self: Any, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("layout failed")
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", broken)
+    with pytest.raises(RuntimeError, match="layout failed"):
+        render_pdf("<p>two</p>")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+        render_pdf("<p>three</p>")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -515,14 +515,27 @@ def _import_weasyprint() -> None:
 
 
 def render_pdf(html: str) -> bytes:
-    """``html`` as PDF bytes, by WeasyPrint; only the packaged font files may be fetched (no network)."""
+    """``html`` as PDF bytes, by WeasyPrint; only the packaged font files may be fetched (no network).
+
+    The cyclic garbage collector is paused while WeasyPrint works (as the CLI's commands run): its
+    layout makes some hundred thousand boxes that live until the PDF is written, and the collector
+    walked through them again and again, about a seventh of the rendering (a server renders here
+    too). It is put back as it was, also on an error; a caller that had paused it keeps it paused."""
+    import gc
+
     _import_weasyprint()
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=["file"])
-    pdf = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        pdf = HTML(string=html, base_url=str(FONT_DIR), url_fetcher=fetcher).write_pdf(font_config=FontConfiguration())
+    finally:
+        if was_enabled:
+            gc.enable()
     assert isinstance(pdf, bytes)
     return pdf
 
