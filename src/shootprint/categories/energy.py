@@ -97,7 +97,9 @@ class Fixture(BaseModel):
     """A light or a piece of equipment drawing power on shoot days: a named fixture of the table
     (its rated power cited) or any name with ``power_kw``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False, defer_build=True
+    )
 
     fixture: str = Field(min_length=1, max_length=80, description=N_("its name, e.g. 'HMI 1200' or 'SkyPanel S60-C'"))
     count: Q_count | None = Field(None, description=N_("how many (default 1)"))
