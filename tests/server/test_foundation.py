@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -113,3 +114,19 @@ def test_reference_ways_shipped_with_the_server_are_the_examples():
     for key in productions.REFERENCE_WAYS:
         example = root / "examples" / "reference" / f"{key}.yaml"
         assert productions.reference_document(key)["name"] in example.read_text(encoding="utf-8")
+
+
+def test_the_draws_of_a_comparison_from_the_environment_are_ones_a_comparison_accepts():
+    """SHOOTPRINT_SAMPLES outside what a comparison accepts made every comparison page and shared link
+    an error: it is refused at start, naming the variable and the bounds, in English and French."""
+    from shootprint.i18n import render
+    from shootprint.server.services import compute, decisions
+    from shootprint.server.settings import SAMPLES
+
+    assert SAMPLES == (decisions.MIN_SAMPLES, compute.MAX_SAMPLES)
+    assert Settings.from_env({"SHOOTPRINT_SAMPLES": "2000"}).samples == 2000
+    for given, says in (("50", "100 or more"), ("0", "100 or more"), ("1000000", "100000 or less")):
+        with pytest.raises(ValueError, match=f"SHOOTPRINT_SAMPLES: '{given}' is too") as refused:
+            Settings.from_env({"SHOOTPRINT_SAMPLES": given})
+        assert says in str(refused.value)
+        assert "SHOOTPRINT_SAMPLES :" in render(refused.value.args[0], "fr")

@@ -74,7 +74,9 @@ class Settings:
         if env.get("SHOOTPRINT_METRICS_TOKEN"):
             values["metrics_token"] = env["SHOOTPRINT_METRICS_TOKEN"]
         if env.get("SHOOTPRINT_SAMPLES"):
-            values["samples"] = _whole(env, "SHOOTPRINT_SAMPLES", N_("Monte Carlo draws of a comparison"))
+            values["samples"] = _whole(
+                env, "SHOOTPRINT_SAMPLES", N_("Monte Carlo draws of a comparison"), least=SAMPLES[0], most=SAMPLES[1]
+            )
         if env.get("SHOOTPRINT_MAX_BODY_BYTES"):
             values["max_body_bytes"] = _whole(
                 env, "SHOOTPRINT_MAX_BODY_BYTES", N_("the largest request body, in bytes"), least=1
@@ -98,7 +100,12 @@ class Settings:
         return cls(**values)  # type: ignore[arg-type]
 
 
-def _whole(env: Mapping[str, str], name: str, what: str, least: int | None = None) -> int:
+#: the draws a comparison accepts (services.decisions.MIN_SAMPLES, services.compute.MAX_SAMPLES): a
+#: default outside them would make every comparison page an error
+SAMPLES = (100, 100_000)
+
+
+def _whole(env: Mapping[str, str], name: str, what: str, least: int | None = None, most: int | None = None) -> int:
     """The whole number of the variable ``name``; a ValueError naming it, the value and what it sets."""
     text = env[name]
     try:
@@ -114,6 +121,16 @@ def _whole(env: Mapping[str, str], name: str, what: str, least: int | None = Non
                 name=name,
                 given=repr(text),
                 least=str(least),
+                what=Message(what),
+            )
+        )
+    if most is not None and value > most:
+        raise ValueError(
+            Message(
+                "{name}: {given} is too large: {most} or less ({what})",
+                name=name,
+                given=repr(text),
+                most=str(most),
                 what=Message(what),
             )
         )
