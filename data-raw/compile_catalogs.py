@@ -5,7 +5,9 @@ the CLI's text and the reports. Marked are, in Python, ``_("…")``, ``N_("…")
 ``gettext(lang, "…")`` and the template of ``ctx.warn(code, "…", …)``; in report templates
 ``{{ _("…") }}``, and so in the web application's templates; and the ``reason`` columns of
 ``data/uncertainty_defaults.csv`` (quoted in the warning a default uncertainty gives) and
-``server/data/ghg_scope3.csv`` (the dashboard's GHG Protocol mapping). Run it from the repository
+``server/data/ghg_scope3.csv`` (the dashboard's GHG Protocol mapping); and the messages Click writes
+itself (usage errors, help headings), read from the installed Click by ``data-raw/click_messages.py``
+and marked ``#. click`` in the catalog. Run it from the repository
 root after changing a translatable string, then translate the new entries of ``src/shootprint/locale/<lang>/LC_MESSAGES/messages.po``
 and run it again to compile:
 
@@ -36,6 +38,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
+from click_messages import messages as click_messages  # data-raw/click_messages.py
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "shootprint"
@@ -51,8 +54,9 @@ OPTIONS_MAP = {
     "report/templates/**.j2": {"extensions": "jinja2.ext.i18n", "trimmed": "false"},
     "server/web/templates/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "false"},
 }
-# gettext is shootprint.i18n.gettext(lang, text); warn is Context.warn(code, template, **params)
-KEYWORDS = {"_": None, "N_": None, "Message": None, "gettext": (2,), "ngettext": (1, 2), "warn": (2,)}
+# gettext is shootprint.i18n.gettext(lang, text), ngettext is i18n.ngettext(lang, singular, plural, n),
+# warn is Context.warn(code, template, **params)
+KEYWORDS = {"_": None, "N_": None, "Message": None, "gettext": (2,), "ngettext": (2, 3), "warn": (2,)}
 HEADER = "Messages of shootprint: engine (warnings, line labels, errors), command line and reports."
 
 
@@ -67,6 +71,8 @@ def extract() -> Catalog:
             for row in csv.DictReader(fh):
                 if row[column]:
                     catalog.add(row[column], None, [])
+    for msgid in click_messages():
+        catalog.add(msgid, None, [], auto_comments=["click"])
     return catalog
 
 
@@ -121,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     for lang in LANGS:
         folder = LOCALE / lang / "LC_MESSAGES"
         catalog = merged(template, lang)
-        missing = [m.id for m in catalog if m.id and not m.string]
+        missing = [m.id for m in catalog if m.id and not _translated(m.string)]
         if missing:
             problems.append(f"{lang}: {len(missing)} untranslated: " + "; ".join(map(str, missing[:5])))
         po = _po_bytes(catalog)
@@ -139,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     return 1 if problems else 0
+
+
+def _translated(string: str | tuple[str, ...]) -> bool:
+    """A translation is given (every form of a plural one)."""
+    return all(string) if isinstance(string, tuple) else bool(string)
 
 
 def _mo_messages(data: bytes) -> dict[str, str]:

@@ -8,7 +8,8 @@ builds a pydantic adapter per option on every run, about 0.1 s, which the speed 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -27,9 +28,10 @@ CONTEXT = {"help_option_names": ["--help", "-h"], "max_content_width": 100}
 def _fail(exc: ShootprintError | str, lang: str = "en") -> NoReturn:
     details = getattr(exc, "details", None)
     text = "\n".join(p.text(lang) for p in details) if lang != "en" and details else str(exc)
-    prefix = "erreur" if lang == "fr" else "error"
+    from shootprint.i18n import ERROR_PREFIX
+
     for line in text.splitlines():
-        click.echo(f"{prefix}: {line}", err=True)
+        click.echo(f"{ERROR_PREFIX[lang]}{line}", err=True)
     sys.exit(2)
 
 
@@ -149,7 +151,80 @@ ONE_SHOT = frozenset(
 )
 
 
-@click.group(context_settings=CONTEXT, no_args_is_help=True)
+def _argv_lang(args: Sequence[str]) -> str:
+    """The language a command line asks for, known before Click parses it (its usage errors happen
+    while it parses): the last ``--lang X`` / ``--lang=X`` before ``--``, else the environment's
+    locale, the rule of the commands' own ``--lang``."""
+    from shootprint.i18n import LANGS, lang_from_env
+
+    asked = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            asked = args[i + 1]
+        elif arg.startswith("--lang="):
+            asked = arg.partition("=")[2]
+    return asked if asked in LANGS else lang_from_env()
+
+
+#: Click's modules that translate their messages with ``from gettext import gettext as _, ngettext``
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils")
+
+
+def _forget_help_options(cmd: click.Command) -> None:
+    """Drop the ``--help`` option each command keeps once made (its help text is in the language
+    of the first command line that made it), so the next command line makes it in its own."""
+    if getattr(cmd, "_help_option", None) is not None:
+        cmd._help_option = None  # noqa: SLF001 (Click's cache, rebuilt on demand)
+    for sub in getattr(cmd, "commands", {}).values():
+        _forget_help_options(sub)
+
+
+@contextmanager
+def _click_language(lang: str, root: click.Command) -> Iterator[None]:
+    """Click's own messages (usage errors, help headings) in ``lang`` while a command line runs.
+
+    Click translates them with the standard library's global gettext; in French its modules' ``_``
+    and ``ngettext`` are pointed at shootprint's catalog (Click's msgids are in it, extracted by
+    ``data-raw/click_messages.py``) and restored after. English leaves Click untouched."""
+    if lang == "en":
+        yield
+        return
+    import gettext
+    import importlib
+
+    from shootprint.i18n import translations
+
+    catalog = translations(lang)
+    saved: list[tuple[Any, str, Any]] = []
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        for attr, stdlib, ours in (
+            ("_", gettext.gettext, catalog.gettext),
+            ("ngettext", gettext.ngettext, catalog.ngettext),
+        ):
+            if getattr(module, attr, None) is stdlib:
+                saved.append((module, attr, stdlib))
+                setattr(module, attr, ours)
+    _forget_help_options(root)
+    try:
+        yield
+    finally:
+        for module, attr, stdlib in saved:
+            setattr(module, attr, stdlib)
+        _forget_help_options(root)
+
+
+class _App(click.Group):
+    """The ``shootprint`` group: Click's own messages in the language the command line asks for."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **kwargs: Any) -> Any:
+        with _click_language(_argv_lang(sys.argv[1:] if args is None else list(args)), self):
+            return super().main(args, *rest, **kwargs)
+
+
+@click.group(cls=_App, context_settings=CONTEXT, no_args_is_help=True)
 @click.version_option(package_name="shootprint", message="shootprint %(version)s")
 @click.pass_context
 def app(ctx: click.Context) -> None:
@@ -686,9 +761,10 @@ def track_cmd(
             label, out, argv, push=push_url, production=production, token=token, spool=spool, lang=lang
         )
     except ShootprintError as exc:
-        prefix = "erreur" if lang == "fr" else "error"
+        from shootprint.i18n import ERROR_PREFIX
+
         for line in error_text(exc, lang).splitlines():
-            click.echo(f"{prefix}: {line}", err=True)
+            click.echo(f"{ERROR_PREFIX[lang]}{line}", err=True)
         sys.exit(getattr(exc, "exit_status", 2))  # 127: the command could not be run
     sys.exit(code)
 

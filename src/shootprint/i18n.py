@@ -12,7 +12,8 @@ the reader reads numbers (``12.5`` in English, ``12,5`` in French; no thousands 
 significant figures below 100).
 
 Extraction (``data-raw/compile_catalogs.py``) collects the first argument of ``N_``, ``_``,
-``gettext`` (second argument) and ``Message``, and the second argument of ``warn``.
+``gettext`` (second argument) and ``Message``, the second argument of ``warn``, and the second and
+third of ``ngettext`` (a count's singular and plural).
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ from typing import Any
 LANGS = ("en", "fr")
 DEFAULT_LANG = "en"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+#: the start of each line of an error the command line prints (French: a narrow no-break space
+#: before the colon, as in the catalog's sentences)
+ERROR_PREFIX = {"en": "error: ", "fr": "erreur\u202f: "}
 
 
 def N_(text: str) -> str:  # noqa: N802 (the gettext convention: mark for translation, translate later)
@@ -55,6 +59,13 @@ def gettext(lang: str, text: str, **params: Any) -> str:
     """``text`` in ``lang``, with ``{name}`` placeholders filled from ``params``."""
     out = str(translations(lang).gettext(text))
     return out.format(**params) if params else out
+
+
+def ngettext(lang: str, singular: str, plural: str, n: int, /, **params: Any) -> str:
+    """The form of ``singular``/``plural`` that ``n`` takes in ``lang`` (French: the singular for 0
+    and 1, the catalog's ``Plural-Forms``), with ``{name}`` placeholders filled from ``params``."""
+    out = str(translations(lang).ngettext(singular, plural, n))
+    return out.format(**{k: _param(v, lang) for k, v in params.items()}) if params else out
 
 
 def number_text(x: float, lang: str = DEFAULT_LANG) -> str:

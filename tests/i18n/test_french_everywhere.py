@@ -34,8 +34,16 @@ PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def _catalog() -> dict[str, str]:
+    """The catalog's messages (those with plural forms in ``_plurals``)."""
     with (LOCALE / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
-        return {str(m.id): str(m.string) for m in read_po(fh, locale="fr") if m.id}
+        return {m.id: m.string for m in read_po(fh, locale="fr") if m.id and isinstance(m.id, str)}
+
+
+def _plurals() -> dict[tuple[str, int], str]:
+    """Each form of the catalog's counted messages, keyed as gettext keys them: (singular, form)."""
+    with (LOCALE / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh, locale="fr")
+    return {(m.id[0], i): form for m in catalog if isinstance(m.id, tuple) for i, form in enumerate(m.string)}
 
 
 def english_pieces() -> set[str]:
@@ -92,6 +100,9 @@ def test_every_catalog_message_has_its_french() -> None:
     assert not missing, f"messages without French: {missing[:10]}"
     compiled = FRENCH._catalog  # noqa: SLF001 (gettext's own table: what the package ships)
     assert all(compiled.get(msgid) == french for msgid, french in catalog.items()), "messages.mo is stale"
+    plurals = _plurals()
+    assert len(plurals) >= 4 and all(plurals.values()), "a counted message without all its French forms"
+    assert all(compiled.get(key) == french for key, french in plurals.items()), "messages.mo is stale"
 
 
 def test_the_check_finds_english() -> None:
@@ -180,7 +191,7 @@ def test_lang_defaults_to_the_locale() -> None:
 def test_french_errors_come_from_the_catalog(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["sensitivity", *map(str, REFERENCE[:3]), "--lang", "fr"])
     assert result.exit_code == 2
-    assert "erreur: sensitivity prend un fichier de production" in result.output
+    assert "erreur\u202f: sensitivity prend un fichier de production" in result.output
 
 
 def test_json_keeps_english_keys_and_adds_french() -> None:
@@ -266,7 +277,7 @@ def test_french_cli_errors_of_bad_input_have_no_english_engine_sentence(
     args = [a.replace("{bad}", str(bad)) for a in args]
     result = CliRunner().invoke(app, [*args, "--lang", "fr"])
     assert result.exit_code == 2, result.output
-    assert result.output.startswith("erreur: ") and french in result.output
+    assert result.output.startswith("erreur\u202f: ") and french in result.output
     assert english_in(result.output) == []
     english = CliRunner().invoke(app, [*args, "--lang", "en"])
     assert english.exit_code == 2 and english.output.startswith("error: ")

@@ -207,7 +207,7 @@ def test_the_admin_command_on_a_database_not_yet_upgraded_says_so(tmp_path: Any)
     assert "0005_record_batches" in old.output and "shootprint db upgrade" in old.output
     assert old.output.startswith("error: ")
     french = CliRunner().invoke(cli, ["admin", "clean-cache", "--lang", "fr"], env=env)
-    assert french.exit_code == 1 and french.output.startswith("erreur: ") and "mettez-le à jour" in french.output
+    assert french.exit_code == 1 and french.output.startswith("erreur\u202f: ") and "mettez-le à jour" in french.output
 
 
 def test_a_read_is_answered_when_marking_the_entry_used_fails(world: World, database_url: str):

@@ -39,7 +39,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from shootprint.i18n import N_, Message
+from shootprint.i18n import N_, Message, ngettext
 from shootprint.problems import Problem, ProblemsError
 
 FORMAT = "shootprint-backup"
@@ -474,16 +474,13 @@ def _reset_sequences(conn: Connection, tables: list[sa.Table]) -> None:
 
 
 def describe(summary: BackupSummary, lang: str = "en") -> str:
-    """``12 tables, 340 rows (schema revision 0007)``, in ``lang``."""
+    """``12 tables, 340 rows (schema revision 0007)``, in ``lang`` (each count in its plural form)."""
+    tables = ngettext(lang, "{n} table", "{n} tables", len(summary.rows), n=len(summary.rows))
+    rows = ngettext(lang, "{n} row", "{n} rows", summary.total_rows, n=summary.total_rows)
     if summary.schema_revision is None:
-        return Message(
-            "{tables} tables, {rows} rows (no schema revision)", tables=len(summary.rows), rows=summary.total_rows
-        ).render(lang)
+        return Message("{tables}, {rows} (no schema revision)", tables=tables, rows=rows).render(lang)
     return Message(
-        "{tables} tables, {rows} rows (schema revision {revision})",
-        tables=len(summary.rows),
-        rows=summary.total_rows,
-        revision=summary.schema_revision,
+        "{tables}, {rows} (schema revision {revision})", tables=tables, rows=rows, revision=summary.schema_revision
     ).render(lang)
 
 

@@ -42,12 +42,13 @@ lang_opt = click.option(
 
 
 def _fail(exc: Exception, lang: str) -> NoReturn:
-    """Print an error's sentences in ``lang`` (``error: …`` / ``erreur: …``) and exit with status 1."""
+    """Print an error's sentences in ``lang`` (``error: …`` / ``erreur : …``) and exit with status 1."""
     details = getattr(exc, "details", None)
     text = "\n".join(p.text(lang) for p in details) if details else str(exc)
-    prefix = "erreur" if lang == "fr" else "error"
+    from shootprint.i18n import ERROR_PREFIX
+
     for line in text.splitlines():
-        click.echo(f"{prefix}: {line}", err=True)
+        click.echo(f"{ERROR_PREFIX[lang]}{line}", err=True)
     sys.exit(1)
 
 
