@@ -233,6 +233,8 @@ def test_server_settings_errors_in_french() -> None:
         ("SHOOTPRINT_COMPUTE_PROCESSES", "two", "SHOOTPRINT_COMPUTE_PROCESSES : 'two' n’est pas un nombre entier ("),
         ("SHOOTPRINT_MAX_BODY_BYTES", "0", "SHOOTPRINT_MAX_BODY_BYTES : '0' est trop petit : 1 ou plus ("),
         ("SHOOTPRINT_SAMPLES", "many", "SHOOTPRINT_SAMPLES : 'many' n’est pas un nombre entier (tirages Monte-Carlo"),
+        ("SHOOTPRINT_COMPUTE_THREADS", "0", "SHOOTPRINT_COMPUTE_THREADS : '0' est trop petit : 1 ou plus (calculs"),
+        ("SHOOTPRINT_API_RATE_PER_MINUTE", "0", "SHOOTPRINT_API_RATE_PER_MINUTE : '0' est trop petit : 1 ou plus ("),
     ]:
         env = {**ENGLISH_ENV, variable: value}
         result = CliRunner().invoke(app, ["admin", "backup", "x.gz", "--lang", "fr"], env=env)

@@ -130,3 +130,50 @@ def test_the_draws_of_a_comparison_from_the_environment_are_ones_a_comparison_ac
             Settings.from_env({"SHOOTPRINT_SAMPLES": given})
         assert says in str(refused.value)
         assert "SHOOTPRINT_SAMPLES :" in render(refused.value.args[0], "fr")
+
+
+def test_the_api_limits_from_the_environment_are_one_or_more():
+    """SHOOTPRINT_API_RATE_PER_MINUTE=0 answered every API request 429 (it is not 'no limit'), and
+    SHOOTPRINT_API_MAX_BODY_BYTES=0 answered every API request with a body 413: refused at start, with
+    the variable, the value and the bound, in English and French."""
+    from shootprint.i18n import render
+
+    settings = Settings.from_env({"SHOOTPRINT_API_RATE_PER_MINUTE": "1", "SHOOTPRINT_API_MAX_BODY_BYTES": "1"})
+    assert (settings.api_rate_per_minute, settings.api_max_body_bytes) == (1, 1)
+    assert (Settings.from_env({}).api_rate_per_minute, Settings.from_env({}).api_max_body_bytes) == (600, 10 << 20)
+    for name in ("SHOOTPRINT_API_RATE_PER_MINUTE", "SHOOTPRINT_API_MAX_BODY_BYTES"):
+        for given in ("0", "-5"):
+            with pytest.raises(ValueError, match=f"{name}: '{given}' is too small: 1 or more") as refused:
+                Settings.from_env({name: given})
+            assert f"{name} : '{given}' est trop petit : 1 ou plus (" in render(refused.value.args[0], "fr")
+        with pytest.raises(ValueError, match=f"{name}: 'lots' is not a whole number"):
+            Settings.from_env({name: "lots"})
+
+
+def test_the_computations_at_once_come_from_the_environment():
+    """SHOOTPRINT_COMPUTE_THREADS sets the computations under way at once and the heavy requests'
+    threads (twice as many); outside 1 to COMPUTE_THREADS_MOST it is refused at start."""
+    import asyncio
+
+    from shootprint.i18n import render
+    from shootprint.server import heavy
+    from shootprint.server.settings import COMPUTE_THREADS_MOST
+
+    assert Settings.from_env({}).compute_threads == 4
+    settings = Settings.from_env({"SHOOTPRINT_COMPUTE_THREADS": "3"})
+    assert settings.compute_threads == 3
+
+    async def tokens() -> float:
+        return heavy.limiter(settings.compute_threads).total_tokens
+
+    assert asyncio.run(tokens()) == 6
+    top = str(COMPUTE_THREADS_MOST)
+    assert Settings.from_env({"SHOOTPRINT_COMPUTE_THREADS": top}).compute_threads == COMPUTE_THREADS_MOST
+    for given, says in (("0", "1 or more"), ("-2", "1 or more"), (str(COMPUTE_THREADS_MOST + 1), f"{top} or less")):
+        with pytest.raises(ValueError, match=f"SHOOTPRINT_COMPUTE_THREADS: '{given}' is too") as refused:
+            Settings.from_env({"SHOOTPRINT_COMPUTE_THREADS": given})
+        assert says in str(refused.value)
+        assert "heavy computations under way at once" in str(refused.value)
+        assert "calculs lourds menés en même temps" in render(refused.value.args[0], "fr")
+    with pytest.raises(ValueError, match="SHOOTPRINT_COMPUTE_THREADS: 'four' is not a whole number"):
+        Settings.from_env({"SHOOTPRINT_COMPUTE_THREADS": "four"})

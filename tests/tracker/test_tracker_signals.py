@@ -70,3 +70,36 @@ def test_a_command_ignoring_sigterm_is_killed_after_the_grace(tmp_path: Path, mo
     assert not _alive(int(pidfile.read_text()))
     assert tracker.returncode == 128 + signal.SIGKILL
     assert len(read_records(out)) == 1
+
+
+def test_the_grace_is_read_before_the_command_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SHOOTPRINT_TRACK_STOP_GRACE_S was read inside the signal handler: a value that is not a number
+    raised there, once the command was being stopped. It is read before the command starts, and one
+    that is not a number of seconds, 0 or more, is an error then (English and French); 0 kills a
+    stopped command at once."""
+    from shootprint.errors import InputError
+    from shootprint.tracker.cli import STOP_GRACE_S, stop_grace_s, track_command
+
+    assert stop_grace_s({}) == STOP_GRACE_S
+    assert stop_grace_s({"SHOOTPRINT_TRACK_STOP_GRACE_S": "0"}) == 0.0
+    assert stop_grace_s({"SHOOTPRINT_TRACK_STOP_GRACE_S": "2.5"}) == 2.5
+    for given in ("-1", "soon", "nan", "inf"):
+        with pytest.raises(InputError, match="SHOOTPRINT_TRACK_STOP_GRACE_S=") as refused:
+            stop_grace_s({"SHOOTPRINT_TRACK_STOP_GRACE_S": given})
+        assert repr(given) in str(refused.value) and "0 or more" in str(refused.value)
+        assert "un nombre de secondes, 0 ou plus" in refused.value.details[0].text("fr")
+    out, ran = tmp_path / "runs.jsonl", tmp_path / "ran"
+    monkeypatch.setenv("SHOOTPRINT_TRACK_STOP_GRACE_S", "soon")
+    with pytest.raises(InputError, match="SHOOTPRINT_TRACK_STOP_GRACE_S='soon'"):
+        track_command("render", out, [sys.executable, "-c", f"open({str(ran)!r}, 'w')"])
+    assert not ran.exists() and not out.exists()
+
+
+def test_a_grace_of_zero_kills_a_stubborn_command_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHOOTPRINT_TRACK_STOP_GRACE_S", "0")
+    tracker, out, pidfile = _start(tmp_path, STUBBORN)
+    tracker.send_signal(signal.SIGTERM)
+    tracker.communicate(timeout=30)
+    assert not _alive(int(pidfile.read_text()))
+    assert tracker.returncode == 128 + signal.SIGKILL
+    assert len(read_records(out)) == 1

@@ -45,7 +45,9 @@ class Settings:
     throttle_per_address: int = 30
     #: Monte Carlo draws of a comparison (the CLI's --samples for the web)
     samples: int = 10_000
-    #: threads for long computations (Monte Carlo, PDF), so other requests are not blocked
+    #: heavy computations (Monte Carlo, PDF) under way at once in each application process
+    #: (SHOOTPRINT_COMPUTE_THREADS, 1 to COMPUTE_THREADS_MOST); the requests waiting for them take their
+    #: threads from a pool twice as large (:mod:`server.heavy`), so other requests are not blocked
     compute_threads: int = 4
     #: worker processes running those computations (SHOOTPRINT_COMPUTE_PROCESSES), so they never hold the
     #: web process's interpreter lock; 0: in the request's own thread
@@ -88,13 +90,23 @@ class Settings:
                 N_("worker processes for heavy computations; 0 runs them in the request's thread"),
                 least=0,
             )
+        if env.get("SHOOTPRINT_COMPUTE_THREADS"):
+            values["compute_threads"] = _whole(
+                env,
+                "SHOOTPRINT_COMPUTE_THREADS",
+                N_("heavy computations under way at once in each application process"),
+                least=1,
+                most=COMPUTE_THREADS_MOST,
+            )
+        # 0 would not mean "no limit" for either: every API request would be answered 429, or every
+        # API request with a body 413
         if env.get("SHOOTPRINT_API_RATE_PER_MINUTE"):
             values["api_rate_per_minute"] = _whole(
-                env, "SHOOTPRINT_API_RATE_PER_MINUTE", N_("requests an API token may make per minute")
+                env, "SHOOTPRINT_API_RATE_PER_MINUTE", N_("requests an API token may make per minute"), least=1
             )
         if env.get("SHOOTPRINT_API_MAX_BODY_BYTES"):
             values["api_max_body_bytes"] = _whole(
-                env, "SHOOTPRINT_API_MAX_BODY_BYTES", N_("the largest API request body, in bytes")
+                env, "SHOOTPRINT_API_MAX_BODY_BYTES", N_("the largest API request body, in bytes"), least=1
             )
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
@@ -103,6 +115,9 @@ class Settings:
 #: the draws a comparison accepts (services.decisions.MIN_SAMPLES, services.compute.MAX_SAMPLES): a
 #: default outside them would make every comparison page an error
 SAMPLES = (100, 100_000)
+#: the most heavy computations one application process runs at once: the requests waiting for them
+#: take twice as many threads, and a slip of the keyboard (10000) would let 20,000 of them hold one
+COMPUTE_THREADS_MOST = 256
 
 
 def _whole(env: Mapping[str, str], name: str, what: str, least: int | None = None, most: int | None = None) -> int:

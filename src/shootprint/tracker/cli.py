@@ -13,10 +13,12 @@ Also runnable as ``python -m shootprint.tracker.cli --label NAME --out runs.json
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from shootprint.errors import InputError, ShootprintError
@@ -61,11 +63,37 @@ STOP_GRACE_S = 10.0
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
-def _wait_through_ctrl_c(child: subprocess.Popen[bytes], received: list[int] | None = None) -> int:
+def stop_grace_s(environ: Mapping[str, str] | None = None) -> float:
+    """The seconds a stopped command has before it is killed: ``SHOOTPRINT_TRACK_STOP_GRACE_S``, else
+    :data:`STOP_GRACE_S`; 0 kills it as soon as it was passed the signal. Read before the command
+    starts: a value that is not a number of seconds, 0 or more, is an :class:`InputError` then, not
+    an error inside the signal handler once the command is being stopped."""
+    env = os.environ if environ is None else environ
+    text = env.get("SHOOTPRINT_TRACK_STOP_GRACE_S", "")
+    if not text:
+        return STOP_GRACE_S
+    try:
+        grace = float(text)
+    except ValueError:
+        grace = math.nan
+    if not (math.isfinite(grace) and grace >= 0):
+        raise InputError(
+            Message(
+                "track: SHOOTPRINT_TRACK_STOP_GRACE_S={given}: accepted: a number of seconds, 0 or more "
+                "(0 kills a stopped command at once)",
+                given=repr(text),
+            )
+        )
+    return grace
+
+
+def _wait_through_ctrl_c(
+    child: subprocess.Popen[bytes], received: list[int] | None = None, grace_s: float = STOP_GRACE_S
+) -> int:
     """Wait for the child; the tracker outlives it and still writes the record.
 
     The terminal's Ctrl-C reaches the child too (same process group). SIGTERM and SIGHUP sent to
-    the tracker are passed on to the child; a child still running :data:`STOP_GRACE_S` seconds
+    the tracker are passed on to the child; a child still running ``grace_s`` seconds
     later is killed. The signals received are appended to ``received``.
     """
     import threading
@@ -79,8 +107,7 @@ def _wait_through_ctrl_c(child: subprocess.Popen[bytes], received: list[int] | N
                 child.send_signal(signum)
             except OSError:
                 return
-            grace = float(os.environ.get("SHOOTPRINT_TRACK_STOP_GRACE_S", STOP_GRACE_S))
-            timer = threading.Timer(grace, _kill_if_running, args=(child,))
+            timer = threading.Timer(grace_s, _kill_if_running, args=(child,))
             timer.daemon = True
             timer.start()
 
@@ -138,6 +165,7 @@ def track_command(
                     "track: --out {out}: cannot write the record there (no such folder, or not writable)", out=str(out)
                 )
             )
+    grace_s = stop_grace_s()
     if (push is None) != (production is None):
         raise InputError(
             Message("track: --push URL and --production ID go together (the server and the production there).")
@@ -151,7 +179,7 @@ def track_command(
         pusher = Pusher(push, production, token=token, spool=spool, close_timeout_s=15.0, lang=lang).start()
     tracker = Tracker(label, out, cpu_scope="children", push=pusher)
     try:
-        returncode = _run_tracked(tracker, argv, lang)
+        returncode = _run_tracked(tracker, argv, lang, grace_s)
     finally:
         if pusher is not None:
             summary = pusher.close()
@@ -164,7 +192,7 @@ def track_command(
     return 128 - returncode if returncode < 0 else returncode
 
 
-def _run_tracked(tracker: Tracker, argv: list[str], lang: str = DEFAULT_LANG) -> int:
+def _run_tracked(tracker: Tracker, argv: list[str], lang: str = DEFAULT_LANG, grace_s: float = STOP_GRACE_S) -> int:
     with tracker:
         try:
             child = subprocess.Popen(argv)
@@ -183,7 +211,7 @@ def _run_tracked(tracker: Tracker, argv: list[str], lang: str = DEFAULT_LANG) ->
                 Message("track: cannot run {command}: {error}", command=repr(argv[0]), error=str(err.strerror or err))
             ) from err
         received: list[int] = []
-        returncode = _wait_through_ctrl_c(child, received)
+        returncode = _wait_through_ctrl_c(child, received, grace_s)
         if received:
             name = signal.Signals(received[0]).name
             tracker.warn(
