@@ -207,12 +207,18 @@ def _click_language(lang: str, root: click.Command) -> Iterator[None]:
             if getattr(module, attr, None) is stdlib:
                 saved.append((module, attr, stdlib))
                 setattr(module, attr, ours)
+    # the options Click itself gives the group (--version): their help was written at import
+    helps = [(p, p.help) for p in root.params if isinstance(p, click.Option) and p.help]
+    for param, text in helps:
+        param.help = catalog.gettext(text)
     _forget_help_options(root)
     try:
         yield
     finally:
         for module, attr, stdlib in saved:
             setattr(module, attr, stdlib)
+        for param, text in helps:
+            param.help = text
         _forget_help_options(root)
 
 

@@ -87,6 +87,9 @@ def test_french_help_page_headings() -> None:
     assert f"[par défaut{NNBSP}: table]" in out
     code, out = run(["--help"], FRENCH)
     assert code == 0 and f"\nCommandes{NNBSP}:\n" in out
+    assert "--version   Afficher la version et quitter." in out
+    code, out = run(["--help"])
+    assert code == 0 and "--version   Show the version and exit." in out
 
 
 def test_english_help_pages_are_unchanged_and_match_the_reference() -> None:
