@@ -1,8 +1,10 @@
-"""Shared helpers for the benchmark scripts: medians of fresh-process wall times."""
+"""Shared helpers for the benchmark scripts: medians of fresh-process wall times, a free loopback port
+for a server they start, percentiles of latencies."""
 
 from __future__ import annotations
 
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -48,3 +50,17 @@ def wait_ready(base: str, server: subprocess.Popen[bytes], path: str = "/readyz"
             said = ":\n" + log.read_text()[-2000:] if log is not None and log.exists() else ""
             raise SystemExit("the server did not start" + said)
         time.sleep(0.1)
+
+
+def free_port() -> int:
+    """A loopback port free now, for a server a benchmark starts."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    """The ``p`` quantile (0–1) of ``sorted_values``, linearly interpolated between ranks."""
+    k = (len(sorted_values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,13 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from _timing import wait_ready
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from _timing import free_port, percentile, wait_ready
 
 
 def _seed(database_url: str) -> str:
@@ -49,12 +42,6 @@ def _seed(database_url: str) -> str:
         s.execute(sa.update(ApiToken).values(rate_per_minute=10_000_000))
     db.dispose()
     return secret
-
-
-def _percentile(sorted_values: list[float], p: float) -> float:
-    k = (len(sorted_values) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
 
 
 def main() -> None:
@@ -77,7 +64,7 @@ def main() -> None:
 
         security.use_cheap_hashes_for_tests()
         token = _seed(url)
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "SHOOTPRINT_DATABASE_URL": url}
         server = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "shootprint.server.app:create_app", "--factory", "--host", "127.0.0.1",
@@ -130,8 +117,8 @@ def main() -> None:
           f"{args.clients} clients, loopback, {'SQLite' if not args.database_url else 'given database'}")  # fmt: skip
     print(f"  throughput   {len(lat) / elapsed:8.1f} requests/s")
     print(f"  latency p50  {statistics.median(lat) * 1000:8.1f} ms")
-    print(f"  latency p90  {_percentile(lat, 0.90) * 1000:8.1f} ms")
-    print(f"  latency p99  {_percentile(lat, 0.99) * 1000:8.1f} ms")
+    print(f"  latency p90  {percentile(lat, 0.90) * 1000:8.1f} ms")
+    print(f"  latency p99  {percentile(lat, 0.99) * 1000:8.1f} ms")
 
 
 if __name__ == "__main__":

@@ -30,8 +30,7 @@ import threading
 import time
 from pathlib import Path
 
-from _timing import wait_ready
-from bench_api import _free_port, _percentile
+from _timing import free_port, percentile, wait_ready
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,7 +86,7 @@ def main() -> None:
 
         security.use_cheap_hashes_for_tests()
         token, pid = _seed(url)
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "SHOOTPRINT_DATABASE_URL": url, "PYTHONPATH": str(args.src.resolve())}
         env["SHOOTPRINT_COMPUTE_PROCESSES"] = str(args.processes)
         server = subprocess.Popen(
@@ -138,7 +137,7 @@ def main() -> None:
     print(f"GET /api/v1/productions/{{id}} x {args.light}, alone and while {args.heavy} what-ifs of "
           f"{args.samples} draws wait ({args.processes} worker process(es)), loopback, SQLite")  # fmt: skip
     for name, lat in (("alone", alone), ("during", during)):
-        print(f"  {name:7} p50 {statistics.median(lat) * 1000:8.1f} ms   p99 {_percentile(lat, 0.99) * 1000:8.1f} ms")
+        print(f"  {name:7} p50 {statistics.median(lat) * 1000:8.1f} ms   p99 {percentile(lat, 0.99) * 1000:8.1f} ms")
     print(f"  ratio   p50 {statistics.median(during) / statistics.median(alone):8.1f}")
     print(f"  heavy requests unanswered when the last read was answered: {unanswered} of {args.heavy}")
     print(f"  the {args.heavy} heavy requests took {crowd_s:.1f} s in all")

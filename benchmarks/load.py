@@ -35,7 +35,6 @@ import os
 import random
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,17 +44,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from _timing import wait_ready
+from _timing import free_port, percentile, wait_ready
 
 PASSWORD = "correct horse battery staple"
 MIX = {"browse": 25, "open": 30, "compare": 5, "save": 15, "compute": 15, "records": 10}
 EXPECTED = {"browse": 200, "open": 200, "compare": 200, "save": 303, "compute": 200, "records": 200}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _seed(database_url: str, users: int) -> tuple[str, list[int], str, list[str]]:
@@ -116,12 +109,6 @@ def _mix(text: str) -> dict[str, int]:
     return out
 
 
-def _percentile(sorted_values: list[float], p: float) -> float:
-    k = (len(sorted_values) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (k - lo)
-
-
 def main() -> None:
     import httpx
 
@@ -159,7 +146,7 @@ def main() -> None:
 
         security.use_cheap_hashes_for_tests()  # the users' password hashes: cheap to make here
         slug, pids, token, emails = _seed(url, args.users)
-        port = _free_port()
+        port = free_port()
         env = {**os.environ, "SHOOTPRINT_DATABASE_URL": url, "SHOOTPRINT_SAMPLES": str(args.samples)}
         log = open(Path(tmp) / "server.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(
@@ -293,11 +280,11 @@ def main() -> None:
     for kind in kinds:
         lat = sorted(latencies[kind])
         if lat:
-            p50, p99 = statistics.median(lat) * 1000, _percentile(lat, 0.99) * 1000
+            p50, p99 = statistics.median(lat) * 1000, percentile(lat, 0.99) * 1000
             print(f"  {kind:<9} {len(lat):>6} {p50:>8.1f} {p99:>8.1f} {len(errors[kind]):>7}")
     everything = sorted(x for v in latencies.values() for x in v)
     if everything:
-        print(f"  {'all':<9} {total:>6} {statistics.median(everything) * 1000:>8.1f} {_percentile(everything, 0.99) * 1000:>8.1f} {n_errors:>7}")  # fmt: skip
+        print(f"  {'all':<9} {total:>6} {statistics.median(everything) * 1000:>8.1f} {percentile(everything, 0.99) * 1000:>8.1f} {n_errors:>7}")  # fmt: skip
     # the same after the first fifth of the run: the caches are warm (every production opened at least once)
     origin = started_at[0] if started_at else start
     steady: dict[str, list[float]] = defaultdict(list)
@@ -308,7 +295,7 @@ def main() -> None:
         print("  after the first fifth (warm caches):")
         for kind in [k for k in kinds if steady.get(k)] + ["all"]:
             lat = sorted(steady[kind] if kind != "all" else [x for v in steady.values() for x in v])
-            p50, p99 = statistics.median(lat) * 1000, _percentile(lat, 0.99) * 1000
+            p50, p99 = statistics.median(lat) * 1000, percentile(lat, 0.99) * 1000
             print(f"  {kind:<9} {len(lat):>6} {p50:>8.1f} {p99:>8.1f}")
     warm = [kib for s, kib in rss_samples if s >= elapsed / 5] or [rss_end]
     print(
