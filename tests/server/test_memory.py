@@ -79,3 +79,39 @@ def test_malloc_arenas_are_limited_unless_the_operator_chose():
     if platform.libc_ver()[0] == "glibc":
         assert out.strip() == "True"
     assert memory.MALLOC_ARENAS >= 1
+
+
+def test_collector_pauses_freeze_what_survives_a_slow_full_collection_a_bounded_number_of_times():
+    # in a child: freezing is the process's own, and the test process keeps its collector as it is
+    code = textwrap.dedent(
+        """
+        import gc
+        from shootprint.server import memory
+        pauses = memory.CollectorPauses(freeze_after_ms=0, max_freezes=2)  # every full collection is "slow"
+        kept = [[i] for i in range(200_000)]  # long-lived objects the collector tracks
+        assert gc.get_freeze_count() == 0 and len(gc.get_objects()) > 200_000
+        pauses.install()
+        gc.collect()
+        assert pauses.freezes == 1 and gc.get_freeze_count() > 200_000
+        assert len(gc.get_objects()) < 50_000  # the collector no longer goes through them
+        more = [[i] for i in range(1_000)]
+        gc.collect()
+        gc.collect()
+        assert pauses.freezes == 2, pauses.freezes  # and no more than max_freezes
+        assert pauses.slowest_full_ms >= pauses.last_full_ms >= 0
+        del kept[:100]  # a frozen object is still freed by reference counting
+        pauses.uninstall()
+        assert pauses._callback not in gc.callbacks
+        quiet = memory.CollectorPauses(freeze_after_ms=10_000)
+        quiet.install()
+        before = gc.get_freeze_count()
+        gc.collect()
+        assert quiet.freezes == 0 and gc.get_freeze_count() == before  # a quick collection freezes nothing
+        print("ok", len(more))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["ok", "1000"]
+    with pytest.raises(ValueError, match="0 or more"):
+        memory.CollectorPauses(freeze_after_ms=-1)

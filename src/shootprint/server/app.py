@@ -21,6 +21,21 @@ def prepare_database(db: Database, settings: Settings) -> None:
         migrations.upgrade(db.engine)
 
 
+def warm_up() -> None:
+    """Make now what the first requests would make: every page template compiled, the activity
+    models built and the factor table loaded (one reference production's footprint computed). So
+    the first visitors do not wait for it, and :class:`~shootprint.server.memory.CollectorPauses`
+    freezes it with the rest of what the process made to start."""
+    from shootprint.server.services import compute, productions
+    from shootprint.server.web.context import environment
+
+    env = environment()
+    for name in env.list_templates(extensions=["html"]):
+        env.get_template(name)
+    compute.estimate(productions.reference_document("studio-paris"), [])
+    compute.levers()
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 

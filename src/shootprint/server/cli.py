@@ -116,6 +116,13 @@ def serve(
         click.echo(
             gettext(lang, "shootprint: sign in as {email} with the password {password}", email=email, password=password)
         )
+    from shootprint.server.app import warm_up
+    from shootprint.server.memory import COLLECTOR
+
+    warm_up()
+    if not check:  # a long-running server: what start and warm-up made, out of the collector's way
+        COLLECTOR.settle()
+        COLLECTOR.install()
     click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
     options: dict[str, Any] = {"log_level": "warning"}
     if json_logs:

@@ -135,6 +135,22 @@ class Metrics:
             registry=self.registry,
         )
         waiting.set_function(lambda: float(heavy.statistics()[1]))
+        import gc
+
+        from shootprint.server.memory import COLLECTOR
+
+        frozen = Gauge(
+            "shootprint_gc_frozen_objects",
+            "Objects the cyclic garbage collector no longer goes through (gc.freeze; see server.memory).",
+            registry=self.registry,
+        )
+        frozen.set_function(lambda: float(gc.get_freeze_count()))
+        full = Gauge(
+            "shootprint_gc_last_full_collection_seconds",
+            "CPU time of the last full collection of the cyclic garbage collector, every thread waiting.",
+            registry=self.registry,
+        )
+        full.set_function(lambda: COLLECTOR.last_full_ms / 1000.0)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

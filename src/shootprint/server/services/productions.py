@@ -434,48 +434,57 @@ def records_digests(db: Database, sc: Scope, pids: Iterable[int]) -> dict[int, s
     ids = list(pids)
     if not ids:
         return {}
+    live, made, trashed = _digest_statements()
+    params = {"org_id": sc.org_id, "ids": ids}
+    parts: dict[int, list[str]] = {}
+    with db.transaction() as s:
+        for pid, *values in s.execute(live, params):
+            parts[pid] = ["records:" + ":".join(str(int(v or 0)) for v in values)]
+        for pid, count, newest in s.execute(made, params):
+            parts.get(pid, []).append(f"batches:{count}:{newest}")
+        for pid, bid in s.execute(trashed, params):
+            parts.get(pid, []).append(f"in the trash:{bid}")
+    return {pid: hashlib.sha256("\n".join(items).encode()).hexdigest() for pid, items in parts.items()}
+
+
+@cache
+def _digest_statements() -> tuple[Any, Any, Any]:
+    """:func:`records_digests`' three queries, built once (parameters ``org_id`` and ``ids``): a page
+    view asks for them, and building them each time cost more than running them."""
+    org_id = sa.bindparam("org_id")
+    ids = sa.bindparam("ids", expanding=True)
     # from the live batches to their records by the records' batch index, which holds each record's
     # id too: the records' rows (their JSON) are never read
     in_live_batches = (
         sa.select(RecordBatch.production_id.label("pid"), MeasuredRecord.id.label("rid"), RecordBatch.id.label("bid"))
         .join(MeasuredRecord, MeasuredRecord.batch_id == RecordBatch.id)
-        .where(RecordBatch.org_id == sc.org_id, RecordBatch.production_id.in_(ids), RecordBatch.deleted_at.is_(None))
+        .where(RecordBatch.org_id == org_id, RecordBatch.production_id.in_(ids), RecordBatch.deleted_at.is_(None))
     )
     # stored while migration 0005 ran, if any: they count (found by the same index, the organisation's
     # productions by theirs)
-    own = sa.select(Production.id).where(Production.org_id == sc.org_id, Production.id.in_(ids))
+    own = sa.select(Production.id).where(Production.org_id == org_id, Production.id.in_(ids))
     without_batch = sa.select(MeasuredRecord.production_id, MeasuredRecord.id, sa.literal(0)).where(
         MeasuredRecord.batch_id.is_(None), MeasuredRecord.production_id.in_(own)
     )
     live = sa.union_all(in_live_batches, without_batch).subquery()
-    batches = sa.and_(RecordBatch.org_id == sc.org_id, RecordBatch.production_id.in_(ids))
-    parts: dict[int, list[str]] = {}
-    with db.transaction() as s:
-        for pid, *values in s.execute(
-            sa.select(
-                live.c.pid,
-                sa.func.count(),
-                sa.func.sum(live.c.rid),
-                sa.func.min(live.c.rid),
-                sa.func.max(live.c.rid),
-                sa.func.sum(live.c.bid),
-                sa.func.max(live.c.bid),
-            ).group_by(live.c.pid)
-        ):
-            parts[pid] = ["records:" + ":".join(str(int(v or 0)) for v in values)]
-        for pid, made, newest in s.execute(
-            sa.select(RecordBatch.production_id, sa.func.count(), sa.func.max(RecordBatch.id))
-            .where(batches)
-            .group_by(RecordBatch.production_id)
-        ):
-            parts.get(pid, []).append(f"batches:{made}:{newest}")
-        for pid, bid in s.execute(
-            sa.select(RecordBatch.production_id, RecordBatch.id)
-            .where(batches, RecordBatch.deleted_at.is_not(None))
-            .order_by(RecordBatch.id)
-        ):
-            parts.get(pid, []).append(f"in the trash:{bid}")
-    return {pid: hashlib.sha256("\n".join(items).encode()).hexdigest() for pid, items in parts.items()}
+    batches = sa.and_(RecordBatch.org_id == org_id, RecordBatch.production_id.in_(ids))
+    return (
+        sa.select(
+            live.c.pid,
+            sa.func.count(),
+            sa.func.sum(live.c.rid),
+            sa.func.min(live.c.rid),
+            sa.func.max(live.c.rid),
+            sa.func.sum(live.c.bid),
+            sa.func.max(live.c.bid),
+        ).group_by(live.c.pid),
+        sa.select(RecordBatch.production_id, sa.func.count(), sa.func.max(RecordBatch.id))
+        .where(batches)
+        .group_by(RecordBatch.production_id),
+        sa.select(RecordBatch.production_id, RecordBatch.id)
+        .where(batches, RecordBatch.deleted_at.is_not(None))
+        .order_by(RecordBatch.id),
+    )
 
 
 def live_record() -> Any:

@@ -134,6 +134,7 @@ def environment() -> Any:
         autoescape=select_autoescape(["html"]),
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # package data: not changed under a running server (no file checks per page)
     )
     return env
 
