@@ -155,16 +155,19 @@ def session_user(db: Database, settings: Settings, token: str | None) -> Session
         return None
     now = utcnow()
     with db.transaction() as s:
-        sess = s.get(WebSession, security.token_hash(token))
-        if sess is None:
+        row = s.execute(  # one query for the session and its account: every page asks
+            sa.select(WebSession, User)
+            .join(User, User.id == WebSession.user_id)
+            .where(WebSession.id_hash == security.token_hash(token))
+        ).first()
+        if row is None:
             return None
+        sess, user = row
         if now - sess.last_seen_at > timedelta(hours=settings.session_idle_hours):
             s.delete(sess)
             return None
         if now - sess.last_seen_at > timedelta(minutes=1):
             sess.last_seen_at = now
-        user = s.get(User, sess.user_id)
-        assert user is not None
         return SessionUser(
             user.id,
             user.email,

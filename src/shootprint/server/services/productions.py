@@ -225,8 +225,17 @@ def set_way(db: Database, sc: Scope, pid: int, way: str) -> None:
 
 def get(db: Database, sc: Scope, pid: int, *, deleted: bool = False) -> tuple[ProductionSummary, RevisionView]:
     with db.transaction() as s:
-        prod = _get(s, sc, pid, deleted=deleted)
-        rev = _latest(s, prod)
+        # the production and its latest revision in one query: every page of a production asks
+        row = s.execute(
+            sa.select(Production, Revision)
+            .join(
+                Revision, sa.and_(Revision.production_id == Production.id, Revision.number == Production.revision_count)
+            )
+            .where(Production.id == pid, Production.org_id == sc.org_id)
+        ).first()
+        if row is None or (row[0].deleted_at is not None) != deleted:
+            raise NotFound(N_("No such production."))
+        prod, rev = row
         names = _names(s, {prod.updated_by, rev.author_id})
         return _summary(prod, names), RevisionView(
             rev.number, rev.document, names[rev.author_id], rev.created_at, rev.note, rev.document_hash
