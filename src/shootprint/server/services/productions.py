@@ -460,8 +460,8 @@ def records_digests(db: Database, sc: Scope, pids: Iterable[int]) -> dict[int, s
 def _digest_statements() -> tuple[Any, Any, Any]:
     """:func:`records_digests`' three queries, built once (parameters ``org_id`` and ``ids``): a page
     view asks for them, and building them each time cost more than running them."""
-    org_id = sa.bindparam("org_id")
-    ids = sa.bindparam("ids", expanding=True)
+    org_id: Any = sa.bindparam("org_id")
+    ids: Any = sa.bindparam("ids", expanding=True)
     # from the live batches to their records by the records' batch index, which holds each record's
     # id too: the records' rows (their JSON) are never read
     in_live_batches = (
