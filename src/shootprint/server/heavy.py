@@ -11,7 +11,9 @@ Such requests (the REST API's and the pages') take their thread from one limiter
 requests whose answer is already cached still go through while others compute. Those beyond it wait
 on the event loop without a thread, in their order of arrival, and the default pool stays for the
 light requests. Each application process has its own: a limit of threads, not state another process
-would need.
+would need. The wait is bounded too: past ``heavy_queue`` requests waiting (a setting), one more is
+answered 503 with Retry-After at once (:class:`~shootprint.server.services.errors.Busy`) instead of
+joining a queue it would take minutes to reach.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from typing import Any, ParamSpec, TypeVar
 
 import anyio
 import anyio.to_thread
+
+from shootprint.i18n import N_
+from shootprint.server.services.errors import Busy
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -60,9 +65,13 @@ def statistics() -> tuple[int, int]:
     return on_thread, waiting
 
 
-async def run(compute_threads: int, fn: Callable[[], T]) -> T:
-    """``fn()`` in a thread of the heavy requests' limiter, once one is free."""
-    return await anyio.to_thread.run_sync(fn, limiter=limiter(compute_threads))
+async def run(compute_threads: int, fn: Callable[[], T], queue: int | None = None) -> T:
+    """``fn()`` in a thread of the heavy requests' limiter, once one is free; :class:`Busy` at once when
+    every thread is taken and ``queue`` requests already wait for one."""
+    found = limiter(compute_threads)
+    if queue is not None and found.available_tokens < 1 and found.statistics().tasks_waiting >= queue:
+        raise Busy(N_("The server has too many computations waiting: try again in a minute."))
+    return await anyio.to_thread.run_sync(fn, limiter=found)
 
 
 def route(fn: Callable[P, T]) -> Callable[P, Awaitable[T]]:
@@ -74,6 +83,7 @@ def route(fn: Callable[P, T]) -> Callable[P, Awaitable[T]]:
     @functools.wraps(fn)
     async def endpoint(*args: P.args, **kwargs: P.kwargs) -> T:
         caller: Any = kwargs["caller"]
-        return await run(caller.settings.compute_threads, functools.partial(fn, *args, **kwargs))
+        settings = caller.settings
+        return await run(settings.compute_threads, functools.partial(fn, *args, **kwargs), settings.heavy_queue)
 
     return endpoint

@@ -49,6 +49,9 @@ class Settings:
     #: (SHOOTPRINT_COMPUTE_THREADS, 1 to COMPUTE_THREADS_MOST); the requests waiting for them take their
     #: threads from a pool twice as large (:mod:`server.heavy`), so other requests are not blocked
     compute_threads: int = 4
+    #: heavy requests that may wait for a thread in each application process (SHOOTPRINT_HEAVY_QUEUE);
+    #: one more is answered 503 with Retry-After at once instead of waiting behind them all
+    heavy_queue: int = 64
     #: worker processes running those computations (SHOOTPRINT_COMPUTE_PROCESSES), so they never hold the
     #: web process's interpreter lock; 0: in the request's own thread
     compute_processes: int = field(default_factory=default_compute_processes)
@@ -97,6 +100,13 @@ class Settings:
                 N_("heavy computations under way at once in each application process"),
                 least=1,
                 most=COMPUTE_THREADS_MOST,
+            )
+        if env.get("SHOOTPRINT_HEAVY_QUEUE"):
+            values["heavy_queue"] = _whole(
+                env,
+                "SHOOTPRINT_HEAVY_QUEUE",
+                N_("heavy requests that may wait for a thread in each application process"),
+                least=1,
             )
         # 0 would not mean "no limit" for either: every API request would be answered 429, or every
         # API request with a body 413

@@ -47,3 +47,12 @@ class ComputationCrashed(Unavailable):
     it is not run again on its own, as it could end the next worker too."""
 
     code = "computation-crashed"
+
+
+class Busy(Unavailable):
+    """Too many heavy requests (comparisons, reports, exports) already wait in this process: this one
+    is refused at once rather than queued behind them; the client may try again after
+    ``retry_after_s`` seconds."""
+
+    code = "busy"
+    retry_after_s = 30

@@ -25,6 +25,7 @@ from shootprint.server.access import ORG_RULES, Rule
 from shootprint.server.memory import SizedCache
 from shootprint.server.services import ServiceError, accounts, organisations
 from shootprint.server.services.accounts import SessionUser
+from shootprint.server.services.errors import Unavailable
 from shootprint.server.services.scope import Scope
 from shootprint.server.settings import Settings
 from shootprint.server.store.db import Database
@@ -284,7 +285,21 @@ def guard(
                 return error_page(ctx, exc.status, exc.message, exc.problems)
 
         if heavy:
-            response = await server_heavy.run(settings.compute_threads, run)
+            try:
+                response = await server_heavy.run(settings.compute_threads, run, settings.heavy_queue)
+            except Unavailable as exc:  # too many waiting: said at once, from a light thread
+                busy = exc
+
+                def refuse() -> Response:
+                    try:
+                        _resolve(request, rule, ctx)
+                    except Denied as denied:
+                        return denied.response
+                    answer = error_page(ctx, busy.status, busy.message)
+                    answer.headers["Retry-After"] = str(getattr(busy, "retry_after_s", 30))
+                    return answer
+
+                response = await run_in_threadpool(refuse)
         else:
             response = await run_in_threadpool(run)
         secure = settings.secure_cookies
