@@ -17,6 +17,9 @@ It stops by itself after ``--requests`` requests or ``--duration`` seconds, whic
 ``--soak MINUTES``: after that many minutes, printing the server's resident memory at the start and the
 end). Only loopback is ever contacted. Every answer that is not the expected one counts as an error.
 
+It prints the server's CPU time per request too (user + system of its process and workers): a figure the
+load generator sharing the cores does not change much, unlike the latencies.
+
 ``--mix open=1`` (kinds and weights, comma-separated) changes the mix: only production pages, say.
 ``--rate R`` paces the users to R requests per second in all (an open schedule: each request has its
 time, and its latency counts from that time, so a server that falls behind is not excused by users
@@ -92,6 +95,21 @@ def _rss_kib(pid: int) -> int:
             for child in (task / "children").read_text().split():
                 total += _rss_kib(int(child))
     except (FileNotFoundError, ProcessLookupError):  # a process that ended meanwhile
+        pass
+    return total
+
+
+def _cpu_s(pid: int) -> float:
+    """CPU time (user + system) of ``pid`` and its descendants so far, in seconds: what the server
+    spent, whatever else the machine's cores did meanwhile (the load generator among them)."""
+    total = 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _cpu_s(int(child))
+    except (FileNotFoundError, ProcessLookupError):
         pass
     return total
 
@@ -253,6 +271,8 @@ def main() -> None:
                                 errors[kind].append(f"{status}: {detail}")
 
             rss_start = _rss_kib(server.pid)
+            cpu_start = _cpu_s(server.pid)
+            own_start = time.process_time()
             rss_samples: list[tuple[float, int]] = []  # (seconds since the start, RSS KiB), every 5 s
             threads = [threading.Thread(target=user, args=(i,)) for i in range(args.users)]
             start = time.perf_counter()
@@ -264,6 +284,8 @@ def main() -> None:
                     t.join(timeout=5 / len(threads))
             elapsed = time.perf_counter() - (started_at[0] if started_at else start)
             rss_end = _rss_kib(server.pid)
+            cpu_end = _cpu_s(server.pid)
+            own_end = time.process_time()
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
@@ -276,6 +298,11 @@ def main() -> None:
     print(f"{total} requests, {args.users} users{paced}, {elapsed:.1f} s, one server process, {db_name}, loopback")
     print(f"  mix {', '.join(f'{k}={mix[k]}' for k in kinds)}; load average before: {load_before}")
     print(f"  throughput {total / elapsed:8.1f} requests/s, errors {n_errors}")
+    if total:  # CPU the server spent per answer: its capacity on these cores, whatever the latency
+        busy = cpu_end - cpu_start
+        print(f"  server CPU {busy * 1000 / total:8.2f} ms per request ({busy / elapsed:.2f} cores on average)")
+        own = own_end - own_start
+        print(f"  load's CPU {own * 1000 / total:8.2f} ms per request ({own / elapsed:.2f} cores on average)")
     print(f"  {'kind':<9} {'count':>6} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for kind in kinds:
         lat = sorted(latencies[kind])
