@@ -40,10 +40,20 @@ class Deliverables(BaseModel):
     description: str | None = None
 
 
+class RecordsRef(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    format: Literal["shootprint", "codecarbon"] = "shootprint"
+
+
 class ProductionBase(BaseModel):
     """Everything but the activities (their union is built from the category registry)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
+    # its own validator is built at its first use only: productions are validated by its subclasses
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False, defer_build=True
+    )
     _source: str = PrivateAttr("")  # the file it was read from, named in errors
 
     def __eq__(self, other: object) -> bool:
@@ -143,16 +153,6 @@ class ProductionBase(BaseModel):
         }
 
 
-class RecordsRef(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    file: str
-    format: Literal["shootprint", "codecarbon"] = "shootprint"
-
-
-ProductionBase.model_rebuild()
-
-
 @cache
 def production_model() -> type[ProductionBase]:
     """The Production model, with the union of every registered activity type."""
@@ -179,6 +179,8 @@ def _production_model(models: tuple[type, ...]) -> type[ProductionBase]:
     union: Any = Annotated[_union(models), Field(discriminator="type")]
 
     class Production(ProductionBase):
+        model_config = ConfigDict(defer_build=False)  # built here, once, not at a first validation
+
         activities: list[union] = Field(default_factory=list)  # type: ignore[valid-type]
 
     return Production
