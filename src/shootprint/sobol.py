@@ -119,13 +119,14 @@ def saltelli_design(n: int, d: int, seed: int = 0) -> np.ndarray:
         rng = np.random.default_rng([seed, 1])
         base = np.hstack([base, rng.random((n, total - sobol_dims))])
     a, b = base[:, :d], base[:, d:]
-    blocks = [a]
+    # column-major: a model reads the design an input (a column) at a time, each column contiguous
+    out = np.empty((n * (d + 2), d), order="F")
+    out[:n] = a
     for i in range(d):
-        ab = a.copy()
-        ab[:, i] = b[:, i]
-        blocks.append(ab)
-    blocks.append(b)
-    return np.vstack(blocks)
+        out[n * (i + 1) : n * (i + 2)] = a
+        out[n * (i + 1) : n * (i + 2), i] = b[:, i]
+    out[n * (d + 1) :] = b
+    return out
 
 
 @dataclass(frozen=True)
