@@ -355,9 +355,8 @@ def footprint(
     ``exclude`` names categories or line tags (``training``) left out of the totals (listed in
     the result's ``excluded``). Every problem found in the activities is raised at once.
     """
-    from shootprint.categories import registry
+    from shootprint.categories import compute_of
 
-    reg = registry()
     ctx = Context(
         table=table,
         parameters=production.parameters,
@@ -371,7 +370,7 @@ def footprint(
     problems: list[str] = []
     for activity in production.activities:  # type: ignore[attr-defined]
         ctx.activity = activity
-        category, compute = reg[activity.type]  # type: ignore[attr-defined]
+        category, compute = compute_of(activity.type)  # type: ignore[attr-defined]
         start = len(ctx._warnings)
         try:
             drafts = compute(activity, ctx)

@@ -40,10 +40,20 @@ class Deliverables(BaseModel):
     description: str | None = None
 
 
+class RecordsRef(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str
+    format: Literal["shootprint", "codecarbon"] = "shootprint"
+
+
 class ProductionBase(BaseModel):
     """Everything but the activities (their union is built from the category registry)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False)
+    # its own validator is built at its first use only: productions are validated by its subclasses
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, arbitrary_types_allowed=True, allow_inf_nan=False, defer_build=True
+    )
     _source: str = PrivateAttr("")  # the file it was read from, named in errors
 
     def __eq__(self, other: object) -> bool:
@@ -143,16 +153,6 @@ class ProductionBase(BaseModel):
         }
 
 
-class RecordsRef(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    file: str
-    format: Literal["shootprint", "codecarbon"] = "shootprint"
-
-
-ProductionBase.model_rebuild()
-
-
 @cache
 def production_model() -> type[ProductionBase]:
     """The Production model, with the union of every registered activity type."""
@@ -170,16 +170,17 @@ def production_model_for(types: frozenset[str]) -> type[ProductionBase]:
     """The Production model whose activities may be only of ``types`` (all registered): a file using
     9 of the 34 types builds 9 activity validators, not 34. Same fields, same errors and locations as
     :func:`production_model` for a file whose types are all among them."""
-    from shootprint.categories import models
+    from shootprint.categories import model_of
 
-    known = models()
-    return _production_model(tuple(known[t] for t in sorted(types)))
+    return _production_model(tuple(model_of(t) for t in sorted(types)))
 
 
 def _production_model(models: tuple[type, ...]) -> type[ProductionBase]:
     union: Any = Annotated[_union(models), Field(discriminator="type")]
 
     class Production(ProductionBase):
+        model_config = ConfigDict(defer_build=False)  # built here, once, not at a first validation
+
         activities: list[union] = Field(default_factory=list)  # type: ignore[valid-type]
 
     return Production
@@ -206,10 +207,10 @@ def many_productions(types: Iterable[str] | None = None) -> Iterator[None]:
 def activity_types(documents: Iterable[Any]) -> frozenset[str] | None:
     """The registered activity types ``documents`` use, for :func:`many_productions`; None when a
     document would be validated with the full model anyway (no activities, a type that is not
-    registered) or when they use one type only (one type is no union)."""
-    from shootprint.categories import models
+    registered) or when they use one type only (one type is no union). No category module is
+    imported: the names are those of the static registry."""
+    from shootprint.categories import is_type
 
-    known = models()
     types: set[str] = set()
     for document in documents:
         acts = document.get("activities") if isinstance(document, dict) else None
@@ -217,7 +218,7 @@ def activity_types(documents: Iterable[Any]) -> frozenset[str] | None:
             return None
         for act in acts:
             kind = act.get("type") if isinstance(act, dict) else None
-            if not isinstance(kind, str) or kind not in known:
+            if not is_type(kind):
                 return None
             types.add(kind)
     return frozenset(types) if len(types) >= 2 else None
@@ -228,17 +229,16 @@ def _model_for(data: Any) -> type[ProductionBase]:
     are validated together; else the model of the types the file uses when every activity names a
     registered type (a file using 11 of 34 types builds 11 validators, not 34), else the full model
     (its errors list every accepted type)."""
-    from shootprint.categories import models
+    from shootprint.categories import is_type
 
     many = _MANY.get()
     acts = data.get("activities") if isinstance(data, dict) else None
     if many is True or production_model.cache_info().currsize or not isinstance(acts, list) or not acts:
         return production_model()
-    known = models()
     types: set[str] = set()
     for act in acts:
         kind = act.get("type") if isinstance(act, dict) else None
-        if not isinstance(kind, str) or kind not in known:
+        if not is_type(kind):
             return production_model()
         types.add(kind)
     if isinstance(many, frozenset):  # validated with others: the model of all their types
@@ -626,9 +626,9 @@ def _readable_path(loc: list[Any], data: dict[str, Any]) -> str:
 
 @cache
 def _type_names() -> frozenset[str]:
-    from shootprint.categories import models
+    from shootprint.categories import MODULE_OF
 
-    return frozenset(models())
+    return frozenset(MODULE_OF)
 
 
 def _fields_at(loc: list[Any], data: dict[str, Any], activity_models: dict[str, Any]) -> list[str]:

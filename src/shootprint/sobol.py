@@ -35,37 +35,38 @@ Z_95 = 1.959963984540054  # standard normal 97.5th percentile: a 95 % interval's
 
 
 @cache
-def _directions() -> tuple[tuple[int, tuple[int, ...]], ...]:
+def _direction_lines() -> tuple[str, ...]:
+    """The lines of the shipped direction numbers, one a dimension (read as numbers when used: a
+    design uses the first tens of the ~1,000)."""
     text = resources.files("shootprint.data").joinpath("sobol_directions.csv").read_text(encoding="utf-8")
-    out = []
-    for line in text.splitlines():
-        if not line or line.startswith("#"):
-            continue
-        poly, _, m = line.partition(",")
-        out.append((int(poly), tuple(int(x) for x in m.split())))
-    return tuple(out)
+    return tuple(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _direction(d: int) -> tuple[int, tuple[int, ...]]:
+    """The primitive polynomial and initial direction numbers of dimension ``d``."""
+    poly, _, m = _direction_lines()[d].partition(",")
+    return int(poly), tuple(int(x) for x in m.split())
 
 
 def max_dimensions() -> int:
     """The most dimensions the shipped direction numbers give a Sobol sequence."""
-    return len(_directions())
+    return len(_direction_lines())
 
 
 def _direction_matrix(dims: int) -> np.ndarray:
     """``v[d, j]``: the direction numbers of dimension ``d``, bit ``j``, scaled to ``BITS`` bits."""
-    table = _directions()
-    if dims > len(table):
+    if dims > max_dimensions():
         raise ValueError(
             Message(
                 "{dims} dimensions: the Sobol direction numbers shipped cover {most}",
                 dims=str(dims),
-                most=str(len(table)),
+                most=str(max_dimensions()),
             )
         )
     v = np.zeros((dims, BITS), dtype=np.uint64)
     v[0, :] = 1
     for d in range(1, dims):
-        poly, m_init = table[d]
+        poly, m_init = _direction(d)
         s = poly.bit_length() - 1
         row = [0] * BITS
         row[:s] = m_init[:s]
@@ -118,13 +119,14 @@ def saltelli_design(n: int, d: int, seed: int = 0) -> np.ndarray:
         rng = np.random.default_rng([seed, 1])
         base = np.hstack([base, rng.random((n, total - sobol_dims))])
     a, b = base[:, :d], base[:, d:]
-    blocks = [a]
+    # column-major: a model reads the design an input (a column) at a time, each column contiguous
+    out = np.empty((n * (d + 2), d), order="F")
+    out[:n] = a
     for i in range(d):
-        ab = a.copy()
-        ab[:, i] = b[:, i]
-        blocks.append(ab)
-    blocks.append(b)
-    return np.vstack(blocks)
+        out[n * (i + 1) : n * (i + 2)] = a
+        out[n * (i + 1) : n * (i + 2), i] = b[:, i]
+    out[n * (d + 1) :] = b
+    return out
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,14 @@ def analyze(y: np.ndarray, d: int, seed: int = 0, resamples: int = 100) -> Indic
     s1, st = _estimate(ya, yab, yb)
     rng = np.random.default_rng(seed)
     r = rng.integers(0, n, size=(resamples, n))
-    b1, bt = _estimate(ya[r], yab[r], yb[r])
+    # the resamples' terms are those of the rows they draw: computed once for the n rows, then
+    # gathered (the same numbers as _estimate computes on resampled rows, bit for bit)
+    diff = yab - ya[:, None]
+    ya_r, yb_r = ya[r], yb[r]
+    var = np.var(np.concatenate([ya_r, yb_r], axis=-1), axis=-1)[..., None]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        b1 = np.mean((yb[:, None] * diff)[r], axis=-2) / var
+        bt = 0.5 * np.mean((diff**2)[r], axis=-2) / var
     return Indices(s1, Z_95 * np.std(b1, axis=0, ddof=1), st, Z_95 * np.std(bt, axis=0, ddof=1))
 
 

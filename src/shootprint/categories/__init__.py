@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
-from typing import Any
+from typing import Any, TypeGuard
 
 #: the category modules, in the order their lines are listed
 MODULES = (
@@ -27,10 +27,57 @@ MODULES = (
     "ai",
 )
 
+#: each module's activity types (the keys of its ``ACTIVITIES``, in their order) and line tags (its
+#: ``TAGS``), written out so that a production imports the modules of the types it uses and no
+#: other; a test checks them against the modules. A module's category name (``CATEGORY``) is its name.
+ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
+    "travel": ("flight", "train", "car", "van", "taxi", "bus", "motorbike"),
+    "freight": ("freight", "excess_baggage"),
+    "accommodation": ("hotel",),
+    "catering": ("meal", "drinks", "snacks"),
+    "energy": ("electricity", "generator", "gas", "studio"),
+    "sets": ("material", "costume"),
+    "equipment": ("equipment",),
+    "post_production": ("workspace", "workstation", "render", "storage", "data_transfer", "review_meeting"),
+    "waste": ("waste",),
+    "spend": ("spend",),
+    "ai": ("text_to_image", "image_edit", "upscale", "text_to_video", "image_to_video", "video_upscale", "llm_assist"),
+}
+LINE_TAGS: dict[str, tuple[str, ...]] = {
+    "post_production": ("workspace",),
+    "waste": ("avoided-emissions",),
+    "ai": ("training",),
+}
+#: activity type → the name of the module that registers it (in the order of :func:`models`)
+MODULE_OF: dict[str, str] = {type_name: name for name in MODULES for type_name in ACTIVITY_TYPES[name]}
+
+
+@cache
+def _module(name: str) -> Any:
+    return import_module(f"shootprint.categories.{name}")
+
 
 @cache
 def _modules() -> tuple[Any, ...]:
-    return tuple(import_module(f"shootprint.categories.{name}") for name in MODULES)
+    return tuple(_module(name) for name in MODULES)
+
+
+def is_type(type_name: object) -> TypeGuard[str]:
+    """Whether ``type_name`` is a registered activity type (no category module imported)."""
+    return isinstance(type_name, str) and type_name in MODULE_OF
+
+
+def model_of(type_name: str) -> Any:
+    """The pydantic input model of one activity type, importing only its module (KeyError if the
+    type is not registered)."""
+    return _module(MODULE_OF[type_name]).ACTIVITIES[type_name][0]
+
+
+@cache
+def compute_of(type_name: str) -> tuple[str, Any]:
+    """(category name, compute function) of one activity type, importing only its module."""
+    mod = _module(MODULE_OF[type_name])
+    return mod.CATEGORY, mod.ACTIVITIES[type_name][1]
 
 
 @cache
@@ -58,7 +105,7 @@ def models() -> dict[str, Any]:
 @cache
 def excludable() -> list[str]:
     """What ``--exclude`` accepts: every category, then every line tag (``TAGS`` of a module)."""
-    names = [mod.CATEGORY for mod in _modules()]
-    for mod in _modules():
-        names.extend(t for t in getattr(mod, "TAGS", ()) if t not in names)
+    names = list(MODULES)
+    for name in MODULES:
+        names.extend(t for t in LINE_TAGS.get(name, ()) if t not in names)
     return names

@@ -44,7 +44,6 @@ workstation whose hours are also counted there double-counts that workstation's 
 from __future__ import annotations
 
 import csv
-import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -174,6 +173,8 @@ def find_model(name: str, kinds: Sequence[str] | None = None) -> ModelProfile:
     found = _index().get(_key(name))
     accepted_classes = ", ".join(classes(kinds))
     if found is None:
+        import difflib  # an unknown model only
+
         names = [p.name for p in model_table() if kinds is None or p.kind in kinds]
         keys = {_key(n): n for n in names}
         close = [keys[k] for k in difflib.get_close_matches(_key(name), list(keys), n=4, cutoff=0.5)]
