@@ -36,6 +36,21 @@ def warm_up() -> None:
     compute.levers()
 
 
+def serve_app() -> FastAPI:
+    """The application of one process of ``shootprint serve --workers N`` (uvicorn's factory, called in
+    each process it starts): settings from the environment, at most two malloc arenas, warmed up, what
+    start made frozen out of the garbage collector's way (:mod:`server.memory`). The database was
+    created or checked by the command before it started the processes."""
+    from shootprint.server.memory import COLLECTOR, limit_malloc_arenas
+
+    limit_malloc_arenas()
+    app = create_app(Settings.from_env())
+    warm_up()
+    COLLECTOR.settle()
+    COLLECTOR.install()
+    return app
+
+
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     from importlib import resources
 

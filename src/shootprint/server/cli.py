@@ -85,9 +85,24 @@ def _settings(lang: str) -> Any:
     help="Log one JSON object per line on standard error: one per request (method, route, status, "
     "duration, request id) and the server's own lines.",
 )
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Application processes sharing the address (one per core is a good start); each has its own "
+    "request threads, computation workers and caches, and everything else is in the database.",
+)
 @lang_opt
 def serve(
-    host: str, port: int, demo: bool, check: bool, forwarded_allow_ips: str | None, json_logs: bool, lang: str
+    host: str,
+    port: int,
+    demo: bool,
+    check: bool,
+    forwarded_allow_ips: str | None,
+    json_logs: bool,
+    workers: int,
+    lang: str,
 ) -> None:
     """Run the web application (SQLite in your data folder, or SHOOTPRINT_DATABASE_URL)."""
     _need_server_extra()
@@ -119,11 +134,6 @@ def serve(
     from shootprint.server.app import warm_up
     from shootprint.server.memory import COLLECTOR
 
-    warm_up()
-    if not check:  # a long-running server: what start and warm-up made, out of the collector's way
-        COLLECTOR.settle()
-        COLLECTOR.install()
-    click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
     options: dict[str, Any] = {"log_level": "warning"}
     if json_logs:
         from shootprint.server.observability import json_log_config
@@ -133,6 +143,16 @@ def serve(
         options |= {"proxy_headers": True, "forwarded_allow_ips": forwarded_allow_ips}
     else:
         options["proxy_headers"] = False
+    if workers > 1 and not check:  # each process makes its own application (server.app.serve_app)
+        app.state.db.dispose()  # the database is made and migrated: no connection goes into the processes
+        click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
+        uvicorn.run("shootprint.server.app:serve_app", host=host, port=port, factory=True, workers=workers, **options)
+        return
+    warm_up()
+    if not check:  # a long-running server: what start and warm-up made, out of the collector's way
+        COLLECTOR.settle()
+        COLLECTOR.install()
+    click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
     config = uvicorn.Config(app, host=host, port=port, **options)
     server = uvicorn.Server(config)
     if check:
