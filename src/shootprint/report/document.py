@@ -439,8 +439,21 @@ def render_html(data: ReportData, lang: str, *, pdf: bool = False) -> str:
     env.install_gettext_translations(view.tr, newstyle=True)  # type: ignore[attr-defined]
     context = build_context(data, view)
     context["font_css"] = font_css() if pdf else ""
+    if pdf:
+        # the PDF's charts in the packaged font too: WeasyPrint draws an SVG with its own
+        # attributes only, and the system's DejaVu Sans (or whatever stands in for it) would be
+        # embedded a second time beside the packaged copy
+        family = f'font-family="{charts.FONT_FAMILY}"'
+        for key in CHART_KEYS:
+            context[key] = context[key].replace(family, f'font-family="{PDF_FONT_FAMILY}, {charts.FONT_FAMILY}"', 1)
     context["pdf"] = pdf
     return env.get_template("report.html.j2").render(**context)
+
+
+#: the context's SVG charts (build_context)
+CHART_KEYS = ("stacked_chart", "ratio_chart", "top_chart", "tornado_chart", "lever_chart")
+#: the packaged font's name in the PDF (:func:`font_css`)
+PDF_FONT_FAMILY = "Shootprint Sans"
 
 
 def font_css() -> str:
@@ -448,9 +461,9 @@ def font_css() -> str:
     regular = (FONT_DIR / "DejaVuSans.ttf").as_uri()
     bold = (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri()
     return (
-        f'@font-face {{ font-family: "Shootprint Sans"; src: url("{regular}"); font-weight: normal; }}\n'
-        f'@font-face {{ font-family: "Shootprint Sans"; src: url("{bold}"); font-weight: bold; }}\n'
-        'body, svg { font-family: "Shootprint Sans", sans-serif; }\n'
+        f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{regular}"); font-weight: normal; }}\n'
+        f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{bold}"); font-weight: bold; }}\n'
+        f'body, svg {{ font-family: "{PDF_FONT_FAMILY}", sans-serif; }}\n'
     )
 
 
