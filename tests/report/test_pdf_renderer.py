@@ -50,7 +50,22 @@ CHECKS = textwrap.dedent(
         renderer.close()
     assert no_child_left()
 
-    # 3. a child killed while it works: rendered here instead
+    # 3. a child that answers part of a PDF and fails: its answer is not taken
+    def cut_short(html_fd, pdf_fd):
+        os.read(html_fd, 1)
+        os.write(pdf_fd, b"\\x00%PDF-1.7 cut")
+        os._exit(1)
+
+    document._child_render = cut_short
+    renderer = document.PdfRenderer.start()
+    document._child_render = real
+    try:
+        assert renderer.render(HTML) == pdf
+    finally:
+        renderer.close()
+    assert no_child_left()
+
+    # 4. a child killed while it works: rendered here instead
     renderer = document.PdfRenderer.start()
     os.kill(renderer.pid, signal.SIGKILL)
     time.sleep(0.1)
@@ -60,13 +75,13 @@ CHECKS = textwrap.dedent(
         renderer.close()
     assert no_child_left()
 
-    # 4. no page (an error before it): the child is ended, at once
+    # 5. no page (an error before it): the child is ended, at once
     renderer = document.PdfRenderer.start()
     start = time.perf_counter()
     renderer.close()
     assert no_child_left() and time.perf_counter() - start < 5
 
-    # 5. from a process of several threads: no child, the caller renders itself
+    # 6. from a process of several threads: no child, the caller renders itself
     import threading
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)

@@ -583,7 +583,7 @@ class PdfRenderer:
         self.pid = pid
         self._html_fd: int | None = html_fd  # this process writes the page here
         self._pdf_fd: int | None = pdf_fd  # and reads the child's answer here
-        self._answered = False  # the child's answer was read to its end: it ends by itself
+        self._collected = False  # the child was waited for (it is gone)
 
     @classmethod
     def start(cls) -> PdfRenderer | None:
@@ -611,7 +611,9 @@ class PdfRenderer:
         return cls(pid, html_write, pdf_read)
 
     def render(self, html: str) -> bytes:
-        """The PDF of ``html``: the child's answer, or :func:`render_pdf` here when it has none."""
+        """The PDF of ``html``: the child's answer, or :func:`render_pdf` here when it has none
+        (an answer counts only from a child that then ended well: one killed while it wrote
+        would leave a PDF cut short)."""
         import os
 
         answer = b""
@@ -623,32 +625,42 @@ class PdfRenderer:
             with os.fdopen(self._pdf_fd, "rb") as pipe:
                 self._pdf_fd = None
                 answer = pipe.read()
-            self._answered = True
         except OSError:  # the child is gone (killed, crashed): render here
             answer = b""
-        if answer[:1] == _PDF_OK:
+        if self._collect(kill=False) == 0 and answer[:1] == _PDF_OK:
             return answer[1:]
         return render_pdf(html)
 
     def close(self) -> None:
-        """End the child (when :meth:`render` did not read its answer: an error or Ctrl-C here)
-        and collect it."""
+        """End the child (when :meth:`render` did not collect it: an error or Ctrl-C here) and
+        collect it."""
         import os
-        import signal
 
         for fd in (self._html_fd, self._pdf_fd):
             if fd is not None:
                 os.close(fd)
         self._html_fd = self._pdf_fd = None
-        if not self._answered:  # its work is not needed any more
+        self._collect(kill=True)
+
+    def _collect(self, *, kill: bool) -> int | None:
+        """Wait for the child's end (``kill``: kill it first) and return its exit status (None:
+        collected already, or killed by a signal)."""
+        import os
+        import signal
+
+        if self._collected:
+            return None
+        if kill:
             try:
                 os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
         try:
-            os.waitpid(self.pid, 0)
+            _, status = os.waitpid(self.pid, 0)
         except ChildProcessError:
-            pass
+            status = -1
+        self._collected = True
+        return os.WEXITSTATUS(status) if status != -1 and os.WIFEXITED(status) else None
 
 
 _PDF_OK = b"\x00"  # the child's answer starts with this byte, then the PDF; anything else: no PDF
