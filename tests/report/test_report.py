@@ -91,6 +91,16 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], P
     return made
 
 
+def test_pdf_text_and_charts_in_the_packaged_font(reports: dict[tuple[str, str], Path]) -> None:
+    """The PDF's sans-serif text, the charts' included, is the packaged DejaVu Sans: the system's
+    copy is not embedded a second time."""
+    pdffonts = need("pdffonts")
+    listing = subprocess.run([pdffonts, str(reports[("en", "pdf")])], capture_output=True, check=True, text=True)
+    names = {line.split()[0].partition("+")[2] for line in listing.stdout.splitlines()[2:]}
+    assert {"Shootprint-Sans", "Shootprint-Sans-Bold"} <= names
+    assert not names & {"DejaVu-Sans", "DejaVu-Sans-Bold"}, names
+
+
 def test_test_productions_are_a_comparison(central: dict[str, float]) -> None:
     assert len(central) >= 3
     assert all(total >= 100 for total in central.values())  # formatted as whole kg below

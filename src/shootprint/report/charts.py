@@ -22,6 +22,8 @@ RIGHT_PAD = 70  # room for the value printed after a bar
 ROW_H = 22
 TOP = 26
 FONT = 11
+#: the charts' fonts where the page does not choose (the HTML report: the reader's system fonts)
+FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 #: one colour per category, fixed so that a category keeps its colour across every chart of a report.
 #: Every colour has at least 3:1 contrast against the white page (WCAG 2.1 SC 1.4.11, non-text
@@ -71,7 +73,7 @@ def short(text: str, limit: int = 38) -> str:
 def _svg(height: float, body: list[str], title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'width="{WIDTH}" height="{height:.0f}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" '
+        f'width="{WIDTH}" height="{height:.0f}" font-family="{FONT_FAMILY}" '
         f'font-size="{FONT}"><title>{_t(title)}</title>' + "".join(body) + "</svg>"
     )
 

@@ -134,8 +134,18 @@ def write_report(
     check_target(out, (".html", ".htm", ".pdf"), inputs=[Path(f) for f in files], what=i18n.Message("report"))
     if overrides is not None:
         check_target(out, inputs=[Path(overrides)])
-    data = gather(files, samples=samples, seed=seed, factor_set=factor_set, overrides=overrides, exclude=exclude)
-    rendered = render_report(data, lang, kind)
+    # a PDF's renderer starts now, in a process of its own, and imports WeasyPrint while this one
+    # computes; it gets the page when it is ready (in this process when no such process can start)
+    renderer = PdfRenderer.start() if kind == "pdf" else None
+    try:
+        data = gather(files, samples=samples, seed=seed, factor_set=factor_set, overrides=overrides, exclude=exclude)
+        if renderer is not None:
+            rendered: str | bytes = renderer.render(render_html(data, lang, pdf=True))
+        else:
+            rendered = render_report(data, lang, kind)
+    finally:
+        if renderer is not None:
+            renderer.close()
     if isinstance(rendered, bytes):
         return write_with(out, lambda tmp: tmp.write_bytes(rendered), inputs=files)
     return write_with(out, lambda tmp: tmp.write_text(rendered, encoding="utf-8"), inputs=files)
@@ -439,8 +449,21 @@ def render_html(data: ReportData, lang: str, *, pdf: bool = False) -> str:
     env.install_gettext_translations(view.tr, newstyle=True)  # type: ignore[attr-defined]
     context = build_context(data, view)
     context["font_css"] = font_css() if pdf else ""
+    if pdf:
+        # the PDF's charts in the packaged font too: WeasyPrint draws an SVG with its own
+        # attributes only, and the system's DejaVu Sans (or whatever stands in for it) would be
+        # embedded a second time beside the packaged copy
+        family = f'font-family="{charts.FONT_FAMILY}"'
+        for key in CHART_KEYS:
+            context[key] = context[key].replace(family, f'font-family="{PDF_FONT_FAMILY}, {charts.FONT_FAMILY}"', 1)
     context["pdf"] = pdf
     return env.get_template("report.html.j2").render(**context)
+
+
+#: the context's SVG charts (build_context)
+CHART_KEYS = ("stacked_chart", "ratio_chart", "top_chart", "tornado_chart", "lever_chart")
+#: the packaged font's name in the PDF (:func:`font_css`)
+PDF_FONT_FAMILY = "Shootprint Sans"
 
 
 def font_css() -> str:
@@ -448,9 +471,9 @@ def font_css() -> str:
     regular = (FONT_DIR / "DejaVuSans.ttf").as_uri()
     bold = (FONT_DIR / "DejaVuSans-Bold.ttf").as_uri()
     return (
-        f'@font-face {{ font-family: "Shootprint Sans"; src: url("{regular}"); font-weight: normal; }}\n'
-        f'@font-face {{ font-family: "Shootprint Sans"; src: url("{bold}"); font-weight: bold; }}\n'
-        'body, svg { font-family: "Shootprint Sans", sans-serif; }\n'
+        f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{regular}"); font-weight: normal; }}\n'
+        f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{bold}"); font-weight: bold; }}\n'
+        f'body, svg {{ font-family: "{PDF_FONT_FAMILY}", sans-serif; }}\n'
     )
 
 
@@ -538,6 +561,160 @@ def render_pdf(html: str) -> bytes:
             gc.enable()
     assert isinstance(pdf, bytes)
     return pdf
+
+
+class PdfRenderer:
+    """:func:`render_pdf` in a child process started before the page exists, so that the child's
+    start (importing WeasyPrint, about half a second) runs beside the computations of the report
+    on another core instead of after them. The child gets the HTML through a pipe and answers the
+    PDF's bytes through another; the PDF is the same, byte for byte, as :func:`render_pdf` makes.
+
+    Only where this is safe and cheap: on Linux (``fork``: the child starts with this process's
+    modules, nothing imported twice) and from a process of one thread (a process forked while
+    other threads hold locks may hang). :meth:`start` returns None elsewhere, and the caller
+    renders in its own process (as a server's worker does: :func:`render_report`). The child never
+    outlives its use: :meth:`close` (always called, also on an error or Ctrl-C) ends it and
+    collects it, and Linux kills it when its parent dies (:func:`_end_with_parent`). When the
+    child fails or dies, :meth:`render` renders in this process instead, which raises the error
+    itself if there is one.
+    """
+
+    def __init__(self, pid: int, html_fd: int, pdf_fd: int) -> None:
+        self.pid = pid
+        self._html_fd: int | None = html_fd  # this process writes the page here
+        self._pdf_fd: int | None = pdf_fd  # and reads the child's answer here
+        self._collected = False  # the child was waited for (it is gone)
+
+    @classmethod
+    def start(cls) -> PdfRenderer | None:
+        import os
+        import sys
+
+        if not sys.platform.startswith("linux") or not hasattr(os, "fork") or not _one_thread():
+            return None
+        html_read, html_write = os.pipe()
+        pdf_read, pdf_write = os.pipe()
+        sys.stdout.flush()  # nothing buffered here is written twice
+        sys.stderr.flush()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (html_read, html_write, pdf_read, pdf_write):
+                os.close(fd)
+            return None
+        if pid == 0:  # the child: never returns
+            os.close(html_write)
+            os.close(pdf_read)
+            _child_render(html_read, pdf_write)
+        os.close(html_read)
+        os.close(pdf_write)
+        return cls(pid, html_write, pdf_read)
+
+    def render(self, html: str) -> bytes:
+        """The PDF of ``html``: the child's answer, or :func:`render_pdf` here when it has none
+        (an answer counts only from a child that then ended well: one killed while it wrote
+        would leave a PDF cut short)."""
+        import os
+
+        answer = b""
+        try:
+            assert self._html_fd is not None and self._pdf_fd is not None
+            with os.fdopen(self._html_fd, "wb") as pipe:
+                self._html_fd = None
+                pipe.write(html.encode("utf-8"))
+            with os.fdopen(self._pdf_fd, "rb") as pipe:
+                self._pdf_fd = None
+                answer = pipe.read()
+        except OSError:  # the child is gone (killed, crashed): render here
+            answer = b""
+        if self._collect(kill=False) == 0 and answer[:1] == _PDF_OK:
+            return answer[1:]
+        return render_pdf(html)
+
+    def close(self) -> None:
+        """End the child (when :meth:`render` did not collect it: an error or Ctrl-C here) and
+        collect it."""
+        import os
+
+        for fd in (self._html_fd, self._pdf_fd):
+            if fd is not None:
+                os.close(fd)
+        self._html_fd = self._pdf_fd = None
+        self._collect(kill=True)
+
+    def _collect(self, *, kill: bool) -> int | None:
+        """Wait for the child's end (``kill``: kill it first) and return its exit status (None:
+        collected already, or killed by a signal)."""
+        import os
+        import signal
+
+        if self._collected:
+            return None
+        if kill:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            status = -1
+        self._collected = True
+        return os.WEXITSTATUS(status) if status != -1 and os.WIFEXITED(status) else None
+
+
+_PDF_OK = b"\x00"  # the child's answer starts with this byte, then the PDF; anything else: no PDF
+
+
+def _one_thread() -> bool:
+    """Whether this process runs one thread only (Python's and native ones: numpy's BLAS, say)."""
+    import threading
+
+    if threading.active_count() != 1:
+        return False
+    try:
+        import os
+
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to kill this process when its parent ends (``prctl(PR_SET_PDEATHSIG, SIGKILL)``),
+    so a renderer whose parent was killed stops at once instead of finishing a PDF nobody reads."""
+    import ctypes
+    import os
+    import signal
+
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return  # no prctl: the closed pipe still ends it, after its render
+    if os.getppid() != parent:  # the parent ended before the request took effect
+        os._exit(1)
+
+
+def _child_render(html_fd: int, pdf_fd: int) -> None:
+    """The forked child of :class:`PdfRenderer`: import WeasyPrint, wait for the page, render it,
+    answer, end (``os._exit``: none of the parent's exit handlers run twice)."""
+    import os
+
+    status = 0
+    try:
+        _end_with_parent()
+        _import_weasyprint()
+        with os.fdopen(html_fd, "rb") as pipe:
+            html = pipe.read().decode("utf-8")
+        if html:  # no page: the parent gave up
+            pdf = render_pdf(html)
+            with os.fdopen(pdf_fd, "wb") as pipe:
+                pipe.write(_PDF_OK + pdf)
+    except BaseException:  # noqa: BLE001 (the parent renders again and raises it itself)
+        status = 1
+    finally:
+        os._exit(status)
 
 
 def write_pdf(html: str, out: Path) -> None:
