@@ -1,7 +1,7 @@
 """A bounded load on a real server: throughput, median and 99th-percentile latency and errors for a mix
 of what people and tools do, with many concurrent users; optionally a soak measuring the server's memory.
 
-Starts ``shootprint serve`` (one process) on a free loopback port over a fresh SQLite database in a
+Starts ``shootprint serve`` (one process, or ``--workers N``) on a free loopback port over a fresh SQLite database in a
 temporary folder (``--database-url`` for another, e.g. PostgreSQL), seeds an organisation with an
 editor, the five reference ways and an API token, then runs ``--users`` concurrent users (threads with
 keep-alive connections), each repeating a weighted mix:
@@ -29,6 +29,7 @@ The server's memory is that of its process and its worker processes (heavy compu
     python benchmarks/load.py --users 50 --requests 3000 --duration 120
     python benchmarks/load.py --users 50 --mix open=1 --rate 100 --duration 60
     python benchmarks/load.py --users 50 --soak 10
+    python benchmarks/load.py --users 50 --mix open=1 --rate 100 --duration 60 --workers 2
 """
 
 from __future__ import annotations
@@ -146,6 +147,9 @@ def main() -> None:
         "--rate", type=float, default=0, help="requests per second in all (default: as fast as answered)"
     )
     parser.add_argument("--samples", type=int, default=1000, help="Monte Carlo draws of a comparison page")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="application processes of the server (serve --workers, default 1)"
+    )
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
@@ -168,7 +172,8 @@ def main() -> None:
         env = {**os.environ, "SHOOTPRINT_DATABASE_URL": url, "SHOOTPRINT_SAMPLES": str(args.samples)}
         log = open(Path(tmp) / "server.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(
-            [sys.executable, "-m", "shootprint.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "shootprint.cli", "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(args.workers)],
             env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
@@ -295,7 +300,8 @@ def main() -> None:
     n_errors = sum(len(v) for v in errors.values())
     db_name = "SQLite" if not args.database_url else re.sub(r"://.*@", "://…@", args.database_url)
     paced = f", paced at {args.rate:g} requests/s" if args.rate else ""
-    print(f"{total} requests, {args.users} users{paced}, {elapsed:.1f} s, one server process, {db_name}, loopback")
+    processes = "one server process" if args.workers == 1 else f"{args.workers} server processes"
+    print(f"{total} requests, {args.users} users{paced}, {elapsed:.1f} s, {processes}, {db_name}, loopback")
     print(f"  mix {', '.join(f'{k}={mix[k]}' for k in kinds)}; load average before: {load_before}")
     print(f"  throughput {total / elapsed:8.1f} requests/s, errors {n_errors}")
     if total:  # CPU the server spent per answer: its capacity on these cores, whatever the latency
