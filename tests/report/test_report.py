@@ -92,13 +92,14 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], P
 
 
 def test_pdf_text_and_charts_in_the_packaged_font(reports: dict[tuple[str, str], Path]) -> None:
-    """The PDF's sans-serif text, the charts' included, is the packaged DejaVu Sans: the system's
-    copy is not embedded a second time."""
+    """The PDF's sans-serif text, the charts' and the page footers' included, is the packaged DejaVu
+    Sans: the system's copy is not embedded a second time, and no serif font at all."""
     pdffonts = need("pdffonts")
     listing = subprocess.run([pdffonts, str(reports[("en", "pdf")])], capture_output=True, check=True, text=True)
     names = {line.split()[0].partition("+")[2] for line in listing.stdout.splitlines()[2:]}
     assert {"Shootprint-Sans", "Shootprint-Sans-Bold"} <= names
     assert not names & {"DejaVu-Sans", "DejaVu-Sans-Bold"}, names
+    assert not [name for name in names if "Serif" in name], names  # the footers were in the system's serif
 
 
 def test_test_productions_are_a_comparison(central: dict[str, float]) -> None:

@@ -474,6 +474,9 @@ def font_css() -> str:
         f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{regular}"); font-weight: normal; }}\n'
         f'@font-face {{ font-family: "{PDF_FONT_FAMILY}"; src: url("{bold}"); font-weight: bold; }}\n'
         f'body, svg {{ font-family: "{PDF_FONT_FAMILY}", sans-serif; }}\n'
+        # the page footers are outside body: without this they came out in the system's serif
+        f'@page {{ @bottom-left {{ font-family: "{PDF_FONT_FAMILY}", sans-serif; }} '
+        f'@bottom-right {{ font-family: "{PDF_FONT_FAMILY}", sans-serif; }} }}\n'
     )
 
 
