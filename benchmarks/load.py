@@ -335,6 +335,11 @@ def main() -> None:
         f"  server memory (RSS): {rss_start / 1024:.1f} MiB before the load, {warm[0] / 1024:.1f} MiB after the "
         f"first fifth (warmed up), {max(warm) / 1024:.1f} MiB at most since, {rss_end / 1024:.1f} MiB at the end"
     )
+    if args.soak and rss_samples:  # the server's memory minute by minute: whether it levels off
+        by_minute = [
+            next(kib for s, kib in rss_samples if s >= 60 * m) for m in range(int(rss_samples[-1][0] // 60) + 1)
+        ]
+        print("  server memory by minute (MiB): " + " ".join(f"{kib / 1024:.1f}" for kib in by_minute))
     for kind, errs in errors.items():
         if errs:
             print(f"  e.g. {kind}: {errs[0]}")
