@@ -146,14 +146,19 @@ def _split(y: np.ndarray, n: int, d: int) -> tuple[np.ndarray, np.ndarray, np.nd
     return ya, yab, yb
 
 
-def _estimate(ya: np.ndarray, yab: np.ndarray, yb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """S1 and ST over the last-but-one axis (rows); works on bootstrap stacks too."""
-    var = np.var(np.concatenate([ya, yb], axis=-1), axis=-1)[..., None]
+def _estimate(
+    ya: np.ndarray, yab: np.ndarray, yb: np.ndarray, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """S1 and ST over the rows. ``rows`` (resamples × n row numbers): the indices of each bootstrap
+    resample instead, their terms gathered from those computed once per row (the same numbers as
+    computing them on the resampled rows, bit for bit)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        diff = yab - ya[..., None]  # (a - b)² == (b - a)² exactly: one difference serves both
-        s1 = np.mean(yb[..., None] * diff, axis=-2) / var
-        st = 0.5 * np.mean(diff**2, axis=-2) / var
-    return s1, st
+        diff = yab - ya[:, None]  # (a - b)² == (b - a)² exactly: one difference serves both
+        first, total = yb[:, None] * diff, diff**2
+        if rows is not None:
+            ya, yb, first, total = ya[rows], yb[rows], first[rows], total[rows]
+        var = np.var(np.concatenate([ya, yb], axis=-1), axis=-1)[..., None]
+        return np.mean(first, axis=-2) / var, 0.5 * np.mean(total, axis=-2) / var
 
 
 def analyze(y: np.ndarray, d: int, seed: int = 0, resamples: int = 100) -> Indices:
@@ -167,15 +172,7 @@ def analyze(y: np.ndarray, d: int, seed: int = 0, resamples: int = 100) -> Indic
     ya, yab, yb = _split(y, n, d)
     s1, st = _estimate(ya, yab, yb)
     rng = np.random.default_rng(seed)
-    r = rng.integers(0, n, size=(resamples, n))
-    # the resamples' terms are those of the rows they draw: computed once for the n rows, then
-    # gathered (the same numbers as _estimate computes on resampled rows, bit for bit)
-    diff = yab - ya[:, None]
-    ya_r, yb_r = ya[r], yb[r]
-    var = np.var(np.concatenate([ya_r, yb_r], axis=-1), axis=-1)[..., None]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        b1 = np.mean((yb[:, None] * diff)[r], axis=-2) / var
-        bt = 0.5 * np.mean((diff**2)[r], axis=-2) / var
+    b1, bt = _estimate(ya, yab, yb, rng.integers(0, n, size=(resamples, n)))
     return Indices(s1, Z_95 * np.std(b1, axis=0, ddof=1), st, Z_95 * np.std(bt, axis=0, ddof=1))
 
 

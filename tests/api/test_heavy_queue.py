@@ -9,11 +9,9 @@ import asyncio
 import httpx
 import pytest
 from api_helpers import ApiWorld
-from test_heavy_requests import LIVENESS_S, Slow, _until
+from test_heavy_requests import LIVENESS_S, SENSITIVITY_BODY, _until, read_token, slowed, stored, viewer_cookies
 
 from shootprint.server import heavy
-from shootprint.server.services import compute, decisions
-from shootprint.server.services.productions import reference_document
 from shootprint.server.settings import Settings
 
 QUEUE = 3
@@ -32,17 +30,9 @@ def settings(database_url: str) -> Settings:  # one computation at once, two thr
 
 
 def test_past_the_queue_a_heavy_request_is_refused_at_once(world: ApiWorld, monkeypatch: pytest.MonkeyPatch):
-    slow = Slow()
-    monkeypatch.setattr(compute, "core_call", slow(compute.core_call))
-    monkeypatch.setattr(decisions, "_comparison", slow(decisions._comparison))
-    pid = int(
-        world.api("write")
-        .post("/api/v1/productions", json={"document": reference_document("studio-paris")})
-        .json()["id"]
-    )
-    cookies = dict(world.client("viewer").cookies.items())
-    token = {"Authorization": f"Bearer {world.secrets['read']}"}
-    body = {"productions": [reference_document("studio-paris")], "base_samples": 16, "seed": 1}
+    slow = slowed(monkeypatch)
+    pid = stored(world, "studio-paris")
+    cookies, token, body = viewer_cookies(world), read_token(world), SENSITIVITY_BODY
     held = 2 + QUEUE  # 2 × compute_threads on a thread, QUEUE waiting
 
     async def scenario() -> tuple[list[httpx.Response], httpx.Response, httpx.Response, httpx.Response]:

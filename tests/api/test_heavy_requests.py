@@ -52,6 +52,31 @@ class Slow:
         return slow
 
 
+#: a sensitivity analysis asked of the REST API (cheap once its computation is let go)
+SENSITIVITY_BODY = {"productions": [reference_document("studio-paris")], "base_samples": 16, "seed": 1}
+
+
+def slowed(monkeypatch: pytest.MonkeyPatch) -> Slow:
+    """The heavy computations (the API's core calls, the comparison pages') held until released."""
+    slow = Slow()
+    monkeypatch.setattr(compute, "core_call", slow(compute.core_call))
+    monkeypatch.setattr(decisions, "_comparison", slow(decisions._comparison))
+    return slow
+
+
+def stored(world: ApiWorld, way: str) -> int:
+    """A reference production stored through the API: its id."""
+    return int(world.api("write").post("/api/v1/productions", json={"document": reference_document(way)}).json()["id"])
+
+
+def viewer_cookies(world: ApiWorld) -> dict[str, str]:
+    return dict(world.client("viewer").cookies.items())
+
+
+def read_token(world: ApiWorld) -> dict[str, str]:
+    return {"Authorization": f"Bearer {world.secrets['read']}"}
+
+
 async def _until(condition: Any) -> None:
     for _ in range(LIVENESS_S * 100):
         if condition():
@@ -65,22 +90,9 @@ def test_a_crowd_of_heavy_requests_never_holds_up_the_light_ones(world: ApiWorld
     computation: they share one limiter of 2 × compute_threads threads, the rest wait without a thread;
     meanwhile a production read through the API, the productions page and the metrics (which count
     them) are answered; then every heavy request is answered too."""
-    slow = Slow()
-    monkeypatch.setattr(compute, "core_call", slow(compute.core_call))
-    monkeypatch.setattr(decisions, "_comparison", slow(decisions._comparison))
-    pid = int(
-        world.api("write")
-        .post("/api/v1/productions", json={"document": reference_document("studio-paris")})
-        .json()["id"]
-    )
-    ai = int(
-        world.api("write")
-        .post("/api/v1/productions", json={"document": reference_document("ai-generated")})
-        .json()["id"]
-    )
-    cookies = dict(world.client("viewer").cookies.items())
-    token = {"Authorization": f"Bearer {world.secrets['read']}"}
-    body = {"productions": [reference_document("studio-paris")], "base_samples": 16, "seed": 1}
+    slow = slowed(monkeypatch)
+    pid, ai = stored(world, "studio-paris"), stored(world, "ai-generated")
+    cookies, token, body = viewer_cookies(world), read_token(world), SENSITIVITY_BODY
 
     async def scenario() -> tuple[list[httpx.Response], httpx.Response, httpx.Response]:
         transport = httpx.ASGITransport(app=world.app)

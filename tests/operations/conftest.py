@@ -99,3 +99,12 @@ def world(ops_app: object) -> object:
     from ops_helpers import build_world
 
     return build_world(ops_app)
+
+
+@pytest.fixture
+def sqlite_world(request: pytest.FixtureRequest, databases: Databases) -> object:
+    """The world on SQLite only, for a live server's checks that do not depend on the database (run
+    once, not once per backend)."""
+    if databases.backend != "sqlite":
+        pytest.skip("does not depend on the database: run on SQLite only")
+    return request.getfixturevalue("world")

@@ -23,12 +23,8 @@ def attempt(server: Server, email: str, client_address: str) -> int:
         return answer.status_code
 
 
-def test_throttling_per_client_address_behind_a_proxy(
-    request: pytest.FixtureRequest, databases: object, tmp_path: Path
-) -> None:
-    if getattr(databases, "backend", "") != "sqlite":
-        pytest.skip("the proxy set-up does not depend on the database; SQLite is enough")
-    world: World = request.getfixturevalue("world")
+def test_throttling_per_client_address_behind_a_proxy(sqlite_world: World, tmp_path: Path) -> None:
+    world = sqlite_world
     server = Server(world.db.url, tmp_path / "proxy.log", "--forwarded-allow-ips", "127.0.0.1").start()
     try:
         limit = Settings().throttle_per_address

@@ -21,10 +21,8 @@ def _gauge(text: str, name: str) -> float:
     return float(found.group(1))
 
 
-def test_serve_freezes_what_it_made_to_start(request: pytest.FixtureRequest, databases: object, tmp_path: Path) -> None:
-    if getattr(databases, "backend", "") != "sqlite":
-        pytest.skip("the collector does not depend on the database; SQLite is enough")
-    world: World = request.getfixturevalue("world")
+def test_serve_freezes_what_it_made_to_start(sqlite_world: World, tmp_path: Path) -> None:
+    world = sqlite_world
     server = Server(world.db.url, tmp_path / "serve.log").start()
     try:
         metrics = httpx.get(f"{server.url}/metrics", timeout=30).text

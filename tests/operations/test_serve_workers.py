@@ -25,12 +25,8 @@ def _descendants(pid: int) -> set[int]:
     return found
 
 
-def test_two_worker_processes_answer_on_one_address(
-    request: pytest.FixtureRequest, databases: object, tmp_path: Path
-) -> None:
-    if getattr(databases, "backend", "") != "sqlite":
-        pytest.skip("the processes do not depend on the database; SQLite is enough (two-process test: PostgreSQL)")
-    world: World = request.getfixturevalue("world")
+def test_two_worker_processes_answer_on_one_address(sqlite_world: World, tmp_path: Path) -> None:
+    world = sqlite_world
     server = Server(world.db.url, tmp_path / "serve.log", "--workers", "2").start()
     try:
         assert server.proc is not None

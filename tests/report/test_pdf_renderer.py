@@ -29,26 +29,29 @@ CHECKS = textwrap.dedent(
             return True
         return False
 
+    def rendered(renderer):  # what it answers for HTML; then it is closed and no child is left
+        try:
+            return renderer.render(HTML)
+        finally:
+            renderer.close()
+            assert no_child_left()
+
+    def started_with(child_render):  # a renderer whose child runs child_render instead of rendering
+        real = document._child_render
+        document._child_render = child_render
+        try:
+            return document.PdfRenderer.start()
+        finally:
+            document._child_render = real
+
     # 1. the child's PDF, byte for byte the one rendered here
     renderer = document.PdfRenderer.start()
     assert renderer is not None
-    try:
-        pdf = renderer.render(HTML)
-    finally:
-        renderer.close()
-    assert no_child_left()
+    pdf = rendered(renderer)
     assert pdf == document.render_pdf(HTML), "the child's PDF differs"
 
     # 2. a child that fails: rendered here instead, same bytes
-    real = document._child_render
-    document._child_render = lambda html_fd, pdf_fd: os._exit(3)
-    renderer = document.PdfRenderer.start()
-    document._child_render = real
-    try:
-        assert renderer.render(HTML) == pdf
-    finally:
-        renderer.close()
-    assert no_child_left()
+    assert rendered(started_with(lambda html_fd, pdf_fd: os._exit(3))) == pdf
 
     # 3. a child that answers part of a PDF and fails: its answer is not taken
     def cut_short(html_fd, pdf_fd):
@@ -56,24 +59,13 @@ CHECKS = textwrap.dedent(
         os.write(pdf_fd, b"\\x00%PDF-1.7 cut")
         os._exit(1)
 
-    document._child_render = cut_short
-    renderer = document.PdfRenderer.start()
-    document._child_render = real
-    try:
-        assert renderer.render(HTML) == pdf
-    finally:
-        renderer.close()
-    assert no_child_left()
+    assert rendered(started_with(cut_short)) == pdf
 
     # 4. a child killed while it works: rendered here instead
     renderer = document.PdfRenderer.start()
     os.kill(renderer.pid, signal.SIGKILL)
     time.sleep(0.1)
-    try:
-        assert renderer.render(HTML) == pdf
-    finally:
-        renderer.close()
-    assert no_child_left()
+    assert rendered(renderer) == pdf
 
     # 5. no page (an error before it): the child is ended, at once
     renderer = document.PdfRenderer.start()

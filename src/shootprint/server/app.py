@@ -41,14 +41,22 @@ def serve_app() -> FastAPI:
     each process it starts): settings from the environment, at most two malloc arenas, warmed up, what
     start made frozen out of the garbage collector's way (:mod:`server.memory`). The database was
     created or checked by the command before it started the processes."""
-    from shootprint.server.memory import COLLECTOR, limit_malloc_arenas
+    from shootprint.server.memory import limit_malloc_arenas
 
     limit_malloc_arenas()
     app = create_app(Settings.from_env())
+    settle_process()
+    return app
+
+
+def settle_process() -> None:
+    """Before a long-running application process answers: :func:`warm_up`, then what start made frozen
+    out of the garbage collector's way and the collector's policy installed (:mod:`server.memory`)."""
+    from shootprint.server.memory import COLLECTOR
+
     warm_up()
     COLLECTOR.settle()
     COLLECTOR.install()
-    return app
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:

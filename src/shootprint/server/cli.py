@@ -131,8 +131,7 @@ def serve(
         click.echo(
             gettext(lang, "shootprint: sign in as {email} with the password {password}", email=email, password=password)
         )
-    from shootprint.server.app import warm_up
-    from shootprint.server.memory import COLLECTOR
+    from shootprint.server.app import settle_process, warm_up
 
     options: dict[str, Any] = {"log_level": "warning"}
     if json_logs:
@@ -148,10 +147,10 @@ def serve(
         click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
         uvicorn.run("shootprint.server.app:serve_app", host=host, port=port, factory=True, workers=workers, **options)
         return
-    warm_up()
-    if not check:  # a long-running server: what start and warm-up made, out of the collector's way
-        COLLECTOR.settle()
-        COLLECTOR.install()
+    if check:  # answers one request: warmed up, the collector left as it is
+        warm_up()
+    else:
+        settle_process()
     click.echo(gettext(lang, "shootprint: serving on {address} (Ctrl-C stops)", address=address))
     config = uvicorn.Config(app, host=host, port=port, **options)
     server = uvicorn.Server(config)

@@ -133,9 +133,8 @@ def install(app: FastAPI) -> None:
     async def on_service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ServiceError)
         headers = {"WWW-Authenticate": 'Bearer realm="shootprint"'} if exc.status == 401 else None
-        retry_after = getattr(exc, "retry_after_s", None)
-        if retry_after:
-            headers = {"Retry-After": str(retry_after)}
+        if exc.retry_after_s:
+            headers = {"Retry-After": str(exc.retry_after_s)}
         return problem_response(request, exc.status, exc.message, _service_problems(exc), headers)
 
     async def on_problems(request: Request, exc: Exception) -> Response:

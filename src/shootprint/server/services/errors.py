@@ -5,6 +5,8 @@ from __future__ import annotations
 
 class ServiceError(Exception):
     status = 400
+    #: seconds after which the same request may work (the answer's Retry-After), when known
+    retry_after_s: int | None = None
 
     def __init__(self, message: str, problems: list[str] | None = None, details: list[dict] | None = None) -> None:
         super().__init__(message)

@@ -25,7 +25,7 @@ from shootprint.server.access import ORG_RULES, Rule
 from shootprint.server.memory import SizedCache
 from shootprint.server.services import ServiceError, accounts, organisations
 from shootprint.server.services.accounts import SessionUser
-from shootprint.server.services.errors import Unavailable
+from shootprint.server.services.errors import Busy
 from shootprint.server.services.scope import Scope
 from shootprint.server.settings import Settings
 from shootprint.server.store.db import Database
@@ -287,7 +287,7 @@ def guard(
         if heavy:
             try:
                 response = await server_heavy.run(settings.compute_threads, run, settings.heavy_queue)
-            except Unavailable as exc:  # too many waiting: said at once, from a light thread
+            except Busy as exc:  # too many waiting: said at once, from a light thread
                 busy = exc
 
                 def refuse() -> Response:
@@ -296,7 +296,7 @@ def guard(
                     except Denied as denied:
                         return denied.response
                     answer = error_page(ctx, busy.status, busy.message)
-                    answer.headers["Retry-After"] = str(getattr(busy, "retry_after_s", 30))
+                    answer.headers["Retry-After"] = str(busy.retry_after_s)
                     return answer
 
                 response = await run_in_threadpool(refuse)
