@@ -15,7 +15,8 @@ keep-alive connections), each repeating a weighted mix:
 
 It stops by itself after ``--requests`` requests or ``--duration`` seconds, whichever comes first (with
 ``--soak MINUTES``: after that many minutes, printing the server's resident memory at the start and the
-end). Only loopback is ever contacted. Every answer that is not the expected one counts as an error.
+end, and minute by minute, in all and by process: the application, the computation workers, the
+rest; and what the application's caches hold, bounded in bytes). Only loopback is ever contacted. Every answer that is not the expected one counts as an error.
 
 It prints the server's CPU time per request too (user + system of its process and workers): a figure the
 load generator sharing the cores does not change much, unlike the latencies.
@@ -98,6 +99,50 @@ def _rss_kib(pid: int) -> int:
     except (FileNotFoundError, ProcessLookupError):  # a process that ended meanwhile
         pass
     return total
+
+
+def _rss_by_role(pid: int, workers: int) -> dict[str, int]:
+    """Resident memory (KiB) of the server's processes by what they do: the application processes, the
+    worker processes of heavy computations, and the rest (multiprocessing's resource tracker; with
+    ``--workers`` above 1, the supervisor). RSS counts shared pages in each process."""
+    roles = {"application": 0, "compute workers": 0, "other": 0}
+    app_depth = 0 if workers == 1 else 1
+
+    def walk(p: int, depth: int) -> None:
+        try:
+            cmdline = Path(f"/proc/{p}/cmdline").read_bytes()
+            kib = next(
+                int(line.split()[1])
+                for line in Path(f"/proc/{p}/status").read_text().splitlines()
+                if line.startswith("VmRSS:")
+            )
+            children = [
+                int(c) for task in Path(f"/proc/{p}/task").iterdir() for c in (task / "children").read_text().split()
+            ]
+        except (FileNotFoundError, ProcessLookupError, StopIteration):  # a process that ended meanwhile
+            return
+        if b"resource_tracker" in cmdline or depth < app_depth:
+            roles["other"] += kib
+        elif depth == app_depth:
+            roles["application"] += kib
+        else:
+            roles["compute workers"] += kib
+        for child in children:
+            walk(child, depth + 1)
+
+    walk(pid, 0)
+    return roles
+
+
+def _cache_bytes(base: str) -> dict[str, float]:
+    """What the application's caches hold (bytes), from its metrics (one process's, with --workers)."""
+    import httpx
+
+    try:
+        text = httpx.get(f"{base}/metrics", timeout=30).text
+    except httpx.HTTPError:
+        return {}
+    return {m[1]: float(m[2]) for m in re.finditer(r'^shootprint_cache_bytes\{cache="([^"]+)"\} (\S+)$', text, re.M)}
 
 
 def _cpu_s(pid: int) -> float:
@@ -283,8 +328,13 @@ def main() -> None:
             start = time.perf_counter()
             for t in threads:
                 t.start()
+            roles_by_minute: list[dict[str, int]] = []
+            caches_by_minute: list[dict[str, float]] = []  # the application's caches (one process's)
             while any(t.is_alive() for t in threads):
                 rss_samples.append((time.perf_counter() - start, _rss_kib(server.pid)))
+                if args.soak and rss_samples[-1][0] >= 60 * len(roles_by_minute):
+                    roles_by_minute.append(_rss_by_role(server.pid, args.workers))
+                    caches_by_minute.append(_cache_bytes(base))
                 for t in threads:
                     t.join(timeout=5 / len(threads))
             elapsed = time.perf_counter() - (started_at[0] if started_at else start)
@@ -340,6 +390,14 @@ def main() -> None:
             next(kib for s, kib in rss_samples if s >= 60 * m) for m in range(int(rss_samples[-1][0] // 60) + 1)
         ]
         print("  server memory by minute (MiB): " + " ".join(f"{kib / 1024:.1f}" for kib in by_minute))
+        for role in roles_by_minute[0]:
+            print(f"    {role + ':':<17} " + " ".join(f"{r[role] / 1024:.1f}" for r in roles_by_minute))
+        for cache in caches_by_minute[-1] if caches_by_minute else {}:
+            print(
+                f"    {'cache ' + cache + ':':<17} "
+                + " ".join(f"{c.get(cache, 0) / 2**20:.1f}" for c in caches_by_minute)
+                + " (what it holds)"
+            )
     for kind, errs in errors.items():
         if errs:
             print(f"  e.g. {kind}: {errs[0]}")

@@ -9,8 +9,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -98,3 +101,26 @@ class LiveServer:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+@contextmanager
+def serving_in_thread(app: Any) -> Iterator[str]:
+    """Run ``app`` under uvicorn in a thread of this process, on a free loopback port: a real server
+    whose code the test may still patch. Yields its base URL."""
+    import threading
+
+    import uvicorn
+
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started and time.monotonic() < deadline and thread.is_alive():
+        time.sleep(0.05)
+    assert srv.started, "the server did not start"
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=30)

@@ -29,5 +29,7 @@ def test_serve_freezes_what_it_made_to_start(sqlite_world: World, tmp_path: Path
         # the modules, models, templates and factor table of a warm process: well over 50,000 objects
         assert _gauge(metrics, "shootprint_gc_frozen_objects") > 50_000
         assert _gauge(metrics, "shootprint_gc_last_full_collection_seconds") >= 0
+        assert _gauge(metrics, "shootprint_malloc_trims") >= 0  # every 30 s: none yet, as a rule
+        assert _gauge(metrics, "shootprint_malloc_last_trim_seconds") >= 0
     finally:
         server.stop()

@@ -152,3 +152,22 @@ def test_two_apps_keep_their_own_counters(tmp_path: Path) -> None:
     two = TestClient(make_app(f"sqlite:///{tmp_path / 'b.sqlite'}", make_migrations(tmp_path / "b")))
     one.get("/s/x")
     assert 'route="/s/{share_token}"' not in two.get("/metrics").text
+
+
+def test_metrics_show_what_each_named_cache_holds_and_its_bound(tmp_path: Path) -> None:
+    from shootprint.server.memory import NAMED_CACHES, SizedCache
+
+    cache: SizedCache[bytes] = SizedCache(10, 1_000, len, name="test_cache")
+    try:
+        with pytest.raises(ValueError, match="exists already"):
+            SizedCache(10, 1_000, len, name="test_cache")
+        cache.put("a", bytes(300))
+        cache.put("b", bytes(200))
+        client = TestClient(make_app(f"sqlite:///{tmp_path / 'db.sqlite'}", make_migrations(tmp_path)))
+        text = client.get("/metrics").text
+        assert 'shootprint_cache_bytes{cache="test_cache"} 500.0' in text
+        assert 'shootprint_cache_max_bytes{cache="test_cache"} 1000.0' in text
+        assert 'shootprint_cache_entries{cache="test_cache"} 2.0' in text
+        assert "shootprint_malloc_trims" in text
+    finally:
+        NAMED_CACHES.pop("test_cache", None)

@@ -115,3 +115,62 @@ def test_collector_pauses_freeze_what_survives_a_slow_full_collection_a_bounded_
     assert out.stdout.split() == ["ok", "1000"]
     with pytest.raises(ValueError, match="0 or more"):
         memory.CollectorPauses(freeze_after_ms=-1)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc")
+def test_malloc_trim_gives_the_free_holes_of_the_arenas_back():
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("glibc's malloc_trim")
+    # in a child: its heap is made full of holes, and the test process's memory is left as it is
+    code = textwrap.dedent(
+        """
+        import time
+        from shootprint.server import memory
+
+        def anon_kib():
+            for line in open("/proc/self/status"):
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1])
+
+        trim = memory.MallocTrim(every_s=0.05)
+        blocks = [bytes(4000) for _ in range(20_000)]  # 80 MB from malloc's main arena
+        kept = blocks[::16]  # one block in sixteen stays: the arena cannot shrink from its top
+        del blocks
+        before = anon_kib()
+        assert trim.trim_now() is True
+        after = anon_kib()
+        assert before - after > 40_000, (before, after)  # the holes went back to the system
+        assert trim.trims == 1 and trim.last_ms >= 0
+        assert trim.start() is True and trim.start() is False  # one thread per trimmer
+        deadline = time.monotonic() + 10
+        while trim.trims < 3 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        trim.stop()
+        assert trim.trims >= 3, trim.trims
+        print("ok", len(kept))
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["ok", "1250"]
+    with pytest.raises(ValueError, match="above 0"):
+        memory.MallocTrim(every_s=0)
+
+
+def test_an_application_process_starts_trimming_when_it_settles():
+    code = textwrap.dedent(
+        """
+        from shootprint.server import app, memory
+        assert memory.TRIMMER._thread is None
+        app.settle_process()
+        import platform
+        assert (memory.TRIMMER._thread is not None) == (platform.libc_ver()[0] == "glibc")
+        assert memory.TRIMMER.every_s == memory.TRIM_EVERY_S == 30.0
+        print("ok")
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["ok"]

@@ -51,12 +51,14 @@ def serve_app() -> FastAPI:
 
 def settle_process() -> None:
     """Before a long-running application process answers: :func:`warm_up`, then what start made frozen
-    out of the garbage collector's way and the collector's policy installed (:mod:`server.memory`)."""
-    from shootprint.server.memory import COLLECTOR
+    out of the garbage collector's way, the collector's policy installed, and malloc's free pages given
+    back every half minute (:mod:`server.memory`)."""
+    from shootprint.server.memory import COLLECTOR, TRIMMER
 
     warm_up()
     COLLECTOR.settle()
     COLLECTOR.install()
+    TRIMMER.start()
 
 
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:

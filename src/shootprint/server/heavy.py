@@ -14,6 +14,13 @@ light requests. Each application process has its own: a limit of threads, not st
 would need. The wait is bounded too: past ``heavy_queue`` requests waiting (a setting), one more is
 answered 503 with Retry-After at once (:class:`~shootprint.server.services.errors.Busy`) instead of
 joining a queue it would take minutes to reach.
+
+A request whose client goes away while it waits for its thread (a closed tab, a client's time-out)
+leaves the queue at once and is never computed (:class:`ClientGone`): a queue of impatient clients
+that reload does not fill with work nobody will read. A computation that has started goes on to its
+end: it runs in a worker process that cannot be interrupted without being killed (nor the others
+with it), and what the pages compute for stored productions is kept in the database by content, so
+the client's next try gets it at once.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from typing import Any, ParamSpec, TypeVar
 
 import anyio
 import anyio.to_thread
+from starlette.responses import Response
+from starlette.types import Receive
 
 from shootprint.i18n import N_
 from shootprint.server.services.errors import Busy
@@ -65,25 +74,55 @@ def statistics() -> tuple[int, int]:
     return on_thread, waiting
 
 
-async def run(compute_threads: int, fn: Callable[[], T], queue: int | None = None) -> T:
+class ClientGone(Exception):
+    """The client went away while its heavy request waited for a thread: nothing was computed."""
+
+
+#: the status logged for a request whose client went away before its answer (nginx's convention)
+CLIENT_GONE_STATUS = 499
+
+
+async def run(compute_threads: int, fn: Callable[[], T], queue: int | None = None, receive: Receive | None = None) -> T:
     """``fn()`` in a thread of the heavy requests' limiter, once one is free; :class:`Busy` at once when
-    every thread is taken and ``queue`` requests already wait for one."""
+    every thread is taken and ``queue`` requests already wait for one. With the request's ``receive``
+    (its body already read), :class:`ClientGone` as soon as the client disconnects while the request
+    waits; once ``fn`` has started, it runs to its end whatever the client does."""
     found = limiter(compute_threads)
     if queue is not None and found.available_tokens < 1 and found.statistics().tasks_waiting >= queue:
         raise Busy(N_("The server has too many computations waiting: try again in a minute."))
-    return await anyio.to_thread.run_sync(fn, limiter=found)
+    if receive is None:
+        return await anyio.to_thread.run_sync(fn, limiter=found)
+    done: list[T] = []
+    async with anyio.create_task_group() as group:
+
+        async def watch() -> None:  # only a disconnection ends this: the body was read before
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            group.cancel_scope.cancel()  # the wait for a thread ends; a started fn is not interrupted
+
+        group.start_soon(watch)
+        done.append(await anyio.to_thread.run_sync(fn, limiter=found))
+        group.cancel_scope.cancel()
+    if not done:
+        raise ClientGone
+    return done[0]
 
 
-def route(fn: Callable[P, T]) -> Callable[P, Awaitable[T]]:
+def route(fn: Callable[P, T]) -> Callable[P, Awaitable[T | Response]]:
     """A REST API route whose body may wait for a heavy computation: run on a thread of the heavy
     requests' limiter (:func:`limiter`) instead of the default pool. The route takes a ``caller``
     (:class:`api.deps.Caller`), whose settings give the limiter's size; its signature (parameters,
     dependencies, OpenAPI description) stays the function's own."""
 
     @functools.wraps(fn)
-    async def endpoint(*args: P.args, **kwargs: P.kwargs) -> T:
+    async def endpoint(*args: P.args, **kwargs: P.kwargs) -> T | Response:
         caller: Any = kwargs["caller"]
         settings = caller.settings
-        return await run(settings.compute_threads, functools.partial(fn, *args, **kwargs), settings.heavy_queue)
+        try:
+            return await run(
+                settings.compute_threads, functools.partial(fn, *args, **kwargs), settings.heavy_queue, caller.receive
+            )
+        except ClientGone:  # no one to answer: logged as such
+            return Response(status_code=CLIENT_GONE_STATUS)
 
     return endpoint

@@ -151,8 +151,41 @@ class Metrics:
             registry=self.registry,
         )
         full.set_function(lambda: COLLECTOR.last_full_ms / 1000.0)
+        from shootprint.server.memory import TRIMMER
+
+        trims = Gauge(
+            "shootprint_malloc_trims",
+            "Times this process gave malloc's free pages back to the system (malloc_trim; see server.memory).",
+            registry=self.registry,
+        )
+        trims.set_function(lambda: float(TRIMMER.trims))
+        trim = Gauge(
+            "shootprint_malloc_last_trim_seconds",
+            "CPU time of the last malloc_trim, in its own thread.",
+            registry=self.registry,
+        )
+        trim.set_function(lambda: TRIMMER.last_ms / 1000.0)
+        self._caches = (  # filled from server.memory.NAMED_CACHES when the metrics are read
+            Gauge(
+                "shootprint_cache_bytes",
+                "What a cache of this process holds, in bytes (server.memory.SizedCache).",
+                ["cache"],
+                registry=self.registry,
+            ),
+            Gauge("shootprint_cache_max_bytes", "A cache's bound, in bytes.", ["cache"], registry=self.registry),
+            Gauge(
+                "shootprint_cache_entries", "Entries a cache of this process holds.", ["cache"], registry=self.registry
+            ),
+        )
 
     def exposition(self) -> bytes:
+        from shootprint.server.memory import NAMED_CACHES
+
+        held, bound, entries = self._caches
+        for name, cache in list(NAMED_CACHES.items()):
+            held.labels(name).set(cache.bytes)
+            bound.labels(name).set(cache.max_bytes)
+            entries.labels(name).set(len(cache))
         return generate_latest(self.registry)
 
 

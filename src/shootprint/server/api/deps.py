@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.types import Receive
 
 from shootprint.server.api.problems import ApiProblem
 from shootprint.server.services import tokens
@@ -29,6 +30,8 @@ class Caller:
     scope: Scope
     token_id: int
     scopes: frozenset[str]
+    #: the request's ASGI receive (its body read): heavy routes learn from it that the client left
+    receive: Receive | None = field(default=None, compare=False, repr=False)
 
 
 def need(scope_name: str, *alternatives: str) -> Callable[..., Caller]:
@@ -62,7 +65,7 @@ def need(scope_name: str, *alternatives: str) -> Callable[..., Caller]:
                 f"This token does not have the {wanted} scope (it has: {', '.join(sorted(found.scopes))}).",
                 location=["Authorization"],
             )
-        return Caller(db, settings, found.scope, found.token_id, found.scopes)
+        return Caller(db, settings, found.scope, found.token_id, found.scopes, request.receive)
 
     dependency.__name__ = "need_" + "_or_".join(accepted)
     return dependency

@@ -346,7 +346,7 @@ def production_report(
 #: reports and exports kept by what makes them (the document and its measured records, the overrides,
 #: format, language, draws and data: the same inputs give the same file, the draws have a fixed seed),
 #: the least recently used first out past 16 files or 32 MiB
-_reports: SizedCache[bytes] = SizedCache(16, 32 * 1024 * 1024, len)
+_reports: SizedCache[bytes] = SizedCache(16, 32 * 1024 * 1024, len, name="reports")
 
 
 def _report_bytes(

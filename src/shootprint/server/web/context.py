@@ -161,7 +161,7 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
 #: many, or past this many bytes in all (a section of a production with a thousand lines weighs a MiB)
 FRAGMENTS_KEPT = 256
 FRAGMENTS_MAX_BYTES = 16 * 1024 * 1024
-_fragments: SizedCache[str] = SizedCache(FRAGMENTS_KEPT, FRAGMENTS_MAX_BYTES, sys.getsizeof)
+_fragments: SizedCache[str] = SizedCache(FRAGMENTS_KEPT, FRAGMENTS_MAX_BYTES, sys.getsizeof, name="page_fragments")
 
 
 def fragment(ctx: Ctx, template: str, content: Any, values: Callable[[], dict[str, Any]]) -> Markup:
@@ -286,7 +286,9 @@ def guard(
 
         if heavy:
             try:
-                response = await server_heavy.run(settings.compute_threads, run, settings.heavy_queue)
+                response = await server_heavy.run(settings.compute_threads, run, settings.heavy_queue, request.receive)
+            except server_heavy.ClientGone:  # it left while waiting: nothing computed, no one to answer
+                return Response(status_code=server_heavy.CLIENT_GONE_STATUS)
             except Busy as exc:  # too many waiting: said at once, from a light thread
                 busy = exc
 
