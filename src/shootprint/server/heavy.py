@@ -93,6 +93,7 @@ async def run(compute_threads: int, fn: Callable[[], T], queue: int | None = Non
     if receive is None:
         return await anyio.to_thread.run_sync(fn, limiter=found)
     done: list[T] = []
+    failed: list[Exception] = []  # raised as they are, not in the task group's ExceptionGroup
     async with anyio.create_task_group() as group:
 
         async def watch() -> None:  # only a disconnection ends this: the body was read before
@@ -101,8 +102,13 @@ async def run(compute_threads: int, fn: Callable[[], T], queue: int | None = Non
             group.cancel_scope.cancel()  # the wait for a thread ends; a started fn is not interrupted
 
         group.start_soon(watch)
-        done.append(await anyio.to_thread.run_sync(fn, limiter=found))
+        try:
+            done.append(await anyio.to_thread.run_sync(fn, limiter=found))
+        except Exception as exc:  # the computation's own error (a ServiceError, say): the caller's to answer
+            failed.append(exc)
         group.cancel_scope.cancel()
+    if failed:
+        raise failed[0]
     if not done:
         raise ClientGone
     return done[0]
